@@ -1,0 +1,182 @@
+// The entry point the language server and the CLI share: which files we read, how each is
+// parsed, and how its dependencies are verified (through the scheduler and the cache).
+
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DiskCache } from './cache/diskCache';
+import { TieredCache } from './cache/tieredCache';
+import { parsePackageJson } from './parsers/packageJson';
+import { parsePackageLock } from './parsers/packageLock';
+import type { Dependency, ParseProblem } from './parsers/types';
+import { HttpClient } from './registries/http';
+import { type NpmConfig, authFor, loadNpmConfig, proxyFor, withTrailingSlash } from './registries/npmConfig';
+import { NpmRegistryClient } from './registries/npmRegistry';
+import { type PackageResult, unverifiableResult } from './result';
+import { CancelledError, Scheduler } from './scheduler';
+import type { TrustContext } from './trust/trustedRoot';
+import { NpmVerifier } from './verify/npm/npmVerifier';
+
+export type FileKind = 'npm-manifest' | 'npm-lockfile';
+
+export function fileKind(file: string): FileKind | undefined {
+  const base = path.basename(file);
+  if (base === 'package.json') return 'npm-manifest';
+  if (base === 'package-lock.json' || base === 'npm-shrinkwrap.json') return 'npm-lockfile';
+  return undefined;
+}
+
+export interface ParsedFile {
+  kind: FileKind;
+  dependencies: Dependency[];
+  problems: ParseProblem[];
+}
+
+export function parseFile(file: string, text: string): ParsedFile | undefined {
+  const kind = fileKind(file);
+  if (kind === 'npm-manifest') {
+    const m = parsePackageJson(text);
+    return { kind, dependencies: m.dependencies, problems: m.problems };
+  }
+  if (kind === 'npm-lockfile') {
+    const l = parsePackageLock(text);
+    return { kind, dependencies: l.packages, problems: l.problems };
+  }
+  return undefined;
+}
+
+export interface CheckerOptions {
+  trust: () => TrustContext;
+  offline: boolean;
+  /** No disk cache when undefined. */
+  cacheDir?: string;
+  requireProvenance: boolean;
+  /** Whether we may run `npm config get registry` when no registry is configured (never in untrusted workspaces). */
+  allowProcessExecution: boolean;
+  env: NodeJS.ProcessEnv;
+  homeDir?: string;
+  concurrency?: number;
+  timeoutMs?: number;
+  log?: (message: string) => void;
+}
+
+export interface CheckedDependency {
+  dependency: Dependency;
+  result: PackageResult;
+}
+
+export class Checker {
+  readonly scheduler: Scheduler;
+  private readonly cache: TieredCache<PackageResult>;
+  private readonly projects = new Map<string, Promise<{ verifier: NpmVerifier; http: HttpClient }>>();
+
+  constructor(private readonly options: CheckerOptions) {
+    this.scheduler = new Scheduler(options.concurrency ?? 16);
+    const disk = options.cacheDir
+      ? new DiskCache<PackageResult>({ dir: path.join(options.cacheDir, 'verdicts'), maxEntries: 50_000, maxAgeMs: 7 * 24 * 3600 * 1000 })
+      : undefined;
+    this.cache = new TieredCache<PackageResult>(20_000, disk);
+  }
+
+  /** Verifies the dependencies of one file; `onResult` streams results as they arrive. */
+  async verify(file: string, parsed: ParsedFile, signal?: AbortSignal, onResult?: (c: CheckedDependency) => void): Promise<CheckedDependency[]> {
+    const dir = path.dirname(path.resolve(file));
+    const { verifier } = await this.project(dir);
+    const locked = parsed.kind === 'npm-manifest' ? readSiblingLock(dir) : undefined;
+    const tasks = parsed.dependencies.map(async (dependency): Promise<CheckedDependency | undefined> => {
+      const pin = dependency.version ? dependency : locked?.get(dependency.name);
+      const target = { name: dependency.name, spec: dependency.spec, version: pin?.version, integrity: pin?.integrity };
+      const key = `${dir}\n${target.name}\n${target.spec}\n${target.version ?? ''}\n${target.integrity ?? ''}`;
+      try {
+        const result = await this.scheduler.run(key, () => verifier.verify(target, signal), signal);
+        const checked = { dependency, result };
+        onResult?.(checked);
+        return checked;
+      } catch (error) {
+        if (error instanceof CancelledError) return undefined;
+        const checked = { dependency, result: unverifiableResult(dependency.name, 'registry-error', `Internal error: ${(error as Error).message}`) };
+        onResult?.(checked);
+        return checked;
+      }
+    });
+    return (await Promise.all(tasks)).filter((c): c is CheckedDependency => c !== undefined);
+  }
+
+  /** Forgets npm configuration (after an .npmrc changes) and in-memory results. */
+  reset(): void {
+    for (const pending of this.projects.values()) void pending.then((p) => p.http.close()).catch(() => undefined);
+    this.projects.clear();
+    this.cache.clearMemory();
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([...this.projects.values()].map((p) => p.then((x) => x.http.close()).catch(() => undefined)));
+  }
+
+  private project(dir: string): Promise<{ verifier: NpmVerifier; http: HttpClient }> {
+    let pending = this.projects.get(dir);
+    if (!pending) {
+      pending = this.createProject(dir);
+      this.projects.set(dir, pending);
+    }
+    return pending;
+  }
+
+  private async createProject(dir: string): Promise<{ verifier: NpmVerifier; http: HttpClient }> {
+    const config = loadNpmConfig({ projectDir: dir, env: this.options.env, homeDir: this.options.homeDir });
+    if (!config.values.get('registry') && this.options.allowProcessExecution && !this.options.offline) {
+      const fromNpm = await askNpmForRegistry(dir, this.options.env);
+      if (fromNpm) config.values.set('registry', fromNpm);
+    }
+    this.options.log?.(`npm config for ${dir}: files ${config.files.join(', ') || '(none)'}; registry ${config.values.get('registry') ?? '(none)'}`);
+    const http = new HttpClient({
+      timeoutMs: this.options.timeoutMs ?? 15_000,
+      maxBodyBytes: 64 * 1024 * 1024,
+      retries: 2,
+      backoffMs: 250,
+      offline: this.options.offline,
+      proxy: proxyFor(config, this.options.env),
+      userAgent: 'provenance-lens/0.1',
+      authFor: (url) => authFor(config, url),
+    });
+    const verifier = new NpmVerifier({
+      registry: new NpmRegistryClient(http),
+      config,
+      trust: this.options.trust,
+      cache: this.cache,
+      requireProvenance: this.options.requireProvenance,
+    });
+    return { verifier, http };
+  }
+}
+
+/** With no registry in any npmrc, npm's own answer is the truth (npm knows its built-in default). */
+function askNpmForRegistry(dir: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    execFile('npm', ['config', 'get', 'registry'], { cwd: dir, env, timeout: 10_000, shell: process.platform === 'win32' }, (error, stdout) => {
+      const value = stdout?.trim();
+      resolve(!error && value && /^https?:\/\//.test(value) ? withTrailingSlash(value) : undefined);
+    });
+  });
+}
+
+/** Versions a manifest's direct dependencies are locked at, from a package-lock.json beside it. */
+function readSiblingLock(dir: string): Map<string, Dependency> | undefined {
+  for (const name of ['npm-shrinkwrap.json', 'package-lock.json']) {
+    let text: string;
+    try {
+      text = fs.readFileSync(path.join(dir, name), 'utf8');
+    } catch {
+      continue;
+    }
+    const top = new Map<string, Dependency>();
+    for (const p of parsePackageLock(text).packages) {
+      const installedAs = /^node_modules\/((?:@[^/]+\/)?[^/]+)$/.exec(p.location ?? '')?.[1];
+      if (installedAs) top.set(installedAs, p);
+    }
+    return top;
+  }
+  return undefined;
+}
+
+export type { NpmConfig };

@@ -1,0 +1,93 @@
+// package-lock.json / npm-shrinkwrap.json, lockfile versions 1, 2 and 3 → the locked packages.
+// v2 and v3 list every package under "packages" keyed by its node_modules path; v1 nests
+// "dependencies" objects. v2 carries both, and the "packages" view is the authoritative one.
+
+import type { Node } from 'jsonc-parser';
+import type { Dependency, ParseProblem } from './types';
+import { type LineIndex, child, nodeRange, parseJsonDocument, properties, stringValue } from './jsonDocument';
+
+export interface PackageLock {
+  lockfileVersion?: number;
+  packages: Dependency[];
+  problems: ParseProblem[];
+}
+
+export function parsePackageLock(text: string): PackageLock {
+  const { root, lines, problems } = parseJsonDocument(text);
+  const lock: PackageLock = { packages: [], problems };
+  if (root === undefined) return lock;
+  if (root.type !== 'object') {
+    problems.push({ message: 'A lockfile must contain a JSON object.', range: nodeRange(lines, root) });
+    return lock;
+  }
+  const versionNode = child(root, 'lockfileVersion');
+  lock.lockfileVersion = typeof versionNode?.value === 'number' ? versionNode.value : undefined;
+  const packagesNode = child(root, 'packages');
+  if (packagesNode?.type === 'object') {
+    readPackages(packagesNode, lines, lock);
+  } else if (child(root, 'dependencies')?.type === 'object') {
+    readV1Dependencies(child(root, 'dependencies')!, 'node_modules', lines, lock);
+  }
+  if (lock.lockfileVersion !== undefined && ![1, 2, 3].includes(lock.lockfileVersion)) {
+    problems.push({
+      message: `lockfileVersion ${lock.lockfileVersion} is not one npm writes (1, 2 or 3); entries were read as best as possible.`,
+      range: nodeRange(lines, versionNode!),
+    });
+  }
+  return lock;
+}
+
+function readPackages(packagesNode: Node, lines: LineIndex, lock: PackageLock): void {
+  for (const { key, value } of properties(packagesNode)) {
+    const location = String(key.value);
+    if (location === '' || value.type !== 'object') continue; // "" is the root project itself
+    if (child(value, 'link')?.value === true) continue; // workspace symlinks have no registry artifact
+    const name = stringValue(child(value, 'name')) ?? nameFromLocation(location);
+    const versionNode = child(value, 'version');
+    const version = stringValue(versionNode);
+    if (!name || !version) continue;
+    lock.packages.push({
+      ecosystem: 'npm',
+      name,
+      spec: version,
+      version,
+      integrity: stringValue(child(value, 'integrity')),
+      group: 'lockfile',
+      location,
+      nameRange: nodeRange(lines, key),
+      specRange: nodeRange(lines, versionNode!),
+    });
+  }
+}
+
+function readV1Dependencies(depsNode: Node, parentPath: string, lines: LineIndex, lock: PackageLock): void {
+  for (const { key, value } of properties(depsNode)) {
+    if (value.type !== 'object') continue;
+    const name = String(key.value);
+    const location = `${parentPath}/${name}`;
+    const versionNode = child(value, 'version');
+    const version = stringValue(versionNode);
+    if (version && child(value, 'bundled')?.value !== true) {
+      lock.packages.push({
+        ecosystem: 'npm',
+        name,
+        spec: version,
+        version,
+        integrity: stringValue(child(value, 'integrity')),
+        group: 'lockfile',
+        location,
+        nameRange: nodeRange(lines, key),
+        specRange: nodeRange(lines, versionNode!),
+      });
+    }
+    const nested = child(value, 'dependencies');
+    if (nested?.type === 'object') readV1Dependencies(nested, `${location}/node_modules`, lines, lock);
+  }
+}
+
+/** `node_modules/a/node_modules/@s/b` → `@s/b`. */
+export function nameFromLocation(location: string): string | undefined {
+  const idx = location.lastIndexOf('node_modules/');
+  if (idx < 0) return undefined; // a workspace folder, not an installed package
+  return location.slice(idx + 'node_modules/'.length) || undefined;
+}

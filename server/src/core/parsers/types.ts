@@ -1,0 +1,43 @@
+// Shapes shared by every parser. Positions are zero-based line/character pairs, the
+// same as LSP's, but declared here so the core does not import the protocol.
+
+export interface Position {
+  line: number;
+  character: number;
+}
+
+export interface Range {
+  start: Position;
+  end: Position;
+}
+
+/** A problem with the file itself (not with a dependency's verification). */
+export interface ParseProblem {
+  message: string;
+  range: Range;
+}
+
+export type DependencyGroup =
+  | 'dependencies'
+  | 'devDependencies'
+  | 'optionalDependencies'
+  | 'peerDependencies'
+  | 'overrides'
+  | 'lockfile';
+
+/** One dependency as written in a manifest or lockfile. */
+export interface Dependency {
+  ecosystem: 'npm';
+  name: string;
+  /** What the file asks for: a range in a manifest, an exact version in a lockfile. */
+  spec: string;
+  group: DependencyGroup;
+  /** Range of the name (key) and of the version string, both inside the document. */
+  nameRange: Range;
+  specRange: Range;
+  /** Lockfiles only. */
+  version?: string;
+  integrity?: string;
+  /** Lockfile path such as `node_modules/a/node_modules/b`; empty for manifests. */
+  location?: string;
+}

@@ -1,0 +1,179 @@
+// The one place that talks HTTP. Every request has a deadline, a response-size limit and bounded
+// retries; redirects are followed by hand so credentials are looked up again for each hop's
+// own host (a token for one registry never follows a redirect to another host).
+
+import { Agent, EnvHttpProxyAgent, type Dispatcher, fetch } from 'undici';
+import type { ProxySettings, RegistryAuth } from './npmConfig';
+
+export type HttpFailureKind = 'network' | 'timeout' | 'status' | 'too-large' | 'bad-body' | 'offline' | 'cancelled';
+
+export class HttpError extends Error {
+  constructor(
+    readonly kind: HttpFailureKind,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+  }
+}
+
+export interface HttpOptions {
+  timeoutMs: number;
+  maxBodyBytes: number;
+  retries: number;
+  /** Base of the exponential back-off between retries. */
+  backoffMs: number;
+  /** Offline mode: every request fails at once with kind 'offline'. */
+  offline: boolean;
+  proxy?: ProxySettings;
+  userAgent: string;
+  authFor: (url: string) => RegistryAuth | undefined;
+}
+
+export interface JsonResponse {
+  status: number;
+  body: unknown;
+  url: string;
+}
+
+const MAX_REDIRECTS = 5;
+const MAX_RETRY_AFTER_MS = 10_000;
+
+export class HttpClient {
+  private readonly dispatcher: Dispatcher;
+  /** Completed request count, by host; read by the status view and benchmarks. */
+  readonly requestCount = { total: 0 };
+
+  constructor(private readonly options: HttpOptions) {
+    const proxy = options.proxy;
+    this.dispatcher =
+      proxy && (proxy.httpProxy || proxy.httpsProxy)
+        ? new EnvHttpProxyAgent({ httpProxy: proxy.httpProxy, httpsProxy: proxy.httpsProxy, noProxy: proxy.noProxy })
+        : new Agent({ connections: 32, keepAliveTimeout: 10_000 });
+  }
+
+  /**
+   * GETs JSON. Resolves with 2xx and 404 answers (404 is meaningful: "no such version",
+   * "no attestations"); throws HttpError for everything else once retries are spent.
+   */
+  async getJson(url: string, accept = 'application/json', signal?: AbortSignal): Promise<JsonResponse> {
+    if (this.options.offline) throw new HttpError('offline', 'offline mode: no network requests are made');
+    let lastError: HttpError | undefined;
+    for (let attempt = 0; attempt <= this.options.retries; attempt++) {
+      if (signal?.aborted) throw new HttpError('cancelled', 'cancelled');
+      try {
+        return await this.once(url, accept, signal);
+      } catch (error) {
+        const e = error instanceof HttpError ? error : new HttpError('network', String(error));
+        lastError = e;
+        if (!isRetryable(e) || attempt === this.options.retries) break;
+        const retryAfter = (e as HttpError & { retryAfterMs?: number }).retryAfterMs;
+        const backoff = retryAfter ?? this.options.backoffMs * 2 ** attempt;
+        await delay(Math.min(backoff, MAX_RETRY_AFTER_MS), signal);
+      }
+    }
+    throw lastError!;
+  }
+
+  private async once(startUrl: string, accept: string, signal?: AbortSignal): Promise<JsonResponse> {
+    const deadline = AbortSignal.timeout(this.options.timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    let url = startUrl;
+    try {
+      for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
+        const headers: Record<string, string> = { accept, 'user-agent': this.options.userAgent };
+        const auth = this.options.authFor(url);
+        if (auth) headers.authorization = auth.authorization;
+        const response = await fetch(url, { headers, redirect: 'manual', signal: combined, dispatcher: this.dispatcher });
+        if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
+          await response.body?.cancel();
+          url = new URL(response.headers.get('location')!, url).toString();
+          continue;
+        }
+        this.requestCount.total++;
+        if (response.status === 404) {
+          await response.body?.cancel();
+          return { status: 404, body: undefined, url };
+        }
+        if (response.status < 200 || response.status >= 300) {
+          await response.body?.cancel();
+          const error = new HttpError('status', `HTTP ${response.status} from ${redact(url)}`, response.status);
+          const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+          if (retryAfter !== undefined) Object.assign(error, { retryAfterMs: retryAfter });
+          throw error;
+        }
+        const text = await readLimited(response, this.options.maxBodyBytes, url);
+        try {
+          return { status: response.status, body: JSON.parse(text), url };
+        } catch {
+          throw new HttpError('bad-body', `the answer from ${redact(url)} is not JSON`);
+        }
+      }
+      throw new HttpError('network', `too many redirects from ${redact(startUrl)}`);
+    } catch (error) {
+      if (error instanceof HttpError) throw error;
+      if (signal?.aborted) throw new HttpError('cancelled', 'cancelled');
+      if (deadline.aborted) throw new HttpError('timeout', `no answer from ${redact(url)} within ${this.options.timeoutMs} ms`);
+      const cause = (error as { cause?: { code?: string } }).cause?.code;
+      throw new HttpError('network', `cannot reach ${redact(url)}${cause ? ` (${cause})` : ''}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}
+
+async function readLimited(response: Response | Awaited<ReturnType<typeof fetch>>, maxBytes: number, url: string): Promise<string> {
+  const declared = Number(response.headers.get('content-length'));
+  if (declared > maxBytes) {
+    await response.body?.cancel();
+    throw new HttpError('too-large', `the answer from ${redact(url)} is larger than ${maxBytes} bytes`);
+  }
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  if (response.body) {
+    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+      size += chunk.byteLength;
+      if (size > maxBytes) throw new HttpError('too-large', `the answer from ${redact(url)} is larger than ${maxBytes} bytes`);
+      chunks.push(chunk);
+    }
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function isRetryable(e: HttpError): boolean {
+  if (e.kind === 'network' || e.kind === 'timeout') return true;
+  return e.kind === 'status' && (e.status === 429 || (e.status !== undefined && e.status >= 500));
+}
+
+function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** URLs in messages and logs never carry userinfo or query strings (they may hold secrets). */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    u.search = '';
+    return u.toString();
+  } catch {
+    return '<url>';
+  }
+}

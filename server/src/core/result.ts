@@ -1,0 +1,44 @@
+// What a verification produces for one package, in every ecosystem. The CLI's JSON output,
+// diagnostics, hovers and the tree view are all views of this one shape.
+
+import type { ProvenanceDetails } from './verify/npm/provenance';
+import type { Finding, ProvenanceStatus, ReasonCode, SignatureStatus, Verdict } from './verdict';
+
+export interface PackageResult {
+  ecosystem: 'npm';
+  name: string;
+  /** The version that was checked (resolved from the range when the file gives a range). */
+  version?: string;
+  purl?: string;
+  registry?: string;
+  integrity?: string;
+  signature: SignatureStatus;
+  signatureKeyId?: string;
+  signatureReason: string;
+  provenance: ProvenanceStatus;
+  provenanceReason: string;
+  provenanceDetails?: ProvenanceDetails;
+  verdict: Verdict;
+  code: ReasonCode;
+  reason: string;
+  /** Warnings that do not change the verdict without a policy (downgrade, repository mismatch). */
+  findings: Finding[];
+  /** Digest of the registry keys the signature was judged with; a key rotation invalidates the entry. */
+  keysDigest?: string;
+}
+
+export function unverifiableResult(name: string, code: ReasonCode, reason: string, version?: string): PackageResult {
+  return {
+    ecosystem: 'npm',
+    name,
+    version,
+    signature: 'unverifiable',
+    signatureReason: reason,
+    provenance: 'unverifiable',
+    provenanceReason: reason,
+    verdict: 'unverifiable',
+    code,
+    reason,
+    findings: [],
+  };
+}

@@ -1,0 +1,77 @@
+// Where Sigstore trust comes from: a snapshot of the public-good trusted root shipped inside
+// the extension (works offline and air-gapped), a fresher copy fetched through TUF when online,
+// or a custom trusted_root.json for a private Sigstore deployment.
+
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { type TrustMaterial, toTrustMaterial } from '@sigstore/verify';
+import embeddedRoot from '../../../../resources/trusted_root.public-good.json';
+
+export type TrustSource = 'embedded snapshot' | 'TUF' | 'custom file';
+
+export interface TrustContext {
+  root: TrustedRoot;
+  material: TrustMaterial;
+  source: TrustSource;
+  /** Part of every cache key: a different root recomputes every verdict. */
+  digest: string;
+  /** Log ids (base64) the root knows, to tell "unknown log" (stale trust) from a bad proof. */
+  logIds: Set<string>;
+}
+
+export function trustFromJson(json: unknown, source: TrustSource): TrustContext {
+  const text = JSON.stringify(json);
+  const root = TrustedRoot.fromJSON(json);
+  if (root.certificateAuthorities.length === 0 && root.tlogs.length === 0) {
+    throw new Error('the trusted root lists no certificate authorities and no transparency logs');
+  }
+  return {
+    root,
+    material: toTrustMaterial(root),
+    source,
+    digest: crypto.createHash('sha256').update(text).digest('hex').slice(0, 16),
+    logIds: new Set(root.tlogs.map((t) => t.logId?.keyId.toString('base64') ?? '')),
+  };
+}
+
+export function embeddedTrust(): TrustContext {
+  return trustFromJson(embeddedRoot, 'embedded snapshot');
+}
+
+/** A user-supplied trusted_root.json. Errors say which file and why, for the diagnostic. */
+export function customTrust(file: string): TrustContext {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read trusted root ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return trustFromJson(json, 'custom file');
+  } catch (error) {
+    throw new Error(`${file} is not a Sigstore trusted root: ${(error as Error).message}`);
+  }
+}
+
+export interface TufRefreshOptions {
+  cacheDir: string;
+  /** Defaults to the public-good TUF repository that @sigstore/tuf knows. */
+  mirrorURL?: string;
+  /** A TUF root.json to start from, for private TUF repositories. */
+  rootPath?: string;
+  timeoutMs?: number;
+}
+
+/** Fetches the current trusted root through TUF. Callers fall back to the snapshot on failure. */
+export async function refreshTrustFromTuf(options: TufRefreshOptions): Promise<TrustContext> {
+  const { getTrustedRoot } = await import('@sigstore/tuf');
+  const root = await getTrustedRoot({
+    cachePath: options.cacheDir,
+    mirrorURL: options.mirrorURL,
+    rootPath: options.rootPath,
+    timeout: options.timeoutMs ?? 15_000,
+    retry: 1,
+  });
+  return trustFromJson(TrustedRoot.toJSON(root), 'TUF');
+}

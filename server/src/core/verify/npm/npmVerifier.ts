@@ -1,0 +1,246 @@
+// The npm verifier: resolves a dependency to a registry version, fetches what the checks need,
+// runs the pure checks (signature.ts, provenance.ts) and caches the outcome. All I/O for npm
+// verification happens here or below, in registries/.
+
+import * as crypto from 'node:crypto';
+import semver from 'semver';
+import type { TieredCache } from '../../cache/tieredCache';
+import { HttpError } from '../../registries/http';
+import { type NpmConfig, registryFor } from '../../registries/npmConfig';
+import type { NpmRegistryClient, NpmVersionManifest, Packument, RegistryKey } from '../../registries/npmRegistry';
+import { normaliseRepository } from '../../parsers/packageJson';
+import { type PackageResult, unverifiableResult } from '../../result';
+import type { TrustContext } from '../../trust/trustedRoot';
+import { type Finding, type ReasonCode, provenanceVerdict, worse } from '../../verdict';
+import { integrityHex, verifyNpmProvenance } from './provenance';
+import { npmPurl } from './purl';
+import { verifyRegistrySignature } from './signature';
+
+export interface NpmTarget {
+  /** The name as written (an alias key for `npm:` specs). */
+  name: string;
+  spec: string;
+  /** Exact version and integrity, when a lockfile pins them. */
+  version?: string;
+  integrity?: string;
+}
+
+export interface NpmVerifierOptions {
+  registry: NpmRegistryClient;
+  config: NpmConfig;
+  trust: () => TrustContext;
+  cache: TieredCache<PackageResult>;
+  requireProvenance: boolean;
+}
+
+const RESULT_SCHEMA = 'npm-result-v1';
+
+export class NpmVerifier {
+  constructor(private readonly options: NpmVerifierOptions) {}
+
+  async verify(target: NpmTarget, signal?: AbortSignal): Promise<PackageResult> {
+    const resolved = resolveSpec(target);
+    if ('unsupported' in resolved) return unverifiableResult(target.name, 'spec-unsupported', resolved.unsupported);
+    const { name, range } = resolved;
+    const registry = registryFor(this.options.config, name);
+    if (!registry) {
+      return unverifiableResult(name, 'registry-error', 'No npm registry is configured (set "registry" in .npmrc or check that npm is installed).');
+    }
+    try {
+      return await this.verifyFromRegistry(registry, name, range, target, signal);
+    } catch (error) {
+      return networkFailure(name, target.version, error);
+    }
+  }
+
+  private async verifyFromRegistry(registry: string, name: string, range: string, target: NpmTarget, signal?: AbortSignal): Promise<PackageResult> {
+    const { registry: client, trust } = this.options;
+    const pinned = target.version && target.integrity ? this.cacheKey(registry, name, target.version, target.integrity) : undefined;
+    if (pinned) {
+      const cached = await this.fromCache(pinned, registry, signal);
+      if (cached) return cached;
+    }
+    const keys = await client.getKeys(registry, signal);
+    const packument = await client.getPackument(registry, name, false, signal);
+    if (!packument) return unverifiableResult(name, 'version-not-found', `The registry ${registry} has no package named ${name}.`, target.version);
+    const version = target.version ?? pickVersion(packument, range);
+    const manifest = version ? packument.versions[version] : undefined;
+    if (!version || !manifest) {
+      return unverifiableResult(name, 'version-not-found', `The registry has no version of ${name} matching "${target.version ?? range}".`, version);
+    }
+    const integrity = manifest.dist?.integrity;
+    const lockMismatch = integrityMismatch(target.integrity, integrity);
+    if (lockMismatch) return { ...base(name, version, registry, integrity), ...lockMismatch };
+
+    const key = this.cacheKey(registry, name, version, integrity ?? '');
+    if (!pinned) {
+      const cached = await this.fromCache(key, registry, signal);
+      if (cached) return cached;
+    }
+
+    const publishedAt = await this.publishTime(registry, packument, version, manifest, keys, signal);
+    const signature = verifyRegistrySignature(
+      { name, version, integrity, signatures: manifest.dist?.signatures, publishedAt },
+      keys,
+    );
+    const attestations = manifest.dist?.attestations
+      ? await client.getAttestations(registry, name, version, manifest.dist.attestations.url, signal)
+      : undefined;
+    if (manifest.dist?.attestations && attestations === undefined) {
+      // Advertised but not served: that is a registry fault, not an absence of provenance.
+      throw new HttpError('status', 'the registry advertises attestations for this version but does not serve them', 404);
+    }
+    const provenance = verifyNpmProvenance({ name, version, integrity, document: attestations }, keys, trust());
+
+    const findings: Finding[] = [];
+    if (provenance.status === 'absent') {
+      const earlier = earlierVersionWithProvenance(packument, version);
+      if (earlier) findings.push({ code: 'provenance-downgrade', message: `${name}@${earlier} was published with provenance, but ${version} has none.` });
+    }
+    const declaredRepo = normaliseRepository(repositoryOf(manifest));
+    const builtFrom = provenance.details?.sourceRepository?.toLowerCase();
+    if (provenance.status === 'verified' && declaredRepo && builtFrom && declaredRepo !== builtFrom) {
+      findings.push({ code: 'provenance-repository-mismatch', message: `Built from ${builtFrom}, but the package declares its repository as ${declaredRepo}.` });
+    }
+
+    const provVerdict = provenanceVerdict(provenance.status, this.options.requireProvenance);
+    const verdict = worse(signature.status, provVerdict);
+    let code: ReasonCode = provenance.code;
+    let reason = provenance.message;
+    if (verdict === 'verified') {
+      code = 'verified';
+      reason = provenance.status === 'verified' ? 'Registry signature and provenance verified.' : 'Registry signature verified; published without provenance.';
+    } else if (verdict === signature.status) {
+      code = signature.code;
+      reason = signature.message;
+    } else if (provenance.status === 'absent') {
+      code = 'provenance-required';
+      reason = 'The policy requires provenance, and this version has none.';
+    }
+    const result: PackageResult = {
+      ...base(name, version, registry, integrity),
+      signature: signature.status,
+      signatureKeyId: signature.keyid,
+      signatureReason: signature.message,
+      provenance: provenance.status,
+      provenanceReason: provenance.message,
+      provenanceDetails: provenance.details,
+      verdict,
+      code,
+      reason,
+      findings,
+      keysDigest: digestKeys(keys),
+    };
+    if (verdict !== 'unverifiable') await this.options.cache.set(key, result);
+    return result;
+  }
+
+  /** A cached result counts only if it was judged with the registry's current keys (or we are offline). */
+  private async fromCache(key: string, registry: string, signal?: AbortSignal): Promise<PackageResult | undefined> {
+    const cached = await this.options.cache.get(key);
+    if (!cached) return undefined;
+    try {
+      const keys = await this.options.registry.getKeys(registry, signal);
+      return cached.keysDigest === digestKeys(keys) ? cached : undefined;
+    } catch (error) {
+      if (error instanceof HttpError && error.kind === 'offline') return cached;
+      throw error;
+    }
+  }
+
+  private async publishTime(
+    registry: string,
+    packument: Packument,
+    version: string,
+    manifest: NpmVersionManifest,
+    keys: RegistryKey[],
+    signal?: AbortSignal,
+  ): Promise<string | undefined> {
+    const time = packument.time?.[version];
+    if (time) return time;
+    // Abbreviated packuments carry no publish times; fetch the full one only when a key's expiry makes it matter.
+    const usesExpiringKey = manifest.dist?.signatures?.some((s) => keys.find((k) => k.keyid === s.keyid)?.expires);
+    if (!usesExpiringKey) return undefined;
+    const full = await this.options.registry.getPackument(registry, packument.name ?? manifest.name, true, signal);
+    return full?.time?.[version];
+  }
+
+  private cacheKey(registry: string, name: string, version: string, integrity: string): string {
+    return [RESULT_SCHEMA, registry, name, version, integrity, this.options.trust().digest, this.options.requireProvenance].join('\n');
+  }
+}
+
+type ResolvedSpec = { name: string; range: string } | { unsupported: string };
+
+/** Understands `npm:` aliases; anything not served by a registry (git, file, URL, workspace) is out of scope. */
+export function resolveSpec(target: NpmTarget): ResolvedSpec {
+  let name = target.name;
+  let range = target.spec.trim();
+  const alias = /^npm:((?:@[^/]+\/)?[^@]+)(?:@(.*))?$/.exec(range);
+  if (alias) {
+    name = alias[1];
+    range = alias[2] ?? '*';
+  }
+  if (target.version) return { name, range: target.version };
+  if (/^(file|link|workspace|git|git\+\w+|https?|github|gitlab|bitbucket):/.test(range) || /^[\w.-]+\/[\w.-]+(#.*)?$/.test(range)) {
+    return { unsupported: `"${range}" is not a registry version; only registry packages carry signatures and provenance.` };
+  }
+  return { name, range: range === '' ? '*' : range };
+}
+
+function pickVersion(packument: Packument, range: string): string | undefined {
+  const tags = packument['dist-tags'] ?? {};
+  if (tags[range]) return tags[range];
+  const versions = Object.keys(packument.versions);
+  // Prefer what npm would install: the `latest` tag when it satisfies the range.
+  if (tags.latest && semver.satisfies(tags.latest, range, { loose: true })) return tags.latest;
+  return semver.maxSatisfying(versions, range, { loose: true }) ?? undefined;
+}
+
+function earlierVersionWithProvenance(packument: Packument, version: string): string | undefined {
+  if (!semver.valid(version)) return undefined;
+  const earlier = Object.entries(packument.versions)
+    .filter(([v, m]) => semver.valid(v) && semver.lt(v, version) && !semver.prerelease(v) && m.dist?.attestations?.provenance)
+    .map(([v]) => v)
+    .sort(semver.rcompare);
+  return earlier[0];
+}
+
+function repositoryOf(manifest: NpmVersionManifest): string | undefined {
+  return typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url;
+}
+
+/** The lockfile's integrity must describe the same tarball as the registry's (compared on a common algorithm). */
+type Judgement = Omit<PackageResult, 'ecosystem' | 'name' | 'version' | 'purl' | 'registry' | 'integrity'>;
+
+function integrityMismatch(locked: string | undefined, registry: string | undefined): Judgement | undefined {
+  if (!locked || !registry) return undefined;
+  for (const algorithm of ['sha512', 'sha384', 'sha256', 'sha1']) {
+    const a = integrityHex(locked, algorithm);
+    const b = integrityHex(registry, algorithm);
+    if (a && b) {
+      if (a === b) return undefined;
+      const reason = 'The lockfile records a different integrity than the registry serves for this version: the lockfile or the registry metadata has been altered.';
+      return { signature: 'invalid', signatureReason: reason, provenance: 'unverifiable', provenanceReason: reason, verdict: 'invalid', code: 'integrity-mismatch', reason, findings: [] };
+    }
+  }
+  return undefined;
+}
+
+function base(name: string, version: string, registry: string, integrity: string | undefined) {
+  return { ecosystem: 'npm' as const, name, version, purl: npmPurl(name, version), registry, integrity };
+}
+
+function digestKeys(keys: RegistryKey[]): string {
+  const canonical = keys.map((k) => `${k.keyid}|${k.key}|${k.expires ?? ''}`).sort().join('\n');
+  return crypto.createHash('sha256').update(canonical).digest('hex').slice(0, 16);
+}
+
+function networkFailure(name: string, version: string | undefined, error: unknown): PackageResult {
+  if (error instanceof HttpError) {
+    if (error.kind === 'offline') return unverifiableResult(name, 'offline-not-cached', 'Offline, and this package has not been verified before.', version);
+    const code: ReasonCode = error.kind === 'status' || error.kind === 'bad-body' || error.kind === 'too-large' ? 'registry-error' : 'network-error';
+    return unverifiableResult(name, code, `Could not verify: ${error.message}.`, version);
+  }
+  return unverifiableResult(name, 'registry-error', `Could not verify: ${(error as Error)?.message ?? String(error)}.`, version);
+}

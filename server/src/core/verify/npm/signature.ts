@@ -1,0 +1,65 @@
+// The registry signature check that `npm audit signatures` performs: an ECDSA P-256 / SHA-256
+// signature over `<name>@<version>:<integrity>` by a key the registry publishes, where a key
+// that had expired before the version was published does not count. Pure: keys are passed in.
+
+import * as crypto from 'node:crypto';
+import type { NpmSignature, RegistryKey } from '../../registries/npmRegistry';
+import type { ReasonCode, SignatureStatus } from '../../verdict';
+
+export interface SignatureInput {
+  name: string;
+  version: string;
+  /** The registry's `dist.integrity` for this version. */
+  integrity: string | undefined;
+  signatures: NpmSignature[] | undefined;
+  /** When the version was published (packument `time`); needed only for keys with an expiry. */
+  publishedAt: string | undefined;
+}
+
+export interface SignatureResult {
+  status: SignatureStatus;
+  code: ReasonCode;
+  message: string;
+  keyid?: string;
+}
+
+export function verifyRegistrySignature(input: SignatureInput, keys: RegistryKey[]): SignatureResult {
+  if (keys.length === 0) {
+    return { status: 'unverifiable', code: 'registry-no-keys', message: 'The registry publishes no signing keys, so its signatures cannot be checked.' };
+  }
+  if (!input.signatures || input.signatures.length === 0) {
+    return { status: 'unsigned', code: 'signature-missing', message: `${input.name}@${input.version} has no registry signature, although its registry signs packages.` };
+  }
+  if (!input.integrity) {
+    return { status: 'invalid', code: 'signature-invalid', message: 'The registry signed this version but gives no integrity value to check the signature against.' };
+  }
+  const message = `${input.name}@${input.version}:${input.integrity}`;
+  // Like npm, every signature present must verify: one bad signature is enough to distrust the version.
+  for (const signature of input.signatures) {
+    const key = keys.find((k) => k.keyid === signature.keyid);
+    if (!key) {
+      return { status: 'invalid', code: 'signature-key-unknown', keyid: signature.keyid, message: `Signed with key ${signature.keyid}, which the registry does not publish.` };
+    }
+    if (key.expires) {
+      if (!input.publishedAt) {
+        return { status: 'unverifiable', code: 'registry-error', keyid: key.keyid, message: `Key ${key.keyid} expires, and the registry did not say when this version was published.` };
+      }
+      if (!(Date.parse(input.publishedAt) < Date.parse(key.expires))) {
+        return { status: 'invalid', code: 'signature-key-expired', keyid: key.keyid, message: `Signed with key ${key.keyid}, which expired on ${key.expires}, before this version was published (${input.publishedAt}).` };
+      }
+    }
+    if (!verifyEcdsa(message, signature.sig, key.key)) {
+      return { status: 'invalid', code: 'signature-invalid', keyid: key.keyid, message: `The registry signature by ${key.keyid} does not match ${input.name}@${input.version} and its integrity: the metadata may have been tampered with.` };
+    }
+  }
+  return { status: 'verified', code: 'verified', keyid: input.signatures[0].keyid, message: `Registry signature verified with key ${input.signatures[0].keyid}.` };
+}
+
+function verifyEcdsa(message: string, signatureB64: string, spkiB64: string): boolean {
+  try {
+    const key = crypto.createPublicKey({ key: Buffer.from(spkiB64, 'base64'), format: 'der', type: 'spki' });
+    return crypto.verify('sha256', Buffer.from(message), key, Buffer.from(signatureB64, 'base64'));
+  } catch {
+    return false; // a malformed key or signature is a failed signature, never a pass
+  }
+}

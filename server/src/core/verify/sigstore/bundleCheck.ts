@@ -1,0 +1,62 @@
+// One call that verifies a Sigstore bundle with @sigstore/verify and turns every outcome into
+// our vocabulary. @sigstore/verify does no I/O; trust material is passed in.
+
+import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
+import { type KeyFinderFunc, type Signer, Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
+import type { TrustContext } from '../../trust/trustedRoot';
+
+export type BundleCheck =
+  | { ok: true; bundle: Bundle; signer: Signer }
+  /** `invalid`: evidence exists and is wrong. `unverifiable`: we lack the trust material to decide. */
+  | { ok: false; status: 'invalid' | 'unverifiable'; message: string };
+
+export function parseBundle(json: unknown): { bundle: Bundle } | { error: string } {
+  try {
+    return { bundle: bundleFromJSON(json) };
+  } catch (error) {
+    return { error: `the Sigstore bundle is malformed (${(error as Error).message})` };
+  }
+}
+
+/** Verifies a DSSE/message-signature bundle. `keys` resolves public-key hints (key-signed bundles). */
+export function checkBundle(bundle: Bundle, trust: TrustContext, keys?: KeyFinderFunc): BundleCheck {
+  const unknownLog = bundle.verificationMaterial.tlogEntries.find(
+    (entry) => !trust.logIds.has(Buffer.from(entry.logId?.keyId ?? []).toString('base64')),
+  );
+  if (unknownLog && bundle.verificationMaterial.tlogEntries.length === 1) {
+    return {
+      ok: false,
+      status: 'unverifiable',
+      message: `recorded in a transparency log the trusted root (${trust.source}) does not know; refresh the trusted root`,
+    };
+  }
+  try {
+    const material = keys ? { ...trust.material, publicKey: toTrustMaterial(trust.root, keys).publicKey } : trust.material;
+    // Key-signed bundles (npm publish attestations) carry no certificate, so no SCT is expected.
+    const keySigned = bundle.verificationMaterial.content.$case === 'publicKey';
+    const verifier = new Verifier(material, { ctlogThreshold: keySigned ? 0 : 1, tlogThreshold: 1 });
+    const signer = verifier.verify(toSignedEntity(bundle));
+    return { ok: true, bundle, signer };
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    return { ok: false, status: 'invalid', message: `${describe(code)}: ${(error as Error).message}` };
+  }
+}
+
+const DESCRIPTIONS: Record<string, string> = {
+  SIGNATURE_ERROR: 'the signature does not match the signed content',
+  CERTIFICATE_ERROR: 'the signing certificate does not chain to the trusted root',
+  PUBLIC_KEY_ERROR: 'the signing key is unknown or was not valid at signing time',
+  TLOG_ERROR: 'the transparency log entry does not verify',
+  TLOG_INCLUSION_PROOF_ERROR: 'the transparency log inclusion proof does not verify',
+  TLOG_INCLUSION_PROMISE_ERROR: 'the transparency log promise (signed entry timestamp) does not verify',
+  TLOG_MISSING_INCLUSION_ERROR: 'the transparency log entry has neither proof nor promise',
+  TLOG_BODY_ERROR: 'the transparency log entry does not describe this signature',
+  TIMESTAMP_ERROR: 'the signing time cannot be established',
+  UNTRUSTED_SIGNER_ERROR: 'the signer is not the expected identity',
+  NOT_IMPLEMENTED_ERROR: 'the bundle uses a feature this verifier does not support',
+};
+
+function describe(code: string | undefined): string {
+  return (code && DESCRIPTIONS[code]) || 'verification failed';
+}
