@@ -8,6 +8,8 @@ const common = {
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
+  // jsonc-parser's UMD build hides its requires from bundlers; its ES module build does not.
+  mainFields: ['module', 'main'],
 };
 
 await Promise.all([

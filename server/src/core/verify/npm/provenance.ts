@@ -25,6 +25,8 @@ export interface ProvenanceDetails extends BuildIdentity {
   logIndex?: string;
   integratedTime?: string;
   logId?: string;
+  /** The entry in the log the trusted root names for it (works for private deployments too). */
+  logEntryUrl?: string;
   publishKeyId?: string;
 }
 
@@ -103,6 +105,7 @@ export function verifyNpmProvenance(input: ProvenanceInput, keys: RegistryKey[],
     if (!isPublish) {
       sawProvenance = true;
       Object.assign(details, describeProvenance(bundle, envelope.payload));
+      details.logEntryUrl = logEntryUrl(trust, details.logId, details.logIndex);
     }
   }
   if (!sawProvenance) {
@@ -153,6 +156,12 @@ function describeProvenance(bundle: Bundle, payload: Buffer): Partial<Provenance
     // already checked to be JSON
   }
   return out;
+}
+
+function logEntryUrl(trust: TrustContext, logId: string | undefined, logIndex: string | undefined): string | undefined {
+  const log = trust.root.tlogs.find((t) => t.logId?.keyId.toString('base64') === logId);
+  if (!log?.baseUrl || !logIndex) return undefined;
+  return `${log.baseUrl.replace(/\/+$/, '')}/api/v1/log/entries?logIndex=${logIndex}`;
 }
 
 /** Resolves a public-key hint against the registry's keys; a key is valid until its expiry. */

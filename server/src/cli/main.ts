@@ -1,0 +1,132 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Checker, fileKind, parseFile } from '../core/checker';
+import { type TrustContext, customTrust, embeddedTrust } from '../core/trust/trustedRoot';
+import { isFailing } from '../core/verdict';
+import { type FileReport, toJson, toSarif, toText } from './report';
+
+const USAGE = `Usage: provenance-lens check [paths…] [options]
+
+Verifies registry signatures and Sigstore provenance of the npm dependencies declared in
+package.json, package-lock.json and npm-shrinkwrap.json files (folders are searched).
+
+Options:
+  --format text|json|sarif   output format (default: text)
+  --offline                  make no network requests; use cached results only
+  --trusted-root FILE        a Sigstore trusted_root.json (default: the bundled public-good snapshot)
+  --cache-dir DIR            where verified results are kept (default: ~/.cache/provenance-lens)
+  --no-cache                 neither read nor write the disk cache
+  --require-provenance       treat a version without provenance as a policy violation
+  --concurrency N            verifications at once (default: 16)
+  --timeout MS               per-request deadline (default: 15000)
+  -h, --help                 this help
+`;
+
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv, out = process.stdout, err = process.stderr): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', default: 'text' },
+        offline: { type: 'boolean', default: false },
+        'trusted-root': { type: 'string' },
+        'cache-dir': { type: 'string' },
+        'no-cache': { type: 'boolean', default: false },
+        'require-provenance': { type: 'boolean', default: false },
+        concurrency: { type: 'string', default: '16' },
+        timeout: { type: 'string', default: '15000' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    err.write(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    out.write(USAGE);
+    return 0;
+  }
+  const [command, ...paths] = positionals;
+  if (command !== 'check') {
+    err.write(command ? `Unknown command "${command}".\n\n${USAGE}` : USAGE);
+    return 2;
+  }
+  if (!['text', 'json', 'sarif'].includes(values.format!)) {
+    err.write(`--format must be text, json or sarif.\n`);
+    return 2;
+  }
+  const concurrency = Number(values.concurrency);
+  const timeoutMs = Number(values.timeout);
+  if (!(concurrency >= 1) || !(timeoutMs >= 1)) {
+    err.write('--concurrency and --timeout take positive numbers.\n');
+    return 2;
+  }
+
+  let trust: TrustContext;
+  try {
+    trust = values['trusted-root'] ? customTrust(values['trusted-root']) : embeddedTrust();
+  } catch (error) {
+    err.write(`${(error as Error).message}\n`);
+    return 2;
+  }
+
+  const files: string[] = [];
+  for (const p of paths.length > 0 ? paths : ['.']) {
+    if (!fs.existsSync(p)) {
+      err.write(`No such file or folder: ${p}\n`);
+      return 2;
+    }
+    files.push(...findFiles(path.resolve(p)));
+  }
+
+  const checker = new Checker({
+    trust: () => trust,
+    offline: values.offline!,
+    cacheDir: values['no-cache'] ? undefined : (values['cache-dir'] ?? defaultCacheDir(env)),
+    requireProvenance: values['require-provenance']!,
+    allowProcessExecution: true,
+    env,
+    concurrency,
+    timeoutMs,
+  });
+  const reports: FileReport[] = [];
+  try {
+    for (const file of files) {
+      const parsedFile = parseFile(file, fs.readFileSync(file, 'utf8'))!;
+      reports.push({ file, problems: parsedFile.problems, checked: await checker.verify(file, parsedFile) });
+    }
+  } finally {
+    await checker.dispose();
+  }
+
+  const cwd = process.cwd();
+  if (values.format === 'json') out.write(JSON.stringify(toJson(reports, cwd), null, 2) + '\n');
+  else if (values.format === 'sarif') out.write(JSON.stringify(toSarif(reports, cwd), null, 2) + '\n');
+  else out.write(toText(reports, cwd) + '\n');
+
+  const failing = reports.some((r) => r.problems.length > 0 || r.checked.some((c) => isFailing(c.result.verdict)));
+  return failing ? 1 : 0;
+}
+
+/** The given file, or every manifest/lockfile below a folder (node_modules and dot-folders skipped). */
+function findFiles(target: string): string[] {
+  const stat = fs.statSync(target);
+  if (stat.isFile()) return fileKind(target) ? [target] : [];
+  const found: string[] = [];
+  for (const entry of fs.readdirSync(target, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
+    const full = path.join(target, entry.name);
+    if (entry.isDirectory()) found.push(...findFiles(full));
+    else if (fileKind(full)) found.push(full);
+  }
+  return found.sort();
+}
+
+function defaultCacheDir(env: NodeJS.ProcessEnv): string {
+  return path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'provenance-lens');
+}

@@ -1,0 +1,45 @@
+// Hover on a dependency: the resolved version, both checks with their reasons, and the
+// provenance summary with links to the source commit and the transparency-log entry.
+
+import type { Hover, Position } from 'vscode-languageserver';
+import type { CheckedDependency } from '../core/checker';
+import type { Range } from '../core/parsers/types';
+
+export function dependencyAt(checked: CheckedDependency[], position: Position): CheckedDependency | undefined {
+  return checked.find((c) => contains(c.dependency.nameRange, position) || contains(c.dependency.specRange, position));
+}
+
+export function hoverFor(c: CheckedDependency): Hover {
+  const r = c.result;
+  const lines: string[] = [];
+  lines.push(`**${r.name}${r.version ? '@' + r.version : ''}** — ${r.verdict}`);
+  if (r.version && c.dependency.spec !== r.version) lines.push(`Resolved \`${c.dependency.spec}\` to ${r.version}.`);
+  lines.push('', r.reason, '');
+  const key = r.signatureKeyId ? ` (key \`${r.signatureKeyId}\`)` : '';
+  lines.push(`- Registry signature: **${r.signature}**${key}${r.signature === 'verified' ? '' : ' — ' + r.signatureReason}`);
+  lines.push(`- Provenance: **${r.provenance}**${r.provenance === 'verified' ? '' : ' — ' + r.provenanceReason}`);
+  const d = r.provenanceDetails;
+  if (d && r.provenance === 'verified') {
+    const repo = d.sourceRepository;
+    if (repo) {
+      const commit = d.sourceCommit ? ` @ [${d.sourceCommit.slice(0, 12)}](${repo}/commit/${d.sourceCommit})` : '';
+      lines.push(`- Source: [${repo}](${repo})${commit}${d.sourceRef ? ` (${d.sourceRef})` : ''}`);
+    }
+    if (d.workflowPath || d.buildConfigURI) lines.push(`- Workflow: \`${d.workflowPath ?? d.buildConfigURI}\``);
+    if (d.builderId) lines.push(`- Builder: \`${d.builderId}\``);
+    if (d.buildTrigger) lines.push(`- Trigger: ${d.buildTrigger}`);
+    if (d.subjectAlternativeName) lines.push(`- Signed by: \`${d.subjectAlternativeName}\` (issuer \`${d.issuer ?? '?'}\`)`);
+    if (d.logIndex) {
+      const entry = d.logEntryUrl ? `[${d.logIndex}](${d.logEntryUrl})` : d.logIndex;
+      lines.push(`- Transparency log: entry ${entry}, integrated ${d.integratedTime ?? '?'}`);
+    }
+  }
+  for (const f of r.findings) lines.push(`- ⚠ ${f.message}`);
+  return { contents: { kind: 'markdown', value: lines.join('\n') }, range: c.dependency.specRange };
+}
+
+function contains(range: Range, p: Position): boolean {
+  const afterStart = p.line > range.start.line || (p.line === range.start.line && p.character >= range.start.character);
+  const beforeEnd = p.line < range.end.line || (p.line === range.end.line && p.character <= range.end.character);
+  return afterStart && beforeEnd;
+}
