@@ -12,7 +12,7 @@ export interface ServedVersion {
   publishedAt?: string;
 }
 
-export type Fault = 'none' | 'http500' | 'hang' | 'reset' | 'not-json' | 'http429-then-ok';
+export type Fault = 'none' | 'http500' | 'hang' | 'reset' | 'not-json' | 'http429-then-ok' | 'oversized';
 
 export interface Scenario {
   /** The keys document; `undefined` answers 404 (a registry that publishes no keys). */
@@ -21,6 +21,8 @@ export interface Scenario {
   fault?: Fault;
   /** Bearer token this scenario requires (401 otherwise). */
   requireToken?: string;
+  /** Answers every request with a redirect to this base URL (same path below it). */
+  redirectTo?: string;
 }
 
 export interface RecordedRequest {
@@ -64,6 +66,11 @@ export class TestRegistry {
     this.requests.push({ scenario: scenarioName, path: rawPath, authorization: req.headers.authorization, accept: req.headers.accept });
     const scenario = this.scenarios.get(scenarioName);
     if (!scenario) return send(res, 404, { error: 'no such scenario' });
+    if (scenario.redirectTo) {
+      res.writeHead(302, { location: scenario.redirectTo + rawPath });
+      res.end();
+      return;
+    }
     if (scenario.requireToken && req.headers.authorization !== `Bearer ${scenario.requireToken}`) return send(res, 401, { error: 'auth required' });
     switch (scenario.fault ?? 'none') {
       case 'http500':
@@ -76,6 +83,10 @@ export class TestRegistry {
       case 'not-json':
         res.writeHead(200, { 'content-type': 'text/html' });
         res.end('<html>maintenance</html>');
+        return;
+      case 'oversized':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end('[' + '0,'.repeat(2 * 1024 * 1024) + '0]');
         return;
       case 'http429-then-ok': {
         const count = (this.hits.get(scenarioName + rawPath) ?? 0) + 1;

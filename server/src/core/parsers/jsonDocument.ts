@@ -52,13 +52,15 @@ export function parseJsonDocument(text: string): JsonDocument {
   const root = parseTree(source, errors, { allowTrailingComma: true, disallowComments: false });
   const lines = new LineIndex(text);
   const problems: ParseProblem[] = [];
+  // A file that is still empty (just created) is not an error yet.
+  if (source.trim() === '') return { root: undefined, lines, problems };
   if (errors.length > 0) {
     const first = errors[0];
     problems.push({
       message: `This file is not valid JSON (${describeError(printParseErrorCode(first.error))}); dependencies after this point may be missing.`,
       range: lines.rangeAt(first.offset, Math.max(first.length, 1)),
     });
-  } else if (root === undefined && source.trim() !== '') {
+  } else if (root === undefined) {
     problems.push({ message: 'This file is not valid JSON.', range: lines.rangeAt(0, 0) });
   }
   return { root, lines, problems };
