@@ -231,6 +231,15 @@ describe('npm verifier on recorded registry data', function () {
       assert.notEqual(r.verdict, 'verified');
     });
 
+    it('calls a publish attestation unverifiable, not invalid, when the registry publishes no keys', async () => {
+      const scenario = tampered((s) => {
+        delete s.keys;
+      });
+      const r = await check(scenario, { name: 'sigstore', spec: '1.0.0' });
+      assert.equal(r.provenance, 'unverifiable', r.provenanceReason);
+      assert.equal(r.verdict, 'unverifiable');
+    });
+
     it('warns about a provenance downgrade', async () => {
       const scenario = tampered((s) => {
         s.packages.sigstore['1.4.0'] = { manifest: { name: 'sigstore', version: '1.4.0', dist: { integrity: SIGSTORE_040_INTEGRITY } }, publishedAt: '2023-05-01T00:00:00.000Z' };

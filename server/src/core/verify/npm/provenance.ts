@@ -81,13 +81,18 @@ export function verifyNpmProvenance(input: ProvenanceInput, keys: RegistryKey[],
     if (subjectProblem) return fail('provenance-subject-mismatch', subjectProblem);
 
     const isPublish = predicateType === PUBLISH_PREDICATE;
+    const keySigned = isPublish || bundle.verificationMaterial.content.$case === 'publicKey';
+    if (keys.length === 0 && (keySigned || envelope.signatures[0]?.keyid)) {
+      // No registry keys is missing trust material: undecidable, never a reason to call the evidence wrong.
+      return { status: 'unverifiable', code: 'registry-no-keys', message: `${label(predicateType)}: the registry publishes no keys to check it with.`, details };
+    }
     // A certificate-signed envelope has an empty key id; any key id it does name must be the registry's.
     const namedKeyId = envelope.signatures[0]?.keyid;
     if (namedKeyId && !keys.some((k) => k.keyid === namedKeyId)) {
       return fail('provenance-keyid-mismatch', `names signing key "${namedKeyId}", which is not one of the registry's keys`);
     }
     let keyFinder: KeyFinderFunc | undefined;
-    if (isPublish || bundle.verificationMaterial.content.$case === 'publicKey') {
+    if (keySigned) {
       const keyid = envelope.signatures[0]?.keyid ?? '';
       const hint = bundle.verificationMaterial.content.$case === 'publicKey' ? bundle.verificationMaterial.content.publicKey.hint : '';
       const registryKey = keys.find((k) => k.keyid === keyid);

@@ -1,0 +1,121 @@
+// The CLI as users run it: the built bundle, a project with its own .npmrc, and the JSON contract.
+
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { SIGNED, flipBase64, manifestOf, recordedScenario, tampered } from '../support/fixtureRegistry';
+import { cleanEnv } from '../support/lspClient';
+import { TestRegistry } from '../support/registryServer';
+
+const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+
+describe('provenance-lens CLI', function () {
+  this.timeout(30000);
+  const registry = new TestRegistry();
+  let home: string;
+
+  // The server runs in this process, so the CLI must run asynchronously... spawnSync would block it.
+  const cli = (args: string[], cwd: string) =>
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const { spawn } = require('node:child_process') as typeof import('node:child_process');
+      const child = spawn(process.execPath, [CLI, ...args], { cwd, env: cleanEnv({ HOME: home }) });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
+    });
+
+  function project(name: string, scenario = recordedScenario(), deps: Record<string, string> = { 'kms-demo': '1.0.0', sigstore: '1.0.0' }): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pl-cli-${name}-`));
+    fs.writeFileSync(path.join(dir, '.npmrc'), `registry=${registry.set(name, scenario)}\n`);
+    fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, dependencies: deps }, null, 2));
+    return dir;
+  }
+
+  before(async () => {
+    await registry.start();
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-home-'));
+  });
+  after(() => registry.stop());
+
+  it('prints the JSON contract and exits 0 when everything verifies', async () => {
+    const dir = project('ok');
+    const r = await cli(['check', '--format', 'json', '--no-cache'], dir);
+    assert.equal(r.status, 0, r.stderr + r.stdout);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.results.length, 2);
+    const sigstore = out.results.find((x: { name: string }) => x.name === 'sigstore');
+    assert.deepEqual(
+      { file: sigstore.file, line: sigstore.line, ecosystem: sigstore.ecosystem, version: sigstore.version, purl: sigstore.purl, signature: sigstore.signature, provenance: sigstore.provenance, verdict: sigstore.verdict },
+      { file: 'package.json', line: 5, ecosystem: 'npm', version: '1.0.0', purl: 'pkg:npm/sigstore@1.0.0', signature: 'verified', provenance: 'verified', verdict: 'verified' },
+    );
+    assert.equal(typeof sigstore.reason, 'string');
+  });
+
+  it('exits 1 and says why when a signature is invalid', async () => {
+    const dir = project(
+      'bad',
+      tampered((s) => {
+        const dist = manifestOf(s, 'kms-demo', '1.0.0').dist as { signatures: Array<{ sig: string }> };
+        dist.signatures[0].sig = flipBase64(dist.signatures[0].sig);
+      }),
+    );
+    const r = await cli(['check', '--no-cache'], dir);
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /FAIL package\.json:4 kms-demo@1\.0\.0 — invalid/);
+    assert.match(r.stdout, /2 packages: 1 verified, 0 unsigned, 0 unverifiable, 0 policy-violation, 1 invalid/);
+  });
+
+  it('exits 0 for unverifiable (registry without keys), said once', async () => {
+    const dir = project(
+      'nokeys',
+      tampered((s) => {
+        delete s.keys;
+      }),
+    );
+    const r = await cli(['check', '--no-cache'], dir);
+    assert.equal(r.status, 0, r.stdout);
+    assert.equal(r.stdout.match(/publishes no signing keys/g)?.length, 1, r.stdout);
+  });
+
+  it('writes SARIF', async () => {
+    const dir = project('sarif', recordedScenario(), { 'kms-demo': '1.0.0', 'no-such-package': '1.0.0' });
+    const r = await cli(['check', '--format', 'sarif', '--no-cache'], dir);
+    const sarif = JSON.parse(r.stdout);
+    assert.equal(sarif.version, '2.1.0');
+    assert.deepEqual(sarif.runs[0].results.map((x: { ruleId: string }) => x.ruleId), ['version-not-found']);
+  });
+
+  it('uses a custom trusted root, and refuses a broken one with exit 2', async () => {
+    const dir = project('root');
+    const foreign = path.resolve(__dirname, '../../../test/fixtures/sigstore/trusted_root.scaffolding.json');
+    const r = await cli(['check', '--format', 'json', '--no-cache', '--trusted-root', foreign], dir);
+    const sigstore = JSON.parse(r.stdout).results.find((x: { name: string }) => x.name === 'sigstore');
+    assert.notEqual(sigstore.provenance, 'verified');
+    fs.writeFileSync(path.join(dir, 'broken.json'), '{"not": "a root"}');
+    const broken = await cli(['check', '--trusted-root', 'broken.json'], dir);
+    assert.equal(broken.status, 2);
+    assert.match(broken.stderr, /broken\.json/);
+  });
+
+  it('works offline from the cache of an earlier run', async () => {
+    const dir = project('offline');
+    const cacheDir = path.join(dir, '.cache');
+    fs.writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/kms-demo': { version: '1.0.0', integrity: SIGNED[0].integrity } } }));
+    assert.equal((await cli(['check', 'package-lock.json', '--cache-dir', cacheDir], dir)).status, 0);
+    const before = registry.requests.length;
+    const r = await cli(['check', 'package-lock.json', '--offline', '--cache-dir', cacheDir, '--format', 'json'], dir);
+    assert.equal(JSON.parse(r.stdout).results[0].verdict, 'verified');
+    assert.equal(registry.requests.length, before);
+  });
+
+  it('exits 2 on usage errors', async () => {
+    assert.equal((await cli(['frobnicate'], os.tmpdir())).status, 2);
+    assert.equal((await cli(['check', '--format', 'xml'], os.tmpdir())).status, 2);
+    assert.equal((await cli(['check', '/no/such/path'], os.tmpdir())).status, 2);
+    assert.equal(spawnSync(process.execPath, [CLI, '--help']).status, 0);
+  });
+});
