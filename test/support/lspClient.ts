@@ -4,15 +4,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+export { cleanEnv } from './env';
 
 export const SERVER = path.resolve(__dirname, '../../../dist/server.js');
-
-/** The environment without npm's script variables, so only the test's .npmrc decides the registry. */
-export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^npm_/i.test(k)) env[k] = v;
-  return { ...env, NO_PROXY: '127.0.0.1,localhost', ...extra };
-}
 
 export class LspClient {
   readonly connection: MessageConnection;

@@ -24,7 +24,15 @@ Options:
   -h, --help                 this help
 `;
 
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv, out = process.stdout, err = process.stderr): Promise<number> {
+export interface CliIo {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+  /** Paths in the report are relative to this folder. */
+  cwd: string;
+}
+
+export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Partial<CliIo> = {}): Promise<number> {
+  const { out = process.stdout, err = process.stderr, cwd = process.cwd() } = io;
   let parsed;
   try {
     parsed = parseArgs({
@@ -69,7 +77,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, out = proce
 
   let trust: TrustContext;
   try {
-    trust = values['trusted-root'] ? customTrust(values['trusted-root']) : embeddedTrust();
+    trust = values['trusted-root'] ? customTrust(path.resolve(cwd, values['trusted-root'])) : embeddedTrust();
   } catch (error) {
     err.write(`${(error as Error).message}\n`);
     return 2;
@@ -77,11 +85,11 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, out = proce
 
   const files: string[] = [];
   for (const p of paths.length > 0 ? paths : ['.']) {
-    if (!fs.existsSync(p)) {
+    if (!fs.existsSync(path.resolve(cwd, p))) {
       err.write(`No such file or folder: ${p}\n`);
       return 2;
     }
-    files.push(...findFiles(path.resolve(p)));
+    files.push(...findFiles(path.resolve(cwd, p)));
   }
 
   const checker = new Checker({
@@ -104,7 +112,6 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, out = proce
     await checker.dispose();
   }
 
-  const cwd = process.cwd();
   if (values.format === 'json') out.write(JSON.stringify(toJson(reports, cwd), null, 2) + '\n');
   else if (values.format === 'sarif') out.write(JSON.stringify(toSarif(reports, cwd), null, 2) + '\n');
   else out.write(toText(reports, cwd) + '\n');
