@@ -73,7 +73,9 @@ describe('checker', () => {
 
   it('serves a second run from the disk cache, offline too', async () => {
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-cache-'));
-    await run(checker({ cacheDir }), path.join(project, 'package-lock.json'));
+    const first = checker({ cacheDir });
+    await run(first, path.join(project, 'package-lock.json'));
+    await first.dispose(); // writes the disk cache, as the CLI does before it exits
     const before = registry.requests.length;
     const offline = await run(checker({ cacheDir, offline: true }), path.join(project, 'package-lock.json'));
     assert.deepEqual(offline.map((r) => r.result.verdict), ['verified', 'verified']);
@@ -85,10 +87,12 @@ describe('checker', () => {
 
   it('discards corrupted cache entries and verifies again', async () => {
     const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-cache-'));
-    await run(checker({ cacheDir }), path.join(project, 'package-lock.json'));
-    const entries = fs.readdirSync(path.join(cacheDir, 'verdicts'));
-    assert.equal(entries.length, 2);
-    for (const e of entries) fs.writeFileSync(path.join(cacheDir, 'verdicts', e), '{"schema":1,"key":"trunc');
+    const first = checker({ cacheDir });
+    await run(first, path.join(project, 'package-lock.json'));
+    await first.dispose();
+    const shards = fs.readdirSync(path.join(cacheDir, 'verdicts'));
+    assert.ok(shards.length >= 1 && shards.length <= 2, shards.join());
+    for (const e of shards) fs.writeFileSync(path.join(cacheDir, 'verdicts', e), '{"schema":2,"entries":{"trunc');
     const offline = await run(checker({ cacheDir, offline: true }), path.join(project, 'package-lock.json'));
     assert.deepEqual(offline.map((r) => r.result.code), ['offline-not-cached', 'offline-not-cached']);
     const online = await run(checker({ cacheDir }), path.join(project, 'package-lock.json'));

@@ -73,7 +73,7 @@ export class Checker {
   constructor(private readonly options: CheckerOptions) {
     this.scheduler = new Scheduler(options.concurrency ?? 16);
     const disk = options.cacheDir
-      ? new DiskCache<PackageResult>({ dir: path.join(options.cacheDir, 'verdicts'), maxEntries: 50_000, maxAgeMs: 7 * 24 * 3600 * 1000 })
+      ? new DiskCache<PackageResult>({ dir: path.join(options.cacheDir, 'verdicts'), maxEntries: 100_000, maxAgeMs: 7 * 24 * 3600 * 1000 })
       : undefined;
     this.cache = new TieredCache<PackageResult>(20_000, disk);
   }
@@ -110,6 +110,7 @@ export class Checker {
   }
 
   async dispose(): Promise<void> {
+    await this.cache.flush();
     await Promise.all([...this.projects.values()].map((p) => p.then((x) => x.http.close()).catch(() => undefined)));
   }
 

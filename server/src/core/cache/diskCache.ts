@@ -1,18 +1,27 @@
-// A folder of small JSON files, one per entry, named by the sha256 of the key. Each file repeats
-// its key and a schema number; anything unreadable, mismatched or too old is deleted and treated
-// as a miss, so a corrupted cache costs a re-verification, never a wrong verdict.
+// The disk tier: entries spread over 64 shard files by the sha256 of their key, each shard a JSON
+// object read once and rewritten (merged with what is on disk, then renamed into place) a moment
+// after it changes. A few dozen files instead of one per package keeps a cold run from spending
+// its time in the file system and a warm run from opening thousands of files.
+// Every entry repeats its key and carries a time; a shard that does not parse, or an entry that
+// is malformed or too old, is dropped: a corrupted cache costs a re-verification, never a verdict.
 
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const SCHEMA = 1;
+const SCHEMA = 2;
+const SHARDS = 64;
+const FLUSH_DELAY_MS = 200;
 
-interface Envelope<V> {
-  schema: number;
+interface Entry<V> {
   key: string;
   storedAt: number;
   value: V;
+}
+
+interface ShardFile<V> {
+  schema: number;
+  entries: Record<string, Entry<V>>;
 }
 
 export interface DiskCacheOptions {
@@ -22,65 +31,113 @@ export interface DiskCacheOptions {
 }
 
 export class DiskCache<V> {
-  private writesSincePrune = 0;
+  private readonly shards = new Map<number, Promise<Map<string, Entry<V>>>>();
+  private readonly dirty = new Set<number>();
+  private flushTimer?: NodeJS.Timeout;
+  private flushing: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: DiskCacheOptions) {}
 
   async get(key: string): Promise<V | undefined> {
-    const file = this.fileFor(key);
-    let text: string;
-    try {
-      text = await fs.promises.readFile(file, 'utf8');
-    } catch {
+    const { shard, id } = this.locate(key);
+    const entries = await this.load(shard);
+    const entry = entries.get(id);
+    if (!entry) return undefined;
+    if (entry.key !== key || Date.now() - entry.storedAt >= this.options.maxAgeMs || entry.value === undefined) {
+      entries.delete(id);
+      this.markDirty(shard);
       return undefined;
     }
-    try {
-      const envelope = JSON.parse(text) as Envelope<V>;
-      if (envelope.schema === SCHEMA && envelope.key === key && Date.now() - envelope.storedAt < this.options.maxAgeMs && envelope.value !== undefined) {
-        return envelope.value;
-      }
-    } catch {
-      // fall through: corrupted
-    }
-    await fs.promises.rm(file, { force: true });
-    return undefined;
+    return entry.value;
   }
 
   async set(key: string, value: V): Promise<void> {
-    const file = this.fileFor(key);
-    const envelope: Envelope<V> = { schema: SCHEMA, key, storedAt: Date.now(), value };
-    await fs.promises.mkdir(path.dirname(file), { recursive: true });
-    // Write-then-rename so a crash never leaves a half-written entry under the real name.
-    const temp = `${file}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
-    await fs.promises.writeFile(temp, JSON.stringify(envelope));
-    await fs.promises.rename(temp, file);
-    if (++this.writesSincePrune >= Math.max(50, this.options.maxEntries / 10)) {
-      this.writesSincePrune = 0;
-      await this.prune();
-    }
+    const { shard, id } = this.locate(key);
+    const entries = await this.load(shard);
+    entries.set(id, { key, storedAt: Date.now(), value });
+    this.markDirty(shard);
   }
 
-  /** Keeps the newest `maxEntries` files. */
-  async prune(): Promise<void> {
-    let names: string[];
+  /** Writes every pending change now (the CLI calls this before it exits). */
+  async flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const pending = [...this.dirty];
+    this.dirty.clear();
+    this.flushing = this.flushing.then(() => Promise.all(pending.map((s) => this.write(s).catch(() => undefined))).then(() => undefined));
+    await this.flushing;
+  }
+
+  private markDirty(shard: number): void {
+    this.dirty.add(shard);
+    this.flushTimer ??= setTimeout(() => void this.flush(), FLUSH_DELAY_MS);
+    this.flushTimer.unref?.();
+  }
+
+  private locate(key: string): { shard: number; id: string } {
+    const id = crypto.createHash('sha256').update(key).digest('hex');
+    return { shard: parseInt(id.slice(0, 2), 16) % SHARDS, id };
+  }
+
+  private load(shard: number): Promise<Map<string, Entry<V>>> {
+    let pending = this.shards.get(shard);
+    if (!pending) {
+      pending = this.read(shard);
+      this.shards.set(shard, pending);
+    }
+    return pending;
+  }
+
+  private async read(shard: number): Promise<Map<string, Entry<V>>> {
+    let text: string;
     try {
-      names = (await fs.promises.readdir(this.options.dir)).filter((n) => n.endsWith('.json'));
+      text = await fs.promises.readFile(this.fileFor(shard), 'utf8');
     } catch {
-      return;
+      return new Map();
     }
-    if (names.length <= this.options.maxEntries) return;
-    const stats = await Promise.all(
-      names.map(async (name) => {
-        const file = path.join(this.options.dir, name);
-        const stat = await fs.promises.stat(file).catch(() => undefined);
-        return { file, mtime: stat?.mtimeMs ?? 0 };
-      }),
-    );
-    stats.sort((a, b) => a.mtime - b.mtime);
-    await Promise.all(stats.slice(0, stats.length - this.options.maxEntries).map((s) => fs.promises.rm(s.file, { force: true })));
+    try {
+      const file = JSON.parse(text) as ShardFile<V>;
+      if (file?.schema === SCHEMA && typeof file.entries === 'object' && file.entries !== null) {
+        return new Map(Object.entries(file.entries).filter(([, e]) => isEntry(e)));
+      }
+    } catch {
+      // corrupted: start the shard afresh
+    }
+    await fs.promises.rm(this.fileFor(shard), { force: true });
+    return new Map();
   }
 
-  private fileFor(key: string): string {
-    return path.join(this.options.dir, crypto.createHash('sha256').update(key).digest('hex') + '.json');
+  /** Merges with what another process may have written meanwhile, bounds the size, and renames into place. */
+  private async write(shard: number): Promise<void> {
+    const mine = await this.load(shard);
+    const onDisk = await this.read(shard);
+    for (const [id, entry] of onDisk) {
+      const ours = mine.get(id);
+      if (!ours || ours.storedAt < entry.storedAt) mine.set(id, entry);
+    }
+    const perShard = Math.max(1, Math.ceil(this.options.maxEntries / SHARDS));
+    const now = Date.now();
+    const kept = [...mine.entries()]
+      .filter(([, e]) => now - e.storedAt < this.options.maxAgeMs)
+      .sort((a, b) => b[1].storedAt - a[1].storedAt)
+      .slice(0, perShard);
+    mine.clear();
+    for (const [id, e] of kept) mine.set(id, e);
+    const file: ShardFile<V> = { schema: SCHEMA, entries: Object.fromEntries(kept) };
+    await fs.promises.mkdir(this.options.dir, { recursive: true });
+    const target = this.fileFor(shard);
+    // Write-then-rename: a crash never leaves a half-written shard under the real name.
+    const temp = `${target}.${process.pid}.${crypto.randomBytes(4).toString('hex')}.tmp`;
+    await fs.promises.writeFile(temp, JSON.stringify(file));
+    await fs.promises.rename(temp, target);
   }
+
+  private fileFor(shard: number): string {
+    return path.join(this.options.dir, `shard-${shard.toString().padStart(2, '0')}.json`);
+  }
+}
+
+function isEntry(e: unknown): boolean {
+  const entry = e as Entry<unknown>;
+  return typeof entry === 'object' && entry !== null && typeof entry.key === 'string' && typeof entry.storedAt === 'number';
 }

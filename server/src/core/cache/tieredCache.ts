@@ -26,6 +26,11 @@ export class TieredCache<V> {
     await this.disk?.set(key, value).catch(() => undefined); // a full or read-only disk only costs speed
   }
 
+  /** Persists pending disk writes. */
+  async flush(): Promise<void> {
+    await this.disk?.flush();
+  }
+
   clearMemory(): void {
     this.memory.clear();
   }

@@ -55,9 +55,22 @@ export function verifyRegistrySignature(input: SignatureInput, keys: RegistryKey
   return { status: 'verified', code: 'verified', keyid: input.signatures[0].keyid, message: `Registry signature verified with key ${input.signatures[0].keyid}.` };
 }
 
+/** Parsed registry keys: a registry has a handful, and parsing one per package is measurable. */
+const keyObjects = new Map<string, crypto.KeyObject>();
+
+function publicKey(spkiB64: string): crypto.KeyObject {
+  let key = keyObjects.get(spkiB64);
+  if (!key) {
+    key = crypto.createPublicKey({ key: Buffer.from(spkiB64, 'base64'), format: 'der', type: 'spki' });
+    if (keyObjects.size > 100) keyObjects.clear();
+    keyObjects.set(spkiB64, key);
+  }
+  return key;
+}
+
 function verifyEcdsa(message: string, signatureB64: string, spkiB64: string): boolean {
   try {
-    const key = crypto.createPublicKey({ key: Buffer.from(spkiB64, 'base64'), format: 'der', type: 'spki' });
+    const key = publicKey(spkiB64);
     return crypto.verify('sha256', Buffer.from(message), key, Buffer.from(signatureB64, 'base64'));
   } catch {
     return false; // a malformed key or signature is a failed signature, never a pass
