@@ -37,9 +37,15 @@ export class TestRegistry {
   private server?: http.Server;
   private readonly scenarios = new Map<string, Scenario>();
   private readonly hits = new Map<string, number>();
+  /** Packuments serialised when a scenario is set, as a real registry serves prepared documents. */
+  private readonly bodies = new Map<string, string>();
 
   set(name: string, scenario: Scenario): string {
     this.scenarios.set(name, scenario);
+    for (const key of this.bodies.keys()) if (key.startsWith(name + '\n')) this.bodies.delete(key);
+    for (const [pkg, versions] of Object.entries(scenario.packages)) {
+      for (const corgi of [true, false]) this.bodies.set(`${name}\n${pkg}\n${corgi}`, JSON.stringify(packument(pkg, versions, this.url(name), corgi)));
+    }
     return this.url(name);
   }
 
@@ -50,7 +56,6 @@ export class TestRegistry {
 
   async start(): Promise<void> {
     this.server = http.createServer((req, res) => this.handle(req, res));
-    this.server.keepAliveTimeout = 1000;
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
   }
 
@@ -108,7 +113,7 @@ export class TestRegistry {
     const versions = scenario.packages[path];
     if (!versions) return send(res, 404, { error: 'Not found' });
     const corgi = (req.headers.accept ?? '').includes('application/vnd.npm.install-v1+json');
-    send(res, 200, packument(path, versions, this.url(scenarioName), corgi));
+    sendText(res, 200, this.bodies.get(`${scenarioName}\n${path}\n${corgi}`)!);
   }
 }
 
@@ -131,7 +136,10 @@ function packument(name: string, versions: Record<string, ServedVersion>, base: 
 }
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+  sendText(res, status, JSON.stringify(body));
+}
+
+function sendText(res: http.ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }

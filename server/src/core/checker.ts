@@ -109,8 +109,13 @@ export class Checker {
     this.cache.clearMemory();
   }
 
+  /** Writes pending disk-cache entries. */
+  flush(): Promise<void> {
+    return this.cache.flush();
+  }
+
   async dispose(): Promise<void> {
-    await this.cache.flush();
+    await this.flush();
     await Promise.all([...this.projects.values()].map((p) => p.then((x) => x.http.close()).catch(() => undefined)));
   }
 

@@ -79,7 +79,7 @@ export class NpmVerifier {
     }
 
     const publishedAt = await this.publishTime(registry, packument, version, manifest, keys, signal);
-    const signature = verifyRegistrySignature(
+    const signature = await verifyRegistrySignature(
       { name, version, integrity, signatures: manifest.dist?.signatures, publishedAt },
       keys,
     );
