@@ -2,7 +2,7 @@
 // retries; redirects are followed by hand so credentials are looked up again for each hop's
 // own host (a token for one registry never follows a redirect to another host).
 
-import { Agent, EnvHttpProxyAgent, type Dispatcher, fetch } from 'undici';
+import { Agent, EnvHttpProxyAgent, type Dispatcher, request } from 'undici';
 import type { ProxySettings, RegistryAuth } from './npmConfig';
 
 export type HttpFailureKind = 'network' | 'timeout' | 'status' | 'too-large' | 'bad-body' | 'offline' | 'cancelled';
@@ -84,27 +84,33 @@ export class HttpClient {
         const headers: Record<string, string> = { accept, 'user-agent': this.options.userAgent };
         const auth = this.options.authFor(url);
         if (auth) headers.authorization = auth.authorization;
-        const response = await fetch(url, { headers, redirect: 'manual', signal: combined, dispatcher: this.dispatcher });
-        if (response.status >= 300 && response.status < 400 && response.headers.get('location')) {
-          await response.body?.cancel();
-          url = new URL(response.headers.get('location')!, url).toString();
+        // undici.request rather than fetch: the same client without the WHATWG layers, measurably cheaper per request.
+        const response = await request(url, { method: 'GET', headers, signal: combined, dispatcher: this.dispatcher });
+        const header = (name: string) => {
+          const v = response.headers[name];
+          return Array.isArray(v) ? v[0] : v;
+        };
+        const status = response.statusCode;
+        if (status >= 300 && status < 400 && header('location')) {
+          response.body.resume();
+          url = new URL(header('location')!, url).toString();
           continue;
         }
         this.requestCount.total++;
-        if (response.status === 404) {
-          await response.body?.cancel();
+        if (status === 404) {
+          response.body.resume();
           return { status: 404, body: undefined, url };
         }
-        if (response.status < 200 || response.status >= 300) {
-          await response.body?.cancel();
-          const error = new HttpError('status', `HTTP ${response.status} from ${redact(url)}`, response.status);
-          const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
+        if (status < 200 || status >= 300) {
+          response.body.resume();
+          const error = new HttpError('status', `HTTP ${status} from ${redact(url)}`, status);
+          const retryAfter = parseRetryAfter(header('retry-after') ?? null);
           if (retryAfter !== undefined) Object.assign(error, { retryAfterMs: retryAfter });
           throw error;
         }
-        const text = await readLimited(response, this.options.maxBodyBytes, url);
+        const text = await readLimited(response.body, Number(header('content-length')), this.options.maxBodyBytes, url);
         try {
-          return { status: response.status, body: JSON.parse(text), url };
+          return { status, body: JSON.parse(text), url };
         } catch {
           throw new HttpError('bad-body', `the answer from ${redact(url)} is not JSON`);
         }
@@ -124,20 +130,21 @@ export class HttpClient {
   }
 }
 
-async function readLimited(response: Response | Awaited<ReturnType<typeof fetch>>, maxBytes: number, url: string): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
+async function readLimited(body: Dispatcher.ResponseData['body'], declared: number, maxBytes: number, url: string): Promise<string> {
+  const tooLarge = () => new HttpError('too-large', `the answer from ${redact(url)} is larger than ${maxBytes} bytes`);
   if (declared > maxBytes) {
-    await response.body?.cancel();
-    throw new HttpError('too-large', `the answer from ${redact(url)} is larger than ${maxBytes} bytes`);
+    body.destroy();
+    throw tooLarge();
   }
-  const chunks: Uint8Array[] = [];
+  const chunks: Buffer[] = [];
   let size = 0;
-  if (response.body) {
-    for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
-      size += chunk.byteLength;
-      if (size > maxBytes) throw new HttpError('too-large', `the answer from ${redact(url)} is larger than ${maxBytes} bytes`);
-      chunks.push(chunk);
+  for await (const chunk of body) {
+    size += (chunk as Buffer).byteLength;
+    if (size > maxBytes) {
+      body.destroy();
+      throw tooLarge();
     }
+    chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
 }
