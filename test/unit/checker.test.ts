@@ -99,6 +99,19 @@ describe('checker', () => {
     assert.deepEqual(online.map((r) => r.result.verdict), ['verified', 'verified']);
   });
 
+  it('asks npm itself for the registry when no npmrc names one (trusted workspaces only)', async () => {
+    const bare = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-bare-'));
+    fs.writeFileSync(path.join(bare, 'package.json'), '{"dependencies": {"kms-demo": "1.0.0"}}');
+    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-bin-'));
+    // A stand-in for npm that answers `npm config get registry` with the test registry.
+    fs.writeFileSync(path.join(bin, 'npm'), `#!/bin/sh\n[ "$1 $2 $3" = "config get registry" ] && echo ${registry.url('checker')}\n`, { mode: 0o755 });
+    const env = cleanEnv({ HOME: home, PATH: `${bin}${path.delimiter}${process.env.PATH}` });
+    const [asked] = await run(checker({ env, allowProcessExecution: true }), path.join(bare, 'package.json'));
+    assert.equal(asked.result.verdict, 'verified', asked.result.reason);
+    const [refused] = await run(checker({ env, allowProcessExecution: false }), path.join(bare, 'package.json'));
+    assert.equal(refused.result.verdict, 'unverifiable');
+  });
+
   it('says clearly when no registry is configured', async () => {
     const bare = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-bare-'));
     fs.writeFileSync(path.join(bare, 'package.json'), '{"dependencies": {"a": "1.0.0"}}');

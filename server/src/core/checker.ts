@@ -9,7 +9,7 @@ import { TieredCache } from './cache/tieredCache';
 import { parsePackageJson } from './parsers/packageJson';
 import { parsePackageLock } from './parsers/packageLock';
 import type { Dependency, ParseProblem } from './parsers/types';
-import { HttpClient } from './registries/http';
+import { HttpClient, redact } from './registries/http';
 import { type NpmConfig, authFor, loadNpmConfig, proxyFor, withTrailingSlash } from './registries/npmConfig';
 import { NpmRegistryClient } from './registries/npmRegistry';
 import { type PackageResult, unverifiableResult } from './result';
@@ -134,7 +134,8 @@ export class Checker {
       const fromNpm = await askNpmForRegistry(dir, this.options.env);
       if (fromNpm) config.values.set('registry', fromNpm);
     }
-    this.options.log?.(`npm config for ${dir}: files ${config.files.join(', ') || '(none)'}; registry ${config.values.get('registry') ?? '(none)'}`);
+    const registry = config.values.get('registry');
+    this.options.log?.(`npm config for ${dir}: files ${config.files.join(', ') || '(none)'}; registry ${registry ? redact(registry) : '(none)'}`);
     const http = new HttpClient({
       timeoutMs: this.options.timeoutMs ?? 15_000,
       maxBodyBytes: 64 * 1024 * 1024,

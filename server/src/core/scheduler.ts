@@ -1,16 +1,11 @@
 // Runs verification tasks in the background: a bounded number at once, identical tasks shared
-// while in flight, queued tasks dropped when their caller cancels, and progress reported.
+// while in flight, queued tasks dropped once every caller waiting for them has cancelled, and
+// progress reported.
 
 export interface Progress {
   queued: number;
   running: number;
   done: number;
-}
-
-interface QueuedTask {
-  run: () => void;
-  signal?: AbortSignal;
-  reject: (e: Error) => void;
 }
 
 export class CancelledError extends Error {
@@ -19,9 +14,18 @@ export class CancelledError extends Error {
   }
 }
 
+interface Job {
+  start: () => void;
+  reject: (e: Error) => void;
+  /** One entry per caller; `undefined` for a caller that cannot cancel. */
+  signals: Array<AbortSignal | undefined>;
+  promise: Promise<unknown>;
+  started: boolean;
+}
+
 export class Scheduler {
-  private readonly queue: QueuedTask[] = [];
-  private readonly inFlight = new Map<string, Promise<unknown>>();
+  private readonly queue: Job[] = [];
+  private readonly jobs = new Map<string, Job>();
   private running = 0;
   private done = 0;
   private readonly listeners = new Set<(p: Progress) => void>();
@@ -30,26 +34,37 @@ export class Scheduler {
 
   /** Runs `task` once per `key` at a time; later callers with the same key share the result. */
   run<T>(key: string, task: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    const existing = this.inFlight.get(key) as Promise<T> | undefined;
-    if (existing) return existing;
+    const existing = this.jobs.get(key);
+    if (existing) {
+      existing.signals.push(signal);
+      return existing.promise as Promise<T>;
+    }
+    let job!: Job;
     const promise = new Promise<T>((resolve, reject) => {
-      const start = () => {
-        this.running++;
-        this.emit();
-        task()
-          .then(resolve, reject)
-          .finally(() => {
-            this.running--;
-            this.done++;
-            this.inFlight.delete(key);
-            this.pump();
-          });
+      job = {
+        signals: [signal],
+        started: false,
+        reject,
+        promise: undefined as unknown as Promise<unknown>,
+        start: () => {
+          job.started = true;
+          this.running++;
+          task()
+            .then(resolve, reject)
+            .finally(() => {
+              this.running--;
+              this.done++;
+              this.jobs.delete(key);
+              this.pump();
+            });
+        },
       };
-      this.queue.push({ run: start, signal, reject });
-      this.pump();
     });
-    this.inFlight.set(key, promise);
-    promise.catch(() => this.inFlight.delete(key));
+    job.promise = promise;
+    this.jobs.set(key, job);
+    promise.catch(() => undefined); // callers handle rejections; this only keeps Node from reporting them twice
+    this.queue.push(job);
+    this.pump();
     return promise;
   }
 
@@ -65,11 +80,12 @@ export class Scheduler {
   private pump(): void {
     while (this.running < this.concurrency && this.queue.length > 0) {
       const next = this.queue.shift()!;
-      if (next.signal?.aborted) {
+      if (next.signals.every((s) => s?.aborted)) {
+        for (const [key, job] of this.jobs) if (job === next) this.jobs.delete(key);
         next.reject(new CancelledError());
         continue;
       }
-      next.run();
+      next.start();
     }
     this.emit();
   }
