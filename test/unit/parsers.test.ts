@@ -89,7 +89,9 @@ const LOCK_V1 = `{
         "b": { "version": "2.0.0", "integrity": "sha512-BBBB" }
       }
     },
-    "c": { "version": "3.0.0", "bundled": true }
+    "c": { "version": "3.0.0", "bundled": true },
+    "d": { "version": "npm:@real/d@4.0.0" },
+    "e": { "version": "github:owner/e#abc" }
   }
 }`;
 
@@ -107,7 +109,7 @@ const LOCK_V3 = `{
 }`;
 
 describe('package-lock.json parser', () => {
-  it('reads lockfile v1 nested dependencies (skipping bundled ones)', () => {
+  it('reads lockfile v1 nested dependencies (aliases by their real name, bundled ones skipped)', () => {
     const l = parsePackageLock(LOCK_V1);
     assert.equal(l.lockfileVersion, 1);
     assert.deepEqual(
@@ -115,6 +117,8 @@ describe('package-lock.json parser', () => {
       [
         ['node_modules/a', 'a', '1.0.0', 'sha512-AAAA'],
         ['node_modules/a/node_modules/b', 'b', '2.0.0', 'sha512-BBBB'],
+        ['node_modules/d', '@real/d', '4.0.0', undefined],
+        ['node_modules/e', 'e', 'github:owner/e#abc', undefined],
       ],
     );
     assert.deepEqual(l.packages[1].specRange.start, { line: 8, character: 26 });

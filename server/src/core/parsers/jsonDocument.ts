@@ -66,6 +66,16 @@ export function parseJsonDocument(text: string): JsonDocument {
   return { root, lines, problems };
 }
 
+/** Like parseJsonDocument, for files whose top level must be an object; `root` is undefined otherwise. */
+export function parseJsonObject(text: string, what: string): JsonDocument {
+  const doc = parseJsonDocument(text);
+  if (doc.root !== undefined && doc.root.type !== 'object') {
+    doc.problems.push({ message: `${what} must contain a JSON object.`, range: nodeRange(doc.lines, doc.root) });
+    return { ...doc, root: undefined };
+  }
+  return doc;
+}
+
 function describeError(code: string): string {
   return code.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
 }

@@ -1,7 +1,7 @@
 // package.json → the dependencies it declares, with the range of each name and version.
 
 import type { Dependency, DependencyGroup, ParseProblem, Range } from './types';
-import { child, nodeRange, parseJsonDocument, properties, stringValue } from './jsonDocument';
+import { child, nodeRange, parseJsonObject, properties, stringValue } from './jsonDocument';
 
 export interface PackageManifest {
   name?: string;
@@ -14,13 +14,9 @@ export interface PackageManifest {
 const GROUPS: DependencyGroup[] = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies'];
 
 export function parsePackageJson(text: string): PackageManifest {
-  const { root, lines, problems } = parseJsonDocument(text);
+  const { root, lines, problems } = parseJsonObject(text, 'package.json');
   const manifest: PackageManifest = { dependencies: [], problems };
   if (root === undefined) return manifest;
-  if (root.type !== 'object') {
-    problems.push({ message: 'package.json must contain a JSON object.', range: nodeRange(lines, root) });
-    return manifest;
-  }
   manifest.name = stringValue(child(root, 'name'));
   const repo = child(root, 'repository');
   manifest.repository = normaliseRepository(stringValue(repo) ?? stringValue(child(repo, 'url')));

@@ -4,7 +4,7 @@
 
 import type { Node } from 'jsonc-parser';
 import type { Dependency, ParseProblem } from './types';
-import { type LineIndex, child, nodeRange, parseJsonDocument, properties, stringValue } from './jsonDocument';
+import { type LineIndex, child, nodeRange, parseJsonObject, properties, stringValue } from './jsonDocument';
 
 export interface PackageLock {
   lockfileVersion?: number;
@@ -13,13 +13,9 @@ export interface PackageLock {
 }
 
 export function parsePackageLock(text: string): PackageLock {
-  const { root, lines, problems } = parseJsonDocument(text);
+  const { root, lines, problems } = parseJsonObject(text, 'A lockfile');
   const lock: PackageLock = { packages: [], problems };
   if (root === undefined) return lock;
-  if (root.type !== 'object') {
-    problems.push({ message: 'A lockfile must contain a JSON object.', range: nodeRange(lines, root) });
-    return lock;
-  }
   const versionNode = child(root, 'lockfileVersion');
   lock.lockfileVersion = typeof versionNode?.value === 'number' ? versionNode.value : undefined;
   const packagesNode = child(root, 'packages');
@@ -43,46 +39,40 @@ function readPackages(packagesNode: Node, lines: LineIndex, lock: PackageLock): 
     if (location === '' || value.type !== 'object') continue; // "" is the root project itself
     if (child(value, 'link')?.value === true) continue; // workspace symlinks have no registry artifact
     const name = stringValue(child(value, 'name')) ?? nameFromLocation(location);
-    const versionNode = child(value, 'version');
-    const version = stringValue(versionNode);
-    if (!name || !version) continue;
-    lock.packages.push({
-      ecosystem: 'npm',
-      name,
-      spec: version,
-      version,
-      integrity: stringValue(child(value, 'integrity')),
-      group: 'lockfile',
-      location,
-      nameRange: nodeRange(lines, key),
-      specRange: nodeRange(lines, versionNode!),
-    });
+    const entry = name && lockedEntry(name, location, key, value, lines);
+    if (entry) lock.packages.push(entry);
   }
 }
 
 function readV1Dependencies(depsNode: Node, parentPath: string, lines: LineIndex, lock: PackageLock): void {
   for (const { key, value } of properties(depsNode)) {
     if (value.type !== 'object') continue;
-    const name = String(key.value);
-    const location = `${parentPath}/${name}`;
-    const versionNode = child(value, 'version');
-    const version = stringValue(versionNode);
-    if (version && child(value, 'bundled')?.value !== true) {
-      lock.packages.push({
-        ecosystem: 'npm',
-        name,
-        spec: version,
-        version,
-        integrity: stringValue(child(value, 'integrity')),
-        group: 'lockfile',
-        location,
-        nameRange: nodeRange(lines, key),
-        specRange: nodeRange(lines, versionNode!),
-      });
-    }
+    const location = `${parentPath}/${key.value}`;
+    const entry = child(value, 'bundled')?.value !== true && lockedEntry(String(key.value), location, key, value, lines);
+    if (entry) lock.packages.push(entry);
     const nested = child(value, 'dependencies');
     if (nested?.type === 'object') readV1Dependencies(nested, `${location}/node_modules`, lines, lock);
   }
+}
+
+/** One locked package; v1 writes aliases as `"version": "npm:real-name@1.2.3"`. */
+function lockedEntry(name: string, location: string, key: Node, value: Node, lines: LineIndex): Dependency | undefined {
+  const versionNode = child(value, 'version');
+  let version = stringValue(versionNode);
+  if (!version) return undefined;
+  const alias = /^npm:((?:@[^/]+\/)?[^@]+)@(.+)$/.exec(version);
+  if (alias) [, name, version] = alias;
+  return {
+    ecosystem: 'npm',
+    name,
+    spec: version,
+    version,
+    integrity: stringValue(child(value, 'integrity')),
+    group: 'lockfile',
+    location,
+    nameRange: nodeRange(lines, key),
+    specRange: nodeRange(lines, versionNode!),
+  };
 }
 
 /** `node_modules/a/node_modules/@s/b` → `@s/b`. */

@@ -181,11 +181,11 @@ export function resolveSpec(target: NpmTarget): ResolvedSpec {
     name = alias[1];
     range = alias[2] ?? '*';
   }
-  if (target.version) return { name, range: target.version };
-  if (/^(file|link|workspace|git|git\+\w+|https?|github|gitlab|bitbucket):/.test(range) || /^[\w.-]+\/[\w.-]+(#.*)?$/.test(range)) {
-    return { unsupported: `"${range}" is not a registry version; only registry packages carry signatures and provenance.` };
+  const wanted = target.version ?? range;
+  if (/^(file|link|workspace|git|git\+\w+|https?|github|gitlab|bitbucket):/.test(wanted) || /^[\w.-]+\/[\w.-]+(#.*)?$/.test(wanted)) {
+    return { unsupported: `"${wanted}" is not a registry version; only registry packages carry signatures and provenance.` };
   }
-  return { name, range: range === '' ? '*' : range };
+  return { name, range: wanted === '' ? '*' : wanted };
 }
 
 function pickVersion(packument: Packument, range: string): string | undefined {
