@@ -1,7 +1,7 @@
 // The CLI as users run it: the built bundle, a project with its own .npmrc, and the JSON contract.
 
 import * as assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,10 +16,9 @@ describe('provenance-lens CLI', function () {
   const registry = new TestRegistry();
   let home: string;
 
-  // The server runs in this process, so the CLI must run asynchronously... spawnSync would block it.
+  // The test registry runs in this process, so the CLI must run asynchronously (spawnSync would block it).
   const cli = (args: string[], cwd: string) =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const { spawn } = require('node:child_process') as typeof import('node:child_process');
       const child = spawn(process.execPath, [CLI, ...args], { cwd, env: cleanEnv({ HOME: home }) });
       let stdout = '';
       let stderr = '';

@@ -1,6 +1,6 @@
 // Memory in front of disk. The disk tier is optional (`--no-cache`, or no storage folder).
 
-import { DiskCache } from './diskCache';
+import { type DiskCache } from './diskCache';
 import { MemoryCache } from './memoryCache';
 
 export class TieredCache<V> {

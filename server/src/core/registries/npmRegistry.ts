@@ -2,7 +2,7 @@
 // (`-/npm/v1/keys`) and attestations (`-/npm/v1/attestations/<name>@<version>`). Base URLs always
 // come from the user's npm configuration (see npmConfig.ts).
 
-import { HttpClient, HttpError } from './http';
+import { type HttpClient, HttpError } from './http';
 
 export interface RegistryKey {
   keyid: string;

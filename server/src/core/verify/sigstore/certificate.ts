@@ -2,7 +2,7 @@
 // signer identity (SAN) and the build extensions under OID 1.3.6.1.4.1.57264.1.
 // Newer extensions (.8 onward) are DER UTF8Strings; the deprecated .1–.6 are raw strings.
 
-import { ASN1Obj, X509Certificate } from '@sigstore/core';
+import { ASN1Obj, type X509Certificate } from '@sigstore/core';
 
 export interface BuildIdentity {
   issuer?: string;
