@@ -55,7 +55,8 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
       { scheme: 'file', pattern: '**/package-lock.json' },
       { scheme: 'file', pattern: '**/npm-shrinkwrap.json' },
     ],
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/.npmrc') },
+    // Manifests that are not open are verified from disk; .npmrc changes reload the registry configuration.
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{package.json,package-lock.json,npm-shrinkwrap.json,.npmrc}') },
     initializationOptions,
     outputChannel: output,
   };

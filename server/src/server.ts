@@ -11,9 +11,13 @@ import {
   TextDocuments,
   createConnection,
 } from 'vscode-languageserver/node';
+import * as fs from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Checker } from './core/checker';
+import { URI } from 'vscode-uri';
+import { Checker, fileKind } from './core/checker';
+import { findManifestFiles, isSkippedPath } from './core/workspaceFiles';
 import { DocumentChecks } from './features/documentChecks';
+import { WorkspaceProgress } from './features/progress';
 import { TrustStore } from './features/trustStore';
 import { DEFAULT_SETTINGS, type InitializationOptions, RecheckRequest, type Settings } from './protocol';
 
@@ -25,6 +29,7 @@ let init: InitializationOptions = { workspaceTrusted: false };
 let checker: Checker | undefined;
 let canPullConfiguration = false;
 let supportsProgress = false;
+let workspaceFolders: string[] = [];
 
 const log = (message: string) => connection.console.log(`[${new Date().toISOString()}] ${message}`);
 
@@ -36,15 +41,19 @@ const checks = new DocumentChecks({
     !init.workspaceTrusted ? 'Restricted mode: this workspace is not trusted, so nothing is fetched or run.' : trust.problem,
   trustSource: () => trust.get().source,
   log,
-  get supportsProgress() {
-    return supportsProgress;
-  },
+  progress: new WorkspaceProgress(
+    connection,
+    () => supportsProgress,
+    () => checks.cancelAll(),
+  ),
 });
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   init = { workspaceTrusted: false, ...(params.initializationOptions as Partial<InitializationOptions>) };
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
   supportsProgress = params.capabilities.window?.workDoneProgress === true;
+  const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+  workspaceFolders = folders.filter((u) => u.startsWith('file:')).map((u) => URI.parse(u).fsPath);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -59,6 +68,10 @@ connection.onInitialized(async () => {
   await applySettings();
   // Documents opened before the settings arrived are waiting for a checker.
   checks.recheckAll();
+  for (const file of await findManifestFiles(workspaceFolders, log)) {
+    const uri = URI.file(file).toString();
+    if (!documents.get(uri)) readFromDisk(uri);
+  }
   if (init.workspaceTrusted && settings.refreshTrustedRoot && !settings.offline && !settings.trustedRoot) {
     void trust.refresh(storagePath(), log).then((changed) => changed && rebuild());
   }
@@ -68,18 +81,27 @@ connection.onDidChangeConfiguration(async () => {
   await applySettings();
   checks.recheckAll();
 });
-// An .npmrc changed: registry, scopes or credentials may differ now.
-connection.onDidChangeWatchedFiles(() => {
-  checker?.reset();
-  checks.recheckAll();
+connection.onDidChangeWatchedFiles(({ changes }) => {
+  let npmrcChanged = false;
+  for (const change of changes) {
+    const file = URI.parse(change.uri).fsPath;
+    if (file.endsWith('.npmrc')) npmrcChanged = true;
+    else if (fileKind(file) && !isSkippedPath(file) && !documents.get(change.uri)) readFromDisk(change.uri);
+  }
+  // An .npmrc changed: registry, scopes or credentials may differ now.
+  if (npmrcChanged) {
+    checker?.reset();
+    checks.recheckAll();
+  }
 });
 connection.onRequest(RecheckRequest, () => {
   rebuild();
   return null;
 });
 connection.onHover((params) => checks.hover(params.textDocument.uri, params.position));
-documents.onDidChangeContent((event) => checks.changed(event.document));
-documents.onDidClose((event) => checks.closed(event.document.uri));
+documents.onDidChangeContent((event) => checks.update(event.document.uri, event.document.getText(), event.document.version));
+// A closed file goes back to its saved content (it is still part of the workspace), or away.
+documents.onDidClose((event) => readFromDisk(event.document.uri));
 connection.onShutdown(async () => {
   await checker?.dispose();
 });
@@ -115,6 +137,15 @@ function rebuildChecker(): void {
 function rebuild(): void {
   rebuildChecker();
   checks.recheckAll();
+}
+
+/** A file that is not open in the editor: its saved content is what we verify. */
+function readFromDisk(uri: string): void {
+  fs.readFile(URI.parse(uri).fsPath, 'utf8', (error, text) => {
+    if (documents.get(uri)) return; // opened meanwhile: the editor's text wins
+    if (error) checks.forget(uri);
+    else checks.update(uri, text);
+  });
 }
 
 function storagePath(): string {

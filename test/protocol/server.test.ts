@@ -16,7 +16,8 @@ const PACKAGE_JSON = `{
     "sigstore": "1.0.0",
     "kms-demo": "^1.0.0",
     "async": "2.5.0"
-  }
+  },
+  "workspaces": ["tools"]
 }
 `;
 
@@ -40,6 +41,12 @@ describe('language server over stdio', function () {
     );
     fs.writeFileSync(path.join(workspace, '.npmrc'), `registry=${base}\n`);
     fs.writeFileSync(path.join(workspace, 'package.json'), PACKAGE_JSON);
+    // Never opened in the editor: found by the workspace scan.
+    fs.mkdirSync(path.join(workspace, 'tools'));
+    fs.writeFileSync(path.join(workspace, 'tools', 'package.json'), JSON.stringify({ devDependencies: { async: '2.5.0' } }, null, 2));
+    // Never read: dependencies' own manifests.
+    fs.mkdirSync(path.join(workspace, 'node_modules', 'x'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, 'node_modules', 'x', 'package.json'), JSON.stringify({ dependencies: { async: '2.5.0' } }));
     uri = pathToFileURL(path.join(workspace, 'package.json')).toString();
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-home-'));
     client = new LspClient(cleanEnv({ HOME: home }), { refreshTrustedRoot: false, showVerified: true, cache: { enabled: false } });
@@ -92,10 +99,25 @@ describe('language server over stdio', function () {
     assert.equal(published.diagnostics.filter((d) => d.code === 'parse-error').length, 1);
   });
 
+  it('verifies workspace files that are not open, and skips node_modules', async () => {
+    const tools = pathToFileURL(path.join(workspace, 'tools', 'package.json')).toString();
+    const published = await client.waitForDiagnostics(tools, (p) => p.diagnostics.length > 0);
+    assert.deepEqual(published.diagnostics.map((d) => d.code), ['signature-invalid']);
+    assert.equal(client.diagnostics.has(pathToFileURL(path.join(workspace, 'node_modules', 'x', 'package.json')).toString()), false);
+  });
+
+  it('goes back to the saved content when an edited file is closed', async () => {
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    const published = await client.waitForDiagnostics(uri, (p) => p.version === undefined || p.version === null);
+    await client.waitForDiagnostics(uri, (p) => p.diagnostics.length === 3);
+    assert.ok(published);
+    await client.open(uri, PACKAGE_JSON);
+  });
+
   it('sends status counts', async () => {
     const last = await client.waitForNotification<{ verified: number; invalid: number; pending: number }>('provenanceLens/status', (s) => s.pending === 0);
-    // 4 dependencies in the edited package.json (3 verified, 1 invalid) + kms-demo in the broken one.
-    assert.deepEqual([last.verified, last.invalid], [4, 1], JSON.stringify(last));
+    // package.json as saved (2 verified, 1 invalid), tools/package.json (1 invalid), kms-demo in the broken one (1 verified).
+    assert.deepEqual([last.verified, last.invalid], [3, 2], JSON.stringify(last));
   });
 });
 

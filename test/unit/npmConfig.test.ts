@@ -31,6 +31,19 @@ describe('npm configuration chain', () => {
     assert.equal(config.files.length, 3);
   });
 
+  it('reads the workspace root\'s .npmrc for a workspace package, as npm does', () => {
+    const readFile = files({
+      [path.join(PROJECT, 'package.json')]: JSON.stringify({ workspaces: ['packages/*'] }),
+      [path.join(PROJECT, '.npmrc')]: 'registry=http://root.test/\n',
+      [path.join(PROJECT, 'packages/a/package.json')]: '{}',
+      [path.join(PROJECT, 'tools/b/package.json')]: '{}',
+    });
+    const inWorkspace = loadNpmConfig({ projectDir: path.join(PROJECT, 'packages/a'), homeDir: HOME, env: {}, readFile });
+    assert.equal(registryFor(inWorkspace, 'x'), 'http://root.test/');
+    const outside = loadNpmConfig({ projectDir: path.join(PROJECT, 'tools/b'), homeDir: HOME, env: {}, readFile });
+    assert.equal(registryFor(outside, 'x'), undefined, 'not a workspace: npm would not read the parent .npmrc');
+  });
+
   it('lets npm_config_registry override every file', () => {
     const config = loadNpmConfig({
       projectDir: PROJECT,

@@ -1,9 +1,10 @@
-// Per-document state: parse on every change (cheap, synchronous), keep earlier verdicts for
-// dependencies that did not change, and verify only what is new, in the background, after a
-// short pause in typing. A newer edit cancels the older verification of the same document.
+// Per-file state for every manifest and lockfile we know: open in the editor (its text comes from
+// the editor) or found in the workspace (its text comes from disk). Each change is parsed at once
+// (cheap, synchronous); earlier verdicts are kept for dependencies that did not change, and only
+// what is new is verified, in the background, after a short pause in typing. A newer edit cancels
+// the older verification of the same file.
 
 import type { Connection, Hover, Position } from 'vscode-languageserver';
-import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { type CheckedDependency, type Checker, type ParsedFile, parseFile } from '../core/checker';
 import type { Dependency } from '../core/parsers/types';
@@ -11,10 +12,11 @@ import type { PackageResult } from '../core/result';
 import { type Settings, type StatusParams, StatusNotification } from '../protocol';
 import { toDiagnostics } from './diagnostics';
 import { dependencyAt, hoverFor } from './hover';
+import type { WorkspaceProgress } from './progress';
 
-interface DocumentState {
+interface FileState {
   uri: string;
-  version: number;
+  version?: number;
   parsed: ParsedFile;
   /** Results by dependency identity; survives edits that do not touch the dependency. */
   results: Map<string, PackageResult>;
@@ -30,42 +32,45 @@ export interface DocumentChecksHost {
   disabledReason(): string | undefined;
   trustSource(): string;
   log(message: string): void;
-  supportsProgress: boolean;
+  progress: WorkspaceProgress;
 }
 
 const DEBOUNCE_MS = 250;
 
 export class DocumentChecks {
-  private readonly states = new Map<string, DocumentState>();
+  private readonly states = new Map<string, FileState>();
   private statusTimer?: NodeJS.Timeout;
 
   constructor(private readonly host: DocumentChecksHost) {}
 
-  changed(document: TextDocument): void {
-    const file = URI.parse(document.uri).fsPath;
-    const parsed = parseFile(file, document.getText());
+  /** New text for a file (an edit, an open, or a read from disk). Files we do not read are ignored. */
+  update(uri: string, text: string, version?: number): void {
+    const file = URI.parse(uri).fsPath;
+    const parsed = parseFile(file, text);
     if (!parsed) return;
-    const previous = this.states.get(document.uri);
-    previous?.controller?.abort();
-    if (previous?.timer) clearTimeout(previous.timer);
+    const previous = this.states.get(uri);
+    this.cancel(previous);
     const results = new Map<string, PackageResult>();
     for (const dependency of parsed.dependencies) {
       const known = previous?.results.get(identity(dependency));
       if (known) results.set(identity(dependency), known);
     }
-    const state: DocumentState = { uri: document.uri, version: document.version, parsed, results };
-    this.states.set(document.uri, state);
+    const state: FileState = { uri, version, parsed, results };
+    this.states.set(uri, state);
     this.publish(state);
     state.timer = setTimeout(() => void this.verify(state), previous ? DEBOUNCE_MS : 0);
   }
 
-  closed(uri: string): void {
-    const state = this.states.get(uri);
-    state?.controller?.abort();
-    if (state?.timer) clearTimeout(state.timer);
+  /** The file is gone (deleted, or closed and not part of the workspace). */
+  forget(uri: string): void {
+    this.cancel(this.states.get(uri));
     this.states.delete(uri);
     void this.host.connection.sendDiagnostics({ uri, diagnostics: [] });
     this.scheduleStatus();
+  }
+
+  has(uri: string): boolean {
+    return this.states.has(uri);
   }
 
   hover(uri: string, position: Position): Hover | undefined {
@@ -74,14 +79,19 @@ export class DocumentChecks {
     return hit ? hoverFor(hit) : undefined;
   }
 
-  /** Forgets every verdict and verifies every open document again. */
+  /** Forgets every verdict and verifies every file again. */
   recheckAll(): void {
     for (const state of this.states.values()) {
-      state.controller?.abort();
+      this.cancel(state);
       state.results.clear();
       this.publish(state);
       void this.verify(state);
     }
+  }
+
+  /** Stops every verification under way (the user cancelled the progress). */
+  cancelAll(): void {
+    for (const state of this.states.values()) this.cancel(state);
   }
 
   /** Re-publishes diagnostics (after a settings change that only affects presentation). */
@@ -89,7 +99,12 @@ export class DocumentChecks {
     for (const state of this.states.values()) this.publish(state);
   }
 
-  private async verify(state: DocumentState): Promise<void> {
+  private cancel(state: FileState | undefined): void {
+    state?.controller?.abort();
+    if (state?.timer) clearTimeout(state.timer);
+  }
+
+  private async verify(state: FileState): Promise<void> {
     state.timer = undefined;
     const checker = this.host.checker();
     if (!checker || this.host.disabledReason()) {
@@ -100,18 +115,15 @@ export class DocumentChecks {
     if (todo.length === 0) return;
     const controller = new AbortController();
     state.controller = controller;
-    const progress = this.host.supportsProgress && todo.length > 1 ? await this.host.connection.window.createWorkDoneProgress() : undefined;
-    progress?.begin('Provenance Lens', 0, `Verifying ${todo.length} packages`, true);
-    progress?.token.onCancellationRequested(() => controller.abort());
-    let done = 0;
+    const current = () => !controller.signal.aborted && this.states.get(state.uri) === state;
     let publishTimer: NodeJS.Timeout | undefined;
     const file = URI.parse(state.uri).fsPath;
+    const progress = this.host.progress.track(todo.length);
     try {
       await checker.verify(file, { ...state.parsed, dependencies: todo }, controller.signal, (c) => {
-        if (controller.signal.aborted || this.states.get(state.uri) !== state) return;
+        progress.completed(1);
+        if (!current()) return;
         state.results.set(identity(c.dependency), c.result);
-        done++;
-        progress?.report(Math.round((done / todo.length) * 100), `${done}/${todo.length}`);
         // Batch publications: thousands of results must not mean thousands of diagnostics messages.
         publishTimer ??= setTimeout(() => {
           publishTimer = undefined;
@@ -121,13 +133,13 @@ export class DocumentChecks {
     } catch (error) {
       this.host.log(`verification of ${file} failed: ${(error as Error).stack ?? error}`);
     } finally {
+      progress.finished();
       if (publishTimer) clearTimeout(publishTimer);
-      progress?.done();
       if (this.states.get(state.uri) === state) this.publish(state);
     }
   }
 
-  private checked(state: DocumentState): CheckedDependency[] {
+  private checked(state: FileState): CheckedDependency[] {
     const out: CheckedDependency[] = [];
     for (const dependency of state.parsed.dependencies) {
       const result = state.results.get(identity(dependency));
@@ -136,7 +148,7 @@ export class DocumentChecks {
     return out;
   }
 
-  private publish(state: DocumentState): void {
+  private publish(state: FileState): void {
     const diagnostics = toDiagnostics(state.parsed.problems, this.checked(state), this.host.settings());
     void this.host.connection.sendDiagnostics({ uri: state.uri, version: state.version, diagnostics });
     this.scheduleStatus();

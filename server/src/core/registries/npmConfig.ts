@@ -167,15 +167,43 @@ function prefixOfNodeOnPath(searchPath: string | undefined): string | undefined 
   return undefined;
 }
 
-/** npm's "local prefix": the nearest folder at or above `dir` holding a package.json. */
+/**
+ * npm's "local prefix": the nearest folder at or above `dir` holding a package.json, or, when that
+ * package is a workspace of a project further up, that project (npm reads the root's .npmrc then).
+ */
 function findProjectRoot(dir: string, read: (f: string) => string | undefined): string {
-  let current = path.resolve(dir);
-  for (;;) {
-    if (read(path.join(current, 'package.json')) !== undefined) return current;
-    const parent = path.dirname(current);
-    if (parent === current) return path.resolve(dir);
-    current = parent;
+  const start = path.resolve(dir);
+  let nearest: string | undefined;
+  for (let current = start; ; current = path.dirname(current)) {
+    const manifest = read(path.join(current, 'package.json'));
+    if (manifest !== undefined) {
+      if (!nearest) nearest = current;
+      else if (workspaceGlobs(manifest).some((glob) => globToRegExp(glob).test(path.relative(current, nearest!).split(path.sep).join('/')))) {
+        return current;
+      }
+    }
+    if (path.dirname(current) === current) return nearest ?? start;
   }
+}
+
+function workspaceGlobs(manifestText: string): string[] {
+  try {
+    const w = JSON.parse(manifestText)?.workspaces;
+    const list = Array.isArray(w) ? w : Array.isArray(w?.packages) ? w.packages : [];
+    return list.filter((g: unknown): g is string => typeof g === 'string');
+  } catch {
+    return [];
+  }
+}
+
+/** Workspace globs as npm writes them: `packages/*`, `tools/**`, plain paths. */
+function globToRegExp(glob: string): RegExp {
+  const normalised = glob.replace(/^\.\//, '').replace(/\/+$/, '');
+  const pattern = normalised
+    .split('/')
+    .map((part) => (part === '**' ? '.*' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')))
+    .join('/');
+  return new RegExp(`^${pattern}$`);
 }
 
 export function withTrailingSlash(url: string): string {
