@@ -36,15 +36,30 @@ export interface DocumentChecksHost {
 }
 
 const DEBOUNCE_MS = 250;
+/** Above this size (a lockfile of thousands of packages) a parse costs tens of milliseconds: wait for a pause in typing. */
+const LARGE_TEXT = 256 * 1024;
+const LARGE_PARSE_DELAY_MS = 150;
 
 export class DocumentChecks {
   private readonly states = new Map<string, FileState>();
+  /** Parses of large files waiting for a pause in typing. */
+  private readonly pendingParses = new Map<string, NodeJS.Timeout>();
   private statusTimer?: NodeJS.Timeout;
 
   constructor(private readonly host: DocumentChecksHost) {}
 
   /** New text for a file (an edit, an open, or a read from disk). Files we do not read are ignored. */
   update(uri: string, text: string, version?: number): void {
+    this.dropPendingParse(uri);
+    if (text.length > LARGE_TEXT && this.states.has(uri)) {
+      this.pendingParses.set(uri, setTimeout(() => this.parseNow(uri, text, version), LARGE_PARSE_DELAY_MS));
+      return;
+    }
+    this.parseNow(uri, text, version);
+  }
+
+  private parseNow(uri: string, text: string, version?: number): void {
+    this.dropPendingParse(uri);
     const file = URI.parse(uri).fsPath;
     const parsed = parseFile(file, text);
     if (!parsed) return;
@@ -63,6 +78,7 @@ export class DocumentChecks {
 
   /** The file is gone (deleted, or closed and not part of the workspace). */
   forget(uri: string): void {
+    this.dropPendingParse(uri);
     this.cancel(this.states.get(uri));
     this.states.delete(uri);
     void this.host.connection.sendDiagnostics({ uri, diagnostics: [] });
@@ -97,6 +113,11 @@ export class DocumentChecks {
   /** Re-publishes diagnostics (after a settings change that only affects presentation). */
   republishAll(): void {
     for (const state of this.states.values()) this.publish(state);
+  }
+
+  private dropPendingParse(uri: string): void {
+    clearTimeout(this.pendingParses.get(uri));
+    this.pendingParses.delete(uri);
   }
 
   private cancel(state: FileState | undefined): void {
