@@ -25,7 +25,7 @@ async function main(): Promise<number> {
       fs.cpSync(path.join(EXAMPLES, example), dir, { recursive: true });
       fs.writeFileSync(path.join(dir, '.npmrc'), `registry=${base}\n`);
       process.stdout.write(`\n=== provenance-lens check ${example}  (registry: recorded data replayed on ${base})\n\n`);
-      const code = await runCli(['check', example, '--no-cache'], cleanEnv({ HOME: home }), { cwd: home });
+      const code = await runCli(['check', example, '--no-cache', '--no-tuf-refresh'], cleanEnv({ HOME: home }), { cwd: home });
       process.stdout.write(`\n(exit code ${code})\n`);
       ok &&= code === expectations[example];
     }

@@ -29,6 +29,8 @@ export interface Settings {
   offline: boolean;
   trustedRoot: string;
   refreshTrustedRoot: boolean;
+  /** A private TUF repository (empty: Sigstore's public-good repository). */
+  tuf: { mirrorURL: string; rootPath: string };
   showVerified: boolean;
   requireProvenance: boolean;
   cache: { enabled: boolean };
@@ -42,6 +44,7 @@ export const DEFAULT_SETTINGS: Settings = {
   offline: false,
   trustedRoot: '',
   refreshTrustedRoot: true,
+  tuf: { mirrorURL: '', rootPath: '' },
   showVerified: false,
   requireProvenance: false,
   cache: { enabled: true },

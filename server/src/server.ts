@@ -73,7 +73,7 @@ connection.onInitialized(async () => {
     if (!documents.get(uri)) readFromDisk(uri);
   }
   if (init.workspaceTrusted && settings.refreshTrustedRoot && !settings.offline && !settings.trustedRoot) {
-    void trust.refresh(storagePath(), log).then((changed) => changed && rebuild());
+    void trust.refresh(storagePath(), settings.tuf, log).then((changed) => changed && rebuild());
   }
 });
 
@@ -109,7 +109,7 @@ connection.onShutdown(async () => {
 async function applySettings(): Promise<void> {
   if (canPullConfiguration) {
     const pulled = (await connection.workspace.getConfiguration('provenanceLens')) as Partial<Settings> | null;
-    settings = { ...DEFAULT_SETTINGS, ...pulled, cache: { ...DEFAULT_SETTINGS.cache, ...pulled?.cache }, rules: { ...pulled?.rules } };
+    settings = { ...DEFAULT_SETTINGS, ...pulled, cache: { ...DEFAULT_SETTINGS.cache, ...pulled?.cache }, tuf: { ...DEFAULT_SETTINGS.tuf, ...pulled?.tuf }, rules: { ...pulled?.rules } };
   }
   trust.configure(settings.trustedRoot);
   if (trust.problem) {

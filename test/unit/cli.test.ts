@@ -5,9 +5,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SIGNED, flipBase64, manifestOf, recordedScenario, tampered } from '../support/fixtureRegistry';
+import { FIXTURES, SIGNED, flipBase64, manifestOf, recordedScenario, tampered } from '../support/fixtureRegistry';
 import { cleanEnv } from '../support/lspClient';
 import { TestRegistry } from '../support/registryServer';
+import { TufRepository } from '../support/tufRepository';
 
 const CLI = path.resolve(__dirname, '../../../dist/cli.js');
 
@@ -17,9 +18,11 @@ describe('provenance-lens CLI', function () {
   let home: string;
 
   // The test registry runs in this process, so the CLI must run asynchronously (spawnSync would block it).
+  // Tests reach only 127.0.0.1: no TUF refresh from the public repository unless a test names a local one.
   const cli = (args: string[], cwd: string) =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [CLI, ...args], { cwd, env: cleanEnv({ HOME: home }) });
+      const tuf = args[0] === 'check' && !args.includes('--tuf-mirror') ? ['--no-tuf-refresh'] : [];
+      const child = spawn(process.execPath, [CLI, ...args, ...tuf], { cwd, env: cleanEnv({ HOME: home }) });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
@@ -98,6 +101,22 @@ describe('provenance-lens CLI', function () {
     const broken = await cli(['check', '--trusted-root', 'broken.json'], dir);
     assert.equal(broken.status, 2);
     assert.match(broken.stderr, /broken\.json/);
+  });
+
+  it('refreshes the trusted root from a private TUF repository, and falls back to the snapshot when it is down', async () => {
+    const dir = project('tuf');
+    // The repository publishes another deployment's root: sigstore's provenance no longer verifies against it.
+    const repo = new TufRepository({ trustedRoot: fs.readFileSync(path.join(FIXTURES, 'sigstore/trusted_root.scaffolding.json'), 'utf8') });
+    await repo.start();
+    fs.writeFileSync(path.join(dir, 'tuf-root.json'), repo.initialRoot);
+    const args = ['check', '--format', 'json', '--no-cache', '--tuf-mirror', repo.url, '--tuf-root', 'tuf-root.json'];
+    const refreshed = await cli(args, dir);
+    const provenance = (r: { stdout: string }) => JSON.parse(r.stdout).results.find((x: { name: string }) => x.name === 'sigstore').provenance;
+    assert.notEqual(provenance(refreshed), 'verified', refreshed.stderr);
+    await repo.stop();
+    const fallback = await cli(args, dir);
+    assert.match(fallback.stderr, /could not refresh the trusted root through TUF/);
+    assert.equal(provenance(fallback), 'verified');
   });
 
   it('works offline from the cache of an earlier run', async () => {

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Checker, fileKind, parseFile } from '../core/checker';
-import { type TrustContext, customTrust, embeddedTrust } from '../core/trust/trustedRoot';
+import { type TrustContext, customTrust, embeddedTrust, refreshTrustFromTuf } from '../core/trust/trustedRoot';
 import { isFailing } from '../core/verdict';
 import { type FileReport, toJson, toSarif, toText } from './report';
 
@@ -15,13 +15,19 @@ package.json, package-lock.json and npm-shrinkwrap.json files (folders are searc
 Options:
   --format text|json|sarif   output format (default: text)
   --offline                  make no network requests; use cached results only
-  --trusted-root FILE        a Sigstore trusted_root.json (default: the bundled public-good snapshot)
+  --trusted-root FILE        a Sigstore trusted_root.json (default: the public-good root, see below)
+  --no-tuf-refresh           use the bundled public-good snapshot without refreshing it through TUF
+  --tuf-mirror URL           a private TUF repository publishing trusted_root.json
+  --tuf-root FILE            the initial root.json for --tuf-mirror
   --cache-dir DIR            where verified results are kept (default: ~/.cache/provenance-lens)
   --no-cache                 neither read nor write the disk cache
   --require-provenance       treat a version without provenance as a policy violation
   --concurrency N            verifications at once (default: 16)
   --timeout MS               per-request deadline (default: 15000)
   -h, --help                 this help
+
+Without --trusted-root, the bundled snapshot of Sigstore's public-good trusted root is refreshed
+through TUF when online (cached in the cache folder); if that fails, the snapshot is used.
 `;
 
 export interface CliIo {
@@ -42,6 +48,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Partial
         format: { type: 'string', default: 'text' },
         offline: { type: 'boolean', default: false },
         'trusted-root': { type: 'string' },
+        'no-tuf-refresh': { type: 'boolean', default: false },
+        'tuf-mirror': { type: 'string' },
+        'tuf-root': { type: 'string' },
         'cache-dir': { type: 'string' },
         'no-cache': { type: 'boolean', default: false },
         'require-provenance': { type: 'boolean', default: false },
@@ -75,12 +84,25 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Partial
     return 2;
   }
 
+  const cacheDir = values['no-cache'] ? undefined : path.resolve(cwd, values['cache-dir'] ?? defaultCacheDir(env));
   let trust: TrustContext;
   try {
     trust = values['trusted-root'] ? customTrust(path.resolve(cwd, values['trusted-root'])) : embeddedTrust();
   } catch (error) {
     err.write(`${(error as Error).message}\n`);
     return 2;
+  }
+  if (!values['trusted-root'] && !values.offline && !values['no-tuf-refresh']) {
+    try {
+      trust = await refreshTrustFromTuf({
+        cacheDir: path.join(cacheDir ?? path.join(os.tmpdir(), 'provenance-lens'), 'tuf'),
+        mirrorURL: values['tuf-mirror'],
+        rootPath: values['tuf-root'] && path.resolve(cwd, values['tuf-root']),
+        timeoutMs: 5000,
+      });
+    } catch (error) {
+      err.write(`provenance-lens: could not refresh the trusted root through TUF (${(error as Error).message}); using the bundled snapshot.\n`);
+    }
   }
 
   const files: string[] = [];
@@ -95,7 +117,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Partial
   const checker = new Checker({
     trust: () => trust,
     offline: values.offline!,
-    cacheDir: values['no-cache'] ? undefined : (values['cache-dir'] ?? defaultCacheDir(env)),
+    cacheDir,
     requireProvenance: values['require-provenance']!,
     allowProcessExecution: true,
     env,

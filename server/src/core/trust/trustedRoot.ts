@@ -21,8 +21,9 @@ export interface TrustContext {
 }
 
 export function trustFromJson(json: unknown, source: TrustSource): TrustContext {
-  const text = JSON.stringify(json);
   const root = TrustedRoot.fromJSON(json);
+  // Digest of the parsed root, so the same trust material has the same digest however it was formatted.
+  const text = JSON.stringify(TrustedRoot.toJSON(root));
   if (root.certificateAuthorities.length === 0 && root.tlogs.length === 0) {
     throw new Error('the trusted root lists no certificate authorities and no transparency logs');
   }
