@@ -3,6 +3,7 @@
 // just like a private registry mounted under a path.
 
 import * as http from 'node:http';
+import * as https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export interface ServedVersion {
@@ -51,11 +52,13 @@ export class TestRegistry {
 
   url(scenario: string): string {
     const { port } = this.server!.address() as AddressInfo;
-    return `http://127.0.0.1:${port}/${scenario}/`;
+    return `${this.server instanceof https.Server ? 'https' : 'http'}://127.0.0.1:${port}/${scenario}/`;
   }
 
-  async start(): Promise<void> {
-    this.server = http.createServer((req, res) => this.handle(req, res));
+  /** Serves HTTPS when given a key and certificate. */
+  async start(tls?: { key: string; cert: string }): Promise<void> {
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => this.handle(req, res);
+    this.server = tls ? https.createServer(tls, handler) : http.createServer(handler);
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
   }
 

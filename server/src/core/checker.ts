@@ -10,7 +10,7 @@ import { parsePackageJson } from './parsers/packageJson';
 import { parsePackageLock } from './parsers/packageLock';
 import type { Dependency, ParseProblem } from './parsers/types';
 import { HttpClient, redact } from './registries/http';
-import { type NpmConfig, authFor, loadNpmConfig, proxyFor, withTrailingSlash } from './registries/npmConfig';
+import { type NpmConfig, authFor, loadNpmConfig, proxyFor, tlsFor, withTrailingSlash } from './registries/npmConfig';
 import { NpmRegistryClient } from './registries/npmRegistry';
 import { type PackageResult, unverifiableResult } from './result';
 import { CancelledError, Scheduler } from './scheduler';
@@ -143,6 +143,7 @@ export class Checker {
       backoffMs: 250,
       offline: this.options.offline,
       proxy: proxyFor(config, this.options.env),
+      tls: tlsFor(config),
       userAgent: 'provenance-lens/0.1',
       authFor: (url) => authFor(config, url),
     });

@@ -2,6 +2,7 @@
 // retries; redirects are followed by hand so credentials are looked up again for each hop's
 // own host (a token for one registry never follows a redirect to another host).
 
+import * as tls from 'node:tls';
 import { Agent, EnvHttpProxyAgent, type Dispatcher, request } from 'undici';
 import type { ProxySettings, RegistryAuth } from './npmConfig';
 
@@ -26,8 +27,15 @@ export interface HttpOptions {
   /** Offline mode: every request fails at once with kind 'offline'. */
   offline: boolean;
   proxy?: ProxySettings;
+  tls?: TlsSettings;
   userAgent: string;
   authFor: (url: string) => RegistryAuth | undefined;
+}
+
+/** TLS settings from npm config: extra CAs (`cafile`) and `strict-ssl`. */
+export interface TlsSettings {
+  ca?: string[];
+  rejectUnauthorized?: boolean;
 }
 
 export interface JsonResponse {
@@ -46,10 +54,13 @@ export class HttpClient {
 
   constructor(private readonly options: HttpOptions) {
     const proxy = options.proxy;
+    // Extra CAs add to Node's defaults rather than replace them, as npm's cafile does for registries.
+    const connect = options.tls?.ca || options.tls?.rejectUnauthorized === false ? { ca: options.tls.ca && [...tls.rootCertificates, ...options.tls.ca], rejectUnauthorized: options.tls.rejectUnauthorized } : undefined;
+    const agentOptions = { connections: 32, keepAliveTimeout: 10_000, connect };
     this.dispatcher =
       proxy && (proxy.httpProxy || proxy.httpsProxy)
-        ? new EnvHttpProxyAgent({ httpProxy: proxy.httpProxy, httpsProxy: proxy.httpsProxy, noProxy: proxy.noProxy })
-        : new Agent({ connections: 32, keepAliveTimeout: 10_000 });
+        ? new EnvHttpProxyAgent({ ...agentOptions, httpProxy: proxy.httpProxy, httpsProxy: proxy.httpsProxy, noProxy: proxy.noProxy })
+        : new Agent(agentOptions);
   }
 
   /**

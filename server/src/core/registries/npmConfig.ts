@@ -112,6 +112,15 @@ export function proxyFor(config: NpmConfig, env: NodeJS.ProcessEnv): ProxySettin
   };
 }
 
+/** `cafile` (PEM bundle, possibly several certificates) and `strict-ssl`, as npm applies them to registry requests. */
+export function tlsFor(config: NpmConfig, read: (file: string) => string | undefined = readIfExists): { ca?: string[]; rejectUnauthorized?: boolean } {
+  const cafile = config.values.get('cafile');
+  const pem = cafile ? read(cafile) : undefined;
+  const ca = pem?.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? undefined;
+  const strict = config.values.get('strict-ssl');
+  return { ca, rejectUnauthorized: strict === undefined ? undefined : strict !== 'false' };
+}
+
 /** Parses .npmrc (ini): `key=value`, `;`/`#` comments, quoted values, `${VAR}` expansion. */
 export function parseNpmrc(text: string, env: NodeJS.ProcessEnv): Map<string, string> {
   const out = new Map<string, string>();

@@ -5,7 +5,7 @@
 import * as crypto from 'node:crypto';
 import semver from 'semver';
 import type { TieredCache } from '../../cache/tieredCache';
-import { HttpError } from '../../registries/http';
+import { HttpError, redact } from '../../registries/http';
 import { type NpmConfig, registryFor } from '../../registries/npmConfig';
 import type { NpmRegistryClient, NpmVersionManifest, Packument, RegistryKey } from '../../registries/npmRegistry';
 import { normaliseRepository } from '../../parsers/packageJson';
@@ -62,7 +62,7 @@ export class NpmVerifier {
     }
     const keys = await client.getKeys(registry, signal);
     const packument = await client.getPackument(registry, name, false, signal);
-    if (!packument) return unverifiableResult(name, 'version-not-found', `The registry ${registry} has no package named ${name}.`, target.version);
+    if (!packument) return unverifiableResult(name, 'version-not-found', `The registry ${redact(registry)} has no package named ${name}.`, target.version);
     const version = target.version ?? pickVersion(packument, range);
     const manifest = version ? packument.versions[version] : undefined;
     if (!version || !manifest) {

@@ -1,0 +1,56 @@
+// A private registry behind HTTPS with its own CA: npm's `cafile` and `strict-ssl` are honoured.
+
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Checker, parseFile } from '../../server/src/core/checker';
+import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
+import { cleanEnv } from '../support/env';
+import { recordedScenario } from '../support/fixtureRegistry';
+import { TestRegistry } from '../support/registryServer';
+
+describe('registry over HTTPS with a private CA', function () {
+  this.timeout(20000);
+  const registry = new TestRegistry();
+  let work: string;
+  let base: string;
+
+  before(async () => {
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-tls-'));
+    const key = path.join(work, 'key.pem');
+    const cert = path.join(work, 'cert.pem');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    await registry.start({ key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') });
+    base = registry.set('tls', recordedScenario());
+  });
+  after(() => registry.stop());
+
+  async function verdictWith(npmrc: string): Promise<string> {
+    const project = fs.mkdtempSync(path.join(work, 'p-'));
+    fs.writeFileSync(path.join(project, '.npmrc'), npmrc);
+    const file = path.join(project, 'package.json');
+    fs.writeFileSync(file, '{"dependencies": {"kms-demo": "1.0.0"}}');
+    const trust = embeddedTrust();
+    const checker = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: work }), homeDir: work, timeoutMs: 3000 });
+    try {
+      const [r] = await checker.verify(file, parseFile(file, fs.readFileSync(file, 'utf8'))!);
+      return r.result.verdict;
+    } finally {
+      await checker.dispose();
+    }
+  }
+
+  it('trusts the CA named by cafile', async () => {
+    assert.equal(await verdictWith(`registry=${base}\ncafile=${path.join(work, 'cert.pem')}\n`), 'verified');
+  });
+
+  it('refuses an unknown CA (unverifiable, not verified)', async () => {
+    assert.equal(await verdictWith(`registry=${base}\n`), 'unverifiable');
+  });
+
+  it('follows strict-ssl=false like npm', async () => {
+    assert.equal(await verdictWith(`registry=${base}\nstrict-ssl=false\n`), 'verified');
+  });
+});
