@@ -240,6 +240,18 @@ describe('npm verifier on recorded registry data', function () {
       assert.equal(r.verdict, 'unverifiable');
     });
 
+    it('keeps an invalid signature invalid when the attestations cannot be fetched', async () => {
+      const scenario = tampered((s) => {
+        const dist = manifestOf(s, 'sigstore', '1.0.0').dist as { signatures: Array<{ sig: string }> };
+        dist.signatures[0].sig = flipBase64(dist.signatures[0].sig, 12);
+        delete s.packages.sigstore['1.0.0'].attestations; // still advertised below, but no longer served
+        manifestOf(s, 'sigstore', '1.0.0').dist.attestations = { url: 'http://127.0.0.1/-/npm/v1/attestations/sigstore@1.0.0' };
+      });
+      const r = await check(scenario, { name: 'sigstore', spec: '1.0.0' });
+      assert.equal(r.provenance, 'unverifiable', r.provenanceReason);
+      assert.equal(r.verdict, 'invalid');
+    });
+
     it('warns about a provenance downgrade', async () => {
       const scenario = tampered((s) => {
         s.packages.sigstore['1.4.0'] = { manifest: { name: 'sigstore', version: '1.4.0', dist: { integrity: SIGSTORE_040_INTEGRITY } }, publishedAt: '2023-05-01T00:00:00.000Z' };

@@ -8,11 +8,11 @@ import type { TieredCache } from '../../cache/tieredCache';
 import { HttpError, redact } from '../../registries/http';
 import { type NpmConfig, registryFor } from '../../registries/npmConfig';
 import type { NpmRegistryClient, NpmVersionManifest, Packument, RegistryKey } from '../../registries/npmRegistry';
-import { normaliseRepository } from '../../parsers/packageJson';
 import { type PackageResult, unverifiableResult } from '../../result';
 import type { TrustContext } from '../../trust/trustedRoot';
-import { type Finding, type ReasonCode, provenanceVerdict, worse } from '../../verdict';
-import { integrityHex, verifyNpmProvenance } from './provenance';
+import type { ReasonCode } from '../../verdict';
+import { judge, provenanceFindings } from './judgement';
+import { type ProvenanceResult, integrityHex, verifyNpmProvenance } from './provenance';
 import { npmPurl } from './purl';
 import { verifyRegistrySignature } from './signature';
 
@@ -54,7 +54,7 @@ export class NpmVerifier {
   }
 
   private async verifyFromRegistry(registry: string, name: string, range: string, target: NpmTarget, signal?: AbortSignal): Promise<PackageResult> {
-    const { registry: client, trust } = this.options;
+    const client = this.options.registry;
     const pinned = target.version && target.integrity ? this.cacheKey(registry, name, target.version, target.integrity) : undefined;
     if (pinned) {
       const cached = await this.fromCache(pinned, registry, signal);
@@ -83,40 +83,9 @@ export class NpmVerifier {
       { name, version, integrity, signatures: manifest.dist?.signatures, publishedAt },
       keys,
     );
-    const attestations = manifest.dist?.attestations
-      ? await client.getAttestations(registry, name, version, manifest.dist.attestations.url, signal)
-      : undefined;
-    if (manifest.dist?.attestations && attestations === undefined) {
-      // Advertised but not served: that is a registry fault, not an absence of provenance.
-      throw new HttpError('status', 'the registry advertises attestations for this version but does not serve them', 404);
-    }
-    const provenance = verifyNpmProvenance({ name, version, integrity, document: attestations }, keys, trust());
-
-    const findings: Finding[] = [];
-    if (provenance.status === 'absent') {
-      const earlier = earlierVersionWithProvenance(packument, version);
-      if (earlier) findings.push({ code: 'provenance-downgrade', message: `${name}@${earlier} was published with provenance, but ${version} has none.` });
-    }
-    const declaredRepo = normaliseRepository(repositoryOf(manifest));
-    const builtFrom = provenance.details?.sourceRepository?.toLowerCase();
-    if (provenance.status === 'verified' && declaredRepo && builtFrom && declaredRepo !== builtFrom) {
-      findings.push({ code: 'provenance-repository-mismatch', message: `Built from ${builtFrom}, but the package declares its repository as ${declaredRepo}.` });
-    }
-
-    const provVerdict = provenanceVerdict(provenance.status, this.options.requireProvenance);
-    const verdict = worse(signature.status, provVerdict);
-    let code: ReasonCode = provenance.code;
-    let reason = provenance.message;
-    if (verdict === 'verified') {
-      code = 'verified';
-      reason = provenance.status === 'verified' ? 'Registry signature and provenance verified.' : 'Registry signature verified; published without provenance.';
-    } else if (verdict === signature.status) {
-      code = signature.code;
-      reason = signature.message;
-    } else if (provenance.status === 'absent') {
-      code = 'provenance-required';
-      reason = 'The policy requires provenance, and this version has none.';
-    }
+    const provenance = await this.checkProvenance(registry, name, version, manifest, keys, signal);
+    const findings = provenanceFindings(packument, manifest, provenance);
+    const { verdict, code, reason } = judge(signature, provenance, this.options.requireProvenance);
     const result: PackageResult = {
       ...base(name, version, registry, integrity),
       signature: signature.status,
@@ -133,6 +102,32 @@ export class NpmVerifier {
     };
     if (verdict !== 'unverifiable') await this.options.cache.set(key, result);
     return result;
+  }
+
+  /**
+   * Provenance never throws: a fault fetching attestations makes provenance unverifiable, and the
+   * signature result (which may already be invalid) still counts, so failing evidence is never softened.
+   */
+  private async checkProvenance(
+    registry: string,
+    name: string,
+    version: string,
+    manifest: NpmVersionManifest,
+    keys: RegistryKey[],
+    signal?: AbortSignal,
+  ): Promise<ProvenanceResult> {
+    const advertised = manifest.dist?.attestations;
+    let document: unknown;
+    if (advertised) {
+      try {
+        document = await this.options.registry.getAttestations(registry, name, version, advertised.url, signal);
+      } catch (error) {
+        return { status: 'unverifiable', code: 'network-error', message: `Could not fetch the attestations: ${(error as Error).message}.` };
+      }
+      // Advertised but not served: a registry fault, not an absence of provenance.
+      if (document === undefined) return { status: 'unverifiable', code: 'registry-error', message: 'The registry advertises attestations for this version but does not serve them.' };
+    }
+    return verifyNpmProvenance({ name, version, integrity: manifest.dist?.integrity, document }, keys, this.options.trust());
   }
 
   /** A cached result counts only if it was judged with the registry's current keys (or we are offline). */
@@ -195,19 +190,6 @@ function pickVersion(packument: Packument, range: string): string | undefined {
   // Prefer what npm would install: the `latest` tag when it satisfies the range.
   if (tags.latest && semver.satisfies(tags.latest, range, { loose: true })) return tags.latest;
   return semver.maxSatisfying(versions, range, { loose: true }) ?? undefined;
-}
-
-function earlierVersionWithProvenance(packument: Packument, version: string): string | undefined {
-  if (!semver.valid(version)) return undefined;
-  const earlier = Object.entries(packument.versions)
-    .filter(([v, m]) => semver.valid(v) && semver.lt(v, version) && !semver.prerelease(v) && m.dist?.attestations?.provenance)
-    .map(([v]) => v)
-    .sort(semver.rcompare);
-  return earlier[0];
-}
-
-function repositoryOf(manifest: NpmVersionManifest): string | undefined {
-  return typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url;
 }
 
 /** The lockfile's integrity must describe the same tarball as the registry's (compared on a common algorithm). */
