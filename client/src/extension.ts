@@ -70,7 +70,7 @@ function renderStatus(item: vscode.StatusBarItem, s: StatusParams): void {
     item.backgroundColor = undefined;
     return;
   }
-  const parts = [`$(pass) ${s.verified}`];
+  const parts = [`$(shield) ${s.verified}`];
   if (s.invalid) parts.push(`$(error) ${s.invalid}`);
   if (s.unsigned + s.policyViolation) parts.push(`$(warning) ${s.unsigned + s.policyViolation}`);
   if (s.unverifiable) parts.push(`$(question) ${s.unverifiable}`);

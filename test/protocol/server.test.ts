@@ -75,7 +75,7 @@ describe('language server over stdio', function () {
     const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 4, character: 8 } })) as {
       contents: { value: string };
     };
-    assert.match(hover.contents.value, /\*\*sigstore@1\.0\.0\*\* — verified/);
+    assert.match(hover.contents.value, /\*\*`sigstore@1\.0\.0`\*\* — verified/);
     assert.match(hover.contents.value, /Registry signature: \*\*verified\*\* \(key `SHA256:jl3b/);
     assert.match(hover.contents.value, /github\.com\/sigstore\/sigstore-js/);
     assert.match(hover.contents.value, /Transparency log: entry \[12988397\]/);

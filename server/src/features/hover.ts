@@ -12,9 +12,10 @@ export function dependencyAt(checked: CheckedDependency[], position: Position): 
 export function hoverFor(c: CheckedDependency): Hover {
   const r = c.result;
   const lines: string[] = [];
-  lines.push(`**${r.name}${r.version ? '@' + r.version : ''}** — ${r.verdict}`);
-  if (r.version && c.dependency.spec !== r.version) lines.push(`Resolved \`${c.dependency.spec}\` to ${r.version}.`);
-  lines.push('', r.reason, '');
+  // In code spans: `name@version` would otherwise be rendered as an e-mail link.
+  lines.push(`**\`${r.name}${r.version ? '@' + r.version : ''}\`** — ${r.verdict}`, '');
+  if (r.version && c.dependency.spec !== r.version) lines.push(`Resolved \`${c.dependency.spec}\` to ${r.version}.`, '');
+  lines.push(r.reason, '');
   const key = r.signatureKeyId ? ` (key \`${r.signatureKeyId}\`)` : '';
   lines.push(`- Registry signature: **${r.signature}**${key}${r.signature === 'verified' ? '' : ' — ' + r.signatureReason}`);
   lines.push(`- Provenance: **${r.provenance}**${r.provenance === 'verified' ? '' : ' — ' + r.provenanceReason}`);
