@@ -1,15 +1,16 @@
 // A private registry behind HTTPS with its own CA: npm's `cafile` and `strict-ssl` are honoured.
 
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Checker, parseFile } from '../../server/src/core/checker';
 import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
 import { cleanEnv } from '../support/env';
-import { recordedScenario } from '../support/fixtureRegistry';
+import { FIXTURES, recordedScenario } from '../support/fixtureRegistry';
 import { TestRegistry } from '../support/registryServer';
+
+const CERT = path.join(FIXTURES, 'tls/registry-cert.pem');
 
 describe('registry over HTTPS with a private CA', function () {
   this.timeout(20000);
@@ -19,10 +20,7 @@ describe('registry over HTTPS with a private CA', function () {
 
   before(async () => {
     work = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-tls-'));
-    const key = path.join(work, 'key.pem');
-    const cert = path.join(work, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
-    await registry.start({ key: fs.readFileSync(key, 'utf8'), cert: fs.readFileSync(cert, 'utf8') });
+    await registry.start({ key: fs.readFileSync(path.join(FIXTURES, 'tls/registry-key.pem'), 'utf8'), cert: fs.readFileSync(CERT, 'utf8') });
     base = registry.set('tls', recordedScenario());
   });
   after(() => registry.stop());
@@ -43,7 +41,7 @@ describe('registry over HTTPS with a private CA', function () {
   }
 
   it('trusts the CA named by cafile', async () => {
-    assert.equal(await verdictWith(`registry=${base}\ncafile=${path.join(work, 'cert.pem')}\n`), 'verified');
+    assert.equal(await verdictWith(`registry=${base}\ncafile=${CERT}\n`), 'verified');
   });
 
   it('refuses an unknown CA (unverifiable, not verified)', async () => {
