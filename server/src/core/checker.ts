@@ -10,7 +10,7 @@ import { parsePackageJson } from './parsers/packageJson';
 import { parsePackageLock } from './parsers/packageLock';
 import type { Dependency, ParseProblem } from './parsers/types';
 import { HttpClient, redact } from './registries/http';
-import { type NpmConfig, authFor, loadNpmConfig, proxyFor, tlsFor, withTrailingSlash } from './registries/npmConfig';
+import { authFor, loadNpmConfig, proxyFor, tlsFor, withTrailingSlash } from './registries/npmConfig';
 import { NpmRegistryClient } from './registries/npmRegistry';
 import { type PackageResult, unverifiableResult } from './result';
 import { CancelledError, Scheduler } from './scheduler';
@@ -187,4 +187,3 @@ function readSiblingLock(dir: string): Map<string, Dependency> | undefined {
   return undefined;
 }
 
-export type { NpmConfig };

@@ -1,6 +1,5 @@
 // Runs verification tasks in the background: a bounded number at once, identical tasks shared
-// while in flight, queued tasks dropped once every caller waiting for them has cancelled, and
-// progress reported.
+// while in flight, and queued tasks dropped once every caller waiting for them has cancelled.
 
 export interface Progress {
   queued: number;
@@ -28,7 +27,6 @@ export class Scheduler {
   private readonly jobs = new Map<string, Job>();
   private running = 0;
   private done = 0;
-  private readonly listeners = new Set<(p: Progress) => void>();
 
   constructor(private readonly concurrency: number) {}
 
@@ -68,11 +66,6 @@ export class Scheduler {
     return promise;
   }
 
-  onProgress(listener: (p: Progress) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
   get progress(): Progress {
     return { queued: this.queue.length, running: this.running, done: this.done };
   }
@@ -87,11 +80,5 @@ export class Scheduler {
       }
       next.start();
     }
-    this.emit();
-  }
-
-  private emit(): void {
-    const p = this.progress;
-    for (const listener of this.listeners) listener(p);
   }
 }

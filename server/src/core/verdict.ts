@@ -40,10 +40,6 @@ export function worse(a: Verdict, b: Verdict): Verdict {
   return VERDICTS.indexOf(a) >= VERDICTS.indexOf(b) ? a : b;
 }
 
-export function signatureVerdict(status: SignatureStatus): Verdict {
-  return status;
-}
-
 /** `absent` provenance is fine unless a policy requires it. */
 export function provenanceVerdict(status: ProvenanceStatus, required: boolean): Verdict {
   if (status === 'absent') return required ? 'policy-violation' : 'verified';

@@ -85,10 +85,6 @@ export class DocumentChecks {
     this.scheduleStatus();
   }
 
-  has(uri: string): boolean {
-    return this.states.has(uri);
-  }
-
   hover(uri: string, position: Position): Hover | undefined {
     const state = this.states.get(uri);
     const hit = state && dependencyAt(this.checked(state), position);
@@ -108,11 +104,6 @@ export class DocumentChecks {
   /** Stops every verification under way (the user cancelled the progress). */
   cancelAll(): void {
     for (const state of this.states.values()) this.cancel(state);
-  }
-
-  /** Re-publishes diagnostics (after a settings change that only affects presentation). */
-  republishAll(): void {
-    for (const state of this.states.values()) this.publish(state);
   }
 
   private dropPendingParse(uri: string): void {

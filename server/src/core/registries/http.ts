@@ -49,8 +49,6 @@ const MAX_RETRY_AFTER_MS = 10_000;
 
 export class HttpClient {
   private readonly dispatcher: Dispatcher;
-  /** Completed request count, by host; read by the status view and benchmarks. */
-  readonly requestCount = { total: 0 };
 
   constructor(private readonly options: HttpOptions) {
     const proxy = options.proxy;
@@ -107,7 +105,6 @@ export class HttpClient {
           url = new URL(header('location')!, url).toString();
           continue;
         }
-        this.requestCount.total++;
         if (status === 404) {
           response.body.resume();
           return { status: 404, body: undefined, url };
