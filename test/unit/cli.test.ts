@@ -134,6 +134,7 @@ describe('provenance-lens CLI', function () {
     assert.equal((await cli(['frobnicate'], os.tmpdir())).status, 2);
     assert.equal((await cli(['check', '--format', 'xml'], os.tmpdir())).status, 2);
     assert.equal((await cli(['check', '/no/such/path'], os.tmpdir())).status, 2);
+    assert.equal((await cli(['check', CLI], os.tmpdir())).status, 2, 'a file of a kind it does not read');
     assert.equal(spawnSync(process.execPath, [CLI, '--help']).status, 0);
   });
 });

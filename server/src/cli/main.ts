@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Checker, fileKind, parseFile } from '../core/checker';
+import { findManifestFiles } from '../core/workspaceFiles';
 import { type TrustContext, customTrust, embeddedTrust, refreshTrustFromTuf } from '../core/trust/trustedRoot';
 import { isFailing } from '../core/verdict';
 import { type FileReport, toJson, toSarif, toText } from './report';
@@ -111,7 +112,13 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Partial
       err.write(`No such file or folder: ${p}\n`);
       return 2;
     }
-    files.push(...findFiles(path.resolve(cwd, p)));
+    const target = path.resolve(cwd, p);
+    if (fs.statSync(target).isDirectory()) files.push(...(await findManifestFiles([target])));
+    else if (fileKind(target)) files.push(target);
+    else {
+      err.write(`${p} is not a file provenance-lens reads (package.json, package-lock.json, npm-shrinkwrap.json).\n`);
+      return 2;
+    }
   }
 
   const checker = new Checker({
@@ -124,12 +131,15 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Partial
     concurrency,
     timeoutMs,
   });
-  const reports: FileReport[] = [];
+  let reports: FileReport[];
   try {
-    for (const file of files) {
-      const parsedFile = parseFile(file, fs.readFileSync(file, 'utf8'))!;
-      reports.push({ file, problems: parsedFile.problems, checked: await checker.verify(file, parsedFile) });
-    }
+    // All files at once: the checker's scheduler bounds the concurrency and shares packages between files.
+    reports = await Promise.all(
+      files.map(async (file) => {
+        const parsedFile = parseFile(file, fs.readFileSync(file, 'utf8'))!;
+        return { file, problems: parsedFile.problems, checked: await checker.verify(file, parsedFile) };
+      }),
+    );
   } finally {
     await checker.dispose();
   }
@@ -140,20 +150,6 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Partial
 
   const failing = reports.some((r) => r.problems.length > 0 || r.checked.some((c) => isFailing(c.result.verdict)));
   return failing ? 1 : 0;
-}
-
-/** The given file, or every manifest/lockfile below a folder (node_modules and dot-folders skipped). */
-function findFiles(target: string): string[] {
-  const stat = fs.statSync(target);
-  if (stat.isFile()) return fileKind(target) ? [target] : [];
-  const found: string[] = [];
-  for (const entry of fs.readdirSync(target, { withFileTypes: true })) {
-    if (entry.name === 'node_modules' || entry.name.startsWith('.')) continue;
-    const full = path.join(target, entry.name);
-    if (entry.isDirectory()) found.push(...findFiles(full));
-    else if (fileKind(full)) found.push(full);
-  }
-  return found.sort();
 }
 
 function defaultCacheDir(env: NodeJS.ProcessEnv): string {
