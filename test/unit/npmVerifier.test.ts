@@ -51,6 +51,12 @@ function verifierFor(scenario: Scenario, opts: { trust?: ReturnType<typeof embed
   });
 }
 
+/** The recorded registry, but publishing no signing keys (404 on -/npm/v1/keys). */
+const withoutKeys = () =>
+  tampered((s) => {
+    delete s.keys;
+  });
+
 const check = (scenario: Scenario, target: NpmTarget, opts?: Parameters<typeof verifierFor>[1]) => verifierFor(scenario, opts).verify(target);
 
 describe('npm verifier on recorded registry data', function () {
@@ -126,10 +132,7 @@ describe('npm verifier on recorded registry data', function () {
     });
 
     it('calls a registry that publishes no keys unverifiable, not verified', async () => {
-      const scenario = tampered((s) => {
-        delete s.keys;
-      });
-      const r = await check(scenario, { name: 'kms-demo', spec: '1.0.0' });
+      const r = await check(withoutKeys(), { name: 'kms-demo', spec: '1.0.0' });
       assert.equal(r.verdict, 'unverifiable');
       assert.equal(r.code, 'registry-no-keys');
     });
@@ -224,18 +227,24 @@ describe('npm verifier on recorded registry data', function () {
       assert.equal(r.provenance, 'invalid', r.provenanceReason);
     });
 
-    it('rejects provenance when the trusted root belongs to another Sigstore deployment', async () => {
+    it('cannot decide provenance logged where another Sigstore deployment\'s root knows no log', async () => {
       const foreign = trustFromJson(readFixture('sigstore/trusted_root.scaffolding.json'), 'custom file');
       const r = await check(recordedScenario(), { name: 'sigstore', spec: '1.0.0' }, { trust: foreign });
-      assert.notEqual(r.provenance, 'verified');
-      assert.notEqual(r.verdict, 'verified');
+      assert.equal(r.provenance, 'unverifiable', r.provenanceReason);
+      assert.equal(r.code, 'trust-material-missing');
+    });
+
+    it('rejects a certificate from a CA the trusted root does not hold, in a log it knows', async () => {
+      const root = readFixture<{ certificateAuthorities: unknown[] }>('sigstore/trusted_root.public-good.json');
+      // The scaffolding deployment's CAs instead of the public-good ones: the signing certificate chains to neither.
+      root.certificateAuthorities = readFixture<{ certificateAuthorities: unknown[] }>('sigstore/trusted_root.scaffolding.json').certificateAuthorities;
+      const r = await check(recordedScenario(), { name: 'sigstore', spec: '1.0.0' }, { trust: trustFromJson(root, 'custom file') });
+      assert.equal(r.provenance, 'invalid', r.provenanceReason);
+      assert.match(r.provenanceReason, /does not chain to the trusted root/);
     });
 
     it('calls a publish attestation unverifiable, not invalid, when the registry publishes no keys', async () => {
-      const scenario = tampered((s) => {
-        delete s.keys;
-      });
-      const r = await check(scenario, { name: 'sigstore', spec: '1.0.0' });
+      const r = await check(withoutKeys(), { name: 'sigstore', spec: '1.0.0' });
       assert.equal(r.provenance, 'unverifiable', r.provenanceReason);
       assert.equal(r.verdict, 'unverifiable');
     });
