@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { normaliseRepository, parsePackageJson } from '../../server/src/core/parsers/packageJson';
+import { lockGraph } from '../../server/src/core/parsers/lockGraph';
 import { nameFromLocation, parsePackageLock } from '../../server/src/core/parsers/packageLock';
 
 const MANIFEST = `{
@@ -156,5 +157,42 @@ describe('package-lock.json parser', () => {
   it('derives names from node_modules paths', () => {
     assert.equal(nameFromLocation('node_modules/a/node_modules/@s/b'), '@s/b');
     assert.equal(nameFromLocation('packages/ws'), undefined);
+  });
+});
+
+describe('lockfile dependency graph', () => {
+  it('resolves requirements the way Node does, nested copies first', () => {
+    const lock = parsePackageLock(`{
+      "lockfileVersion": 3,
+      "packages": {
+        "": { "dependencies": { "a": "^1" }, "devDependencies": { "d": "^1" } },
+        "node_modules/a": { "version": "1.0.0", "dependencies": { "b": "^2", "c": "^1" } },
+        "node_modules/a/node_modules/b": { "version": "2.0.0" },
+        "node_modules/b": { "version": "1.0.0" },
+        "node_modules/c": { "version": "1.0.0", "dependencies": { "b": "^1" } },
+        "node_modules/d": { "version": "1.0.0", "peerDependencies": { "a": "^1" } },
+        "node_modules/stray": { "version": "1.0.0" }
+      }
+    }`);
+    assert.deepEqual(lock.rootRequires, ['a', 'd']);
+    const graph = lockGraph(lock.packages, lock.rootRequires);
+    assert.deepEqual(graph.roots, ['node_modules/a', 'node_modules/d', 'node_modules/stray']);
+    assert.deepEqual(graph.children.get('node_modules/a'), ['node_modules/a/node_modules/b', 'node_modules/c']);
+    assert.deepEqual(graph.children.get('node_modules/c'), ['node_modules/b']);
+    assert.deepEqual(graph.children.get('node_modules/d'), ['node_modules/a']);
+  });
+
+  it('finds the direct dependencies of a v1 lockfile from its requires', () => {
+    const lock = parsePackageLock(`{
+      "lockfileVersion": 1,
+      "dependencies": {
+        "a": { "version": "1.0.0", "requires": { "b": "^1" } },
+        "b": { "version": "1.0.0", "requires": { "a": "^1" } },
+        "x": { "version": "1.0.0", "requires": { "b": "^1" } }
+      }
+    }`);
+    const graph = lockGraph(lock.packages, lock.rootRequires);
+    assert.deepEqual(graph.roots, ['node_modules/x']);
+    assert.deepEqual(graph.children.get('node_modules/b'), ['node_modules/a']);
   });
 });

@@ -9,6 +9,8 @@ import { type LineIndex, child, nodeRange, parseJsonObject, properties, stringVa
 export interface PackageLock {
   lockfileVersion?: number;
   packages: Dependency[];
+  /** What the project itself depends on (the "" entry of v2/v3); undefined for v1, which does not say. */
+  rootRequires?: string[];
   problems: ParseProblem[];
 }
 
@@ -36,7 +38,11 @@ export function parsePackageLock(text: string): PackageLock {
 function readPackages(packagesNode: Node, lines: LineIndex, lock: PackageLock): void {
   for (const { key, value } of properties(packagesNode)) {
     const location = String(key.value);
-    if (location === '' || value.type !== 'object') continue; // "" is the root project itself
+    if (value.type !== 'object') continue;
+    if (location === '') {
+      lock.rootRequires = requiredNames(value); // "" is the root project itself
+      continue;
+    }
     if (child(value, 'link')?.value === true) continue; // workspace symlinks have no registry artifact
     const name = stringValue(child(value, 'name')) ?? nameFromLocation(location);
     const entry = name && lockedEntry(name, location, key, value, lines);
@@ -70,9 +76,21 @@ function lockedEntry(name: string, location: string, key: Node, value: Node, lin
     integrity: stringValue(child(value, 'integrity')),
     group: 'lockfile',
     location,
+    requires: requiredNames(value),
     nameRange: nodeRange(lines, key),
     specRange: nodeRange(lines, versionNode!),
   };
+}
+
+/** Names a lockfile entry depends on: v2/v3 `dependencies`/`optionalDependencies`/`peerDependencies`, v1 `requires`. */
+function requiredNames(entry: Node): string[] {
+  const names = new Set<string>();
+  for (const field of ['dependencies', 'optionalDependencies', 'peerDependencies', 'devDependencies', 'requires']) {
+    const section = child(entry, field);
+    // In v1, "dependencies" holds nested installed packages (objects), not requirements (strings).
+    for (const { key, value } of properties(section)) if (value.type === 'string') names.add(String(key.value));
+  }
+  return [...names];
 }
 
 /** `node_modules/a/node_modules/@s/b` → `@s/b`. */

@@ -40,4 +40,6 @@ export interface Dependency {
   integrity?: string;
   /** Lockfile path such as `node_modules/a/node_modules/b`; empty for manifests. */
   location?: string;
+  /** Lockfiles only: the names this package depends on (dependencies, optional and peer). */
+  requires?: string[];
 }
