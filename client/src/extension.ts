@@ -1,38 +1,49 @@
-// The extension: starts the language server, shows its status, and offers the commands.
-// Logic lives in the server's core; this file only connects VS Code to it.
+// The extension: starts the language server and connects VS Code's surfaces to it (status bar,
+// tree view, commands). Logic lives in the server's core; this file only wires.
 
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { type InitializationOptions, RecheckRequest, type StatusParams, StatusNotification } from '../../server/src/protocol';
+import { type InitializationOptions, type StatusParams, StatusNotification, type TreeNode } from '../../server/src/protocol';
+import { registerCommands } from './commands';
+import { StatusBar } from './statusBar';
+import { ProvenanceTreeProvider } from './tree';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
-  const output = vscode.window.createOutputChannel('Provenance Lens');
-  const status = vscode.window.createStatusBarItem('provenanceLens.status', vscode.StatusBarAlignment.Left, 10);
-  status.name = 'Provenance Lens';
-  status.command = 'provenanceLens.showOutput';
-  status.text = '$(shield) Provenance';
-  status.show();
-  context.subscriptions.push(output, status);
+/** What the extension returns from activate(): used by the end-to-end tests. */
+export interface ProvenanceLensApi {
+  client(): LanguageClient | undefined;
+  tree: ProvenanceTreeProvider;
+  status(): StatusParams | undefined;
+}
 
+export async function activate(context: vscode.ExtensionContext): Promise<ProvenanceLensApi> {
+  const output = vscode.window.createOutputChannel('Provenance Lens');
+  const status = new StatusBar();
+  const tree = new ProvenanceTreeProvider(() => client);
+  const treeView = vscode.window.createTreeView<TreeNode>('provenanceLens.tree', { treeDataProvider: tree, showCollapseAll: true });
+  context.subscriptions.push(output, status, treeView);
+
+  let subscriptions: vscode.Disposable[] = [];
   const start = async () => {
     client = createClient(context, output);
-    client.onNotification(StatusNotification, (params: StatusParams) => renderStatus(status, params));
+    subscriptions = [client.onNotification(StatusNotification, (params: StatusParams) => status.update(params)), tree.attach(client)];
     await client.start();
+    tree.refreshAll();
   };
 
   context.subscriptions.push(
-    vscode.commands.registerCommand('provenanceLens.recheck', () => client?.sendRequest(RecheckRequest)),
-    vscode.commands.registerCommand('provenanceLens.showOutput', () => output.show(true)),
+    ...registerCommands(() => client, tree, treeView, output),
     // Trust granted: restart so the server may use the network and run npm.
     vscode.workspace.onDidGrantWorkspaceTrust(async () => {
+      subscriptions.forEach((s) => s.dispose());
       await client?.stop();
       await start();
     }),
     { dispose: () => void client?.stop() },
   );
   await start();
+  return { client: () => client, tree, status: () => status.last };
 }
 
 export async function deactivate(): Promise<void> {
@@ -61,29 +72,4 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
     outputChannel: output,
   };
   return new LanguageClient('provenanceLens', 'Provenance Lens', serverOptions, clientOptions);
-}
-
-function renderStatus(item: vscode.StatusBarItem, s: StatusParams): void {
-  if (s.disabledReason) {
-    item.text = '$(shield) Provenance: off';
-    item.tooltip = s.disabledReason;
-    item.backgroundColor = undefined;
-    return;
-  }
-  const parts = [`$(shield) ${s.verified}`];
-  if (s.invalid) parts.push(`$(error) ${s.invalid}`);
-  if (s.unsigned + s.policyViolation) parts.push(`$(warning) ${s.unsigned + s.policyViolation}`);
-  if (s.unverifiable) parts.push(`$(question) ${s.unverifiable}`);
-  if (s.pending) parts.push(`$(sync~spin) ${s.pending}`);
-  item.text = parts.join(' ');
-  item.tooltip = [
-    `Verified: ${s.verified}`,
-    `Invalid: ${s.invalid}`,
-    `Unsigned: ${s.unsigned}`,
-    `Policy violations: ${s.policyViolation}`,
-    `Unverifiable: ${s.unverifiable}`,
-    `Pending: ${s.pending}`,
-    `Trusted root: ${s.trustSource}`,
-  ].join('\n');
-  item.backgroundColor = s.invalid ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
 }

@@ -52,3 +52,41 @@ export const DEFAULT_SETTINGS: Settings = {
   timeoutMs: 15000,
   rules: {},
 };
+
+// ---- Provenance tree view. The server owns the tree; the client asks for one level at a time.
+
+export type TreeVerdict = 'verified' | 'unsigned' | 'invalid' | 'unverifiable' | 'policy-violation' | 'pending' | 'absent';
+
+export interface TreeNode {
+  /** Unique in the whole tree (a package required by two parents appears twice, with two ids). */
+  id: string;
+  parentId?: string;
+  kind: 'file' | 'package' | 'evidence' | 'message';
+  label: string;
+  description?: string;
+  /** Markdown. */
+  tooltip?: string;
+  verdict?: TreeVerdict;
+  /** For evidence nodes: which icon to show. */
+  evidence?: 'signature' | 'provenance' | 'source' | 'workflow' | 'builder' | 'signer' | 'log' | 'attestation' | 'finding';
+  collapsible: boolean;
+  /** Where "reveal in editor" goes. */
+  uri?: string;
+  range?: { start: { line: number; character: number }; end: { line: number; character: number } };
+  purl?: string;
+  logEntryUrl?: string;
+  commitUrl?: string;
+}
+
+export interface TreeChildrenParams {
+  parentId?: string;
+  problemsOnly: boolean;
+}
+
+export const TreeChildrenRequest = 'provenanceLens/treeChildren';
+export const TreeNodeRequest = 'provenanceLens/treeNode';
+export const TreeSearchRequest = 'provenanceLens/treeSearch';
+/** Params: `{ ids: string[] }`, the file nodes whose subtrees changed. */
+export const TreeChangedNotification = 'provenanceLens/treeChanged';
+/** Params: `{ id: string }`, a package node to verify again, bypassing the cache. */
+export const RecheckPackageRequest = 'provenanceLens/recheckPackage';

@@ -18,8 +18,20 @@ import { Checker, fileKind } from './core/checker';
 import { findManifestFiles, isSkippedPath } from './core/workspaceFiles';
 import { DocumentChecks } from './features/documentChecks';
 import { WorkspaceProgress } from './features/progress';
+import { ProvenanceTree } from './features/tree';
+import { TreeChangeNotifier } from './features/treeChanges';
 import { TrustStore } from './features/trustStore';
-import { DEFAULT_SETTINGS, type InitializationOptions, RecheckRequest, type Settings } from './protocol';
+import {
+  DEFAULT_SETTINGS,
+  type InitializationOptions,
+  RecheckPackageRequest,
+  RecheckRequest,
+  type Settings,
+  type TreeChildrenParams,
+  TreeChildrenRequest,
+  TreeNodeRequest,
+  TreeSearchRequest,
+} from './protocol';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -46,7 +58,14 @@ const checks = new DocumentChecks({
     () => supportsProgress,
     () => checks.cancelAll(),
   ),
+  fileChanged: (uri) => treeChanges.changed(uri),
 });
+const tree = new ProvenanceTree(
+  () => checks.files(),
+  (uri) => checks.file(uri),
+  () => workspaceFolders,
+);
+const treeChanges = new TreeChangeNotifier(connection);
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   init = { workspaceTrusted: false, ...(params.initializationOptions as Partial<InitializationOptions>) };
@@ -99,6 +118,14 @@ connection.onRequest(RecheckRequest, () => {
   return null;
 });
 connection.onHover((params) => checks.hover(params.textDocument.uri, params.position));
+connection.onRequest(TreeChildrenRequest, (params: TreeChildrenParams) => tree.children(params.parentId, params.problemsOnly));
+connection.onRequest(TreeNodeRequest, (params: { id: string }) => tree.node(params.id) ?? null);
+connection.onRequest(TreeSearchRequest, (params: { query: string }) => tree.search(params.query));
+connection.onRequest(RecheckPackageRequest, (params: { id: string }) => {
+  const target = tree.dependencyOf(params.id);
+  if (target) checks.recheckDependency(target.uri, target.dependency);
+  return null;
+});
 documents.onDidChangeContent((event) => checks.update(event.document.uri, event.document.getText(), event.document.version));
 // A closed file goes back to its saved content (it is still part of the workspace), or away.
 documents.onDidClose((event) => readFromDisk(event.document.uri));

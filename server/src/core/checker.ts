@@ -30,6 +30,8 @@ export interface ParsedFile {
   kind: FileKind;
   dependencies: Dependency[];
   problems: ParseProblem[];
+  /** Lockfiles: what the project requires directly, when the lockfile says. */
+  rootRequires?: string[];
 }
 
 export function parseFile(file: string, text: string): ParsedFile | undefined {
@@ -40,7 +42,7 @@ export function parseFile(file: string, text: string): ParsedFile | undefined {
   }
   if (kind === 'npm-lockfile') {
     const l = parsePackageLock(text);
-    return { kind, dependencies: l.packages, problems: l.problems };
+    return { kind, dependencies: l.packages, problems: l.problems, rootRequires: l.rootRequires };
   }
   return undefined;
 }
@@ -79,16 +81,16 @@ export class Checker {
   }
 
   /** Verifies the dependencies of one file; `onResult` streams results as they arrive. */
-  async verify(file: string, parsed: ParsedFile, signal?: AbortSignal, onResult?: (c: CheckedDependency) => void): Promise<CheckedDependency[]> {
+  async verify(file: string, parsed: ParsedFile, signal?: AbortSignal, onResult?: (c: CheckedDependency) => void, fresh = false): Promise<CheckedDependency[]> {
     const dir = path.dirname(path.resolve(file));
     const { verifier } = await this.project(dir);
     const locked = parsed.kind === 'npm-manifest' ? readSiblingLock(dir) : undefined;
     const tasks = parsed.dependencies.map(async (dependency): Promise<CheckedDependency | undefined> => {
       const pin = dependency.version ? dependency : locked?.get(dependency.name);
       const target = { name: dependency.name, spec: dependency.spec, version: pin?.version, integrity: pin?.integrity };
-      const key = `${dir}\n${target.name}\n${target.spec}\n${target.version ?? ''}\n${target.integrity ?? ''}`;
+      const key = `${dir}\n${target.name}\n${target.spec}\n${target.version ?? ''}\n${target.integrity ?? ''}\n${fresh}`;
       try {
-        const result = await this.scheduler.run(key, () => verifier.verify(target, signal), signal);
+        const result = await this.scheduler.run(key, () => verifier.verify(target, signal, fresh), signal);
         const checked = { dependency, result };
         onResult?.(checked);
         return checked;

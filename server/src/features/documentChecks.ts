@@ -14,9 +14,19 @@ import { toDiagnostics } from './diagnostics';
 import { dependencyAt, hoverFor } from './hover';
 import type { WorkspaceProgress } from './progress';
 
+/** What other features (the tree view) may read of a file's state. */
+export interface FileView {
+  readonly uri: string;
+  readonly parsed: ParsedFile;
+  /** Increases whenever the file's parse or any of its results change. */
+  readonly revision: number;
+  result(dependency: Dependency): PackageResult | undefined;
+}
+
 interface FileState {
   uri: string;
   version?: number;
+  revision: number;
   parsed: ParsedFile;
   /** Results by dependency identity; survives edits that do not touch the dependency. */
   results: Map<string, PackageResult>;
@@ -33,6 +43,8 @@ export interface DocumentChecksHost {
   trustSource(): string;
   log(message: string): void;
   progress: WorkspaceProgress;
+  /** Called (often) when a file's dependencies or results changed. */
+  fileChanged(uri: string): void;
 }
 
 const DEBOUNCE_MS = 250;
@@ -70,7 +82,7 @@ export class DocumentChecks {
       const known = previous?.results.get(identity(dependency));
       if (known) results.set(identity(dependency), known);
     }
-    const state: FileState = { uri, version, parsed, results };
+    const state: FileState = { uri, version, revision: (previous?.revision ?? 0) + 1, parsed, results };
     this.states.set(uri, state);
     this.publish(state);
     state.timer = setTimeout(() => void this.verify(state), previous ? DEBOUNCE_MS : 0);
@@ -83,6 +95,28 @@ export class DocumentChecks {
     this.states.delete(uri);
     void this.host.connection.sendDiagnostics({ uri, diagnostics: [] });
     this.scheduleStatus();
+  }
+
+  files(): FileView[] {
+    return [...this.states.values()].map((s) => this.view(s));
+  }
+
+  file(uri: string): FileView | undefined {
+    const state = this.states.get(uri);
+    return state && this.view(state);
+  }
+
+  /** Verifies one dependency again, bypassing the cache. */
+  recheckDependency(uri: string, dependency: Dependency): void {
+    const state = this.states.get(uri);
+    if (!state) return;
+    state.results.delete(identity(dependency));
+    this.publish(state);
+    void this.verify(state, [dependency], true);
+  }
+
+  private view(state: FileState): FileView {
+    return { uri: state.uri, parsed: state.parsed, revision: state.revision, result: (d) => state.results.get(identity(d)) };
   }
 
   hover(uri: string, position: Position): Hover | undefined {
@@ -116,32 +150,39 @@ export class DocumentChecks {
     if (state?.timer) clearTimeout(state.timer);
   }
 
-  private async verify(state: FileState): Promise<void> {
+  private async verify(state: FileState, only?: Dependency[], fresh = false): Promise<void> {
     state.timer = undefined;
     const checker = this.host.checker();
     if (!checker || this.host.disabledReason()) {
       this.scheduleStatus();
       return;
     }
-    const todo = state.parsed.dependencies.filter((d) => !state.results.has(identity(d)));
+    const todo = only ?? state.parsed.dependencies.filter((d) => !state.results.has(identity(d)));
     if (todo.length === 0) return;
+    // A single re-check runs beside the file's own verification rather than cancelling it.
     const controller = new AbortController();
-    state.controller = controller;
+    if (!only) state.controller = controller;
     const current = () => !controller.signal.aborted && this.states.get(state.uri) === state;
     let publishTimer: NodeJS.Timeout | undefined;
     const file = URI.parse(state.uri).fsPath;
     const progress = this.host.progress.track(todo.length);
     try {
-      await checker.verify(file, { ...state.parsed, dependencies: todo }, controller.signal, (c) => {
-        progress.completed(1);
-        if (!current()) return;
-        state.results.set(identity(c.dependency), c.result);
-        // Batch publications: thousands of results must not mean thousands of diagnostics messages.
-        publishTimer ??= setTimeout(() => {
-          publishTimer = undefined;
-          this.publish(state);
-        }, 100);
-      });
+      await checker.verify(
+        file,
+        { ...state.parsed, dependencies: todo },
+        controller.signal,
+        (c) => {
+          progress.completed(1);
+          if (!current()) return;
+          state.results.set(identity(c.dependency), c.result);
+          // Batch publications: thousands of results must not mean thousands of diagnostics messages.
+          publishTimer ??= setTimeout(() => {
+            publishTimer = undefined;
+            this.publish(state);
+          }, 100);
+        },
+        fresh,
+      );
     } catch (error) {
       this.host.log(`verification of ${file} failed: ${(error as Error).stack ?? error}`);
     } finally {
@@ -161,6 +202,8 @@ export class DocumentChecks {
   }
 
   private publish(state: FileState): void {
+    state.revision++;
+    this.host.fileChanged(state.uri);
     const diagnostics = toDiagnostics(state.parsed.problems, this.checked(state), this.host.settings());
     void this.host.connection.sendDiagnostics({ uri: state.uri, version: state.version, diagnostics });
     this.scheduleStatus();

@@ -38,7 +38,8 @@ const RESULT_SCHEMA = 'npm-result-v1';
 export class NpmVerifier {
   constructor(private readonly options: NpmVerifierOptions) {}
 
-  async verify(target: NpmTarget, signal?: AbortSignal): Promise<PackageResult> {
+  /** `fresh` skips the cache (a user asked to verify again); the new result still replaces the cached one. */
+  async verify(target: NpmTarget, signal?: AbortSignal, fresh = false): Promise<PackageResult> {
     const resolved = resolveSpec(target);
     if ('unsupported' in resolved) return unverifiableResult(target.name, 'spec-unsupported', resolved.unsupported);
     const { name, range } = resolved;
@@ -47,16 +48,16 @@ export class NpmVerifier {
       return unverifiableResult(name, 'registry-error', 'No npm registry is configured (set "registry" in .npmrc or check that npm is installed).');
     }
     try {
-      return await this.verifyFromRegistry(registry, name, range, target, signal);
+      return await this.verifyFromRegistry(registry, name, range, target, fresh, signal);
     } catch (error) {
       return networkFailure(name, target.version, error);
     }
   }
 
-  private async verifyFromRegistry(registry: string, name: string, range: string, target: NpmTarget, signal?: AbortSignal): Promise<PackageResult> {
+  private async verifyFromRegistry(registry: string, name: string, range: string, target: NpmTarget, fresh: boolean, signal?: AbortSignal): Promise<PackageResult> {
     const client = this.options.registry;
     const pinned = target.version && target.integrity ? this.cacheKey(registry, name, target.version, target.integrity) : undefined;
-    if (pinned) {
+    if (pinned && !fresh) {
       const cached = await this.fromCache(pinned, registry, signal);
       if (cached) return cached;
     }
@@ -73,7 +74,7 @@ export class NpmVerifier {
     if (lockMismatch) return { ...base(name, version, registry, integrity), ...lockMismatch };
 
     const key = this.cacheKey(registry, name, version, integrity ?? '');
-    if (!pinned) {
+    if (!pinned && !fresh) {
       const cached = await this.fromCache(key, registry, signal);
       if (cached) return cached;
     }

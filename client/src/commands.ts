@@ -1,0 +1,51 @@
+// Commands on tree nodes and on the workspace. Each one forwards to the server or to VS Code.
+
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { RecheckPackageRequest, RecheckRequest, type TreeNode, TreeSearchRequest } from '../../server/src/protocol';
+import type { ProvenanceTreeProvider } from './tree';
+
+export function registerCommands(
+  client: () => LanguageClient | undefined,
+  tree: ProvenanceTreeProvider,
+  treeView: vscode.TreeView<TreeNode>,
+  output: vscode.OutputChannel,
+): vscode.Disposable[] {
+  const setProblemsOnly = (value: boolean) => {
+    tree.setProblemsOnly(value);
+    void vscode.commands.executeCommand('setContext', 'provenanceLens.problemsOnly', value);
+  };
+  return [
+    vscode.commands.registerCommand('provenanceLens.recheck', () => client()?.sendRequest(RecheckRequest)),
+    vscode.commands.registerCommand('provenanceLens.showOutput', () => output.show(true)),
+    vscode.commands.registerCommand('provenanceLens.showProblemsOnly', () => setProblemsOnly(true)),
+    vscode.commands.registerCommand('provenanceLens.showAll', () => setProblemsOnly(false)),
+    vscode.commands.registerCommand('provenanceLens.revealInEditor', async (node?: TreeNode) => {
+      if (!node?.uri) return;
+      const editor = await vscode.window.showTextDocument(vscode.Uri.parse(node.uri), { preserveFocus: true, preview: true });
+      if (node.range) {
+        const range = new vscode.Range(node.range.start.line, node.range.start.character, node.range.end.line, node.range.end.character);
+        editor.selection = new vscode.Selection(range.start, range.end);
+        editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      }
+    }),
+    vscode.commands.registerCommand('provenanceLens.openLogEntry', (node?: TreeNode) => node?.logEntryUrl && vscode.env.openExternal(vscode.Uri.parse(node.logEntryUrl))),
+    vscode.commands.registerCommand('provenanceLens.openSourceCommit', (node?: TreeNode) => node?.commitUrl && vscode.env.openExternal(vscode.Uri.parse(node.commitUrl))),
+    vscode.commands.registerCommand('provenanceLens.copyPurl', async (node?: TreeNode) => {
+      if (!node?.purl) return;
+      await vscode.env.clipboard.writeText(node.purl);
+      void vscode.window.setStatusBarMessage(`Copied ${node.purl}`, 3000);
+    }),
+    vscode.commands.registerCommand('provenanceLens.recheckPackage', (node?: TreeNode) => node && client()?.sendRequest(RecheckPackageRequest, { id: node.id })),
+    vscode.commands.registerCommand('provenanceLens.findPackage', async () => {
+      const query = await vscode.window.showInputBox({ title: 'Find a package in the provenance view', placeHolder: 'package name (or part of it)' });
+      if (!query) return;
+      const found = (await client()?.sendRequest<TreeNode[]>(TreeSearchRequest, { query })) ?? [];
+      const picked = await vscode.window.showQuickPick(
+        found.map((node) => ({ label: node.label, description: node.description, detail: node.parentId?.split('>').slice(1).join(' › '), node })),
+        { title: `${found.length} matching packages`, matchOnDescription: true },
+      );
+      if (picked) await treeView.reveal(tree.keep(picked.node), { select: true, focus: true, expand: true });
+    }),
+  ];
+}

@@ -1,0 +1,44 @@
+// The evidence under a package node: each check with its verdict, and what the provenance says
+// (source, workflow, builder, signer, log entry, attestations), with links where there are some.
+
+import type { PackageResult } from '../core/result';
+import type { TreeNode, TreeVerdict } from '../protocol';
+
+export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
+  const nodes: TreeNode[] = [];
+  const add = (kind: NonNullable<TreeNode['evidence']>, label: string, extra: Partial<TreeNode> = {}) =>
+    nodes.push({ id: `${packageId}#${kind}${nodes.length}`, parentId: packageId, kind: 'evidence', evidence: kind, label, collapsible: false, ...extra });
+
+  add('signature', `Registry signature: ${r.signature}`, {
+    description: r.signatureKeyId ?? '',
+    tooltip: r.signatureReason,
+    verdict: r.signature,
+  });
+  const provenanceVerdict: TreeVerdict = r.provenance === 'absent' ? 'absent' : r.provenance;
+  add('provenance', `Provenance: ${r.provenance}`, { tooltip: r.provenanceReason, verdict: provenanceVerdict });
+  const d = r.provenanceDetails;
+  if (d && r.provenance === 'verified') {
+    if (d.sourceRepository) {
+      const commitUrl = d.sourceCommit ? `${d.sourceRepository}/commit/${d.sourceCommit}` : undefined;
+      add('source', `Source: ${d.sourceRepository.replace(/^https:\/\//, '')}`, {
+        description: [d.sourceCommit?.slice(0, 12), d.sourceRef].filter(Boolean).join(' '),
+        tooltip: `${d.sourceRepository}${d.sourceCommit ? ` @ ${d.sourceCommit}` : ''}`,
+        commitUrl,
+      });
+    }
+    const workflow = d.workflowPath ?? d.buildConfigURI;
+    if (workflow) add('workflow', `Workflow: ${workflow}`, { description: d.buildTrigger ? `on ${d.buildTrigger}` : undefined });
+    if (d.builderId) add('builder', `Builder: ${d.builderId}`, { description: d.runnerEnvironment });
+    if (d.subjectAlternativeName) add('signer', `Signer: ${d.subjectAlternativeName}`, { description: d.issuer, tooltip: `Certificate identity ${d.subjectAlternativeName}, issued through ${d.issuer ?? 'an unknown issuer'}` });
+    if (d.logIndex) add('log', `Transparency log entry ${d.logIndex}`, { description: d.integratedTime, logEntryUrl: d.logEntryUrl });
+    if (d.predicateTypes.length > 0) add('attestation', `Attestations: ${d.predicateTypes.length}`, { description: d.predicateTypes.map(shortPredicate).join(', '), tooltip: d.predicateTypes.join('\n\n') });
+  }
+  for (const f of r.findings) add('finding', f.message, { tooltip: f.code });
+  return nodes;
+}
+
+function shortPredicate(type: string): string {
+  if (type.includes('slsa.dev/provenance')) return `SLSA provenance ${type.split('/').pop()}`;
+  if (type.includes('npm/attestation') && type.includes('publish')) return 'npm publish';
+  return type;
+}
