@@ -149,7 +149,7 @@ export class ProvenanceTree {
       parentId,
       kind: 'package',
       label: `${dependency.name}@${version}`,
-      description: `${verdict}${requires ? ` · ${requires} deps` : ''}${below}`,
+      description: `${verdict}${requires ? ` · ${requires} ${requires === 1 ? 'dependency' : 'dependencies'}` : ''}${below}`,
       tooltip: result ? `**${result.name}@${version}** — ${verdict}\n\n${result.reason}` : `${dependency.name}: verification pending`,
       verdict,
       collapsible: true,

@@ -1,0 +1,184 @@
+// `npm run test:e2e`: the extension in a real VS Code.
+// 1. Serves recorded registry data on 127.0.0.1 and prepares the fixture workspace with an .npmrc naming it.
+// 2. Runs the extension-host suite (test/e2e/suite) — in code-server driven by Debian's chromium
+//    (default, see DEVELOPERS.md), or under @vscode/test-electron with E2E_HOST=electron where VS Code
+//    can be downloaded.
+// 3. (code-server) A UI test opens the workbench, the provenance view and a hover, and saves
+//    screenshots to test-artifacts/.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as util from 'node:util';
+import { chromium } from 'playwright-core';
+import { cleanEnv } from '../support/env';
+import { flipBase64, manifestOf, tampered } from '../support/fixtureRegistry';
+import { TestRegistry } from '../support/registryServer';
+import { runUiTest } from './ui';
+
+const ROOT = path.resolve(__dirname, '../../..');
+const E2E = path.join(ROOT, '.e2e');
+const ARTIFACTS = path.join(ROOT, 'test-artifacts');
+const SUITE = path.join(ROOT, 'out/test/e2e/suite');
+const EXTENSION_ID = 'provenance-lens.provenance-lens-0.1.0';
+const SETTINGS = {
+  'provenanceLens.refreshTrustedRoot': false, // tests reach 127.0.0.1 only
+  'workbench.startupEditor': 'none',
+  'security.workspace.trust.enabled': false,
+  'extensions.autoCheckUpdates': false,
+  'telemetry.telemetryLevel': 'off',
+};
+
+export interface E2eContext {
+  workspace: string;
+  baseUrl: string;
+  artifacts: string;
+  chromium: typeof chromium;
+  log: (message: string) => void;
+}
+
+async function main(): Promise<number> {
+  const registry = new TestRegistry();
+  await registry.start();
+  // async@2.5.0's registry signature is tampered with: the suite expects it to be reported invalid.
+  const scenario = tampered((s) => {
+    const dist = manifestOf(s, 'async', '2.5.0').dist as { signatures: Array<{ sig: string }> };
+    dist.signatures[0].sig = flipBase64(dist.signatures[0].sig, 12);
+  });
+  const base = registry.set('e2e', scenario);
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'provenance-lens-e2e-'));
+  const workspace = path.join(tmp, 'workspace');
+  fs.cpSync(path.join(ROOT, 'test/e2e/workspace'), workspace, { recursive: true });
+  fs.writeFileSync(path.join(workspace, '.npmrc'), `registry=${base}\n`);
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  try {
+    if (process.env.E2E_HOST === 'electron') return await runInElectron(workspace, tmp);
+    return await runInCodeServer(workspace, tmp);
+  } finally {
+    await registry.stop();
+  }
+}
+
+async function runInCodeServer(workspace: string, tmp: string): Promise<number> {
+  const binary = path.join(E2E, 'node_modules/.bin/code-server');
+  if (!fs.existsSync(binary)) throw new Error('code-server is not installed: run test/e2e/install.sh (npm run test:e2e does)');
+  const userDir = path.join(tmp, 'user');
+  const extensionsDir = path.join(tmp, 'extensions');
+  const home = path.join(tmp, 'home');
+  for (const dir of [path.join(userDir, 'User'), extensionsDir, home]) fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(userDir, 'User/settings.json'), JSON.stringify(SETTINGS, null, 2));
+  // The unpacked extension loads from a link named <publisher>.<name>-<version>.
+  fs.symlinkSync(ROOT, path.join(extensionsDir, EXTENSION_ID));
+  const port = await freePort();
+  const config = path.join(tmp, 'code-server.yaml');
+  fs.writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
+  const server = spawn(
+    binary,
+    [
+      '--config', config, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
+      '--disable-workspace-trust', '--disable-getting-started-override', '--extensions-dir', extensionsDir, '--user-data-dir', userDir, workspace,
+    ],
+    { env: cleanEnv({ HOME: home }), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const serverLog = fs.createWriteStream(path.join(ARTIFACTS, 'code-server.log'));
+  server.stdout!.pipe(serverLog);
+  server.stderr!.pipe(serverLog);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const log = (m: string) => process.stdout.write(`${m}\n`);
+  try {
+    await waitForHealth(baseUrl, server);
+    const started = Date.now();
+    const code = await runSuiteInBrowser(baseUrl, port, workspace);
+    log(`extension-host suite: exit ${code} after ${Date.now() - started} ms`);
+    const ui = await runUiTest({ workspace, baseUrl, artifacts: ARTIFACTS, chromium, log });
+    return code || ui;
+  } finally {
+    server.kill();
+  }
+}
+
+/**
+ * VS Code web runs extension tests from a `payload` query parameter (the mechanism VS Code's own
+ * browser integration tests use) and reports the result through window.codeAutomationExit.
+ */
+async function runSuiteInBrowser(baseUrl: string, port: number, workspace: string): Promise<number> {
+  const browser = await chromium.launch(browserOptions());
+  try {
+    const page = await browser.newPage();
+    const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
+    const payload = [
+      ['extensionDevelopmentPath', remote(ROOT)],
+      ['extensionTestsPath', remote(SUITE)],
+      ['skipWelcome', 'true'],
+    ];
+    let settle!: (code: number) => void;
+    const exit = new Promise<number>((resolve) => (settle = resolve));
+    await page.exposeFunction('codeAutomationExit', (code: number) => settle(code));
+    // The extension host's console, with its format strings (`%s`) applied.
+    await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => process.stdout.write(`${util.format(...args)}\n`));
+    await page.goto(`${baseUrl}/?folder=${encodeURIComponent(remote(workspace))}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
+    const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(124), 180_000).unref());
+    return await Promise.race([exit, timeout]);
+  } finally {
+    await browser.close();
+  }
+}
+
+async function runInElectron(workspace: string, tmp: string): Promise<number> {
+  const { runTests } = await import('@vscode/test-electron');
+  const userDir = path.join(tmp, 'user');
+  fs.mkdirSync(path.join(userDir, 'User'), { recursive: true });
+  fs.writeFileSync(path.join(userDir, 'User/settings.json'), JSON.stringify(SETTINGS, null, 2));
+  return runTests({
+    version: '1.100.3',
+    extensionDevelopmentPath: ROOT,
+    extensionTestsPath: SUITE,
+    launchArgs: [workspace, '--user-data-dir', userDir, '--disable-extensions', '--disable-workspace-trust'],
+    extensionTestsEnv: cleanEnv(),
+  });
+}
+
+export function browserOptions() {
+  return {
+    executablePath: '/usr/bin/chromium',
+    // Without the background-networking flags chromium keeps dialling hosts this machine cannot reach.
+    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  };
+}
+
+async function waitForHealth(baseUrl: string, server: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}; see test-artifacts/code-server.log`);
+    try {
+      if ((await fetch(`${baseUrl}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('code-server did not become healthy within 30 s');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (error) => {
+      process.stderr.write(`${(error as Error)?.stack ?? error}\n`);
+      process.exit(1);
+    },
+  );
+}

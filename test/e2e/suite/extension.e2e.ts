@@ -1,0 +1,117 @@
+// Extension-host tests: the real `vscode` API, the built extension and server, the fixture
+// workspace in test/e2e/workspace served by the local replay registry (see test/e2e/run.ts,
+// where async@2.5.0's registry signature is tampered with).
+
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import type { ProvenanceLensApi } from '../../../client/src/extension';
+import type { TreeNode } from '../../../server/src/protocol';
+
+const folder = () => vscode.workspace.workspaceFolders![0].uri;
+const manifest = () => vscode.Uri.joinPath(folder(), 'package.json');
+const lockfile = () => vscode.Uri.joinPath(folder(), 'package-lock.json');
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function codesByLine(uri: vscode.Uri): Map<number, string[]> {
+  const out = new Map<number, string[]>();
+  for (const d of vscode.languages.getDiagnostics(uri)) out.set(d.range.start.line, [...(out.get(d.range.start.line) ?? []), String(d.code)]);
+  return out;
+}
+
+describe('Provenance Lens in VS Code', () => {
+  let api: ProvenanceLensApi;
+
+  before(async () => {
+    const extension = vscode.extensions.getExtension<ProvenanceLensApi>('provenance-lens.provenance-lens');
+    assert.ok(extension, 'the extension is installed');
+    api = await extension.activate();
+    await waitFor('all verdicts', () => {
+      const s = api.status();
+      return s && s.pending === 0 && s.verified + s.invalid > 0 ? s : undefined;
+    });
+  });
+
+  it('publishes diagnostics on the right lines', async () => {
+    await vscode.window.showTextDocument(manifest());
+    const lines = await waitFor('diagnostics for package.json', () => {
+      const byLine = codesByLine(manifest());
+      return byLine.get(7) ? byLine : undefined;
+    });
+    assert.deepEqual(lines.get(7), ['signature-invalid'], 'async@2.5.0 has a tampered signature');
+    assert.equal(lines.get(5), undefined, 'sigstore verified: quiet');
+    const error = vscode.languages.getDiagnostics(manifest()).find((d) => d.code === 'signature-invalid')!;
+    assert.equal(error.severity, vscode.DiagnosticSeverity.Error);
+    assert.deepEqual([error.range.start.character, error.range.end.character], [13, 20], 'on the version string');
+    assert.match(error.message, /async@2\.5\.0/);
+  });
+
+  it('shows verification details on hover', async () => {
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', manifest(), new vscode.Position(5, 18));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /`sigstore@1\.0\.0`\*\* — verified/);
+    assert.match(text, /Registry signature: \*\*verified\*\* \(key `SHA256:jl3b/);
+    assert.match(text, /Source: \[https:\/\/github\.com\/sigstore\/sigstore-js\]/);
+    assert.match(text, /Transparency log: entry \[12988397\]/);
+  });
+
+  it('shows the supply chain in the tree view', async () => {
+    const files = await api.tree.getChildren();
+    assert.deepEqual(files.map((f) => f.label), ['package-lock.json', 'package.json']);
+    const lock = files[0];
+    assert.equal(lock.verdict, 'invalid');
+    const packages = await api.tree.getChildren(lock);
+    assert.deepEqual(
+      packages.map((p) => [p.label, p.verdict]),
+      [
+        ['sigstore@1.0.0', 'verified'],
+        ['kms-demo@1.0.0', 'verified'],
+        ['async@2.5.0', 'invalid'],
+      ],
+    );
+    const sigstore = await api.tree.getChildren(packages[0]);
+    const labels = sigstore.map((n) => n.label);
+    assert.ok(labels.includes('Registry signature: verified'), labels.join(', '));
+    assert.ok(labels.includes('Provenance: verified'));
+    assert.ok(labels.some((l) => l.startsWith('Source: github.com/sigstore/sigstore-js')));
+    assert.ok(labels.includes('Transparency log entry 12988397'));
+    // The transitive dependency sits under the package that requires it.
+    const nodeFetch = sigstore.find((n) => n.kind === 'package');
+    assert.equal(nodeFetch?.label, 'node-fetch@1.7.1');
+  });
+
+  it('filters the tree to problems', async () => {
+    api.tree.setProblemsOnly(true);
+    try {
+      const files = await api.tree.getChildren();
+      const lockPackages = await api.tree.getChildren(files.find((f) => f.label === 'package-lock.json'));
+      assert.deepEqual(lockPackages.map((p) => p.label), ['async@2.5.0']);
+    } finally {
+      api.tree.setProblemsOnly(false);
+    }
+  });
+
+  it('reveals a package in the editor and copies its purl', async () => {
+    const [lock] = await api.tree.getChildren();
+    const sigstore = (await api.tree.getChildren(lock)).find((p) => p.label === 'sigstore@1.0.0') as TreeNode;
+    await vscode.commands.executeCommand('provenanceLens.revealInEditor', sigstore);
+    const editor = await waitFor('the lockfile editor', () => (vscode.window.activeTextEditor?.document.uri.toString() === lockfile().toString() ? vscode.window.activeTextEditor : undefined));
+    assert.equal(editor.selection.start.line, sigstore.range!.start.line);
+    await vscode.commands.executeCommand('provenanceLens.copyPurl', sigstore);
+    assert.equal(await vscode.env.clipboard.readText(), 'pkg:npm/sigstore@1.0.0');
+  });
+
+  it('summarises the workspace in the status bar', () => {
+    const s = api.status()!;
+    assert.equal(s.disabledReason, undefined);
+    assert.ok(s.invalid >= 2 && s.verified >= 5, JSON.stringify(s));
+  });
+});
