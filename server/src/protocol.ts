@@ -32,6 +32,8 @@ export interface Settings {
   /** A private TUF repository (empty: Sigstore's public-good repository). */
   tuf: { mirrorURL: string; rootPath: string };
   showVerified: boolean;
+  /** A short verdict after each version string. */
+  inlayHints: 'all' | 'problems' | 'off';
   requireProvenance: boolean;
   cache: { enabled: boolean };
   concurrency: number;
@@ -46,6 +48,7 @@ export const DEFAULT_SETTINGS: Settings = {
   refreshTrustedRoot: true,
   tuf: { mirrorURL: '', rootPath: '' },
   showVerified: false,
+  inlayHints: 'problems',
   requireProvenance: false,
   cache: { enabled: true },
   concurrency: 8,

@@ -20,6 +20,7 @@ import { DocumentChecks } from './features/documentChecks';
 import { WorkspaceProgress } from './features/progress';
 import { ProvenanceTree } from './features/tree';
 import { TreeChangeNotifier } from './features/treeChanges';
+import { Throttled } from './features/throttle';
 import { TrustStore } from './features/trustStore';
 import {
   DEFAULT_SETTINGS,
@@ -42,6 +43,7 @@ let checker: Checker | undefined;
 let canPullConfiguration = false;
 let supportsProgress = false;
 let workspaceFolders: string[] = [];
+let canRefreshInlayHints = false;
 
 const log = (message: string) => connection.console.log(`[${new Date().toISOString()}] ${message}`);
 
@@ -59,6 +61,7 @@ const checks = new DocumentChecks({
     () => checks.cancelAll(),
   ),
   fileChanged: (uri) => treeChanges.changed(uri),
+  inlayHintsChanged: () => inlayRefresh.request(),
 });
 const tree = new ProvenanceTree(
   () => checks.files(),
@@ -66,17 +69,22 @@ const tree = new ProvenanceTree(
   () => workspaceFolders,
 );
 const treeChanges = new TreeChangeNotifier(connection);
+const inlayRefresh = new Throttled(500, () => {
+  if (canRefreshInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
+});
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   init = { workspaceTrusted: false, ...(params.initializationOptions as Partial<InitializationOptions>) };
   canPullConfiguration = params.capabilities.workspace?.configuration === true;
   supportsProgress = params.capabilities.window?.workDoneProgress === true;
+  canRefreshInlayHints = params.capabilities.workspace?.inlayHint?.refreshSupport === true;
   const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
   workspaceFolders = folders.filter((u) => u.startsWith('file:')).map((u) => URI.parse(u).fsPath);
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
+      inlayHintProvider: true,
     },
     serverInfo: { name: 'provenance-lens' },
   };
@@ -99,6 +107,7 @@ connection.onInitialized(async () => {
 connection.onDidChangeConfiguration(async () => {
   await applySettings();
   checks.recheckAll();
+  inlayRefresh.request();
 });
 connection.onDidChangeWatchedFiles(({ changes }) => {
   let npmrcChanged = false;
@@ -118,6 +127,7 @@ connection.onRequest(RecheckRequest, () => {
   return null;
 });
 connection.onHover((params) => checks.hover(params.textDocument.uri, params.position));
+connection.languages.inlayHint.on((params) => checks.inlayHints(params.textDocument.uri, { start: params.range.start.line, end: params.range.end.line }));
 connection.onRequest(TreeChildrenRequest, (params: TreeChildrenParams) => tree.children(params.parentId, params.problemsOnly));
 connection.onRequest(TreeNodeRequest, (params: { id: string }) => tree.node(params.id) ?? null);
 connection.onRequest(TreeSearchRequest, (params: { query: string }) => tree.search(params.query));

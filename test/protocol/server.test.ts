@@ -81,6 +81,17 @@ describe('language server over stdio', function () {
     assert.match(hover.contents.value, /Transparency log: entry \[12988397\]/);
   });
 
+  it('gives an inlay hint where something needs attention', async () => {
+    const hints = (await client.connection.sendRequest('textDocument/inlayHint', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 20, character: 0 } },
+    })) as Array<{ position: { line: number; character: number }; label: string }>;
+    assert.deepEqual(
+      hints.map((h) => [h.position.line, h.position.character, h.label]),
+      [[6, 20, '✗ signature invalid']],
+    );
+  });
+
   it('re-parses at once on an edit and keeps unchanged verdicts', async () => {
     const edited = PACKAGE_JSON.replace('"kms-demo": "^1.0.0",', '"kms-demo": "^1.0.0",\n    "node-fetch": "1.7.1",');
     const before = registry.requests.length;

@@ -4,7 +4,7 @@
 // what is new is verified, in the background, after a short pause in typing. A newer edit cancels
 // the older verification of the same file.
 
-import type { Connection, Hover, Position } from 'vscode-languageserver';
+import type { Connection, Hover, InlayHint, Position } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import { type CheckedDependency, type Checker, type ParsedFile, parseFile } from '../core/checker';
 import type { Dependency } from '../core/parsers/types';
@@ -12,6 +12,8 @@ import type { PackageResult } from '../core/result';
 import { type Settings, type StatusParams, StatusNotification } from '../protocol';
 import { toDiagnostics } from './diagnostics';
 import { dependencyAt, hoverFor } from './hover';
+import { inlayHints } from './inlayHints';
+import { Throttled } from './throttle';
 import type { WorkspaceProgress } from './progress';
 
 /** What other features (the tree view) may read of a file's state. */
@@ -45,6 +47,8 @@ export interface DocumentChecksHost {
   progress: WorkspaceProgress;
   /** Called (often) when a file's dependencies or results changed. */
   fileChanged(uri: string): void;
+  /** Called when results change: the client should ask for inlay hints again. */
+  inlayHintsChanged(): void;
 }
 
 const DEBOUNCE_MS = 250;
@@ -56,7 +60,7 @@ export class DocumentChecks {
   private readonly states = new Map<string, FileState>();
   /** Parses of large files waiting for a pause in typing. */
   private readonly pendingParses = new Map<string, NodeJS.Timeout>();
-  private statusTimer?: NodeJS.Timeout;
+  private readonly statusUpdate = new Throttled(50, () => void this.host.connection.sendNotification(StatusNotification, this.status()));
 
   constructor(private readonly host: DocumentChecksHost) {}
 
@@ -117,6 +121,11 @@ export class DocumentChecks {
 
   private view(state: FileState): FileView {
     return { uri: state.uri, parsed: state.parsed, revision: state.revision, result: (d) => state.results.get(identity(d)) };
+  }
+
+  inlayHints(uri: string, visible: { start: number; end: number }): InlayHint[] {
+    const state = this.states.get(uri);
+    return state ? inlayHints(this.checked(state), this.host.settings(), visible) : [];
   }
 
   hover(uri: string, position: Position): Hover | undefined {
@@ -204,16 +213,14 @@ export class DocumentChecks {
   private publish(state: FileState): void {
     state.revision++;
     this.host.fileChanged(state.uri);
+    this.host.inlayHintsChanged();
     const diagnostics = toDiagnostics(state.parsed.problems, this.checked(state), this.host.settings());
     void this.host.connection.sendDiagnostics({ uri: state.uri, version: state.version, diagnostics });
     this.scheduleStatus();
   }
 
   private scheduleStatus(): void {
-    this.statusTimer ??= setTimeout(() => {
-      this.statusTimer = undefined;
-      void this.host.connection.sendNotification(StatusNotification, this.status());
-    }, 50);
+    this.statusUpdate.request();
   }
 
   status(): StatusParams {

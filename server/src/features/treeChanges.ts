@@ -3,23 +3,21 @@
 
 import type { Connection } from 'vscode-languageserver';
 import { TreeChangedNotification } from '../protocol';
+import { Throttled } from './throttle';
 import { fileIdOf } from './tree';
-
-const INTERVAL_MS = 300;
 
 export class TreeChangeNotifier {
   private readonly pending = new Set<string>();
-  private timer?: NodeJS.Timeout;
+  private readonly flush = new Throttled(300, () => {
+    const ids = [...this.pending];
+    this.pending.clear();
+    void this.connection.sendNotification(TreeChangedNotification, { ids });
+  });
 
   constructor(private readonly connection: Connection) {}
 
   changed(uri: string): void {
     this.pending.add(fileIdOf(uri));
-    this.timer ??= setTimeout(() => {
-      this.timer = undefined;
-      const ids = [...this.pending];
-      this.pending.clear();
-      void this.connection.sendNotification(TreeChangedNotification, { ids });
-    }, INTERVAL_MS);
+    this.flush.request();
   }
 }
