@@ -65,9 +65,10 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
       { scheme: 'file', pattern: '**/package.json' },
       { scheme: 'file', pattern: '**/package-lock.json' },
       { scheme: 'file', pattern: '**/npm-shrinkwrap.json' },
+      { scheme: 'file', pattern: '**/provenance-policy.json' },
     ],
-    // Manifests that are not open are verified from disk; .npmrc changes reload the registry configuration.
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{package.json,package-lock.json,npm-shrinkwrap.json,.npmrc}') },
+    // Manifests that are not open are verified from disk; .npmrc and policy changes reload the configuration.
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{package.json,package-lock.json,npm-shrinkwrap.json,.npmrc,provenance-policy.json}') },
     initializationOptions,
     outputChannel: output,
   };

@@ -110,14 +110,15 @@ connection.onDidChangeConfiguration(async () => {
   inlayRefresh.request();
 });
 connection.onDidChangeWatchedFiles(({ changes }) => {
-  let npmrcChanged = false;
+  let configChanged = false;
   for (const change of changes) {
     const file = URI.parse(change.uri).fsPath;
-    if (file.endsWith('.npmrc')) npmrcChanged = true;
-    else if (fileKind(file) && !isSkippedPath(file) && !documents.get(change.uri)) readFromDisk(change.uri);
+    const kind = fileKind(file);
+    // An .npmrc or a saved policy changed: registry, credentials or the rules may differ now.
+    if (file.endsWith('.npmrc') || kind === 'policy') configChanged = true;
+    if (kind && !isSkippedPath(file) && !documents.get(change.uri)) readFromDisk(change.uri);
   }
-  // An .npmrc changed: registry, scopes or credentials may differ now.
-  if (npmrcChanged) {
+  if (configChanged) {
     checker?.reset();
     checks.recheckAll();
   }

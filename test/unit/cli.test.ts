@@ -119,6 +119,27 @@ describe('provenance-lens CLI', function () {
     assert.equal(provenance(fallback), 'verified');
   });
 
+  it('applies the project\'s provenance-policy.json and reports its problems', async () => {
+    const dir = project('policy');
+    fs.writeFileSync(
+      path.join(dir, 'provenance-policy.json'),
+      JSON.stringify({
+        packages: [
+          { match: 'sigstore', signers: [{ issuer: 'https://token.actions.githubusercontent.com', subjectPattern: 'https://github\\.com/someone-else/.*' }] },
+          { match: 'kms-*', requireProvenance: true },
+        ],
+      }),
+    );
+    const r = await cli(['check', '--format', 'json', '--no-cache'], dir);
+    assert.equal(r.status, 1);
+    const out = JSON.parse(r.stdout);
+    const byName = Object.fromEntries(out.results.map((x: { name: string; verdict: string; code: string }) => [x.name, [x.verdict, x.code]]));
+    assert.deepEqual(byName, { 'kms-demo': ['policy-violation', 'provenance-required'], sigstore: ['policy-violation', 'signer-not-allowed'] });
+    fs.writeFileSync(path.join(dir, 'provenance-policy.json'), '{"packages": [{"signers": []}]}');
+    const broken = await cli(['check', '--format', 'json', '--no-cache'], dir);
+    assert.match(JSON.stringify(JSON.parse(broken.stdout).problems), /provenance-policy\.json.*needs \\"match\\"/);
+  });
+
   it('works offline from the cache of an earlier run', async () => {
     const dir = project('offline');
     const cacheDir = path.join(dir, '.cache');

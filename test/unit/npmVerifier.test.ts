@@ -27,7 +27,7 @@ import { type Scenario, TestRegistry } from '../support/registryServer';
 const registry = new TestRegistry();
 const clients: HttpClient[] = [];
 
-function verifierFor(scenario: Scenario, opts: { trust?: ReturnType<typeof embeddedTrust>; timeoutMs?: number; requireProvenance?: boolean } = {}) {
+function verifierFor(scenario: Scenario, opts: { trust?: ReturnType<typeof embeddedTrust>; timeoutMs?: number } = {}) {
   const name = `s${Math.random().toString(36).slice(2, 10)}`;
   const base = registry.set(name, scenario);
   const config: NpmConfig = { values: new Map([['registry', base]]), files: [] };
@@ -47,7 +47,6 @@ function verifierFor(scenario: Scenario, opts: { trust?: ReturnType<typeof embed
     config,
     trust: () => trust,
     cache: new TieredCache<PackageResult>(100, undefined),
-    requireProvenance: opts.requireProvenance ?? false,
   });
 }
 
@@ -278,11 +277,6 @@ describe('npm verifier on recorded registry data', function () {
       assert.deepEqual(r.findings.map((f) => f.code), ['provenance-repository-mismatch']);
     });
 
-    it('gives policy-violation when provenance is required and absent', async () => {
-      const r = await check(recordedScenario(), { name: 'kms-demo', spec: '1.0.0' }, { requireProvenance: true });
-      assert.equal(r.verdict, 'policy-violation');
-      assert.equal(r.code, 'provenance-required');
-    });
   });
 
   describe('registry faults end unverifiable', () => {

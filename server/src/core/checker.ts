@@ -14,13 +14,15 @@ import { authFor, loadNpmConfig, proxyFor, tlsFor, withTrailingSlash } from './r
 import { NpmRegistryClient } from './registries/npmRegistry';
 import { type PackageResult, unverifiableResult } from './result';
 import { CancelledError, Scheduler } from './scheduler';
+import { EMPTY_POLICY, POLICY_FILE, type Policy, applyPolicy, parsePolicy } from './trust/policy';
 import type { TrustContext } from './trust/trustedRoot';
 import { NpmVerifier } from './verify/npm/npmVerifier';
 
-export type FileKind = 'npm-manifest' | 'npm-lockfile';
+export type FileKind = 'npm-manifest' | 'npm-lockfile' | 'policy';
 
 export function fileKind(file: string): FileKind | undefined {
   const base = path.basename(file);
+  if (base === POLICY_FILE) return 'policy';
   if (base === 'package.json') return 'npm-manifest';
   if (base === 'package-lock.json' || base === 'npm-shrinkwrap.json') return 'npm-lockfile';
   return undefined;
@@ -44,6 +46,7 @@ export function parseFile(file: string, text: string): ParsedFile | undefined {
     const l = parsePackageLock(text);
     return { kind, dependencies: l.packages, problems: l.problems, rootRequires: l.rootRequires };
   }
+  if (kind === 'policy') return { kind, dependencies: [], problems: parsePolicy(text).problems };
   return undefined;
 }
 
@@ -70,7 +73,7 @@ export interface CheckedDependency {
 export class Checker {
   readonly scheduler: Scheduler;
   private readonly cache: TieredCache<PackageResult>;
-  private readonly projects = new Map<string, Promise<{ verifier: NpmVerifier; http: HttpClient }>>();
+  private readonly projects = new Map<string, Promise<Project>>();
 
   constructor(private readonly options: CheckerOptions) {
     this.scheduler = new Scheduler(options.concurrency ?? 16);
@@ -83,15 +86,15 @@ export class Checker {
   /** Verifies the dependencies of one file; `onResult` streams results as they arrive. */
   async verify(file: string, parsed: ParsedFile, signal?: AbortSignal, onResult?: (c: CheckedDependency) => void, fresh = false): Promise<CheckedDependency[]> {
     const dir = path.dirname(path.resolve(file));
-    const { verifier } = await this.project(dir);
+    const { verifier, policy } = await this.project(dir);
     const locked = parsed.kind === 'npm-manifest' ? readSiblingLock(dir) : undefined;
     const tasks = parsed.dependencies.map(async (dependency): Promise<CheckedDependency | undefined> => {
       const pin = dependency.version ? dependency : locked?.get(dependency.name);
       const target = { name: dependency.name, spec: dependency.spec, version: pin?.version, integrity: pin?.integrity };
       const key = `${dir}\n${target.name}\n${target.spec}\n${target.version ?? ''}\n${target.integrity ?? ''}\n${fresh}`;
       try {
-        const result = await this.scheduler.run(key, () => verifier.verify(target, signal, fresh), signal);
-        const checked = { dependency, result };
+        const evidence = await this.scheduler.run(key, () => verifier.verify(target, signal, fresh), signal);
+        const checked = { dependency, result: applyPolicy(evidence, policy, this.options.requireProvenance) };
         onResult?.(checked);
         return checked;
       } catch (error) {
@@ -104,11 +107,19 @@ export class Checker {
     return (await Promise.all(tasks)).filter((c): c is CheckedDependency => c !== undefined);
   }
 
-  /** Forgets npm configuration (after an .npmrc changes) and in-memory results. */
+  /**
+   * Forgets npm configuration and policies (after an .npmrc or policy file changes). Cached evidence
+   * stays: its keys name the registry and trust material it was judged with, and the policy is
+   * applied afresh on top.
+   */
   reset(): void {
     for (const pending of this.projects.values()) void pending.then((p) => p.http.close()).catch(() => undefined);
     this.projects.clear();
-    this.cache.clearMemory();
+  }
+
+  /** The policy that applies to files in `dir` (for quick fixes that edit it). */
+  async policyFor(dir: string): Promise<Policy> {
+    return (await this.project(path.resolve(dir))).policy;
   }
 
   /** Writes pending disk-cache entries. */
@@ -121,7 +132,7 @@ export class Checker {
     await Promise.all([...this.projects.values()].map((p) => p.then((x) => x.http.close()).catch(() => undefined)));
   }
 
-  private project(dir: string): Promise<{ verifier: NpmVerifier; http: HttpClient }> {
+  private project(dir: string): Promise<Project> {
     let pending = this.projects.get(dir);
     if (!pending) {
       pending = this.createProject(dir);
@@ -130,7 +141,7 @@ export class Checker {
     return pending;
   }
 
-  private async createProject(dir: string): Promise<{ verifier: NpmVerifier; http: HttpClient }> {
+  private async createProject(dir: string): Promise<Project> {
     const config = loadNpmConfig({ projectDir: dir, env: this.options.env, homeDir: this.options.homeDir });
     if (!config.values.get('registry') && this.options.allowProcessExecution && !this.options.offline) {
       const fromNpm = await askNpmForRegistry(dir, this.options.env);
@@ -154,9 +165,31 @@ export class Checker {
       config,
       trust: this.options.trust,
       cache: this.cache,
-      requireProvenance: this.options.requireProvenance,
     });
-    return { verifier, http };
+    const policy = loadPolicy(dir);
+    if (policy.file) this.options.log?.(`policy for ${dir}: ${policy.file} (${policy.packages.length} rules)`);
+    return { verifier, http, policy };
+  }
+}
+
+interface Project {
+  verifier: NpmVerifier;
+  http: HttpClient;
+  policy: Policy;
+}
+
+/** The nearest provenance-policy.json at or above `dir`; an unreadable one counts as empty (its diagnostics say why). */
+function loadPolicy(dir: string): Policy {
+  for (let current = dir; ; current = path.dirname(current)) {
+    const file = path.join(current, POLICY_FILE);
+    let text: string | undefined;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      // none here
+    }
+    if (text !== undefined) return parsePolicy(text, file).policy;
+    if (path.dirname(current) === current) return EMPTY_POLICY;
   }
 }
 

@@ -23,6 +23,8 @@ export type ReasonCode =
   | 'provenance-downgrade'
   | 'provenance-repository-mismatch'
   | 'provenance-required'
+  | 'signer-not-allowed'
+  | 'policy-invalid'
   | 'version-not-found'
   | 'spec-unsupported'
   | 'network-error'
@@ -38,12 +40,6 @@ export interface Finding {
 
 export function worse(a: Verdict, b: Verdict): Verdict {
   return VERDICTS.indexOf(a) >= VERDICTS.indexOf(b) ? a : b;
-}
-
-/** `absent` provenance is fine unless a policy requires it. */
-export function provenanceVerdict(status: ProvenanceStatus, required: boolean): Verdict {
-  if (status === 'absent') return required ? 'policy-violation' : 'verified';
-  return status;
 }
 
 /** True when the CLI should exit 1 for this verdict. */

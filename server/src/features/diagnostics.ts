@@ -25,6 +25,8 @@ export const DEFAULT_RULES: Record<ReasonCode | 'parse-error' | 'unverifiable-su
   'provenance-downgrade': 'warning',
   'provenance-repository-mismatch': 'warning',
   'provenance-required': 'warning',
+  'signer-not-allowed': 'error',
+  'policy-invalid': 'error',
   verified: 'info',
   'unverifiable-summary': 'info',
   // Per-line unverifiable codes are off: they are summarised once per cause instead.
@@ -59,7 +61,7 @@ export function toDiagnostics(problems: ParseProblem[], checked: CheckedDependen
     const severity = severityFor(code, settings);
     if (severity !== undefined) out.push({ range, message, severity, code, source: SOURCE });
   };
-  for (const p of problems) push('parse-error', p.range, p.message);
+  for (const p of problems) push(p.code ?? 'parse-error', p.range, p.message);
   const unverifiable = new Map<string, { count: number; first: CheckedDependency }>();
   for (const c of checked) {
     const { result, dependency } = c;

@@ -99,6 +99,7 @@ export class ProvenanceTree {
 
   private fileNodes(problemsOnly: boolean): TreeNode[] {
     const nodes = this.files()
+      .filter((view) => view.parsed.kind !== 'policy')
       .sort((a, b) => a.uri.localeCompare(b.uri))
       .map((view) => this.fileNode(view));
     return problemsOnly ? nodes.filter((n) => n.verdict && PROBLEMS.has(n.verdict)) : nodes;

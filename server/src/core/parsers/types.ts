@@ -15,6 +15,8 @@ export interface Range {
 export interface ParseProblem {
   message: string;
   range: Range;
+  /** A diagnostic code other than `parse-error` (e.g. `policy-invalid`). */
+  code?: string;
 }
 
 export type DependencyGroup =

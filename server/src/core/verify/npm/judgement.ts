@@ -4,7 +4,7 @@
 import semver from 'semver';
 import { normaliseRepository } from '../../parsers/packageJson';
 import type { NpmVersionManifest, Packument } from '../../registries/npmRegistry';
-import { type Finding, type ReasonCode, type Verdict, provenanceVerdict, worse } from '../../verdict';
+import { type Finding, type ReasonCode, type Verdict, worse } from '../../verdict';
 import type { ProvenanceResult } from './provenance';
 import type { SignatureResult } from './signature';
 
@@ -14,15 +14,17 @@ export interface Judgement {
   reason: string;
 }
 
-/** The worse of the two checks decides; `absent` provenance is fine unless the policy requires it. */
-export function judge(signature: SignatureResult, provenance: ProvenanceResult, requireProvenance: boolean): Judgement {
-  const verdict = worse(signature.status, provenanceVerdict(provenance.status, requireProvenance));
+/**
+ * The worse of the two checks decides; `absent` provenance counts as fine here. Whether the
+ * workspace requires provenance is the policy's business (trust/policy.ts), applied on top.
+ */
+export function judge(signature: SignatureResult, provenance: ProvenanceResult): Judgement {
+  const verdict = worse(signature.status, provenance.status === 'absent' ? 'verified' : provenance.status);
   if (verdict === 'verified') {
     const reason = provenance.status === 'verified' ? 'Registry signature and provenance verified.' : 'Registry signature verified; published without provenance.';
     return { verdict, code: 'verified', reason };
   }
   if (verdict === signature.status) return { verdict, code: signature.code, reason: signature.message };
-  if (provenance.status === 'absent') return { verdict, code: 'provenance-required', reason: 'The policy requires provenance, and this version has none.' };
   return { verdict, code: provenance.code, reason: provenance.message };
 }
 

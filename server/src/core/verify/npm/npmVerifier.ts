@@ -30,10 +30,9 @@ export interface NpmVerifierOptions {
   config: NpmConfig;
   trust: () => TrustContext;
   cache: TieredCache<PackageResult>;
-  requireProvenance: boolean;
 }
 
-const RESULT_SCHEMA = 'npm-result-v1';
+const RESULT_SCHEMA = 'npm-result-v2';
 
 export class NpmVerifier {
   constructor(private readonly options: NpmVerifierOptions) {}
@@ -86,7 +85,7 @@ export class NpmVerifier {
     );
     const provenance = await this.checkProvenance(registry, name, version, manifest, keys, signal);
     const findings = provenanceFindings(packument, manifest, provenance);
-    const { verdict, code, reason } = judge(signature, provenance, this.options.requireProvenance);
+    const { verdict, code, reason } = judge(signature, provenance);
     const result: PackageResult = {
       ...base(name, version, registry, integrity),
       signature: signature.status,
@@ -162,7 +161,7 @@ export class NpmVerifier {
   }
 
   private cacheKey(registry: string, name: string, version: string, integrity: string): string {
-    return [RESULT_SCHEMA, registry, name, version, integrity, this.options.trust().digest, this.options.requireProvenance].join('\n');
+    return [RESULT_SCHEMA, registry, name, version, integrity, this.options.trust().digest].join('\n');
   }
 }
 

@@ -1,0 +1,138 @@
+// The workspace policy (`provenance-policy.json`): which packages must have provenance, and whose
+// signatures their provenance must carry. Evidence is verified first; the policy is applied on
+// top (it never turns failing evidence into something better), so changing the policy does not
+// require verifying anything again. Pure: text in, decisions out.
+
+import * as crypto from 'node:crypto';
+import { parseJsonObject, child, nodeRange, properties, stringValue } from '../parsers/jsonDocument';
+import type { ParseProblem } from '../parsers/types';
+import type { PackageResult } from '../result';
+
+export const POLICY_FILE = 'provenance-policy.json';
+
+export interface Signer {
+  issuer: string;
+  /** Exact certificate identity (SAN)… */
+  subject?: string;
+  /** …or a regular expression the whole identity must match (it is anchored for you). */
+  subjectPattern?: string;
+}
+
+export interface PackageRule {
+  /** A package name, or a pattern with `*` (`@sigstore/*`). */
+  match: string;
+  requireProvenance?: boolean;
+  /** When present, provenance is required and must be signed by one of these. */
+  signers?: Signer[];
+}
+
+export interface Policy {
+  requireProvenance: boolean;
+  packages: PackageRule[];
+  /** Part of what a verdict depends on (shown in logs; results are re-judged when it changes). */
+  digest: string;
+  file?: string;
+}
+
+export const EMPTY_POLICY: Policy = { requireProvenance: false, packages: [], digest: 'none' };
+
+/** Reads a policy file, collecting every problem (with its range) instead of stopping at the first. */
+export function parsePolicy(text: string, file?: string): { policy: Policy; problems: ParseProblem[] } {
+  const { root, lines, problems } = parseJsonObject(text, 'A policy file');
+  const policy: Policy = { requireProvenance: false, packages: [], digest: crypto.createHash('sha256').update(text).digest('hex').slice(0, 16), file };
+  if (!root) return { policy, problems };
+  const bad = (node: Parameters<typeof nodeRange>[1], message: string) => problems.push({ message, range: nodeRange(lines, node), code: 'policy-invalid' });
+  const requireNode = child(root, 'requireProvenance');
+  if (requireNode) {
+    if (typeof requireNode.value === 'boolean') policy.requireProvenance = requireNode.value;
+    else bad(requireNode, '"requireProvenance" must be true or false.');
+  }
+  const packagesNode = child(root, 'packages');
+  if (packagesNode && packagesNode.type !== 'array') bad(packagesNode, '"packages" must be a list of rules.');
+  for (const ruleNode of packagesNode?.type === 'array' ? (packagesNode.children ?? []) : []) {
+    const match = stringValue(child(ruleNode, 'match'));
+    if (ruleNode.type !== 'object' || !match) {
+      bad(ruleNode, 'Each rule needs "match": a package name or pattern such as "@scope/*".');
+      continue;
+    }
+    const rule: PackageRule = { match };
+    const ruleRequire = child(ruleNode, 'requireProvenance');
+    if (ruleRequire && typeof ruleRequire.value === 'boolean') rule.requireProvenance = ruleRequire.value;
+    else if (ruleRequire) bad(ruleRequire, '"requireProvenance" must be true or false.');
+    const signersNode = child(ruleNode, 'signers');
+    if (signersNode) {
+      rule.signers = [];
+      for (const signerNode of signersNode.type === 'array' ? (signersNode.children ?? []) : []) {
+        const issuer = stringValue(child(signerNode, 'issuer'));
+        const subject = stringValue(child(signerNode, 'subject'));
+        const subjectPattern = stringValue(child(signerNode, 'subjectPattern'));
+        if (!issuer || (!subject && !subjectPattern)) {
+          bad(signerNode, 'A signer needs "issuer" and either "subject" (exact) or "subjectPattern" (a regular expression).');
+          continue;
+        }
+        if (subjectPattern && !isValidPattern(subjectPattern)) {
+          bad(child(signerNode, 'subjectPattern')!, `"${subjectPattern}" is not a valid regular expression.`);
+          continue;
+        }
+        rule.signers.push({ issuer, subject, subjectPattern });
+      }
+      if (signersNode.type !== 'array') bad(signersNode, '"signers" must be a list.');
+    }
+    for (const { key } of properties(ruleNode)) {
+      if (!['match', 'requireProvenance', 'signers'].includes(String(key.value))) bad(key, `Unknown rule field "${key.value}".`);
+    }
+    policy.packages.push(rule);
+  }
+  return { policy, problems };
+}
+
+/** The first rule whose pattern matches the package name. */
+export function ruleFor(policy: Policy, name: string): PackageRule | undefined {
+  return policy.packages.find((rule) => globMatches(rule.match, name));
+}
+
+/**
+ * Judges verified evidence against the policy. Failing evidence (invalid, unverifiable) is left as
+ * it is: a policy can only make a verdict stricter.
+ */
+export function applyPolicy(result: PackageResult, policy: Policy, requireProvenanceSetting: boolean): PackageResult {
+  if (result.verdict === 'invalid' || result.verdict === 'unverifiable') return result;
+  const rule = ruleFor(policy, result.name);
+  const signers = rule?.signers;
+  const requireProvenance = signers !== undefined || (rule?.requireProvenance ?? (policy.requireProvenance || requireProvenanceSetting));
+  const violation = (code: PackageResult['code'], reason: string): PackageResult => ({ ...result, verdict: 'policy-violation', code, reason });
+  if (requireProvenance && result.provenance === 'absent') {
+    return violation('provenance-required', `The policy${rule ? ` (rule "${rule.match}")` : ''} requires provenance, and this version has none.`);
+  }
+  if (signers && result.provenance === 'verified') {
+    const issuer = result.provenanceDetails?.issuer ?? '';
+    const subject = result.provenanceDetails?.subjectAlternativeName ?? '';
+    if (!signers.some((s) => signerMatches(s, issuer, subject))) {
+      const accepted = signers.map((s) => `${s.subject ?? `/${s.subjectPattern}/`} (${s.issuer})`).join(', ');
+      return violation('signer-not-allowed', `Signed by ${subject || 'an unknown identity'} (${issuer || 'unknown issuer'}), but the policy rule "${rule!.match}" accepts only ${accepted}.`);
+    }
+  }
+  return result;
+}
+
+/** Identities compare exactly, or by a pattern the whole identity must match: `alice` never matches `alice@example.com`. */
+export function signerMatches(signer: Signer, issuer: string, subject: string): boolean {
+  if (signer.issuer !== issuer) return false;
+  if (signer.subject !== undefined) return signer.subject === subject;
+  return new RegExp(`^(?:${signer.subjectPattern})$`).test(subject);
+}
+
+function globMatches(pattern: string, name: string): boolean {
+  if (!pattern.includes('*')) return pattern === name;
+  const source = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  return new RegExp(`^${source}$`).test(name);
+}
+
+function isValidPattern(pattern: string): boolean {
+  try {
+    new RegExp(pattern);
+    return true;
+  } catch {
+    return false;
+  }
+}
