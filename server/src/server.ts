@@ -3,6 +3,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
+  CodeActionKind,
   DidChangeConfigurationNotification,
   type InitializeParams,
   type InitializeResult,
@@ -16,6 +17,9 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { Checker, fileKind } from './core/checker';
 import { findManifestFiles, isSkippedPath } from './core/workspaceFiles';
+import { readTextIfExists } from './core/readText';
+import { POLICY_FILE } from './core/trust/policy';
+import { codeActions } from './features/codeActions';
 import { DocumentChecks } from './features/documentChecks';
 import { WorkspaceProgress } from './features/progress';
 import { ProvenanceTree } from './features/tree';
@@ -85,6 +89,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       hoverProvider: true,
       inlayHintProvider: true,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
     },
     serverInfo: { name: 'provenance-lens' },
   };
@@ -129,6 +134,21 @@ connection.onRequest(RecheckRequest, () => {
 });
 connection.onHover((params) => checks.hover(params.textDocument.uri, params.position));
 connection.languages.inlayHint.on((params) => checks.inlayHints(params.textDocument.uri, { start: params.range.start.line, end: params.range.end.line }));
+connection.onCodeAction(async (params) => {
+  const checked = checks.checkedAt(params.textDocument.uri, params.range.start);
+  if (!checked || !checker) return [];
+  const file = URI.parse(params.textDocument.uri).fsPath;
+  const policy = await checker.policyFor(path.dirname(file));
+  const policyFile = policy.file ?? path.join(workspaceFolderOf(file), POLICY_FILE);
+  return codeActions({
+    uri: params.textDocument.uri,
+    checked,
+    diagnostics: params.context.diagnostics,
+    policy,
+    policyFolder: workspaceFolderOf(file),
+    policyText: documents.get(URI.file(policyFile).toString())?.getText() ?? readTextIfExists(policyFile),
+  });
+});
 connection.onRequest(TreeChildrenRequest, (params: TreeChildrenParams) => tree.children(params.parentId, params.problemsOnly));
 connection.onRequest(TreeNodeRequest, (params: { id: string }) => tree.node(params.id) ?? null);
 connection.onRequest(TreeSearchRequest, (params: { query: string }) => tree.search(params.query));
@@ -175,6 +195,11 @@ function rebuildChecker(): void {
 function rebuild(): void {
   rebuildChecker();
   checks.recheckAll();
+}
+
+/** The workspace folder holding `file`, or its own folder outside any workspace folder. */
+function workspaceFolderOf(file: string): string {
+  return workspaceFolders.find((f) => !path.relative(f, file).startsWith('..')) ?? path.dirname(file);
 }
 
 /** A file that is not open in the editor: its saved content is what we verify. */

@@ -2,7 +2,6 @@
 // parsed, and how its dependencies are verified (through the scheduler and the cache).
 
 import { execFile } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DiskCache } from './cache/diskCache';
 import { TieredCache } from './cache/tieredCache';
@@ -13,6 +12,7 @@ import { HttpClient, redact } from './registries/http';
 import { authFor, loadNpmConfig, proxyFor, tlsFor, withTrailingSlash } from './registries/npmConfig';
 import { NpmRegistryClient } from './registries/npmRegistry';
 import { type PackageResult, unverifiableResult } from './result';
+import { readTextIfExists } from './readText';
 import { CancelledError, Scheduler } from './scheduler';
 import { EMPTY_POLICY, POLICY_FILE, type Policy, applyPolicy, parsePolicy } from './trust/policy';
 import type { TrustContext } from './trust/trustedRoot';
@@ -182,12 +182,7 @@ interface Project {
 function loadPolicy(dir: string): Policy {
   for (let current = dir; ; current = path.dirname(current)) {
     const file = path.join(current, POLICY_FILE);
-    let text: string | undefined;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch {
-      // none here
-    }
+    const text = readTextIfExists(file);
     if (text !== undefined) return parsePolicy(text, file).policy;
     if (path.dirname(current) === current) return EMPTY_POLICY;
   }
@@ -206,12 +201,8 @@ function askNpmForRegistry(dir: string, env: NodeJS.ProcessEnv): Promise<string 
 /** Versions a manifest's direct dependencies are locked at, from a package-lock.json beside it. */
 function readSiblingLock(dir: string): Map<string, Dependency> | undefined {
   for (const name of ['npm-shrinkwrap.json', 'package-lock.json']) {
-    let text: string;
-    try {
-      text = fs.readFileSync(path.join(dir, name), 'utf8');
-    } catch {
-      continue;
-    }
+    const text = readTextIfExists(path.join(dir, name));
+    if (text === undefined) continue;
     const top = new Map<string, Dependency>();
     for (const p of parsePackageLock(text).packages) {
       const installedAs = /^node_modules\/((?:@[^/]+\/)?[^/]+)$/.exec(p.location ?? '')?.[1];

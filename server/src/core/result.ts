@@ -23,6 +23,8 @@ export interface PackageResult {
   reason: string;
   /** Warnings that do not change the verdict without a policy (downgrade, repository mismatch). */
   findings: Finding[];
+  /** The nearest later version published with provenance, when this one has none (for the upgrade quick fix). */
+  upgradeWithProvenance?: string;
   /** Digest of the registry keys the signature was judged with; a key rotation invalidates the entry. */
   keysDigest?: string;
 }

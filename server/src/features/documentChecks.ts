@@ -129,9 +129,14 @@ export class DocumentChecks {
   }
 
   hover(uri: string, position: Position): Hover | undefined {
-    const state = this.states.get(uri);
-    const hit = state && dependencyAt(this.checked(state), position);
+    const hit = this.checkedAt(uri, position);
     return hit ? hoverFor(hit) : undefined;
+  }
+
+  /** The verified dependency whose name or version is at `position`. */
+  checkedAt(uri: string, position: Position): CheckedDependency | undefined {
+    const state = this.states.get(uri);
+    return state && dependencyAt(this.checked(state), position);
   }
 
   /** Forgets every verdict and verifies every file again. */

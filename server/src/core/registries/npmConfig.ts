@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { readTextIfExists } from '../readText';
 
 export interface NpmConfigSources {
   /** The folder being checked; its nearest ancestor with package.json holds the project .npmrc. */
@@ -28,16 +29,8 @@ export interface RegistryAuth {
   authorization: string;
 }
 
-const readIfExists = (file: string): string | undefined => {
-  try {
-    return fs.readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-};
-
 export function loadNpmConfig(sources: NpmConfigSources): NpmConfig {
-  const read = sources.readFile ?? readIfExists;
+  const read = sources.readFile ?? readTextIfExists;
   const env = sources.env;
   const home = sources.homeDir ?? os.homedir();
   const layers: Array<{ file: string; values: Map<string, string> }> = [];
@@ -113,7 +106,7 @@ export function proxyFor(config: NpmConfig, env: NodeJS.ProcessEnv): ProxySettin
 }
 
 /** `cafile` (PEM bundle, possibly several certificates) and `strict-ssl`, as npm applies them to registry requests. */
-export function tlsFor(config: NpmConfig, read: (file: string) => string | undefined = readIfExists): { ca?: string[]; rejectUnauthorized?: boolean } {
+export function tlsFor(config: NpmConfig, read: (file: string) => string | undefined = readTextIfExists): { ca?: string[]; rejectUnauthorized?: boolean } {
   const cafile = config.values.get('cafile');
   const pem = cafile ? read(cafile) : undefined;
   const ca = pem?.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? undefined;

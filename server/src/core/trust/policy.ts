@@ -74,7 +74,7 @@ export function parsePolicy(text: string, file?: string): { policy: Policy; prob
           bad(child(signerNode, 'subjectPattern')!, `"${subjectPattern}" is not a valid regular expression.`);
           continue;
         }
-        rule.signers.push({ issuer, subject, subjectPattern });
+        rule.signers.push(subject !== undefined ? { issuer, subject } : { issuer, subjectPattern });
       }
       if (signersNode.type !== 'array') bad(signersNode, '"signers" must be a list.');
     }

@@ -28,6 +28,15 @@ export function judge(signature: SignatureResult, provenance: ProvenanceResult):
   return { verdict, code: provenance.code, reason: provenance.message };
 }
 
+/** The nearest later stable version published with provenance, when this one has none. */
+export function nearestVersionWithProvenance(packument: Packument, version: string): string | undefined {
+  if (!semver.valid(version)) return undefined;
+  return Object.entries(packument.versions)
+    .filter(([v, m]) => semver.valid(v) && semver.gt(v, version) && !semver.prerelease(v) && m.dist?.attestations?.provenance)
+    .map(([v]) => v)
+    .sort(semver.compare)[0];
+}
+
 /** Warnings that need the package's history or metadata: a provenance downgrade, a foreign source repository. */
 export function provenanceFindings(packument: Packument, manifest: NpmVersionManifest, provenance: ProvenanceResult): Finding[] {
   const findings: Finding[] = [];

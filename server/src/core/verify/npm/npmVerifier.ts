@@ -11,7 +11,7 @@ import type { NpmRegistryClient, NpmVersionManifest, Packument, RegistryKey } fr
 import { type PackageResult, unverifiableResult } from '../../result';
 import type { TrustContext } from '../../trust/trustedRoot';
 import type { ReasonCode } from '../../verdict';
-import { judge, provenanceFindings } from './judgement';
+import { judge, nearestVersionWithProvenance, provenanceFindings } from './judgement';
 import { type ProvenanceResult, integrityHex, verifyNpmProvenance } from './provenance';
 import { npmPurl } from './purl';
 import { verifyRegistrySignature } from './signature';
@@ -98,6 +98,7 @@ export class NpmVerifier {
       code,
       reason,
       findings,
+      upgradeWithProvenance: provenance.status === 'absent' ? nearestVersionWithProvenance(packument, version) : undefined,
       keysDigest: digestKeys(keys),
     };
     if (verdict !== 'unverifiable') await this.options.cache.set(key, result);

@@ -1,0 +1,67 @@
+// Quick fixes on a dependency: upgrade to the nearest version published with provenance, and
+// trust the signer of its provenance in the workspace policy (creating the policy file if need be).
+
+import * as path from 'node:path';
+import { CodeAction, CodeActionKind, type Diagnostic, TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { URI } from 'vscode-uri';
+import type { CheckedDependency } from '../core/checker';
+import { LineIndex } from '../core/parsers/jsonDocument';
+import { POLICY_FILE, type Policy, ruleFor } from '../core/trust/policy';
+import { trustSignerEdits } from '../core/trust/policyEdit';
+
+export interface CodeActionInput {
+  uri: string;
+  checked: CheckedDependency;
+  /** Diagnostics the client sent for the range: the fixes say which ones they resolve. */
+  diagnostics: Diagnostic[];
+  policy: Policy;
+  /** Where a new policy file goes when there is none (the workspace folder of the file). */
+  policyFolder: string;
+  /** The policy file's current text (the editor's, if it is open), or undefined if it does not exist. */
+  policyText: string | undefined;
+}
+
+export function codeActions(input: CodeActionInput): CodeAction[] {
+  return [upgradeToProvenance(input), trustSigner(input)].filter((a): a is CodeAction => a !== undefined);
+}
+
+function upgradeToProvenance({ uri, checked, diagnostics }: CodeActionInput): CodeAction | undefined {
+  const { dependency, result } = checked;
+  const target = result.upgradeWithProvenance;
+  // Only manifests name what to install; lockfiles are written by npm.
+  if (!target || dependency.group === 'lockfile') return undefined;
+  const operator = /^\s*([~^])/.exec(dependency.spec)?.[1] ?? (/^\s*\d/.test(dependency.spec) ? '' : '^');
+  const spec = `${operator}${target}`;
+  const inner = {
+    start: { line: dependency.specRange.start.line, character: dependency.specRange.start.character + 1 },
+    end: { line: dependency.specRange.end.line, character: dependency.specRange.end.character - 1 },
+  };
+  const related = diagnostics.filter((d) => d.code === 'provenance-required' || d.code === 'provenance-downgrade');
+  const action = CodeAction.create(`Upgrade ${dependency.name} to ${spec}, the nearest version with provenance`, { changes: { [uri]: [TextEdit.replace(inner, spec)] } }, CodeActionKind.QuickFix);
+  action.diagnostics = related;
+  action.isPreferred = related.length > 0;
+  return action;
+}
+
+function trustSigner({ checked, diagnostics, policy, policyFolder, policyText }: CodeActionInput): CodeAction | undefined {
+  const { result } = checked;
+  const issuer = result.provenanceDetails?.issuer;
+  const subject = result.provenanceDetails?.subjectAlternativeName;
+  if (result.provenance !== 'verified' || !issuer || !subject) return undefined;
+  const rejected = diagnostics.filter((d) => d.code === 'signer-not-allowed');
+  // Without a rejection, offer to pin the signer only where no rule names signers yet (trust on first use).
+  if (rejected.length === 0 && ruleFor(policy, result.name)?.signers) return undefined;
+  const file = policy.file ?? path.join(policyFolder, POLICY_FILE);
+  const target = URI.file(file).toString();
+  const lines = new LineIndex(policyText ?? '');
+  const edits = trustSignerEdits(policyText, result.name, { issuer, subject }).map((e) => TextEdit.replace(lines.rangeAt(e.offset, e.length), e.content));
+  const edit: WorkspaceEdit =
+    policyText === undefined
+      ? { documentChanges: [{ kind: 'create', uri: target, options: { ignoreIfExists: true } }, { textDocument: { uri: target, version: null }, edits }] }
+      : { documentChanges: [{ textDocument: { uri: target, version: null }, edits }] };
+  const title = rejected.length > 0 ? `Trust ${subject} for ${result.name} in ${POLICY_FILE}` : `Accept only this signer for ${result.name} (${POLICY_FILE})`;
+  const action = CodeAction.create(title, edit, CodeActionKind.QuickFix);
+  action.diagnostics = rejected;
+  action.isPreferred = rejected.length > 0;
+  return action;
+}
