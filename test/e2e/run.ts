@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import * as util from 'node:util';
 import { chromium } from 'playwright-core';
 import { cleanEnv } from '../support/env';
-import { flipBase64, manifestOf, tampered } from '../support/fixtureRegistry';
+import { SIGNED, flipBase64, manifestOf, tampered } from '../support/fixtureRegistry';
 import { TestRegistry } from '../support/registryServer';
 import { runUiTest } from './ui';
 
@@ -42,10 +42,12 @@ export interface E2eContext {
 async function main(): Promise<number> {
   const registry = new TestRegistry();
   await registry.start();
-  // async@2.5.0's registry signature is tampered with: the suite expects it to be reported invalid.
   const scenario = tampered((s) => {
+    // async@2.5.0's registry signature is tampered with: the suite expects it to be reported invalid.
     const dist = manifestOf(s, 'async', '2.5.0').dist as { signatures: Array<{ sig: string }> };
     dist.signatures[0].sig = flipBase64(dist.signatures[0].sig, 12);
+    // sigstore@0.9.0 has no provenance and 1.0.0 has: the upgrade quick fix has somewhere to go.
+    s.packages.sigstore['0.9.0'] = { manifest: { name: 'sigstore', version: '0.9.0', dist: { integrity: SIGNED[0].integrity } }, publishedAt: '2023-01-01T00:00:00.000Z' };
   });
   const base = registry.set('e2e', scenario);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'provenance-lens-e2e-'));

@@ -65,7 +65,7 @@ describe('Provenance Lens in VS Code', () => {
 
   it('shows the supply chain in the tree view', async () => {
     const files = await api.tree.getChildren();
-    assert.deepEqual(files.map((f) => f.label), ['package-lock.json', 'package.json']);
+    assert.deepEqual(files.map((f) => f.label), ['package-lock.json', 'package.json', 'tools/package.json']);
     const lock = files[0];
     assert.equal(lock.verdict, 'invalid');
     const packages = await api.tree.getChildren(lock);
@@ -107,6 +107,52 @@ describe('Provenance Lens in VS Code', () => {
     assert.equal(editor.selection.start.line, sigstore.range!.start.line);
     await vscode.commands.executeCommand('provenanceLens.copyPurl', sigstore);
     assert.equal(await vscode.env.clipboard.readText(), 'pkg:npm/sigstore@1.0.0');
+  });
+
+  it('upgrades a dependency to the nearest version with provenance (quick fix)', async () => {
+    const tools = vscode.Uri.joinPath(folder(), 'tools', 'package.json');
+    const document = await vscode.workspace.openTextDocument(tools);
+    const line = document.getText().split('\n').findIndex((l) => l.includes('"sigstore"'));
+    const position = new vscode.Position(line, document.lineAt(line).text.indexOf('~') + 1);
+    const upgrade = await waitFor('the upgrade quick fix', async () => {
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', tools, new vscode.Range(position, position));
+      return actions.find((a) => a.title.startsWith('Upgrade sigstore'));
+    });
+    assert.equal(upgrade.title, 'Upgrade sigstore to ~1.0.0, the nearest version with provenance');
+    assert.ok(await vscode.workspace.applyEdit(upgrade.edit!));
+    assert.match(document.getText(), /"sigstore": "~1\.0\.0"/);
+    await document.save();
+  });
+
+  it('pins the current signer in a new policy file (quick fix), and the package stays verified', async () => {
+    const line = new vscode.Position(5, 18);
+    const trust = await waitFor('the trust-signer quick fix', async () => {
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', manifest(), new vscode.Range(line, line));
+      return actions.find((a) => a.title.startsWith('Accept only this signer for sigstore'));
+    });
+    assert.ok(await vscode.workspace.applyEdit(trust.edit!));
+    const policyUri = vscode.Uri.joinPath(folder(), 'provenance-policy.json');
+    // The edit creates the file and fills it in the editor; saving is the user's step.
+    assert.ok(await (await vscode.workspace.openTextDocument(policyUri)).save());
+    const policy = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(policyUri)).toString('utf8'));
+    assert.deepEqual(policy.packages, [
+      { match: 'sigstore', signers: [{ issuer: 'https://token.actions.githubusercontent.com', subject: 'https://github.com/sigstore/sigstore-js/.github/workflows/publish.yml@refs/tags/v1.0.0' }] },
+    ]);
+    // The policy is read again when saved: a different signer makes sigstore a policy violation…
+    const policyDocument = await vscode.workspace.openTextDocument(policyUri);
+    const edit = new vscode.WorkspaceEdit();
+    const at = policyDocument.getText().indexOf('sigstore/sigstore-js');
+    edit.replace(policyUri, new vscode.Range(policyDocument.positionAt(at), policyDocument.positionAt(at + 'sigstore/sigstore-js'.length)), 'someone/else');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    await policyDocument.save();
+    await waitFor('signer-not-allowed on sigstore', () => codesByLine(manifest()).get(5)?.includes('signer-not-allowed'));
+    // …and without the policy it is verified again.
+    await vscode.workspace.fs.delete(policyUri);
+    // (Diagnostics are published in batches and may trail the status counts by a moment.)
+    await waitFor('no policy violations left', () => {
+      const status = api.status();
+      return status && status.pending === 0 && status.policyViolation === 0 && codesByLine(manifest()).get(5) === undefined ? status : undefined;
+    });
   });
 
   it('summarises the workspace in the status bar', () => {
