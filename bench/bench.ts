@@ -13,6 +13,7 @@ import { embeddedTrust } from '../server/src/core/trust/trustedRoot';
 import { cleanEnv } from '../test/support/env';
 import { SIGNED, recordedScenario } from '../test/support/fixtureRegistry';
 import type { Scenario } from '../test/support/registryServer';
+import { benchEditor } from './editorBench';
 
 const PACKAGES = Number(process.env.BENCH_PACKAGES ?? 1500);
 const VERSIONS_PER_PACKAGE = 5;
@@ -157,6 +158,7 @@ async function main(): Promise<void> {
     record(rows.warmDisk, await timeIt(async () => expectAllVerified(await warm.verify(lockFile, parsed()))));
     await warm.dispose();
   }
+  const editorLines = await benchEditor(project, work, lock.length);
   stop();
 
   const b = median(rows.baseline.length ? rows.baseline : [NaN]);
@@ -170,6 +172,7 @@ async function main(): Promise<void> {
   console.log(line('provenance-lens, warm (memory cache)', median(rows.warmMemory)));
   console.log(`\nTargets: cold ≥ 5× → ${(b / median(rows.cold)).toFixed(1)}×; warm ≥ 50× → ${(b / median(rows.warmDisk)).toFixed(1)}× (disk), ${(b / median(rows.warmMemory)).toFixed(1)}× (memory)`);
   reportParsing();
+  for (const line of editorLines) console.log(line);
   const mem = process.memoryUsage();
   console.log(`Memory of this process at the end: rss ${(mem.rss / 2 ** 20).toFixed(0)} MiB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MiB`);
   console.log(`All runs: ${JSON.stringify(Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, v.map((x) => Math.round(x))])))}`);

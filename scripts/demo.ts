@@ -8,9 +8,10 @@ import * as path from 'node:path';
 import { runCli } from '../server/src/cli/main';
 import { cleanEnv } from '../test/support/env';
 import { recordedScenario } from '../test/support/fixtureRegistry';
+import { REPO_ROOT } from '../test/support/paths';
 import { TestRegistry } from '../test/support/registryServer';
 
-const EXAMPLES = path.resolve(__dirname, '..', 'examples');
+const EXAMPLES = path.join(REPO_ROOT, 'examples');
 
 async function main(): Promise<number> {
   const registry = new TestRegistry();

@@ -15,10 +15,11 @@ import * as util from 'node:util';
 import { chromium } from 'playwright-core';
 import { cleanEnv } from '../support/env';
 import { SIGNED, flipBase64, manifestOf, tampered } from '../support/fixtureRegistry';
+import { REPO_ROOT } from '../support/paths';
 import { TestRegistry } from '../support/registryServer';
 import { runUiTest } from './ui';
 
-const ROOT = path.resolve(__dirname, '../../..');
+const ROOT = REPO_ROOT;
 const E2E = path.join(ROOT, '.e2e');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const SUITE = path.join(ROOT, 'out/test/e2e/suite');

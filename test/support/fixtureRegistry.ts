@@ -3,18 +3,10 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { REPO_ROOT } from './paths';
 import type { Scenario, ServedVersion } from './registryServer';
 
-/** test/fixtures, found from wherever this module was compiled or bundled to (out/test/support, dist). */
-export const FIXTURES = findFixtures(__dirname);
-
-function findFixtures(from: string): string {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    const candidate = path.join(dir, 'test', 'fixtures');
-    if (fs.existsSync(path.join(candidate, 'MANIFEST.md'))) return candidate;
-    if (path.dirname(dir) === dir) throw new Error(`test/fixtures not found above ${from}`);
-  }
-}
+export const FIXTURES = path.join(REPO_ROOT, 'test', 'fixtures');
 
 export function readFixture<T = unknown>(relative: string): T {
   return JSON.parse(fs.readFileSync(path.join(FIXTURES, relative), 'utf8')) as T;

@@ -5,8 +5,9 @@ import * as path from 'node:path';
 import { StreamMessageReader, StreamMessageWriter, createMessageConnection, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 export { cleanEnv } from './env';
+import { REPO_ROOT } from './paths';
 
-export const SERVER = path.resolve(__dirname, '../../../dist/server.js');
+export const SERVER = path.join(REPO_ROOT, 'dist', 'server.js');
 
 export class LspClient {
   readonly connection: MessageConnection;

@@ -8,9 +8,10 @@ import * as path from 'node:path';
 import { FIXTURES, SIGNED, flipBase64, manifestOf, recordedScenario, tampered } from '../support/fixtureRegistry';
 import { cleanEnv } from '../support/lspClient';
 import { TestRegistry } from '../support/registryServer';
+import { REPO_ROOT } from '../support/paths';
 import { TufRepository } from '../support/tufRepository';
 
-const CLI = path.resolve(__dirname, '../../../dist/cli.js');
+const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 
 describe('provenance-lens CLI', function () {
   this.timeout(30000);
@@ -93,7 +94,7 @@ describe('provenance-lens CLI', function () {
 
   it('uses a custom trusted root, and refuses a broken one with exit 2', async () => {
     const dir = project('root');
-    const foreign = path.resolve(__dirname, '../../../test/fixtures/sigstore/trusted_root.scaffolding.json');
+    const foreign = path.join(FIXTURES, 'sigstore/trusted_root.scaffolding.json');
     const r = await cli(['check', '--format', 'json', '--no-cache', '--trusted-root', foreign], dir);
     const sigstore = JSON.parse(r.stdout).results.find((x: { name: string }) => x.name === 'sigstore');
     assert.notEqual(sigstore.provenance, 'verified');
