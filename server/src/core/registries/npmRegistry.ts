@@ -43,40 +43,40 @@ export interface Packument {
 const CORGI = 'application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*';
 
 export class NpmRegistryClient {
-  private readonly packuments = new Map<string, Promise<Packument | undefined>>();
-  private readonly keys = new Map<string, Promise<RegistryKey[]>>();
+  // Shared by every dependency that needs them, and forgotten after a while so a long editor
+  // session sees new versions and key rotations.
+  private readonly packuments = new Memo<Packument | undefined>(5 * 60_000);
+  private readonly keys = new Memo<RegistryKey[]>(10 * 60_000);
 
   constructor(private readonly http: HttpClient) {}
 
   /** The packument, or undefined when the registry says the package does not exist. */
   getPackument(registry: string, name: string, full = false, signal?: AbortSignal): Promise<Packument | undefined> {
     const url = registry + escapeName(name);
-    const cacheKey = `${full ? 'full' : 'corgi'} ${url}`;
-    let pending = this.packuments.get(cacheKey);
-    if (!pending) {
-      pending = this.http.getJson(url, full ? 'application/json' : CORGI, signal).then((r) => {
+    return this.packuments.get(`${url} ${full ? 'full' : 'corgi'}`, () =>
+      this.http.getJson(url, full ? 'application/json' : CORGI, signal).then((r) => {
         if (r.status === 404) return undefined;
         if (!isPackument(r.body)) throw new HttpError('bad-body', `the registry's answer for ${name} is not a packument`);
         return r.body;
-      });
-      this.memo(this.packuments, cacheKey, pending);
-    }
-    return pending;
+      }),
+    );
+  }
+
+  /** Drops what is remembered of a package, so the next look-up asks the registry (a user's "verify again"). */
+  forgetPackage(registry: string, name: string): void {
+    this.packuments.forget(`${registry + escapeName(name)} `);
   }
 
   /** The registry's signing keys; an empty list when it publishes none (404 or no keys). */
   getKeys(registry: string, signal?: AbortSignal): Promise<RegistryKey[]> {
-    let pending = this.keys.get(registry);
-    if (!pending) {
-      pending = this.http.getJson(registry + '-/npm/v1/keys', 'application/json', signal).then((r) => {
+    return this.keys.get(registry, () =>
+      this.http.getJson(registry + '-/npm/v1/keys', 'application/json', signal).then((r) => {
         if (r.status === 404) return [];
         const keys = (r.body as { keys?: unknown })?.keys;
         if (!Array.isArray(keys)) throw new HttpError('bad-body', 'the registry keys answer has no "keys" list');
         return keys.filter(isRegistryKey);
-      });
-      this.memo(this.keys, registry, pending);
-    }
-    return pending;
+      }),
+    );
   }
 
   /**
@@ -98,10 +98,26 @@ export class NpmRegistryClient {
     return r.status === 404 ? undefined : r.body;
   }
 
-  /** Failed look-ups are forgotten so the next check retries them. */
-  private memo<T>(map: Map<string, Promise<T>>, key: string, pending: Promise<T>): void {
-    map.set(key, pending);
-    pending.catch(() => map.delete(key));
+}
+
+/** Promises shared while fresh; a failed look-up is forgotten at once so the next check retries it. */
+class Memo<T> {
+  private readonly entries = new Map<string, { promise: Promise<T>; at: number }>();
+
+  constructor(private readonly ttlMs: number) {}
+
+  get(key: string, load: () => Promise<T>): Promise<T> {
+    const entry = this.entries.get(key);
+    if (entry && Date.now() - entry.at < this.ttlMs) return entry.promise;
+    const promise = load();
+    this.entries.set(key, { promise, at: Date.now() });
+    promise.catch(() => this.entries.delete(key));
+    return promise;
+  }
+
+  /** Forgets every entry whose key starts with `prefix`. */
+  forget(prefix: string): void {
+    for (const key of this.entries.keys()) if (key.startsWith(prefix)) this.entries.delete(key);
   }
 }
 

@@ -55,6 +55,7 @@ export class NpmVerifier {
 
   private async verifyFromRegistry(registry: string, name: string, range: string, target: NpmTarget, fresh: boolean, signal?: AbortSignal): Promise<PackageResult> {
     const client = this.options.registry;
+    if (fresh) client.forgetPackage(registry, name);
     const pinned = target.version && target.integrity ? this.cacheKey(registry, name, target.version, target.integrity) : undefined;
     if (pinned && !fresh) {
       const cached = await this.fromCache(pinned, registry, signal);
