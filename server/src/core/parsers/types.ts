@@ -1,6 +1,8 @@
 // Shapes shared by every parser. Positions are zero-based line/character pairs, the
 // same as LSP's, but declared here so the core does not import the protocol.
 
+import type { ImageReference } from './oci/imageReference';
+
 export interface Position {
   line: number;
   character: number;
@@ -20,6 +22,7 @@ export interface ParseProblem {
 }
 
 export type DependencyGroup =
+  | 'image'
   | 'dependencies'
   | 'devDependencies'
   | 'optionalDependencies'
@@ -27,9 +30,9 @@ export type DependencyGroup =
   | 'overrides'
   | 'lockfile';
 
-/** One dependency as written in a manifest or lockfile. */
+/** One dependency as written in a manifest, lockfile, Dockerfile or YAML file. */
 export interface Dependency {
-  ecosystem: 'npm';
+  ecosystem: 'npm' | 'oci';
   name: string;
   /** What the file asks for: a range in a manifest, an exact version in a lockfile. */
   spec: string;
@@ -44,4 +47,10 @@ export interface Dependency {
   location?: string;
   /** Lockfiles only: the names this package depends on (dependencies, optional and peer). */
   requires?: string[];
+  /** Images only: the parsed reference (after build-argument substitution) and where it was found. */
+  image?: ImageReference;
+  /** Images only: e.g. `FROM`, `COPY --from`, `compose service web`, `Deployment/api container app`. */
+  source?: string;
+  /** Images only: the platform asked for (`FROM --platform=…`). */
+  platform?: string;
 }
