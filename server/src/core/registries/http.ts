@@ -38,6 +38,24 @@ export interface TlsSettings {
   rejectUnauthorized?: boolean;
 }
 
+export interface RequestOptions {
+  accept: string;
+  method?: 'GET' | 'HEAD';
+  /** Credentials for the first host (dropped on a redirect to another origin). */
+  authorization?: string;
+  /** Non-2xx statuses returned to the caller instead of thrown (default: 404). */
+  pass?: number[];
+  signal?: AbortSignal;
+}
+
+export interface RawResponse {
+  status: number;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  body: Buffer;
+  url: string;
+}
+
 export interface JsonResponse {
   status: number;
   body: unknown;
@@ -66,62 +84,75 @@ export class HttpClient {
    * "no attestations"); throws HttpError for everything else once retries are spent.
    */
   async getJson(url: string, accept = 'application/json', signal?: AbortSignal): Promise<JsonResponse> {
+    const response = await this.get(url, { accept, signal });
+    if (response.status === 404) return { status: 404, body: undefined, url: response.url };
+    try {
+      return { status: response.status, body: JSON.parse(response.body.toString('utf8')), url: response.url };
+    } catch {
+      throw new HttpError('bad-body', `the answer from ${redact(response.url)} is not JSON`);
+    }
+  }
+
+  /**
+   * GET (or HEAD) with retries. Resolves with 2xx answers and the statuses in `pass` (404 by
+   * default; a registry client passes 401 to answer an authentication challenge).
+   */
+  async get(url: string, options: RequestOptions): Promise<RawResponse> {
     if (this.options.offline) throw new HttpError('offline', 'offline mode: no network requests are made');
     let lastError: HttpError | undefined;
     for (let attempt = 0; attempt <= this.options.retries; attempt++) {
-      if (signal?.aborted) throw new HttpError('cancelled', 'cancelled');
+      if (options.signal?.aborted) throw new HttpError('cancelled', 'cancelled');
       try {
-        return await this.once(url, accept, signal);
+        return await this.once(url, options);
       } catch (error) {
         const e = error instanceof HttpError ? error : new HttpError('network', String(error));
         lastError = e;
         if (!isRetryable(e) || attempt === this.options.retries) break;
         const retryAfter = (e as HttpError & { retryAfterMs?: number }).retryAfterMs;
         const backoff = retryAfter ?? this.options.backoffMs * 2 ** attempt;
-        await delay(Math.min(backoff, MAX_RETRY_AFTER_MS), signal);
+        await delay(Math.min(backoff, MAX_RETRY_AFTER_MS), options.signal);
       }
     }
     throw lastError!;
   }
 
-  private async once(startUrl: string, accept: string, signal?: AbortSignal): Promise<JsonResponse> {
+  private async once(startUrl: string, options: RequestOptions): Promise<RawResponse> {
+    const { signal, accept, method = 'GET', pass = [404] } = options;
     const deadline = AbortSignal.timeout(this.options.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    const startOrigin = new URL(startUrl).origin;
     let url = startUrl;
     try {
       for (let hop = 0; hop <= MAX_REDIRECTS; hop++) {
         const headers: Record<string, string> = { accept, 'user-agent': this.options.userAgent };
+        // Credentials a caller passes belong to the first host only: a redirect elsewhere (a blob store) goes without them.
+        if (options.authorization && new URL(url).origin === startOrigin) headers.authorization = options.authorization;
         const auth = this.options.authFor(url);
         if (auth) headers.authorization = auth.authorization;
         // undici.request rather than fetch: the same client without the WHATWG layers, measurably cheaper per request.
-        const response = await request(url, { method: 'GET', headers, signal: combined, dispatcher: this.dispatcher });
-        const header = (name: string) => {
-          const v = response.headers[name];
-          return Array.isArray(v) ? v[0] : v;
-        };
+        const response = await request(url, { method, headers, signal: combined, dispatcher: this.dispatcher });
+        const responseHeaders: Record<string, string> = {};
+        for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
         const status = response.statusCode;
-        if (status >= 300 && status < 400 && header('location')) {
+        if (status >= 300 && status < 400 && responseHeaders.location) {
           response.body.resume();
-          url = new URL(header('location')!, url).toString();
+          url = new URL(responseHeaders.location, url).toString();
           continue;
         }
-        if (status === 404) {
-          response.body.resume();
-          return { status: 404, body: undefined, url };
-        }
-        if (status < 200 || status >= 300) {
+        const passed = pass.includes(status);
+        if (!passed && (status < 200 || status >= 300)) {
           response.body.resume();
           const error = new HttpError('status', `HTTP ${status} from ${redact(url)}`, status);
-          const retryAfter = parseRetryAfter(header('retry-after') ?? null);
+          const retryAfter = parseRetryAfter(responseHeaders['retry-after'] ?? null);
           if (retryAfter !== undefined) Object.assign(error, { retryAfterMs: retryAfter });
           throw error;
         }
-        const text = await readLimited(response.body, Number(header('content-length')), this.options.maxBodyBytes, url);
-        try {
-          return { status, body: JSON.parse(text), url };
-        } catch {
-          throw new HttpError('bad-body', `the answer from ${redact(url)} is not JSON`);
+        if (passed || method === 'HEAD') {
+          response.body.resume();
+          return { status, headers: responseHeaders, body: Buffer.alloc(0), url };
         }
+        const body = await readLimited(response.body, Number(responseHeaders['content-length']), this.options.maxBodyBytes, url);
+        return { status, headers: responseHeaders, body, url };
       }
       throw new HttpError('network', `too many redirects from ${redact(startUrl)}`);
     } catch (error) {
@@ -138,7 +169,7 @@ export class HttpClient {
   }
 }
 
-async function readLimited(body: Dispatcher.ResponseData['body'], declared: number, maxBytes: number, url: string): Promise<string> {
+async function readLimited(body: Dispatcher.ResponseData['body'], declared: number, maxBytes: number, url: string): Promise<Buffer> {
   const tooLarge = () => new HttpError('too-large', `the answer from ${redact(url)} is larger than ${maxBytes} bytes`);
   if (declared > maxBytes) {
     body.destroy();
@@ -154,7 +185,7 @@ async function readLimited(body: Dispatcher.ResponseData['body'], declared: numb
     }
     chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function isRetryable(e: HttpError): boolean {
