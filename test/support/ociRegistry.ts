@@ -1,0 +1,161 @@
+// A real OCI registry for tests: Debian's docker-registry (distribution 2.8) started directly on
+// 127.0.0.1 with a temporary config (the packaged one turns on htpasswd), images pushed over the
+// distribution API, and an optional proxy in front that demands Docker Hub-style token auth or
+// tampers with what the registry serves.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const REGISTRY_BINARY = '/usr/bin/docker-registry';
+
+export function registryAvailable(): boolean {
+  return fs.existsSync(REGISTRY_BINARY);
+}
+
+const sha256 = (data: Buffer | string) => `sha256:${crypto.createHash('sha256').update(data).digest('hex')}`;
+
+export interface Pushed {
+  digest: string;
+  manifest: Buffer;
+}
+
+export class OciRegistry {
+  private process?: ChildProcess;
+  private dir = '';
+  host = '';
+
+  async start(): Promise<void> {
+    this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-oci-'));
+    const config = path.join(this.dir, 'config.yml');
+    fs.writeFileSync(
+      config,
+      [
+        'version: 0.1',
+        'log: { level: info, accesslog: { disabled: true } }',
+        `storage: { filesystem: { rootdirectory: ${path.join(this.dir, 'storage')} }, delete: { enabled: true } }`,
+        'http: { addr: 127.0.0.1:0 }',
+      ].join('\n'),
+    );
+    const child = spawn(REGISTRY_BINARY, ['serve', config], { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.process = child;
+    this.host = await new Promise<string>((resolve, reject) => {
+      let log = '';
+      const onData = (d: Buffer) => {
+        log += d.toString();
+        const m = /listening on (127\.0\.0\.1:\d+)/.exec(log);
+        if (m) resolve(m[1]);
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', onData);
+      child.once('exit', (code) => reject(new Error(`docker-registry exited with ${code}: ${log}`)));
+      setTimeout(() => reject(new Error(`docker-registry did not start: ${log}`)), 10_000).unref();
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.process?.kill('SIGTERM');
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  async pushBlob(repository: string, data: Buffer): Promise<string> {
+    const digest = sha256(data);
+    const start = await fetch(`http://${this.host}/v2/${repository}/blobs/uploads/`, { method: 'POST' });
+    const location = new URL(start.headers.get('location')!, `http://${this.host}`);
+    location.searchParams.set('digest', digest); // appended to the upload's own query, as the API requires
+    const put = await fetch(location, { method: 'PUT', body: data, headers: { 'content-type': 'application/octet-stream' } });
+    if (put.status !== 201) throw new Error(`blob upload failed: ${put.status} ${await put.text()}`);
+    return digest;
+  }
+
+  async pushManifest(repository: string, reference: string, manifest: object, mediaType = 'application/vnd.oci.image.manifest.v1+json'): Promise<Pushed> {
+    const body = Buffer.from(JSON.stringify(manifest));
+    const put = await fetch(`http://${this.host}/v2/${repository}/manifests/${reference}`, { method: 'PUT', body, headers: { 'content-type': mediaType } });
+    if (put.status !== 201) throw new Error(`manifest upload failed: ${put.status} ${await put.text()}`);
+    return { digest: sha256(body), manifest: body };
+  }
+
+  /** A small image: a config blob and one layer, under `repository:tag`. */
+  async pushImage(repository: string, tag: string, content = `layer of ${repository}:${tag}`): Promise<Pushed> {
+    const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));
+    const layer = Buffer.from(content);
+    const configDigest = await this.pushBlob(repository, config);
+    const layerDigest = await this.pushBlob(repository, layer);
+    return this.pushManifest(repository, tag, {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layerDigest, size: layer.length }],
+    });
+  }
+}
+
+export type ProxyMode = 'bearer' | 'basic' | 'tamper-manifests' | 'none';
+
+/**
+ * A proxy in front of the registry. `bearer`: a 401 challenge naming a token realm on this proxy,
+ * which issues a token for the right Basic credentials. `basic`: plain Basic challenges.
+ * `tamper-manifests`: flips a byte in every manifest body it passes on.
+ */
+export class RegistryProxy {
+  private server?: http.Server;
+  readonly seen: Array<{ path: string; authorization?: string }> = [];
+  private readonly token = crypto.randomBytes(8).toString('hex');
+
+  constructor(
+    private readonly upstream: string,
+    private readonly mode: ProxyMode,
+    private readonly user = 'alice',
+    private readonly password = 's3cret',
+  ) {}
+
+  get host(): string {
+    return `127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  async start(): Promise<void> {
+    this.server = http.createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', `http://${this.host}`);
+    this.seen.push({ path: url.pathname, authorization: req.headers.authorization });
+    const basic = `Basic ${Buffer.from(`${this.user}:${this.password}`).toString('base64')}`;
+    if (url.pathname === '/token') {
+      if (req.headers.authorization !== basic) return void res.writeHead(401).end();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ token: this.token, scope: url.searchParams.get('scope') }));
+    }
+    if (this.mode === 'bearer' && req.headers.authorization !== `Bearer ${this.token}`) {
+      res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${this.host}/token",service="test-registry",scope="repository:${url.pathname.split('/').slice(2, -2).join('/')}:pull"` });
+      return void res.end();
+    }
+    if (this.mode === 'basic' && req.headers.authorization !== basic) {
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="test-registry"' });
+      return void res.end();
+    }
+    const upstream = await fetch(`http://${this.upstream}${url.pathname}${url.search}`, { headers: { accept: req.headers.accept ?? '*/*' } });
+    let body = Buffer.from(await upstream.arrayBuffer());
+    if (this.mode === 'tamper-manifests' && url.pathname.includes('/manifests/') && body.length > 0) {
+      body = Buffer.from(body);
+      body[body.length - 2] ^= 0x01;
+    }
+    const headers: Record<string, string> = { 'content-length': String(body.length) };
+    for (const name of ['content-type', 'docker-content-digest']) {
+      const value = upstream.headers.get(name);
+      if (value) headers[name] = value;
+    }
+    res.writeHead(upstream.status, headers);
+    res.end(body);
+  }
+}

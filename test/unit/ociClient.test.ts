@@ -1,0 +1,166 @@
+// The OCI client against a real registry (Debian's docker-registry on 127.0.0.1): tag → digest,
+// digests checked, Docker Hub-style token auth with credentials from a docker config in a temp
+// HOME, plain HTTP only where allowed, and a registry that is down.
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { credentialsFor, loadDockerConfig, registryKey } from '../../server/src/core/registries/dockerConfig';
+import { HttpClient } from '../../server/src/core/registries/http';
+import { DigestMismatchError, OciClient, parseChallenge } from '../../server/src/core/registries/ociClient';
+import { OciRegistry, RegistryProxy, registryAvailable } from '../support/ociRegistry';
+
+const http = () => new HttpClient({ timeoutMs: 3000, maxBodyBytes: 4 * 1024 * 1024, retries: 0, backoffMs: 1, offline: false, userAgent: 'test', authFor: () => undefined });
+
+/** A temp HOME whose ~/.docker/config.json holds `auths` for `host`. */
+function dockerHome(host: string, user: string, password: string): string {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-docker-'));
+  fs.mkdirSync(path.join(home, '.docker'));
+  fs.writeFileSync(path.join(home, '.docker', 'config.json'), JSON.stringify({ auths: { [`http://${host}`]: { auth: Buffer.from(`${user}:${password}`).toString('base64') } } }));
+  return home;
+}
+
+describe('OCI client against a real registry', function () {
+  this.timeout(30000);
+  const registry = new OciRegistry();
+  const clients: HttpClient[] = [];
+  /** A client whose credentials come from the docker config in `home`, or none. */
+  const client = (home?: string) => {
+    const h = http();
+    clients.push(h);
+    const config = home ? loadDockerConfig({}, home) : undefined;
+    return new OciClient({ http: h, credentials: async (domain) => (config ? credentialsFor(config, domain, false, {}) : undefined) });
+  };
+  let pushed: { digest: string };
+
+  before(async function () {
+    if (!registryAvailable()) {
+      // The CI script installs it (apt-get install docker-registry); say so rather than pass silently.
+      console.warn('SKIPPED: /usr/bin/docker-registry is not installed (apt-get install -y docker-registry)');
+      this.skip();
+    }
+    await registry.start();
+    pushed = await registry.pushImage('acme/app', '1.0');
+  });
+  after(async () => {
+    await Promise.all(clients.map((c) => c.close()));
+    await registry.stop();
+  });
+
+  it('resolves a tag to the digest of the manifest it serves', async () => {
+    const manifest = await client().getManifest(registry.host, 'acme/app', '1.0');
+    assert.equal(manifest?.digest, pushed.digest);
+    assert.equal(manifest?.mediaType, 'application/vnd.oci.image.manifest.v1+json');
+    assert.equal(manifest?.json.layers?.length, 1);
+  });
+
+  it('fetches by digest and answers undefined for what is not there', async () => {
+    const c = client();
+    assert.equal((await c.getManifest(registry.host, 'acme/app', pushed.digest))?.digest, pushed.digest);
+    assert.equal(await c.getManifest(registry.host, 'acme/app', '9.9'), undefined);
+    assert.equal(await c.getManifest(registry.host, 'acme/other', '1.0'), undefined);
+    const layer = (await c.getManifest(registry.host, 'acme/app', '1.0'))!.json.layers![0];
+    assert.equal((await c.getBlob(registry.host, 'acme/app', layer.digest))?.toString(), 'layer of acme/app:1.0');
+  });
+
+  it('refuses content that does not match the digest asked for', async () => {
+    const proxy = new RegistryProxy(registry.host, 'tamper-manifests');
+    await proxy.start();
+    try {
+      await assert.rejects(client().getManifest(proxy.host, 'acme/app', pushed.digest), DigestMismatchError);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('answers a Bearer challenge with a token bought with the docker config credentials', async () => {
+    const proxy = new RegistryProxy(registry.host, 'bearer');
+    await proxy.start();
+    try {
+      const withCredentials = client(dockerHome(proxy.host, 'alice', 's3cret'));
+      assert.equal((await withCredentials.getManifest(proxy.host, 'acme/app', '1.0'))?.digest, pushed.digest);
+      const tokenRequest = proxy.seen.find((s) => s.path === '/token');
+      assert.equal(tokenRequest?.authorization, `Basic ${Buffer.from('alice:s3cret').toString('base64')}`);
+      // The token is reused for the next request of the same scope.
+      const before = proxy.seen.length;
+      await withCredentials.getManifest(proxy.host, 'acme/app', pushed.digest);
+      assert.deepEqual(proxy.seen.slice(before).map((s) => s.path), [`/v2/acme/app/manifests/${pushed.digest}`]);
+      await assert.rejects(client().getManifest(proxy.host, 'acme/app', '1.0'), /requires credentials/);
+      await assert.rejects(client(dockerHome(proxy.host, 'alice', 'wrong')).getManifest(proxy.host, 'acme/app', '1.0'), /requires credentials/);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('answers a Basic challenge with the docker config credentials', async () => {
+    const proxy = new RegistryProxy(registry.host, 'basic');
+    await proxy.start();
+    try {
+      assert.equal((await client(dockerHome(proxy.host, 'alice', 's3cret')).getManifest(proxy.host, 'acme/app', '1.0'))?.digest, pushed.digest);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
+  it('fails with a network error when the registry is down', async () => {
+    await assert.rejects(client().getManifest('127.0.0.1:1', 'acme/app', '1.0'), (e: { kind?: string }) => e.kind === 'network');
+  });
+});
+
+describe('OCI endpoints and docker config', () => {
+  it('uses plain HTTP only on loopback or for registries the user lists', () => {
+    const c = new OciClient({ http: http(), credentials: async () => undefined, insecureRegistries: ['registry.internal:5000'] });
+    assert.equal(c.endpoint('127.0.0.1:5000'), 'http://127.0.0.1:5000');
+    assert.equal(c.endpoint('localhost:5000'), 'http://localhost:5000');
+    assert.equal(c.endpoint('registry.internal:5000'), 'http://registry.internal:5000');
+    assert.equal(c.endpoint('ghcr.io'), 'https://ghcr.io');
+  });
+
+  it('serves the default domain from a configured mirror', () => {
+    const c = new OciClient({ http: http(), credentials: async () => undefined, mirrors: ['https://mirror.internal/'] });
+    assert.equal(c.endpoint('docker.io'), 'https://mirror.internal');
+  });
+
+  it('reads auths in all their spellings', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-docker-'));
+    fs.mkdirSync(path.join(home, '.docker'));
+    fs.writeFileSync(
+      path.join(home, '.docker', 'config.json'),
+      JSON.stringify({
+        auths: {
+          'https://index.docker.io/v1/': { auth: Buffer.from('hub:pw').toString('base64') },
+          'ghcr.io': { username: 'octo', password: 'token' },
+          'registry.internal:5000': { identitytoken: 'refresh' },
+        },
+      }),
+    );
+    const config = loadDockerConfig({}, home);
+    assert.deepEqual(await credentialsFor(config, 'docker.io', false, {}), { username: 'hub', password: 'pw' });
+    assert.deepEqual(await credentialsFor(config, 'ghcr.io', false, {}), { username: 'octo', password: 'token' });
+    assert.deepEqual(await credentialsFor(config, 'registry.internal:5000', false, {}), { identityToken: 'refresh' });
+    assert.equal(await credentialsFor(config, 'quay.io', false, {}), undefined);
+    assert.equal(registryKey('http://127.0.0.1:5000/'), '127.0.0.1:5000');
+  });
+
+  it('runs a credential helper only where process execution is allowed', async () => {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-docker-'));
+    const bin = path.join(home, 'bin');
+    fs.mkdirSync(bin);
+    fs.mkdirSync(path.join(home, '.docker'));
+    fs.writeFileSync(path.join(bin, 'docker-credential-test'), '#!/bin/sh\nread server\necho "{\\"Username\\":\\"helper\\",\\"Secret\\":\\"from-$server\\"}"\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(home, '.docker', 'config.json'), JSON.stringify({ credHelpers: { 'ghcr.io': 'test' } }));
+    const env = { PATH: `${bin}${path.delimiter}${process.env.PATH}` };
+    const config = loadDockerConfig({}, home);
+    assert.deepEqual(await credentialsFor(config, 'ghcr.io', true, env), { username: 'helper', password: 'from-ghcr.io' });
+    assert.equal(await credentialsFor(config, 'ghcr.io', false, env), undefined);
+  });
+
+  it('parses authentication challenges', () => {
+    assert.deepEqual(parseChallenge('Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a/b:pull"'), [
+      'bearer',
+      { realm: 'https://auth.example/token', service: 'registry.example', scope: 'repository:a/b:pull' },
+    ]);
+    assert.deepEqual(parseChallenge('Basic realm="x"'), ['basic', { realm: 'x' }]);
+  });
+});
