@@ -5,7 +5,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parseFile } from '../server/src/core/checker';
+import { parseFile } from '../server/src/core/fileKinds';
 import type { PackageResult } from '../server/src/core/result';
 import type { FileView } from '../server/src/features/documentChecks';
 import { ProvenanceTree } from '../server/src/features/tree';

@@ -15,7 +15,8 @@ import {
 import * as fs from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
-import { Checker, fileKind } from './core/checker';
+import { Checker } from './core/checker';
+import { fileKind } from './core/fileKinds';
 import { findManifestFiles, isSkippedPath } from './core/workspaceFiles';
 import { readTextIfExists } from './core/readText';
 import { POLICY_FILE } from './core/trust/policy';

@@ -79,6 +79,27 @@ export class OciRegistry {
     return { digest: sha256(body), manifest: body };
   }
 
+  /**
+   * Signs `digest` the way `cosign sign --key` does without a log: a simple-signing payload blob,
+   * listed as a layer (with the signature annotation) of a manifest pushed to `sha256-<hex>.sig`.
+   * `signedDigest` lets a test sign another digest than the one the tag names.
+   */
+  async signWithKey(repository: string, digest: string, privateKey: crypto.KeyObject, signedDigest = digest): Promise<void> {
+    const payload = Buffer.from(
+      JSON.stringify({ critical: { identity: { 'docker-reference': `${this.host}/${repository}` }, image: { 'docker-manifest-digest': signedDigest }, type: 'cosign container image signature' }, optional: null }),
+    );
+    const signature = crypto.sign('sha256', payload, privateKey).toString('base64');
+    const payloadDigest = await this.pushBlob(repository, payload);
+    const config = Buffer.from('{}');
+    const configDigest = await this.pushBlob(repository, config);
+    await this.pushManifest(repository, `${digest.replace(':', '-')}.sig`, {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+      layers: [{ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: payloadDigest, size: payload.length, annotations: { 'dev.cosignproject.cosign/signature': signature } }],
+    });
+  }
+
   /** A small image: a config blob and one layer, under `repository:tag`. */
   async pushImage(repository: string, tag: string, content = `layer of ${repository}:${tag}`): Promise<Pushed> {
     const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));

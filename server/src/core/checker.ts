@@ -5,9 +5,9 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { DiskCache } from './cache/diskCache';
 import { TieredCache } from './cache/tieredCache';
-import { parsePackageJson } from './parsers/packageJson';
 import { parsePackageLock } from './parsers/packageLock';
-import type { Dependency, ParseProblem } from './parsers/types';
+import type { ParsedFile } from './fileKinds';
+import type { Dependency } from './parsers/types';
 import { HttpClient, redact } from './registries/http';
 import { authFor, loadNpmConfig, proxyFor, tlsFor, withTrailingSlash } from './registries/npmConfig';
 import { NpmRegistryClient } from './registries/npmRegistry';
@@ -17,38 +17,10 @@ import { CancelledError, Scheduler } from './scheduler';
 import { EMPTY_POLICY, POLICY_FILE, type Policy, applyPolicy, parsePolicy } from './trust/policy';
 import type { TrustContext } from './trust/trustedRoot';
 import { NpmVerifier } from './verify/npm/npmVerifier';
-
-export type FileKind = 'npm-manifest' | 'npm-lockfile' | 'policy';
-
-export function fileKind(file: string): FileKind | undefined {
-  const base = path.basename(file);
-  if (base === POLICY_FILE) return 'policy';
-  if (base === 'package.json') return 'npm-manifest';
-  if (base === 'package-lock.json' || base === 'npm-shrinkwrap.json') return 'npm-lockfile';
-  return undefined;
-}
-
-export interface ParsedFile {
-  kind: FileKind;
-  dependencies: Dependency[];
-  problems: ParseProblem[];
-  /** Lockfiles: what the project requires directly, when the lockfile says. */
-  rootRequires?: string[];
-}
-
-export function parseFile(file: string, text: string): ParsedFile | undefined {
-  const kind = fileKind(file);
-  if (kind === 'npm-manifest') {
-    const m = parsePackageJson(text);
-    return { kind, dependencies: m.dependencies, problems: m.problems };
-  }
-  if (kind === 'npm-lockfile') {
-    const l = parsePackageLock(text);
-    return { kind, dependencies: l.packages, problems: l.problems, rootRequires: l.rootRequires };
-  }
-  if (kind === 'policy') return { kind, dependencies: [], problems: parsePolicy(text).problems };
-  return undefined;
-}
+import type { PublicKeyEntry } from './verify/oci/cosignSignature';
+import { OciVerifier } from './verify/oci/ociVerifier';
+import { credentialsFor, loadDockerConfig } from './registries/dockerConfig';
+import { OciClient } from './registries/ociClient';
 
 export interface CheckerOptions {
   trust: () => TrustContext;
@@ -61,6 +33,10 @@ export interface CheckerOptions {
   env: NodeJS.ProcessEnv;
   homeDir?: string;
   concurrency?: number;
+  /** Public keys accepted for key-based image signatures (`--key`, `provenanceLens.oci.keys`). */
+  imageKeys?: PublicKeyEntry[];
+  /** Registries allowed over plain HTTP besides loopback. */
+  insecureRegistries?: string[];
   timeoutMs?: number;
   log?: (message: string) => void;
 }
@@ -74,6 +50,7 @@ export class Checker {
   readonly scheduler: Scheduler;
   private readonly cache: TieredCache<PackageResult>;
   private readonly projects = new Map<string, Promise<Project>>();
+  private images?: { verifier: OciVerifier; http: HttpClient };
 
   constructor(private readonly options: CheckerOptions) {
     this.scheduler = new Scheduler(options.concurrency ?? 16);
@@ -89,17 +66,25 @@ export class Checker {
     const { verifier, policy } = await this.project(dir);
     const locked = parsed.kind === 'npm-manifest' ? readSiblingLock(dir) : undefined;
     const tasks = parsed.dependencies.map(async (dependency): Promise<CheckedDependency | undefined> => {
-      const pin = dependency.version ? dependency : locked?.get(dependency.name);
-      const target = { name: dependency.name, spec: dependency.spec, version: pin?.version, integrity: pin?.integrity };
-      const key = `${dir}\n${target.name}\n${target.spec}\n${target.version ?? ''}\n${target.integrity ?? ''}\n${fresh}`;
+      let key: string;
+      let run: () => Promise<PackageResult>;
+      if (dependency.ecosystem === 'oci') {
+        key = `oci\n${dependency.image?.written}\n${fresh}`;
+        run = () => this.imageVerifier().verify(dependency, signal);
+      } else {
+        const pin = dependency.version ? dependency : locked?.get(dependency.name);
+        const target = { name: dependency.name, spec: dependency.spec, version: pin?.version, integrity: pin?.integrity };
+        key = `${dir}\n${target.name}\n${target.spec}\n${target.version ?? ''}\n${target.integrity ?? ''}\n${fresh}`;
+        run = () => verifier.verify(target, signal, fresh);
+      }
       try {
-        const evidence = await this.scheduler.run(key, () => verifier.verify(target, signal, fresh), signal);
+        const evidence = await this.scheduler.run(key, run, signal);
         const checked = { dependency, result: applyPolicy(evidence, policy, this.options.requireProvenance) };
         onResult?.(checked);
         return checked;
       } catch (error) {
         if (error instanceof CancelledError) return undefined;
-        const checked = { dependency, result: unverifiableResult(dependency.name, 'registry-error', `Internal error: ${(error as Error).message}`) };
+        const checked = { dependency, result: unverifiableResult(dependency.name, 'registry-error', `Internal error: ${(error as Error).message}`, undefined, dependency.ecosystem) };
         onResult?.(checked);
         return checked;
       }
@@ -129,7 +114,33 @@ export class Checker {
 
   async dispose(): Promise<void> {
     await this.flush();
+    await this.images?.http.close();
     await Promise.all([...this.projects.values()].map((p) => p.then((x) => x.http.close()).catch(() => undefined)));
+  }
+
+  /** One image verifier for the whole checker: docker's configuration is the user's, not a project's. */
+  private imageVerifier(): OciVerifier {
+    if (!this.images) {
+      const env = this.options.env;
+      const docker = loadDockerConfig(env, this.options.homeDir);
+      const http = new HttpClient({
+        timeoutMs: this.options.timeoutMs ?? 15_000,
+        maxBodyBytes: 16 * 1024 * 1024,
+        retries: 2,
+        backoffMs: 250,
+        offline: this.options.offline,
+        proxy: { httpsProxy: env.HTTPS_PROXY ?? env.https_proxy, httpProxy: env.HTTP_PROXY ?? env.http_proxy, noProxy: env.NO_PROXY ?? env.no_proxy },
+        userAgent: 'provenance-lens/0.1',
+        authFor: () => undefined, // registries challenge; the OCI client answers with docker's credentials
+      });
+      const client = new OciClient({
+        http,
+        credentials: (domain) => credentialsFor(docker, domain, this.options.allowProcessExecution, env),
+        insecureRegistries: this.options.insecureRegistries,
+      });
+      this.images = { http, verifier: new OciVerifier({ client, trust: this.options.trust, keys: this.options.imageKeys ?? [], cache: this.cache }) };
+    }
+    return this.images.verifier;
   }
 
   private project(dir: string): Promise<Project> {

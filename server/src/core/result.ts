@@ -4,8 +4,18 @@
 import type { ProvenanceDetails } from './verify/npm/provenance';
 import type { Finding, ProvenanceStatus, ReasonCode, SignatureStatus, Verdict } from './verdict';
 
+export interface ImageSigner {
+  /** Certificate identity (SAN) and OIDC issuer, for keyless signatures… */
+  subject?: string;
+  issuer?: string;
+  /** …or the name of the accepted public key. */
+  key?: string;
+  logIndex?: string;
+  integratedTime?: string;
+}
+
 export interface PackageResult {
-  ecosystem: 'npm';
+  ecosystem: 'npm' | 'oci';
   name: string;
   /** The version that was checked (resolved from the range when the file gives a range). */
   version?: string;
@@ -25,13 +35,16 @@ export interface PackageResult {
   findings: Finding[];
   /** The nearest later version published with provenance, when this one has none (for the upgrade quick fix). */
   upgradeWithProvenance?: string;
+  /** Images: the manifest digest the reference resolved to, and who signed it. */
+  digest?: string;
+  signers?: ImageSigner[];
   /** Digest of the registry keys the signature was judged with; a key rotation invalidates the entry. */
   keysDigest?: string;
 }
 
-export function unverifiableResult(name: string, code: ReasonCode, reason: string, version?: string): PackageResult {
+export function unverifiableResult(name: string, code: ReasonCode, reason: string, version?: string, ecosystem: PackageResult['ecosystem'] = 'npm'): PackageResult {
   return {
-    ecosystem: 'npm',
+    ecosystem,
     name,
     version,
     signature: 'unverifiable',

@@ -3,7 +3,7 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fileKind } from './checker';
+import { fileKind } from './fileKinds';
 
 /** Enough for large monorepos; past it we stop rather than walk an unbounded tree. */
 const MAX_FILES = 2000;

@@ -17,6 +17,10 @@ export const DEFAULT_RULES: Record<ReasonCode | 'parse-error' | 'unverifiable-su
   'signature-key-unknown': 'error',
   'signature-key-expired': 'error',
   'integrity-mismatch': 'error',
+  'digest-mismatch': 'error',
+  'image-invalid': 'error',
+  // An image filled in at build or deploy time is worth knowing about, not a warning.
+  'image-unresolved': 'info',
   'provenance-invalid': 'error',
   'provenance-subject-mismatch': 'error',
   'provenance-keyid-mismatch': 'error',

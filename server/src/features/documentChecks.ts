@@ -6,7 +6,8 @@
 
 import type { Connection, Hover, InlayHint, Position } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
-import { type CheckedDependency, type Checker, type ParsedFile, parseFile } from '../core/checker';
+import type { CheckedDependency, Checker } from '../core/checker';
+import { type ParsedFile, parseFile } from '../core/fileKinds';
 import type { Dependency } from '../core/parsers/types';
 import type { PackageResult } from '../core/result';
 import { type Settings, type StatusParams, StatusNotification } from '../protocol';

@@ -99,17 +99,26 @@ export function applyPolicy(result: PackageResult, policy: Policy, requireProven
   if (result.verdict === 'invalid' || result.verdict === 'unverifiable') return result;
   const rule = ruleFor(policy, result.name);
   const signers = rule?.signers;
-  const requireProvenance = signers !== undefined || (rule?.requireProvenance ?? (policy.requireProvenance || requireProvenanceSetting));
+  // (Image attestations are not checked yet, so provenance requirements apply to packages only.)
+  const requireProvenance = result.ecosystem === 'npm' && (signers !== undefined || (rule?.requireProvenance ?? (policy.requireProvenance || requireProvenanceSetting)));
   const violation = (code: PackageResult['code'], reason: string): PackageResult => ({ ...result, verdict: 'policy-violation', code, reason });
   if (requireProvenance && result.provenance === 'absent') {
     return violation('provenance-required', `The policy${rule ? ` (rule "${rule.match}")` : ''} requires provenance, and this version has none.`);
+  }
+  if (signers && result.ecosystem === 'oci' && result.verdict === 'verified') {
+    // Images: one of the verified signatures must be by an accepted identity.
+    const identities = (result.signers ?? []).filter((s) => s.subject !== undefined);
+    if (!identities.some((i) => signers.some((s) => signerMatches(s, i.issuer ?? '', i.subject!)))) {
+      const seen = identities.map((i) => `${i.subject} (${i.issuer ?? 'unknown issuer'})`).join(', ') || 'keys only';
+      return violation('signer-not-allowed', `Signed by ${seen}, but the policy rule "${rule!.match}" accepts only ${describeSigners(signers)}.`);
+    }
+    return result;
   }
   if (signers && result.provenance === 'verified') {
     const issuer = result.provenanceDetails?.issuer ?? '';
     const subject = result.provenanceDetails?.subjectAlternativeName ?? '';
     if (!signers.some((s) => signerMatches(s, issuer, subject))) {
-      const accepted = signers.map((s) => `${s.subject ?? `/${s.subjectPattern}/`} (${s.issuer})`).join(', ');
-      return violation('signer-not-allowed', `Signed by ${subject || 'an unknown identity'} (${issuer || 'unknown issuer'}), but the policy rule "${rule!.match}" accepts only ${accepted}.`);
+      return violation('signer-not-allowed', `Signed by ${subject || 'an unknown identity'} (${issuer || 'unknown issuer'}), but the policy rule "${rule!.match}" accepts only ${describeSigners(signers)}.`);
     }
   }
   return result;
@@ -120,6 +129,10 @@ export function signerMatches(signer: Signer, issuer: string, subject: string): 
   if (signer.issuer !== issuer) return false;
   if (signer.subject !== undefined) return signer.subject === subject;
   return new RegExp(`^(?:${signer.subjectPattern})$`).test(subject);
+}
+
+function describeSigners(signers: Signer[]): string {
+  return signers.map((s) => `${s.subject ?? `/${s.subjectPattern}/`} (${s.issuer})`).join(', ');
 }
 
 function globMatches(pattern: string, name: string): boolean {

@@ -1,0 +1,81 @@
+// Image verdicts end to end through the checker: a Dockerfile whose images live in a real
+// registry on 127.0.0.1, signed in the test the way cosign signs with a key.
+
+import * as assert from 'node:assert/strict';
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Checker } from '../../server/src/core/checker';
+import { parseFile } from '../../server/src/core/fileKinds';
+import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
+import { cleanEnv } from '../support/env';
+import { OciRegistry, registryAvailable } from '../support/ociRegistry';
+
+describe('image verification against a real registry', function () {
+  this.timeout(30000);
+  const registry = new OciRegistry();
+  const signer = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const stranger = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  const KEY = { name: 'cosign.pub', pem: signer.publicKey.export({ format: 'pem', type: 'spki' }).toString(), ignoreTlog: true };
+  let home: string;
+  const checkers: Checker[] = [];
+
+  async function verdicts(dockerfile: string, options: { keys?: typeof KEY[]; offline?: boolean } = {}) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-img-'));
+    const file = path.join(dir, 'Dockerfile');
+    fs.writeFileSync(file, dockerfile);
+    const trust = embeddedTrust();
+    const checker = new Checker({ trust: () => trust, offline: options.offline ?? false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home }), homeDir: home, imageKeys: options.keys ?? [KEY], timeoutMs: 3000 });
+    checkers.push(checker);
+    const results = await checker.verify(file, parseFile(file, dockerfile)!);
+    return results.map((r) => [r.dependency.image!.repository, r.result.verdict, r.result.code]);
+  }
+
+  before(async function () {
+    if (!registryAvailable()) {
+      console.warn('SKIPPED: /usr/bin/docker-registry is not installed (apt-get install -y docker-registry)');
+      this.skip();
+    }
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-home-'));
+    await registry.start();
+    const signed = await registry.pushImage('acme/signed', '1.0');
+    await registry.signWithKey('acme/signed', signed.digest, signer.privateKey);
+    await registry.pushImage('acme/unsigned', '1.0');
+    const wrongDigest = await registry.pushImage('acme/misdirected', '1.0');
+    // A valid signature, but over another image's digest.
+    await registry.signWithKey('acme/misdirected', wrongDigest.digest, signer.privateKey, signed.digest);
+    const strangers = await registry.pushImage('acme/stranger', '1.0');
+    await registry.signWithKey('acme/stranger', strangers.digest, stranger.privateKey);
+  });
+  after(async () => {
+    await Promise.all(checkers.map((c) => c.dispose()));
+    await registry.stop();
+  });
+
+  it('gives each image its verdict', async () => {
+    const h = registry.host;
+    const results = await verdicts(
+      [`FROM ${h}/acme/signed:1.0 AS base`, `FROM ${h}/acme/unsigned:1.0`, `FROM ${h}/acme/misdirected:1.0`, `FROM ${h}/acme/stranger:1.0`, `COPY --from=${h}/acme/nothere:1.0 /a /a`].join('\n'),
+    );
+    assert.deepEqual(results, [
+      ['acme/signed', 'verified', 'verified'],
+      ['acme/unsigned', 'unsigned', 'signature-missing'],
+      ['acme/misdirected', 'invalid', 'signature-invalid'],
+      ['acme/stranger', 'policy-violation', 'signer-not-allowed'],
+      ['acme/nothere', 'unverifiable', 'version-not-found'],
+    ]);
+  });
+
+  it('verifies by digest too, and says when no key is configured', async () => {
+    const manifest = await fetch(`http://${registry.host}/v2/acme/signed/manifests/1.0`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
+    const digest = `sha256:${crypto.createHash('sha256').update(Buffer.from(await manifest.arrayBuffer())).digest('hex')}`;
+    assert.deepEqual(await verdicts(`FROM ${registry.host}/acme/signed@${digest}`), [['acme/signed', 'verified', 'verified']]);
+    assert.deepEqual(await verdicts(`FROM ${registry.host}/acme/signed:1.0`, { keys: [] }), [['acme/signed', 'unverifiable', 'trust-material-missing']]);
+  });
+
+  it('ends unverifiable when the registry is down or we are offline', async () => {
+    assert.deepEqual(await verdicts('FROM 127.0.0.1:1/acme/app:1.0'), [['acme/app', 'unverifiable', 'network-error']]);
+    assert.deepEqual(await verdicts(`FROM ${registry.host}/acme/signed:1.0`, { offline: true }), [['acme/signed', 'unverifiable', 'offline-not-cached']]);
+  });
+});
