@@ -66,9 +66,12 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
       { scheme: 'file', pattern: '**/package-lock.json' },
       { scheme: 'file', pattern: '**/npm-shrinkwrap.json' },
       { scheme: 'file', pattern: '**/provenance-policy.json' },
+      { scheme: 'file', language: 'dockerfile' },
+      { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*}' },
+      { scheme: 'file', language: 'yaml' },
     ],
     // Manifests that are not open are verified from disk; .npmrc and policy changes reload the configuration.
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{package.json,package-lock.json,npm-shrinkwrap.json,.npmrc,provenance-policy.json}') },
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{package.json,package-lock.json,npm-shrinkwrap.json,.npmrc,provenance-policy.json,Dockerfile,Containerfile,*.yaml,*.yml}') },
     initializationOptions,
     outputChannel: output,
   };

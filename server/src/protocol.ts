@@ -40,6 +40,11 @@ export interface Settings {
   timeoutMs: number;
   /** Per diagnostic code. */
   rules: Record<string, RuleSeverity>;
+  oci: {
+    /** cosign public keys accepted for image signatures. */
+    keys: Array<{ path: string; ignoreTlog?: boolean }>;
+    insecureRegistries: string[];
+  };
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -54,6 +59,7 @@ export const DEFAULT_SETTINGS: Settings = {
   concurrency: 8,
   timeoutMs: 15000,
   rules: {},
+  oci: { keys: [], insecureRegistries: [] },
 };
 
 // ---- Provenance tree view. The server owns the tree; the client asks for one level at a time.

@@ -20,6 +20,7 @@ import { fileKind } from './core/fileKinds';
 import { findManifestFiles, isSkippedPath } from './core/workspaceFiles';
 import { readTextIfExists } from './core/readText';
 import { POLICY_FILE } from './core/trust/policy';
+import type { PublicKeyEntry } from './core/verify/oci/cosignSignature';
 import { codeActions } from './features/codeActions';
 import { DocumentChecks } from './features/documentChecks';
 import { WorkspaceProgress } from './features/progress';
@@ -168,7 +169,7 @@ connection.onShutdown(async () => {
 async function applySettings(): Promise<void> {
   if (canPullConfiguration) {
     const pulled = (await connection.workspace.getConfiguration('provenanceLens')) as Partial<Settings> | null;
-    settings = { ...DEFAULT_SETTINGS, ...pulled, cache: { ...DEFAULT_SETTINGS.cache, ...pulled?.cache }, tuf: { ...DEFAULT_SETTINGS.tuf, ...pulled?.tuf }, rules: { ...pulled?.rules } };
+    settings = { ...DEFAULT_SETTINGS, ...pulled, cache: { ...DEFAULT_SETTINGS.cache, ...pulled?.cache }, tuf: { ...DEFAULT_SETTINGS.tuf, ...pulled?.tuf }, oci: { ...DEFAULT_SETTINGS.oci, ...pulled?.oci }, rules: { ...pulled?.rules } };
   }
   trust.configure(settings.trustedRoot);
   if (trust.problem) {
@@ -189,6 +190,8 @@ function rebuildChecker(): void {
     env: process.env,
     concurrency: settings.concurrency,
     timeoutMs: settings.timeoutMs,
+    imageKeys: imageKeysFrom(settings),
+    insecureRegistries: settings.oci.insecureRegistries,
     log,
   });
 }
@@ -196,6 +199,15 @@ function rebuildChecker(): void {
 function rebuild(): void {
   rebuildChecker();
   checks.recheckAll();
+}
+
+/** Configured cosign keys; an unreadable one is logged and left out (its signatures then do not verify). */
+function imageKeysFrom(s: Settings): PublicKeyEntry[] {
+  return s.oci.keys.flatMap((k) => {
+    const pem = readTextIfExists(k.path);
+    if (!pem) log(`cosign key ${k.path} cannot be read`);
+    return pem ? [{ name: path.basename(k.path), pem, ignoreTlog: k.ignoreTlog }] : [];
+  });
 }
 
 /** The workspace folder holding `file`, or its own folder outside any workspace folder. */

@@ -2,6 +2,7 @@
 // registry on 127.0.0.1, signed in the test the way cosign signs with a key.
 
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -11,6 +12,7 @@ import { parseFile } from '../../server/src/core/fileKinds';
 import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
 import { cleanEnv } from '../support/env';
 import { OciRegistry, registryAvailable } from '../support/ociRegistry';
+import { REPO_ROOT } from '../support/paths';
 
 describe('image verification against a real registry', function () {
   this.timeout(30000);
@@ -72,6 +74,30 @@ describe('image verification against a real registry', function () {
     const digest = `sha256:${crypto.createHash('sha256').update(Buffer.from(await manifest.arrayBuffer())).digest('hex')}`;
     assert.deepEqual(await verdicts(`FROM ${registry.host}/acme/signed@${digest}`), [['acme/signed', 'verified', 'verified']]);
     assert.deepEqual(await verdicts(`FROM ${registry.host}/acme/signed:1.0`, { keys: [] }), [['acme/signed', 'unverifiable', 'trust-material-missing']]);
+  });
+
+  it('reports images in the CLI\'s JSON contract, with --key and --insecure-ignore-tlog', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-img-cli-'));
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), `FROM ${registry.host}/acme/signed:1.0\n`);
+    fs.writeFileSync(path.join(dir, 'cosign.pub'), KEY.pem);
+    const run = (args: string[]) =>
+      new Promise<{ status: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/cli.js'), 'check', '--format', 'json', '--no-cache', '--no-tuf-refresh', ...args], { cwd: dir, env: cleanEnv({ HOME: home }) });
+        let stdout = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.on('close', (status) => resolve({ status, stdout }));
+      });
+    const accepted = await run(['--key', 'cosign.pub', '--insecure-ignore-tlog']);
+    assert.equal(accepted.status, 0, accepted.stdout);
+    const [entry] = JSON.parse(accepted.stdout).results;
+    assert.deepEqual(
+      { file: entry.file, line: entry.line, ecosystem: entry.ecosystem, name: entry.name, version: entry.version, signature: entry.signature, verdict: entry.verdict },
+      { file: 'Dockerfile', line: 1, ecosystem: 'oci', name: `${registry.host}/acme/signed`, version: '1.0', signature: 'verified', verdict: 'verified' },
+    );
+    assert.match(entry.purl, /^pkg:oci\/signed@sha256%3A[0-9a-f]{64}\?repository_url=/);
+    // Without --insecure-ignore-tlog the same key-signed image is not accepted (cosign's rule).
+    const strict = await run(['--key', 'cosign.pub']);
+    assert.equal(JSON.parse(strict.stdout).results[0].verdict, 'unverifiable');
   });
 
   it('ends unverifiable when the registry is down or we are offline', async () => {

@@ -4,6 +4,8 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Checker } from '../core/checker';
 import { fileKind, parseFile } from '../core/fileKinds';
+import { readTextIfExists } from '../core/readText';
+import type { PublicKeyEntry } from '../core/verify/oci/cosignSignature';
 import { findManifestFiles } from '../core/workspaceFiles';
 import { type TrustContext, customTrust, embeddedTrust, refreshTrustFromTuf } from '../core/trust/trustedRoot';
 import { isFailing } from '../core/verdict';
@@ -11,8 +13,10 @@ import { type FileReport, toJson, toSarif, toText } from './report';
 
 const USAGE = `Usage: provenance-lens check [paths…] [options]
 
-Verifies registry signatures and Sigstore provenance of the npm dependencies declared in
-package.json, package-lock.json and npm-shrinkwrap.json files (folders are searched).
+Verifies registry signatures and Sigstore provenance of npm dependencies (package.json,
+package-lock.json, npm-shrinkwrap.json) and cosign signatures of container images (Dockerfiles,
+compose files, Kubernetes manifests, GitHub Actions workflows, Helm values and Chart.yaml).
+Folders are searched.
 
 Options:
   --format text|json|sarif   output format (default: text)
@@ -24,6 +28,9 @@ Options:
   --cache-dir DIR            where verified results are kept (default: ~/.cache/provenance-lens)
   --no-cache                 neither read nor write the disk cache
   --require-provenance       treat a version without provenance as a policy violation
+  --key FILE                 a cosign public key accepted for image signatures (repeatable)
+  --insecure-ignore-tlog     accept key-based image signatures without a transparency-log entry
+  --insecure-registry HOST   allow plain HTTP to this registry (repeatable; loopback always is)
   --concurrency N            verifications at once (default: 16)
   --timeout MS               per-request deadline (default: 15000)
   -h, --help                 this help
@@ -56,6 +63,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Partial
         'cache-dir': { type: 'string' },
         'no-cache': { type: 'boolean', default: false },
         'require-provenance': { type: 'boolean', default: false },
+        key: { type: 'string', multiple: true, default: [] },
+        'insecure-ignore-tlog': { type: 'boolean', default: false },
+        'insecure-registry': { type: 'string', multiple: true, default: [] },
         concurrency: { type: 'string', default: '16' },
         timeout: { type: 'string', default: '15000' },
         help: { type: 'boolean', short: 'h', default: false },
@@ -107,6 +117,16 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Partial
     }
   }
 
+  const imageKeys: PublicKeyEntry[] = [];
+  for (const file of values.key ?? []) {
+    const pem = readTextIfExists(path.resolve(cwd, file));
+    if (!pem || !/BEGIN PUBLIC KEY/.test(pem)) {
+      err.write(`--key ${file}: not a readable PEM public key.\n`);
+      return 2;
+    }
+    imageKeys.push({ name: file, pem, ignoreTlog: values['insecure-ignore-tlog'] });
+  }
+
   const files: string[] = [];
   for (const p of paths.length > 0 ? paths : ['.']) {
     if (!fs.existsSync(path.resolve(cwd, p))) {
@@ -117,7 +137,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Partial
     if (fs.statSync(target).isDirectory()) files.push(...(await findManifestFiles([target])));
     else if (fileKind(target)) files.push(target);
     else {
-      err.write(`${p} is not a file provenance-lens reads (package.json, package-lock.json, npm-shrinkwrap.json).\n`);
+      err.write(`${p} is not a file provenance-lens reads (npm manifests and lockfiles, Dockerfiles, YAML).\n`);
       return 2;
     }
   }
@@ -131,6 +151,8 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Partial
     env,
     concurrency,
     timeoutMs,
+    imageKeys,
+    insecureRegistries: values['insecure-registry'],
   });
   let reports: FileReport[];
   try {

@@ -12,7 +12,12 @@ const SKIPPED = new Set(['node_modules', 'bower_components', 'dist', 'out', 'bui
 
 /** True for paths below folders we never read manifests from (dependencies, build output, dot-folders). */
 export function isSkippedPath(file: string): boolean {
-  return file.split(/[\\/]/).slice(0, -1).some((segment) => SKIPPED.has(segment) || (segment.startsWith('.') && segment.length > 1 && segment !== '..'));
+  return file.split(/[\\/]/).slice(0, -1).some((segment) => segment !== '..' && segment !== '.' && isSkippedFolder(segment));
+}
+
+/** Dependencies, build output and dot-folders — except `.github`, where workflows name images. */
+function isSkippedFolder(name: string): boolean {
+  return SKIPPED.has(name) || (name.startsWith('.') && name !== '.github');
 }
 
 export async function findManifestFiles(folders: string[], log: (m: string) => void = () => undefined): Promise<string[]> {
@@ -29,7 +34,7 @@ export async function findManifestFiles(folders: string[], log: (m: string) => v
       if (found.length >= MAX_FILES) return;
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!entry.name.startsWith('.') && !SKIPPED.has(entry.name)) await walk(full, depth + 1);
+        if (!isSkippedFolder(entry.name)) await walk(full, depth + 1);
       } else if (entry.isFile() && fileKind(full)) {
         found.push(full);
       }

@@ -16,6 +16,7 @@ export function hoverFor(c: CheckedDependency): Hover {
   lines.push(`**\`${r.name}${r.version ? '@' + r.version : ''}\`** — ${r.verdict}`, '');
   if (r.version && c.dependency.spec !== r.version) lines.push(`Resolved \`${c.dependency.spec}\` to ${r.version}.`, '');
   lines.push(r.reason, '');
+  if (r.ecosystem === 'oci') return { contents: { kind: 'markdown', value: [...lines, ...imageLines(c)].join('\n') }, range: c.dependency.specRange };
   const key = r.signatureKeyId ? ` (key \`${r.signatureKeyId}\`)` : '';
   lines.push(`- Registry signature: **${r.signature}**${key}${r.signature === 'verified' ? '' : ' — ' + r.signatureReason}`);
   lines.push(`- Provenance: **${r.provenance}**${r.provenance === 'verified' ? '' : ' — ' + r.provenanceReason}`);
@@ -37,6 +38,18 @@ export function hoverFor(c: CheckedDependency): Hover {
   }
   for (const f of r.findings) lines.push(`- ⚠ ${f.message}`);
   return { contents: { kind: 'markdown', value: lines.join('\n') }, range: c.dependency.specRange };
+}
+
+function imageLines({ dependency, result: r }: CheckedDependency): string[] {
+  const lines: string[] = [];
+  if (r.digest) lines.push(`- Digest: \`${r.digest}\`${dependency.image?.digest ? '' : ` (what \`${dependency.image?.tag ?? 'latest'}\` names now)`}`);
+  if (dependency.source) lines.push(`- Found in: ${dependency.source}${dependency.platform ? ` (platform ${dependency.platform})` : ''}`);
+  lines.push(`- Signature: **${r.signature}**${r.signature === 'verified' ? '' : ' — ' + r.signatureReason}`);
+  for (const s of r.signers ?? []) {
+    const who = s.key ? `key \`${s.key}\`` : `\`${s.subject ?? '?'}\`${s.issuer ? ` (issuer \`${s.issuer}\`)` : ''}`;
+    lines.push(`- Signed by ${who}${s.logIndex ? `, transparency log entry ${s.logIndex} at ${s.integratedTime ?? '?'}` : ', no transparency-log entry'}`);
+  }
+  return lines;
 }
 
 function contains(range: Range, p: Position): boolean {

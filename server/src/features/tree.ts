@@ -99,7 +99,8 @@ export class ProvenanceTree {
 
   private fileNodes(problemsOnly: boolean): TreeNode[] {
     const nodes = this.files()
-      .filter((view) => view.parsed.kind !== 'policy')
+      // Files that hold nothing to verify (the policy, YAML that is not a manifest) stay out of the view.
+      .filter((view) => view.parsed.kind !== 'policy' && (view.parsed.kind.startsWith('npm') || view.parsed.dependencies.length + view.parsed.problems.length > 0))
       .sort((a, b) => a.uri.localeCompare(b.uri))
       .map((view) => this.fileNode(view));
     return problemsOnly ? nodes.filter((n) => n.verdict && PROBLEMS.has(n.verdict)) : nodes;

@@ -9,6 +9,16 @@ export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
   const add = (kind: NonNullable<TreeNode['evidence']>, label: string, extra: Partial<TreeNode> = {}) =>
     nodes.push({ id: `${packageId}#${kind}${nodes.length}`, parentId: packageId, kind: 'evidence', evidence: kind, label, collapsible: false, ...extra });
 
+  if (r.ecosystem === 'oci') {
+    if (r.digest) add('source', `Digest: ${r.digest.slice(0, 19)}…`, { tooltip: r.digest });
+    add('signature', `Signature: ${r.signature}`, { tooltip: r.signatureReason, verdict: r.signature });
+    for (const s of r.signers ?? []) {
+      add('signer', s.key ? `Key: ${s.key}` : `Signer: ${s.subject ?? 'unknown'}`, { description: s.issuer });
+      if (s.logIndex) add('log', `Transparency log entry ${s.logIndex}`, { description: s.integratedTime });
+    }
+    return nodes;
+  }
+
   add('signature', `Registry signature: ${r.signature}`, {
     description: r.signatureKeyId ?? '',
     tooltip: r.signatureReason,
