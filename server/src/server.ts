@@ -149,6 +149,7 @@ connection.onCodeAction(async (params) => {
     policy,
     policyFolder: workspaceFolderOf(file),
     policyText: documents.get(URI.file(policyFile).toString())?.getText() ?? readTextIfExists(policyFile),
+    documentText: documents.get(params.textDocument.uri)?.getText() ?? readTextIfExists(file) ?? '',
   });
 });
 connection.onRequest(TreeChildrenRequest, (params: TreeChildrenParams) => tree.children(params.parentId, params.problemsOnly));

@@ -49,6 +49,7 @@ export interface CheckedDependency {
 export class Checker {
   readonly scheduler: Scheduler;
   private readonly cache: TieredCache<PackageResult>;
+  private readonly tags: TieredCache<string>;
   private readonly projects = new Map<string, Promise<Project>>();
   private images?: { verifier: OciVerifier; http: HttpClient };
 
@@ -58,6 +59,8 @@ export class Checker {
       ? new DiskCache<PackageResult>({ dir: path.join(options.cacheDir, 'verdicts'), maxEntries: 100_000, maxAgeMs: 7 * 24 * 3600 * 1000 })
       : undefined;
     this.cache = new TieredCache<PackageResult>(20_000, disk);
+    const tagDisk = options.cacheDir ? new DiskCache<string>({ dir: path.join(options.cacheDir, 'tags'), maxEntries: 20_000, maxAgeMs: 365 * 24 * 3600 * 1000 }) : undefined;
+    this.tags = new TieredCache<string>(5_000, tagDisk);
   }
 
   /** Verifies the dependencies of one file; `onResult` streams results as they arrive. */
@@ -108,8 +111,8 @@ export class Checker {
   }
 
   /** Writes pending disk-cache entries. */
-  flush(): Promise<void> {
-    return this.cache.flush();
+  async flush(): Promise<void> {
+    await Promise.all([this.cache.flush(), this.tags.flush()]);
   }
 
   async dispose(): Promise<void> {
@@ -138,7 +141,7 @@ export class Checker {
         credentials: (domain) => credentialsFor(docker, domain, this.options.allowProcessExecution, env),
         insecureRegistries: this.options.insecureRegistries,
       });
-      this.images = { http, verifier: new OciVerifier({ client, trust: this.options.trust, keys: this.options.imageKeys ?? [], cache: this.cache }) };
+      this.images = { http, verifier: new OciVerifier({ client, trust: this.options.trust, keys: this.options.imageKeys ?? [], cache: this.cache, tags: this.tags }) };
     }
     return this.images.verifier;
   }

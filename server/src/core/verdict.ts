@@ -24,6 +24,8 @@ export type ReasonCode =
   | 'provenance-keyid-mismatch'
   | 'provenance-unsupported'
   | 'provenance-downgrade'
+  | 'image-not-pinned'
+  | 'image-tag-moved'
   | 'provenance-repository-mismatch'
   | 'provenance-required'
   | 'signer-not-allowed'

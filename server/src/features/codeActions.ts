@@ -19,17 +19,38 @@ export interface CodeActionInput {
   policyFolder: string;
   /** The policy file's current text (the editor's, if it is open), or undefined if it does not exist. */
   policyText: string | undefined;
+  /** The text of the file the action is for. */
+  documentText: string;
 }
 
+const MANIFEST_GROUPS = new Set(['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']);
+
 export function codeActions(input: CodeActionInput): CodeAction[] {
-  return [upgradeToProvenance(input), trustSigner(input)].filter((a): a is CodeAction => a !== undefined);
+  return [pinToDigest(input), upgradeToProvenance(input), trustSigner(input)].filter((a): a is CodeAction => a !== undefined);
+}
+
+/** `image:tag` → `image:tag@sha256:…`, in place, where the file spells the reference out. */
+function pinToDigest({ uri, checked, diagnostics, documentText }: CodeActionInput): CodeAction | undefined {
+  const { dependency, result } = checked;
+  const image = dependency.image;
+  if (dependency.ecosystem !== 'oci' || !image || image.digest || !result.digest) return undefined;
+  // Only where the range holds the reference as written (not a build argument, not Helm's separate fields).
+  const lines = new LineIndex(documentText);
+  const start = lines.offsetAt(dependency.specRange.start);
+  if (documentText.slice(start, lines.offsetAt(dependency.specRange.end)) !== image.written) return undefined;
+  const related = diagnostics.filter((d) => d.code === 'image-not-pinned' || d.code === 'image-tag-moved');
+  const pinned = `${image.written}@${result.digest}`;
+  const action = CodeAction.create(`Pin ${image.written} to its digest`, { changes: { [uri]: [TextEdit.replace(dependency.specRange, pinned)] } }, CodeActionKind.QuickFix);
+  action.diagnostics = related;
+  action.isPreferred = related.length > 0;
+  return action;
 }
 
 function upgradeToProvenance({ uri, checked, diagnostics }: CodeActionInput): CodeAction | undefined {
   const { dependency, result } = checked;
   const target = result.upgradeWithProvenance;
   // Only manifests name what to install; lockfiles are written by npm.
-  if (!target || dependency.group === 'lockfile') return undefined;
+  if (!target || !MANIFEST_GROUPS.has(dependency.group)) return undefined;
   const operator = /^\s*([~^])/.exec(dependency.spec)?.[1] ?? (/^\s*\d/.test(dependency.spec) ? '' : '^');
   const spec = `${operator}${target}`;
   const inner = {

@@ -28,6 +28,9 @@ export const DEFAULT_RULES: Record<ReasonCode | 'parse-error' | 'unverifiable-su
   'signature-missing': 'warning',
   'provenance-downgrade': 'warning',
   'provenance-repository-mismatch': 'warning',
+  'image-tag-moved': 'warning',
+  // Most images are referenced by tag; a warning on every one would drown the rest. Turn on with "warning".
+  'image-not-pinned': 'off',
   'provenance-required': 'warning',
   'signer-not-allowed': 'error',
   'policy-invalid': 'error',

@@ -30,6 +30,11 @@ export class LineIndex {
     return { line: low, character: clamped - this.lineStarts[low] };
   }
 
+  offsetAt(position: Position): number {
+    const lineStart = this.lineStarts[Math.max(0, Math.min(position.line, this.lineStarts.length - 1))];
+    return Math.min(lineStart + position.character, this.length);
+  }
+
   rangeAt(offset: number, length: number): Range {
     return { start: this.positionAt(offset), end: this.positionAt(offset + length) };
   }

@@ -8,7 +8,7 @@ import { HttpError } from '../../registries/http';
 import { DigestMismatchError, type OciClient } from '../../registries/ociClient';
 import { type ImageSigner, type PackageResult, unverifiableResult } from '../../result';
 import type { TrustContext } from '../../trust/trustedRoot';
-import type { ReasonCode, SignatureStatus } from '../../verdict';
+import type { Finding, ReasonCode, SignatureStatus } from '../../verdict';
 import { type CosignCheck, type PublicKeyEntry, verifyCosignSignature } from './cosignSignature';
 
 const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
@@ -19,6 +19,8 @@ export interface OciVerifierOptions {
   trust: () => TrustContext;
   keys: PublicKeyEntry[];
   cache: TieredCache<PackageResult>;
+  /** The digest each tag named when last checked, to notice a tag that moved. */
+  tags: TieredCache<string>;
 }
 
 export class OciVerifier {
@@ -33,12 +35,14 @@ export class OciVerifier {
       const { client } = this.options;
       const manifest = await client.getManifest(ref.domain, ref.repository, version, signal);
       if (!manifest) return fail('version-not-found', `The registry has no ${ref.name}:${version}.`);
+      const findings = await this.tagFindings(ref.name, ref.tag, ref.digest, manifest.digest);
       const key = [RESULT_SCHEMA, ref.name, manifest.digest, this.options.trust().digest, this.options.keys.map((k) => k.pem).join()].join('\n');
-      const cached = await this.options.cache.get(key);
-      if (cached) return { ...cached, version };
-      const result = await this.judge(ref.name, version, manifest.digest, ref.domain, ref.repository, signal);
-      if (result.verdict !== 'unverifiable') await this.options.cache.set(key, result);
-      return result;
+      let result = await this.options.cache.get(key);
+      if (!result) {
+        result = await this.judge(ref.name, version, manifest.digest, ref.domain, ref.repository, signal);
+        if (result.verdict !== 'unverifiable') await this.options.cache.set(key, result);
+      }
+      return { ...result, version, findings: [...result.findings, ...findings] };
     } catch (error) {
       if (error instanceof DigestMismatchError) {
         const reason = `The registry serves content that does not match the digest: ${error.message}.`;
@@ -47,6 +51,17 @@ export class OciVerifier {
       if (error instanceof HttpError && error.kind === 'offline') return fail('offline-not-cached', 'Offline, and this image has not been verified before.');
       return fail(error instanceof HttpError && error.kind === 'status' ? 'registry-error' : 'network-error', `Could not verify: ${(error as Error).message}.`);
     }
+  }
+
+  /** A reference by tag is not pinned; a tag that names another digest than last time has moved. */
+  private async tagFindings(name: string, tag: string | undefined, pinned: string | undefined, digest: string): Promise<Finding[]> {
+    if (pinned) return [];
+    const label = `${name}:${tag ?? 'latest'}`;
+    const findings: Finding[] = [{ code: 'image-not-pinned', message: `${label} is not pinned to a digest; it now names ${digest}.` }];
+    const seen = await this.options.tags.get(label);
+    if (seen && seen !== digest) findings.push({ code: 'image-tag-moved', message: `${label} named ${seen} when last checked, and names ${digest} now: the tag moved.` });
+    if (seen !== digest) await this.options.tags.set(label, digest);
+    return findings;
   }
 
   private async judge(name: string, version: string, digest: string, domain: string, repository: string, signal?: AbortSignal): Promise<PackageResult> {
