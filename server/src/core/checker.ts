@@ -8,7 +8,7 @@ import { TieredCache } from './cache/tieredCache';
 import { parsePackageLock } from './parsers/packageLock';
 import type { ParsedFile } from './fileKinds';
 import type { Dependency } from './parsers/types';
-import { HttpClient, redact } from './registries/http';
+import { HttpClient, type HttpOptions, redact } from './registries/http';
 import { authFor, loadNpmConfig, proxyFor, tlsFor, withTrailingSlash } from './registries/npmConfig';
 import { NpmRegistryClient } from './registries/npmRegistry';
 import { type PackageResult, unverifiableResult } from './result';
@@ -126,14 +126,9 @@ export class Checker {
     if (!this.images) {
       const env = this.options.env;
       const docker = loadDockerConfig(env, this.options.homeDir);
-      const http = new HttpClient({
-        timeoutMs: this.options.timeoutMs ?? 15_000,
+      const http = this.httpClient({
         maxBodyBytes: 16 * 1024 * 1024,
-        retries: 2,
-        backoffMs: 250,
-        offline: this.options.offline,
-        proxy: { httpsProxy: env.HTTPS_PROXY ?? env.https_proxy, httpProxy: env.HTTP_PROXY ?? env.http_proxy, noProxy: env.NO_PROXY ?? env.no_proxy },
-        userAgent: 'provenance-lens/0.1',
+        proxy: proxyFor(NO_NPM_CONFIG, env),
         authFor: () => undefined, // registries challenge; the OCI client answers with docker's credentials
       });
       const client = new OciClient({
@@ -144,6 +139,11 @@ export class Checker {
       this.images = { http, verifier: new OciVerifier({ client, trust: this.options.trust, keys: this.options.imageKeys ?? [], cache: this.cache, tags: this.tags }) };
     }
     return this.images.verifier;
+  }
+
+  /** An HTTP client with this checker's deadlines, retries and offline mode. */
+  private httpClient(specific: Pick<HttpOptions, 'maxBodyBytes' | 'proxy' | 'tls' | 'authFor'>): HttpClient {
+    return new HttpClient({ timeoutMs: this.options.timeoutMs ?? 15_000, retries: 2, backoffMs: 250, offline: this.options.offline, userAgent: 'provenance-lens/0.1', ...specific });
   }
 
   private project(dir: string): Promise<Project> {
@@ -163,15 +163,10 @@ export class Checker {
     }
     const registry = config.values.get('registry');
     this.options.log?.(`npm config for ${dir}: files ${config.files.join(', ') || '(none)'}; registry ${registry ? redact(registry) : '(none)'}`);
-    const http = new HttpClient({
-      timeoutMs: this.options.timeoutMs ?? 15_000,
+    const http = this.httpClient({
       maxBodyBytes: 64 * 1024 * 1024,
-      retries: 2,
-      backoffMs: 250,
-      offline: this.options.offline,
       proxy: proxyFor(config, this.options.env),
       tls: tlsFor(config),
-      userAgent: 'provenance-lens/0.1',
       authFor: (url) => authFor(config, url),
     });
     const verifier = new NpmVerifier({
@@ -185,6 +180,9 @@ export class Checker {
     return { verifier, http, policy };
   }
 }
+
+/** Image registries are not npm's: only the environment's proxy settings apply to them. */
+const NO_NPM_CONFIG = { values: new Map<string, string>(), files: [] };
 
 interface Project {
   verifier: NpmVerifier;
