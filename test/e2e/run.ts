@@ -7,6 +7,7 @@
 //    screenshots to test-artifacts/.
 
 import { type ChildProcess, spawn } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -16,6 +17,7 @@ import { chromium } from 'playwright-core';
 import { cleanEnv } from '../support/env';
 import { SIGNED, flipBase64, manifestOf, tampered } from '../support/fixtureRegistry';
 import { REPO_ROOT } from '../support/paths';
+import { OciRegistry, registryAvailable } from '../support/ociRegistry';
 import { TestRegistry } from '../support/registryServer';
 import { runUiTest } from './ui';
 
@@ -24,7 +26,7 @@ const E2E = path.join(ROOT, '.e2e');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const SUITE = path.join(ROOT, 'out/test/e2e/suite');
 const EXTENSION_ID = 'provenance-lens.provenance-lens-0.1.0';
-const SETTINGS = {
+const SETTINGS: Record<string, unknown> = {
   'provenanceLens.refreshTrustedRoot': false, // tests reach 127.0.0.1 only
   'workbench.startupEditor': 'none',
   'security.workspace.trust.enabled': false,
@@ -56,12 +58,36 @@ async function main(): Promise<number> {
   fs.cpSync(path.join(ROOT, 'test/e2e/workspace'), workspace, { recursive: true });
   fs.writeFileSync(path.join(workspace, '.npmrc'), `registry=${base}\n`);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const images = await withSignedImage(workspace, tmp);
   try {
     if (process.env.E2E_HOST === 'electron') return await runInElectron(workspace, tmp);
     return await runInCodeServer(workspace, tmp);
   } finally {
     await registry.stop();
+    await images?.stop();
   }
+}
+
+/**
+ * A real OCI registry with one image signed the way `cosign sign --key` signs, a Dockerfile in the
+ * workspace that uses it, and the public key in the user settings. Skipped (with a message, and the
+ * image tests then skip) where Debian's docker-registry is not installed.
+ */
+async function withSignedImage(workspace: string, tmp: string): Promise<OciRegistry | undefined> {
+  if (!registryAvailable()) {
+    process.stdout.write('e2e: docker-registry is not installed; the image tests will be skipped\n');
+    return undefined;
+  }
+  const images = new OciRegistry();
+  await images.start();
+  const { digest } = await images.pushImage('acme/web', '1.0');
+  const signer = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+  await images.signWithKey('acme/web', digest, signer.privateKey);
+  fs.writeFileSync(path.join(workspace, 'Dockerfile'), `FROM ${images.host}/acme/web:1.0\nCOPY . /app\n`);
+  const keyFile = path.join(tmp, 'cosign.pub');
+  fs.writeFileSync(keyFile, signer.publicKey.export({ format: 'pem', type: 'spki' }));
+  Object.assign(SETTINGS, { 'provenanceLens.oci.keys': [{ path: keyFile, ignoreTlog: true }], 'provenanceLens.rules': { 'image-not-pinned': 'warning' } });
+  return images;
 }
 
 async function runInCodeServer(workspace: string, tmp: string): Promise<number> {

@@ -150,7 +150,8 @@ export class ProvenanceTree {
       id,
       parentId,
       kind: 'package',
-      label: `${dependency.name}@${version}`,
+      // Images as written in the file (`nginx:1.25`); packages as name@version.
+      label: dependency.image ? dependency.image.written : `${dependency.name}@${version}`,
       description: `${verdict}${requires ? ` · ${requires} ${requires === 1 ? 'dependency' : 'dependencies'}` : ''}${below}`,
       tooltip: result ? `**${result.name}@${version}** — ${verdict}\n\n${result.reason}` : `${dependency.name}: verification pending`,
       verdict,

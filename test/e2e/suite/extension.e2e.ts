@@ -65,8 +65,9 @@ describe('Provenance Lens in VS Code', () => {
 
   it('shows the supply chain in the tree view', async () => {
     const files = await api.tree.getChildren();
-    assert.deepEqual(files.map((f) => f.label), ['package-lock.json', 'package.json', 'tools/package.json']);
-    const lock = files[0];
+    const npmFiles = files.filter((f) => f.label.endsWith('.json'));
+    assert.deepEqual(npmFiles.map((f) => f.label), ['package-lock.json', 'package.json', 'tools/package.json']);
+    const lock = npmFiles[0];
     assert.equal(lock.verdict, 'invalid');
     const packages = await api.tree.getChildren(lock);
     assert.deepEqual(
@@ -93,6 +94,7 @@ describe('Provenance Lens in VS Code', () => {
     try {
       const files = await api.tree.getChildren();
       const lockPackages = await api.tree.getChildren(files.find((f) => f.label === 'package-lock.json'));
+      assert.equal(files.find((f) => f.label === 'Dockerfile'), undefined, 'the signed image is not a problem');
       assert.deepEqual(lockPackages.map((p) => p.label), ['async@2.5.0']);
     } finally {
       api.tree.setProblemsOnly(false);
@@ -100,7 +102,7 @@ describe('Provenance Lens in VS Code', () => {
   });
 
   it('reveals a package in the editor and copies its purl', async () => {
-    const [lock] = await api.tree.getChildren();
+    const lock = (await api.tree.getChildren()).find((f) => f.label === 'package-lock.json')!;
     const sigstore = (await api.tree.getChildren(lock)).find((p) => p.label === 'sigstore@1.0.0') as TreeNode;
     await vscode.commands.executeCommand('provenanceLens.revealInEditor', sigstore);
     const editor = await waitFor('the lockfile editor', () => (vscode.window.activeTextEditor?.document.uri.toString() === lockfile().toString() ? vscode.window.activeTextEditor : undefined));
@@ -153,6 +155,25 @@ describe('Provenance Lens in VS Code', () => {
       const status = api.status();
       return status && status.pending === 0 && status.policyViolation === 0 && codesByLine(manifest()).get(5) === undefined ? status : undefined;
     });
+  });
+
+  it('verifies the Dockerfile image, shows it in the tree, and pins it to its digest (quick fix)', async function () {
+    const dockerfile = vscode.Uri.joinPath(folder(), 'Dockerfile');
+    if (!(await vscode.workspace.fs.stat(dockerfile).then(() => true, () => false))) this.skip(); // no registry on this machine
+    const document = await vscode.workspace.openTextDocument(dockerfile);
+    await vscode.window.showTextDocument(document);
+    const warning = await waitFor('the not-pinned warning', () => vscode.languages.getDiagnostics(dockerfile).find((d) => d.code === 'image-not-pinned'));
+    assert.equal(warning.range.start.line, 0);
+    const file = (await api.tree.getChildren()).find((f) => f.label === 'Dockerfile')!;
+    const [image] = await api.tree.getChildren(file);
+    assert.match(image.label, /acme\/web:1\.0$/);
+    assert.equal(image.verdict, 'verified');
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', dockerfile, warning.range);
+    const pin = actions.find((a) => a.title.startsWith('Pin'))!;
+    assert.ok(await vscode.workspace.applyEdit(pin.edit!));
+    assert.match(document.lineAt(0).text, /acme\/web:1\.0@sha256:[0-9a-f]{64}$/);
+    await document.save();
+    await waitFor('the warning gone', () => (vscode.languages.getDiagnostics(dockerfile).some((d) => d.code === 'image-not-pinned') ? undefined : true));
   });
 
   it('summarises the workspace in the status bar', () => {
