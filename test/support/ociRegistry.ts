@@ -100,6 +100,33 @@ export class OciRegistry {
     });
   }
 
+  /**
+   * Attaches a Sigstore bundle to `digest` as an OCI 1.1 referrer. This registry has no referrers
+   * API, so — as cosign does on such registries — the referrer is also listed in an index under
+   * the `sha256-<hex>` fallback tag.
+   */
+  async attachBundle(repository: string, digest: string, bundle: object): Promise<void> {
+    const bundleType = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+    const blob = Buffer.from(JSON.stringify(bundle));
+    const blobDigest = await this.pushBlob(repository, blob);
+    const empty = Buffer.from('{}');
+    const emptyDigest = await this.pushBlob(repository, empty);
+    const referrer = {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      artifactType: bundleType,
+      config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: emptyDigest, size: empty.length },
+      layers: [{ mediaType: bundleType, digest: blobDigest, size: blob.length }],
+      subject: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest, size: 0 },
+    };
+    const pushed = await this.pushManifest(repository, sha256(JSON.stringify(referrer)), referrer);
+    const fallbackTag = digest.replace(':', '-');
+    const existing = await fetch(`http://${this.host}/v2/${repository}/manifests/${fallbackTag}`, { headers: { accept: 'application/vnd.oci.image.index.v1+json' } });
+    const index = existing.ok ? ((await existing.json()) as { manifests: object[] }) : { manifests: [] };
+    index.manifests.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: pushed.digest, size: pushed.manifest.length, artifactType: bundleType });
+    await this.pushManifest(repository, fallbackTag, { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: index.manifests }, 'application/vnd.oci.image.index.v1+json');
+  }
+
   /** A small image: a config blob and one layer, under `repository:tag`. */
   async pushImage(repository: string, tag: string, content = `layer of ${repository}:${tag}`): Promise<Pushed> {
     const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));

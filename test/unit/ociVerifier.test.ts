@@ -11,6 +11,8 @@ import { Checker } from '../../server/src/core/checker';
 import { parseFile } from '../../server/src/core/fileKinds';
 import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
 import { cleanEnv } from '../support/env';
+import { COSIGN_SIGN_PREDICATE } from '../../server/src/core/verify/oci/imageBundle';
+import { keySignedImageBundle } from '../support/bundles';
 import { OciRegistry, registryAvailable } from '../support/ociRegistry';
 import { REPO_ROOT } from '../support/paths';
 
@@ -49,6 +51,14 @@ describe('image verification against a real registry', function () {
     await registry.signWithKey('acme/misdirected', wrongDigest.digest, signer.privateKey, signed.digest);
     const strangers = await registry.pushImage('acme/stranger', '1.0');
     await registry.signWithKey('acme/stranger', strangers.digest, stranger.privateKey);
+    // cosign v3 style: a signature and a SLSA provenance attestation as Sigstore bundles, found as referrers.
+    const bundled = await registry.pushImage('acme/bundled', '1.0');
+    await registry.attachBundle('acme/bundled', bundled.digest, keySignedImageBundle(bundled.digest, COSIGN_SIGN_PREDICATE, signer.privateKey));
+    await registry.attachBundle('acme/bundled', bundled.digest, keySignedImageBundle(bundled.digest, 'https://slsa.dev/provenance/v1', signer.privateKey, { buildDefinition: {} }));
+    // An attestation whose subject is another image: evidence that is wrong.
+    const misattested = await registry.pushImage('acme/misattested', '1.0');
+    await registry.signWithKey('acme/misattested', misattested.digest, signer.privateKey);
+    await registry.attachBundle('acme/misattested', misattested.digest, keySignedImageBundle(bundled.digest, 'https://slsa.dev/provenance/v1', signer.privateKey));
   });
   after(async () => {
     await Promise.all(checkers.map((c) => c.dispose()));
@@ -67,6 +77,21 @@ describe('image verification against a real registry', function () {
       ['acme/stranger', 'policy-violation', 'signer-not-allowed'],
       ['acme/nothere', 'unverifiable', 'version-not-found'],
     ]);
+  });
+
+  it('finds Sigstore bundles through the referrers fallback tag: signature and provenance', async () => {
+    const h = registry.host;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-img-'));
+    const file = path.join(dir, 'compose.yaml');
+    const text = `services:\n  a:\n    image: ${h}/acme/bundled:1.0\n  b:\n    image: ${h}/acme/misattested:1.0\n`;
+    fs.writeFileSync(file, text);
+    const trust = embeddedTrust();
+    const checker = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home }), homeDir: home, imageKeys: [KEY], timeoutMs: 3000 });
+    checkers.push(checker);
+    const [bundled, misattested] = (await checker.verify(file, parseFile(file, text)!)).map((r) => r.result);
+    assert.deepEqual([bundled.signature, bundled.provenance, bundled.verdict], ['verified', 'verified', 'verified'], bundled.reason);
+    assert.deepEqual(bundled.provenanceDetails?.predicateTypes, ['https://slsa.dev/provenance/v1']);
+    assert.deepEqual([misattested.signature, misattested.provenance, misattested.verdict, misattested.code], ['verified', 'invalid', 'invalid', 'provenance-invalid']);
   });
 
   it('verifies by digest too, and says when no key is configured', async () => {

@@ -81,6 +81,25 @@ export class OciClient {
     return { digest, mediaType: json.mediaType ?? response.headers['content-type'] ?? '', body: response.body, json };
   }
 
+  /**
+   * What refers to `digest` (signatures, attestations as OCI 1.1 artifacts): the referrers API, or
+   * where a registry has none, the `sha256-<hex>` tag holding an index of them, as cosign falls back.
+   */
+  async getReferrers(domain: string, repository: string, digest: string, signal?: AbortSignal): Promise<NonNullable<Manifest['json']['manifests']>> {
+    const api = `${this.endpoint(domain)}/v2/${repository}/referrers/${digest}`;
+    const response = await this.request(domain, repository, api, MEDIA_TYPES.ociIndex, signal);
+    if (response.status !== 404) {
+      try {
+        return (JSON.parse(response.body.toString('utf8')) as Manifest['json']).manifests ?? [];
+      } catch {
+        throw new HttpError('bad-body', `the referrers of ${repository}@${digest} are not JSON`);
+      }
+    }
+    const fallback = await this.getManifest(domain, repository, digest.replace(':', '-'), signal);
+    // The fallback tag is writable by anyone who can push: each entry is checked when it is fetched by digest.
+    return fallback?.json.manifests ?? [];
+  }
+
   /** A blob, checked against its digest. */
   async getBlob(domain: string, repository: string, digest: string, signal?: AbortSignal): Promise<Buffer | undefined> {
     const url = `${this.endpoint(domain)}/v2/${repository}/blobs/${digest}`;

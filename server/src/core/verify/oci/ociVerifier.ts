@@ -8,10 +8,15 @@ import { HttpError } from '../../registries/http';
 import { DigestMismatchError, type OciClient } from '../../registries/ociClient';
 import { type ImageSigner, type PackageResult, unverifiableResult } from '../../result';
 import type { TrustContext } from '../../trust/trustedRoot';
-import type { Finding, ReasonCode, SignatureStatus } from '../../verdict';
+import type { Finding, ProvenanceStatus, ReasonCode, SignatureStatus } from '../../verdict';
+import type { ProvenanceDetails } from '../npm/provenance';
 import { type CosignCheck, type PublicKeyEntry, verifyCosignSignature } from './cosignSignature';
+import { type BundleCheckResult, COSIGN_SIGN_PREDICATE, verifyImageBundle } from './imageBundle';
 
 const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
+const BUNDLE_PREFIX = 'application/vnd.dev.sigstore.bundle';
+/** Bounds the work one image can cause (each referrer is two requests and a verification). */
+const MAX_REFERRERS = 20;
 const RESULT_SCHEMA = 'oci-result-v1';
 
 export interface OciVerifierOptions {
@@ -65,34 +70,71 @@ export class OciVerifier {
   }
 
   private async judge(name: string, version: string, digest: string, domain: string, repository: string, signal?: AbortSignal): Promise<PackageResult> {
-    const { client, trust, keys } = this.options;
-    const base = { ecosystem: 'oci' as const, name, version, digest, purl: ociPurl(domain, repository, digest), provenance: 'absent' as const, provenanceReason: 'Image attestations are not checked yet.', findings: [] };
-    const signatures = await client.getManifest(domain, repository, `${digest.replace(':', '-')}.sig`, signal);
-    const layers = (signatures?.json.layers ?? []).filter((l) => l.mediaType === SIMPLE_SIGNING);
-    if (layers.length === 0) {
-      const reason = `${name}@${digest} has no cosign signature.`;
-      return { ...base, signature: 'unsigned', signatureReason: reason, verdict: 'unsigned', code: 'signature-missing', reason };
-    }
-    const checks: CosignCheck[] = [];
-    for (const layer of layers) {
-      const payload = await client.getBlob(domain, repository, layer.digest, signal);
-      checks.push(payload ? verifyCosignSignature({ payload, annotations: layer.annotations ?? {} }, digest, trust(), keys) : { ok: false, status: 'invalid', message: 'a signature layer is missing from the registry' });
-    }
-    const signers: ImageSigner[] = checks.flatMap((c) => (c.ok ? [{ subject: c.identity?.subjectAlternativeName, issuer: c.identity?.issuer, key: c.keyName, logIndex: c.logIndex, integratedTime: c.integratedTime }] : []));
+    const { signatures, attestations } = await this.collect(digest, domain, repository, signal);
+    const base = { ecosystem: 'oci' as const, name, version, digest, purl: ociPurl(domain, repository, digest), findings: [] };
+    const provenance = judgeAttestations(attestations);
+    const signers: ImageSigner[] = signatures.flatMap((c) => (c.ok ? [{ subject: c.identity?.subjectAlternativeName, issuer: c.identity?.issuer, key: c.keyName, logIndex: c.logIndex, integratedTime: c.integratedTime }] : []));
+    let signature: SignatureStatus;
+    let signatureReason: string;
+    let verdict: PackageResult['verdict'];
+    let code: ReasonCode;
     if (signers.length > 0) {
       const who = signers.map((s) => s.key ?? `${s.subject ?? 'an unknown identity'}${s.issuer ? ` (${s.issuer})` : ''}`).join(', ');
-      const reason = `Signed by ${who}.`;
-      return { ...base, signature: 'verified', signatureReason: reason, signers, verdict: 'verified', code: 'verified', reason };
+      [signature, signatureReason, verdict, code] = ['verified', `Signed by ${who}.`, 'verified', 'verified'];
+    } else if (signatures.length === 0) {
+      [signature, signatureReason, verdict, code] = ['unsigned', `${name}@${digest} has no cosign signature.`, 'unsigned', 'signature-missing'];
+    } else {
+      // No signature holds: the worst failure speaks (invalid evidence over an unaccepted key over undecidable).
+      const failures = signatures.filter((c): c is Extract<CosignCheck, { ok: false }> => !c.ok);
+      const worst = failures.find((c) => c.status === 'invalid') ?? failures.find((c) => c.status === 'policy-violation') ?? failures[0];
+      signatureReason = `The cosign signature of ${name}@${digest} does not hold: ${worst.message}.`;
+      // A signature by a key outside the accepted set cannot be checked at all: its signature field says so.
+      signature = worst.status === 'policy-violation' ? 'unverifiable' : worst.status;
+      verdict = worst.status;
+      code = worst.status === 'invalid' ? 'signature-invalid' : worst.status === 'policy-violation' ? 'signer-not-allowed' : 'trust-material-missing';
     }
-    // No signature holds: the worst failure speaks (invalid evidence over an unaccepted key over undecidable).
-    const failures = checks.filter((c): c is Extract<CosignCheck, { ok: false }> => !c.ok);
-    const worst = failures.find((c) => c.status === 'invalid') ?? failures.find((c) => c.status === 'policy-violation') ?? failures[0];
-    const reason = `The cosign signature of ${name}@${digest} does not hold: ${worst.message}.`;
-    // A signature by a key outside the accepted set cannot be checked at all: its signature field says so.
-    const signature: SignatureStatus = worst.status === 'policy-violation' ? 'unverifiable' : worst.status;
-    const code: ReasonCode = worst.status === 'invalid' ? 'signature-invalid' : worst.status === 'policy-violation' ? 'signer-not-allowed' : 'trust-material-missing';
-    return { ...base, signature, signatureReason: reason, verdict: worst.status, code, reason };
+    // Failing attestation evidence is as serious as a failing signature.
+    if (provenance.status === 'invalid') [verdict, code] = ['invalid', 'provenance-invalid'];
+    const reason = provenance.status === 'invalid' ? provenance.message : signatureReason;
+    return { ...base, signature, signatureReason, signers, provenance: provenance.status, provenanceReason: provenance.message, provenanceDetails: provenance.details, verdict, code, reason };
   }
+
+  /** cosign's `.sig` tag, then OCI 1.1 referrers (API or fallback tag) holding Sigstore bundles. */
+  private async collect(digest: string, domain: string, repository: string, signal?: AbortSignal): Promise<{ signatures: CosignCheck[]; attestations: BundleCheckResult[] }> {
+    const { client, trust, keys } = this.options;
+    const signatures: CosignCheck[] = [];
+    const attestations: BundleCheckResult[] = [];
+    const sigManifest = await client.getManifest(domain, repository, `${digest.replace(':', '-')}.sig`, signal);
+    for (const layer of (sigManifest?.json.layers ?? []).filter((l) => l.mediaType === SIMPLE_SIGNING)) {
+      const payload = await client.getBlob(domain, repository, layer.digest, signal);
+      signatures.push(payload ? verifyCosignSignature({ payload, annotations: layer.annotations ?? {} }, digest, trust(), keys) : { ok: false, status: 'invalid', message: 'a signature layer is missing from the registry' });
+    }
+    const referrers = (await client.getReferrers(domain, repository, digest, signal)).filter((r) => r.artifactType?.startsWith(BUNDLE_PREFIX)).slice(0, MAX_REFERRERS);
+    for (const referrer of referrers) {
+      const manifest = await client.getManifest(domain, repository, referrer.digest, signal);
+      const layer = manifest?.json.layers?.find((l) => l.mediaType?.startsWith(BUNDLE_PREFIX));
+      const blob = layer && (await client.getBlob(domain, repository, layer.digest, signal));
+      let check: BundleCheckResult;
+      try {
+        check = blob ? verifyImageBundle(JSON.parse(blob.toString('utf8')), digest, trust(), keys) : { ok: false, status: 'invalid', message: 'a referrer names a bundle the registry does not have' };
+      } catch {
+        check = { ok: false, status: 'invalid', message: 'a referrer holds a bundle that is not JSON' };
+      }
+      (check.predicateType && check.predicateType !== COSIGN_SIGN_PREDICATE ? attestations : signatures).push(check);
+    }
+    return { signatures, attestations };
+  }
+}
+
+/** Provenance for images: a verified SLSA provenance attestation; an attestation that fails is invalid. */
+function judgeAttestations(attestations: BundleCheckResult[]): { status: ProvenanceStatus; message: string; details?: ProvenanceDetails } {
+  const failed = attestations.find((a) => !a.ok);
+  if (failed && !failed.ok) return { status: 'invalid', message: `An attestation (${failed.predicateType ?? 'unknown type'}) does not hold: ${failed.message}.` };
+  const verified = attestations.filter((a) => a.ok);
+  const predicateTypes = verified.map((a) => a.predicateType ?? 'unknown');
+  const slsa = verified.find((a) => a.predicateType?.includes('slsa.dev/provenance'));
+  if (slsa && slsa.ok) return { status: 'verified', message: 'SLSA provenance verified.', details: { predicateTypes, ...slsa.identity, logIndex: slsa.logIndex, integratedTime: slsa.integratedTime } };
+  return { status: 'absent', message: verified.length > 0 ? `Attestations verified (${predicateTypes.join(', ')}), but none is SLSA provenance.` : 'No provenance attestation is attached.', details: verified.length > 0 ? { predicateTypes } : undefined };
 }
 
 /** `pkg:oci/<name>@<digest>?repository_url=<domain>/<repository>`, as the purl spec writes OCI artifacts. */

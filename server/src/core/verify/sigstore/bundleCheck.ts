@@ -18,8 +18,12 @@ export function parseBundle(json: unknown): { bundle: Bundle } | { error: string
   }
 }
 
-/** Verifies a DSSE/message-signature bundle. `keys` resolves public-key hints (key-signed bundles). */
-export function checkBundle(bundle: Bundle, trust: TrustContext, keys?: KeyFinderFunc): BundleCheck {
+/**
+ * Verifies a DSSE/message-signature bundle. `keys` resolves public-key hints (key-signed bundles);
+ * `requireLogEntry: false` accepts a key-signed bundle without a transparency-log entry (cosign's
+ * --insecure-ignore-tlog, which the user grants per key).
+ */
+export function checkBundle(bundle: Bundle, trust: TrustContext, keys?: KeyFinderFunc, requireLogEntry = true): BundleCheck {
   const unknownLog = bundle.verificationMaterial.tlogEntries.find(
     (entry) => !trust.logIds.has(Buffer.from(entry.logId?.keyId ?? []).toString('base64')),
   );
@@ -34,7 +38,8 @@ export function checkBundle(bundle: Bundle, trust: TrustContext, keys?: KeyFinde
     const material = keys ? { ...trust.material, publicKey: toTrustMaterial(trust.root, keys).publicKey } : trust.material;
     // Key-signed bundles (npm publish attestations) carry no certificate, so no SCT is expected.
     const keySigned = bundle.verificationMaterial.content.$case === 'publicKey';
-    const verifier = new Verifier(material, { ctlogThreshold: keySigned ? 0 : 1, tlogThreshold: 1 });
+    const withoutLog = keySigned && !requireLogEntry;
+    const verifier = new Verifier(material, { ctlogThreshold: keySigned ? 0 : 1, tlogThreshold: withoutLog ? 0 : 1, timestampThreshold: withoutLog ? 0 : 1 });
     const signer = verifier.verify(toSignedEntity(bundle));
     return { ok: true, bundle, signer };
   } catch (error) {

@@ -1,0 +1,58 @@
+// A Sigstore bundle attached to an image as an OCI 1.1 referrer (cosign v3 signatures and
+// attestations): a DSSE envelope whose in-toto statement names the image digest as its subject.
+// @sigstore/verify checks the signature, certificate and log; the subject is ours to check.
+
+import * as crypto from 'node:crypto';
+import { X509Certificate } from '@sigstore/core';
+import type { KeyFinderFunc } from '@sigstore/verify';
+import type { TrustContext } from '../../trust/trustedRoot';
+import { checkBundle, parseBundle } from '../sigstore/bundleCheck';
+import { readBuildIdentity } from '../sigstore/certificate';
+import type { CosignCheck, PublicKeyEntry } from './cosignSignature';
+
+/** cosign's predicate for a plain signature in the new bundle format; anything else is an attestation. */
+export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';
+
+export type BundleCheckResult = CosignCheck & { predicateType?: string };
+
+export function verifyImageBundle(json: unknown, imageDigest: string, trust: TrustContext, keys: PublicKeyEntry[]): BundleCheckResult {
+  const parsed = parseBundle(json);
+  if ('error' in parsed) return { ok: false, status: 'invalid', message: parsed.error };
+  const bundle = parsed.bundle;
+  let predicateType: string | undefined;
+  if (bundle.content.$case === 'dsseEnvelope') {
+    let statement: { predicateType?: string; subject?: Array<{ digest?: Record<string, string> }> };
+    try {
+      statement = JSON.parse(bundle.content.dsseEnvelope.payload.toString('utf8'));
+    } catch {
+      return { ok: false, status: 'invalid', message: 'the signed statement is not JSON' };
+    }
+    predicateType = statement.predicateType;
+    const [algorithm, hex] = imageDigest.split(':');
+    if (!statement.subject?.some((s) => s.digest?.[algorithm] === hex)) return { ok: false, status: 'invalid', message: `the signed statement is not about ${imageDigest}`, predicateType };
+  } else {
+    const signed = bundle.content.messageSignature.messageDigest?.digest;
+    if (!signed || `sha256:${Buffer.from(signed).toString('hex')}` !== imageDigest) return { ok: false, status: 'invalid', message: `the signature is not over ${imageDigest}` };
+  }
+  if (bundle.verificationMaterial.content.$case === 'publicKey') {
+    // Key-signed: one of the accepted keys must verify it.
+    if (keys.length === 0) return { ok: false, status: 'unverifiable', message: 'signed with a key, and no public key is configured for this image', predicateType };
+    for (const key of keys) {
+      const finder: KeyFinderFunc = () => ({ publicKey: crypto.createPublicKey(key.pem), validFor: () => true });
+      if (checkBundle(bundle, trust, finder, !key.ignoreTlog).ok) return { ok: true, keyName: key.name, predicateType };
+    }
+    return { ok: false, status: 'policy-violation', message: `signed with a key that is not among the accepted keys (${keys.map((k) => k.name).join(', ')})`, predicateType };
+  }
+  const result = checkBundle(bundle, trust);
+  if (!result.ok) return { ok: false, status: result.status, message: result.message, predicateType };
+  const content = bundle.verificationMaterial.content;
+  const rawCert = content.$case === 'certificate' ? content.certificate.rawBytes : content.$case === 'x509CertificateChain' ? content.x509CertificateChain.certificates[0]?.rawBytes : undefined;
+  const entry = bundle.verificationMaterial.tlogEntries[0];
+  return {
+    ok: true,
+    identity: rawCert ? readBuildIdentity(X509Certificate.parse(rawCert as Buffer<ArrayBuffer>)) : undefined,
+    logIndex: entry?.logIndex,
+    integratedTime: entry ? new Date(Number(entry.integratedTime) * 1000).toISOString() : undefined,
+    predicateType,
+  };
+}
