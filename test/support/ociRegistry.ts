@@ -127,6 +127,14 @@ export class OciRegistry {
     await this.pushManifest(repository, fallbackTag, { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: index.manifests }, 'application/vnd.oci.image.index.v1+json');
   }
 
+  /** A multi-platform index over two small images, under `repository:tag`. */
+  async pushIndex(repository: string, tag: string): Promise<Pushed> {
+    const amd = await this.pushImage(repository, `${tag}-amd64`, 'amd64 layer');
+    const arm = await this.pushImage(repository, `${tag}-arm64`, 'arm64 layer');
+    const entry = (p: Pushed, architecture: string, variant?: string) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: p.digest, size: p.manifest.length, platform: { os: 'linux', architecture, ...(variant ? { variant } : {}) } });
+    return this.pushManifest(repository, tag, { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [entry(amd, 'amd64'), entry(arm, 'arm64', 'v8')] }, 'application/vnd.oci.image.index.v1+json');
+  }
+
   /** A small image: a config blob and one layer, under `repository:tag`. */
   async pushImage(repository: string, tag: string, content = `layer of ${repository}:${tag}`): Promise<Pushed> {
     const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));

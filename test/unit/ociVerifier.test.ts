@@ -51,6 +51,8 @@ describe('image verification against a real registry', function () {
     await registry.signWithKey('acme/misdirected', wrongDigest.digest, signer.privateKey, signed.digest);
     const strangers = await registry.pushImage('acme/stranger', '1.0');
     await registry.signWithKey('acme/stranger', strangers.digest, stranger.privateKey);
+    const index = await registry.pushIndex('acme/multi', '2.0');
+    await registry.signWithKey('acme/multi', index.digest, signer.privateKey);
     // cosign v3 style: a signature and a SLSA provenance attestation as Sigstore bundles, found as referrers.
     const bundled = await registry.pushImage('acme/bundled', '1.0');
     await registry.attachBundle('acme/bundled', bundled.digest, keySignedImageBundle(bundled.digest, COSIGN_SIGN_PREDICATE, signer.privateKey));
@@ -92,6 +94,19 @@ describe('image verification against a real registry', function () {
     assert.deepEqual([bundled.signature, bundled.provenance, bundled.verdict], ['verified', 'verified', 'verified'], bundled.reason);
     assert.deepEqual(bundled.provenanceDetails?.predicateTypes, ['https://slsa.dev/provenance/v1']);
     assert.deepEqual([misattested.signature, misattested.provenance, misattested.verdict, misattested.code], ['verified', 'invalid', 'invalid', 'provenance-invalid']);
+  });
+
+  it('verifies a multi-platform index and says which platforms its signature covers', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-img-'));
+    const file = path.join(dir, 'Dockerfile');
+    const text = `FROM ${registry.host}/acme/multi:2.0\n`;
+    fs.writeFileSync(file, text);
+    const trust = embeddedTrust();
+    const checker = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home }), homeDir: home, imageKeys: [KEY], timeoutMs: 3000 });
+    checkers.push(checker);
+    const [r] = await checker.verify(file, parseFile(file, text)!);
+    assert.equal(r.result.verdict, 'verified');
+    assert.deepEqual(r.result.platforms, ['linux/amd64', 'linux/arm64/v8']);
   });
 
   it('verifies by digest too, and says when no key is configured', async () => {

@@ -38,6 +38,8 @@ export interface PackageResult {
   /** Images: the manifest digest the reference resolved to, and who signed it. */
   digest?: string;
   signers?: ImageSigner[];
+  /** Images that are multi-platform indexes: the platforms whose manifests the (index) signature covers. */
+  platforms?: string[];
   /** Digest of the registry keys the signature was judged with; a key rotation invalidates the entry. */
   keysDigest?: string;
 }

@@ -44,6 +44,7 @@ function imageLines({ dependency, result: r }: CheckedDependency): string[] {
   const lines: string[] = [];
   if (r.digest) lines.push(`- Digest: \`${r.digest}\`${dependency.image?.digest ? '' : ` (what \`${dependency.image?.tag ?? 'latest'}\` names now)`}`);
   if (dependency.source) lines.push(`- Found in: ${dependency.source}${dependency.platform ? ` (platform ${dependency.platform})` : ''}`);
+  if (r.platforms) lines.push(`- Multi-platform index; its signature covers ${r.platforms.join(', ') || 'no listed platform'}`);
   lines.push(`- Signature: **${r.signature}**${r.signature === 'verified' ? '' : ' — ' + r.signatureReason}`);
   for (const s of r.signers ?? []) {
     const who = s.key ? `key \`${s.key}\`` : `\`${s.subject ?? '?'}\`${s.issuer ? ` (issuer \`${s.issuer}\`)` : ''}`;

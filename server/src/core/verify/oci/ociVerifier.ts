@@ -5,7 +5,7 @@
 import type { TieredCache } from '../../cache/tieredCache';
 import type { Dependency } from '../../parsers/types';
 import { HttpError } from '../../registries/http';
-import { DigestMismatchError, type OciClient } from '../../registries/ociClient';
+import { DigestMismatchError, MEDIA_TYPES, type Manifest, type OciClient } from '../../registries/ociClient';
 import { type ImageSigner, type PackageResult, unverifiableResult } from '../../result';
 import type { TrustContext } from '../../trust/trustedRoot';
 import type { Finding, ProvenanceStatus, ReasonCode, SignatureStatus } from '../../verdict';
@@ -44,7 +44,7 @@ export class OciVerifier {
       const key = [RESULT_SCHEMA, ref.name, manifest.digest, this.options.trust().digest, this.options.keys.map((k) => k.pem).join()].join('\n');
       let result = await this.options.cache.get(key);
       if (!result) {
-        result = await this.judge(ref.name, version, manifest.digest, ref.domain, ref.repository, signal);
+        result = { ...(await this.judge(ref.name, version, manifest.digest, ref.domain, ref.repository, signal)), platforms: platformsOf(manifest) };
         if (result.verdict !== 'unverifiable') await this.options.cache.set(key, result);
       }
       return { ...result, version, findings: [...result.findings, ...findings] };
@@ -124,6 +124,18 @@ export class OciVerifier {
     }
     return { signatures, attestations };
   }
+}
+
+/**
+ * A multi-platform index is signed as a whole: its digest covers each platform manifest's digest,
+ * so a signature on the index covers them all. Say which ones.
+ */
+function platformsOf(manifest: Manifest): string[] | undefined {
+  const entries = manifest.json.manifests;
+  if (!entries || (manifest.mediaType !== MEDIA_TYPES.ociIndex && manifest.mediaType !== MEDIA_TYPES.dockerList)) return undefined;
+  return entries
+    .filter((m) => m.platform && m.platform.os !== 'unknown') // attestation manifests of buildkit carry "unknown/unknown"
+    .map((m) => [m.platform!.os, m.platform!.architecture, m.platform!.variant].filter(Boolean).join('/'));
 }
 
 /** Provenance for images: a verified SLSA provenance attestation; an attestation that fails is invalid. */
