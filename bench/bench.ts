@@ -15,6 +15,7 @@ import { cleanEnv } from '../test/support/env';
 import { SIGNED, recordedScenario } from '../test/support/fixtureRegistry';
 import type { Scenario } from '../test/support/registryServer';
 import { benchEditor } from './editorBench';
+import { benchImages } from './imageBench';
 
 const PACKAGES = Number(process.env.BENCH_PACKAGES ?? 1500);
 const VERSIONS_PER_PACKAGE = 5;
@@ -160,6 +161,7 @@ async function main(): Promise<void> {
     await warm.dispose();
   }
   const editorLines = await benchEditor(project, work, lock.length);
+  editorLines.push(await benchImages(work));
   stop();
 
   const b = median(rows.baseline.length ? rows.baseline : [NaN]);
