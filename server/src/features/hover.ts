@@ -46,6 +46,8 @@ function imageLines({ dependency, result: r }: CheckedDependency): string[] {
   if (dependency.source) lines.push(`- Found in: ${dependency.source}${dependency.platform ? ` (platform ${dependency.platform})` : ''}`);
   if (r.platforms) lines.push(`- Multi-platform index; its signature covers ${r.platforms.join(', ') || 'no listed platform'}`);
   lines.push(`- Signature: **${r.signature}**${r.signature === 'verified' ? '' : ' — ' + r.signatureReason}`);
+  if (r.provenanceDetails?.predicateTypes.length) lines.push(`- Attestations: ${r.provenanceDetails.predicateTypes.join(', ')}`);
+  if (r.provenance !== 'absent') lines.push(`- Provenance: **${r.provenance}**${r.provenance === 'verified' ? '' : ' — ' + r.provenanceReason}`);
   for (const s of r.signers ?? []) {
     const who = s.key ? `key \`${s.key}\`` : `\`${s.subject ?? '?'}\`${s.issuer ? ` (issuer \`${s.issuer}\`)` : ''}`;
     lines.push(`- Signed by ${who}${s.logIndex ? `, transparency log entry ${s.logIndex} at ${s.integratedTime ?? '?'}` : ', no transparency-log entry'}`);
