@@ -136,6 +136,11 @@ describe('provenance-lens CLI', function () {
     const out = JSON.parse(r.stdout);
     const byName = Object.fromEntries(out.results.map((x: { name: string; verdict: string; code: string }) => [x.name, [x.verdict, x.code]]));
     assert.deepEqual(byName, { 'kms-demo': ['policy-violation', 'provenance-required'], sigstore: ['policy-violation', 'signer-not-allowed'] });
+    // --policy names another file, which wins over the project's.
+    fs.writeFileSync(path.join(dir, 'lenient.json'), '{"packages": []}');
+    const lenient = await cli(['check', '--format', 'json', '--no-cache', '--policy', 'lenient.json'], dir);
+    assert.equal(lenient.status, 0, lenient.stdout);
+    assert.equal((await cli(['check', '--policy', 'missing.json'], dir)).status, 2);
     fs.writeFileSync(path.join(dir, 'provenance-policy.json'), '{"packages": [{"signers": []}]}');
     const broken = await cli(['check', '--format', 'json', '--no-cache'], dir);
     assert.match(JSON.stringify(JSON.parse(broken.stdout).problems), /provenance-policy\.json.*needs \\"match\\"/);

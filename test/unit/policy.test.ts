@@ -66,6 +66,22 @@ describe('policy', () => {
     for (const verdict of ['invalid', 'unverifiable'] as const) assert.equal(applyPolicy(result({ verdict, provenance: 'absent' }), p, true).verdict, verdict);
   });
 
+  it('accepts an image when one verified signature is by an accepted identity, rejects it otherwise', () => {
+    const image = (signers: PackageResult['signers']) =>
+      result({ ecosystem: 'oci', name: 'ghcr.io/acme/api', provenance: 'absent', provenanceDetails: undefined, signers });
+    const p = policy({ packages: [{ match: 'ghcr.io/acme/*', signers: [{ issuer: ISSUER, subjectPattern: 'https://github\\.com/acme/api/\\.github/workflows/release\\.yml@refs/tags/v.*' }] }] });
+    const ours = { subject: 'https://github.com/acme/api/.github/workflows/release.yml@refs/tags/v2.1.0', issuer: ISSUER };
+    const theirs = { subject: 'https://github.com/evil/fork/.github/workflows/release.yml@refs/tags/v2.1.0', issuer: ISSUER };
+    assert.equal(applyPolicy(image([theirs, ours]), p, false).verdict, 'verified');
+    const rejected = applyPolicy(image([theirs]), p, false);
+    assert.deepEqual([rejected.verdict, rejected.code], ['policy-violation', 'signer-not-allowed']);
+    assert.match(rejected.reason, /evil\/fork/);
+    // A key-signed image has no identity to accept.
+    assert.equal(applyPolicy(image([{ key: 'cosign.pub' }]), p, false).verdict, 'policy-violation');
+    // Provenance requirements are for packages; an unsigned image stays unsigned.
+    assert.equal(applyPolicy(result({ ecosystem: 'oci', provenance: 'absent', verdict: 'unsigned', signers: [] }), policy({ requireProvenance: true }), true).verdict, 'unsigned');
+  });
+
   it('reports every problem of a malformed policy with its range', () => {
     const { problems } = parsePolicy(`{
   "requireProvenance": "yes",

@@ -28,6 +28,7 @@ Options:
   --cache-dir DIR            where verified results are kept (default: ~/.cache/provenance-lens)
   --no-cache                 neither read nor write the disk cache
   --require-provenance       treat a version without provenance as a policy violation
+  --policy FILE              the policy to apply (default: the nearest provenance-policy.json)
   --key FILE                 a cosign public key accepted for image signatures (repeatable)
   --insecure-ignore-tlog     accept key-based image signatures without a transparency-log entry
   --insecure-registry HOST   allow plain HTTP to this registry (repeatable; loopback always is)
@@ -63,6 +64,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Partial
         'cache-dir': { type: 'string' },
         'no-cache': { type: 'boolean', default: false },
         'require-provenance': { type: 'boolean', default: false },
+        policy: { type: 'string' },
         key: { type: 'string', multiple: true, default: [] },
         'insecure-ignore-tlog': { type: 'boolean', default: false },
         'insecure-registry': { type: 'string', multiple: true, default: [] },
@@ -117,6 +119,10 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Partial
     }
   }
 
+  if (values.policy && readTextIfExists(path.resolve(cwd, values.policy)) === undefined) {
+    err.write(`--policy ${values.policy}: cannot read it.\n`);
+    return 2;
+  }
   const imageKeys: PublicKeyEntry[] = [];
   for (const file of values.key ?? []) {
     const pem = readTextIfExists(path.resolve(cwd, file));
@@ -153,6 +159,7 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Partial
     timeoutMs,
     imageKeys,
     insecureRegistries: values['insecure-registry'],
+    policyFile: values.policy && path.resolve(cwd, values.policy),
   });
   let reports: FileReport[];
   try {

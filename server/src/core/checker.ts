@@ -35,6 +35,8 @@ export interface CheckerOptions {
   concurrency?: number;
   /** Public keys accepted for key-based image signatures (`--key`, `provenanceLens.oci.keys`). */
   imageKeys?: PublicKeyEntry[];
+  /** A policy file for every project, instead of the nearest provenance-policy.json. */
+  policyFile?: string;
   /** Registries allowed over plain HTTP besides loopback. */
   insecureRegistries?: string[];
   timeoutMs?: number;
@@ -175,7 +177,7 @@ export class Checker {
       trust: this.options.trust,
       cache: this.cache,
     });
-    const policy = loadPolicy(dir);
+    const policy = loadPolicy(dir, this.options.policyFile);
     if (policy.file) this.options.log?.(`policy for ${dir}: ${policy.file} (${policy.packages.length} rules)`);
     return { verifier, http, policy };
   }
@@ -190,8 +192,9 @@ interface Project {
   policy: Policy;
 }
 
-/** The nearest provenance-policy.json at or above `dir`; an unreadable one counts as empty (its diagnostics say why). */
-function loadPolicy(dir: string): Policy {
+/** The given policy file, or the nearest provenance-policy.json at or above `dir`; a malformed one counts only its valid rules (its diagnostics say why). */
+function loadPolicy(dir: string, given?: string): Policy {
+  if (given) return parsePolicy(readTextIfExists(given) ?? '', given).policy;
   for (let current = dir; ; current = path.dirname(current)) {
     const file = path.join(current, POLICY_FILE);
     const text = readTextIfExists(file);
