@@ -1,0 +1,89 @@
+// A private Sigstore deployment on 127.0.0.1 for signing flows: @sigstore/mock's Fulcio (with a CT
+// log) and Rekor building blocks served over real HTTP, the trusted root that describes them, and
+// keyless signing with @sigstore/sign. (See shared notes: start Rekor's server before initialising
+// its log, whose checkpoint origin comes from the URL; use Rekor v1 with `intoto` entries for DSSE.)
+
+import * as crypto from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fulcioHandler, initializeCA, initializeCTLog, initializeTLog, rekorHandler } from '@sigstore/mock';
+import { DSSEBundleBuilder, FulcioSigner, RekorWitness } from '@sigstore/sign';
+import { bundleToJSON } from '@sigstore/bundle';
+import { type TrustContext, trustFromJson } from '../../server/src/core/trust/trustedRoot';
+
+type Handler = Awaited<ReturnType<typeof fulcioHandler>>;
+
+const key = () => crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+const spki = (k: crypto.KeyObject) => k.export({ format: 'der', type: 'spki' });
+const VALID_FROM = '2020-01-01T00:00:00Z';
+
+async function serve(handler: () => Handler | undefined): Promise<{ server: http.Server; url: string }> {
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', async () => {
+      const h = handler();
+      if (!h || !req.url?.startsWith(h.path)) return void res.writeHead(404).end();
+      const result = await h.fn(body);
+      res.writeHead(result.statusCode, { 'content-type': result.contentType ?? 'application/json' });
+      res.end(result.response);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+export class LocalSigstore {
+  private servers: http.Server[] = [];
+  private fulcioUrl = '';
+  private rekorUrl = '';
+  trust!: TrustContext;
+
+  async start(): Promise<void> {
+    const ctKeys = key();
+    const caKeys = key();
+    const tlogKeys = key();
+    let fulcio: Handler | undefined;
+    let rekor: Handler | undefined;
+    const f = await serve(() => fulcio);
+    // Rekor's server first: the log's checkpoint origin comes from its URL.
+    const r = await serve(() => rekor);
+    this.servers.push(f.server, r.server);
+    this.fulcioUrl = f.url;
+    this.rekorUrl = r.url;
+    const ctLog = await initializeCTLog(ctKeys);
+    const ca = await initializeCA(caKeys, ctLog);
+    const tlog = await initializeTLog(r.url, tlogKeys);
+    fulcio = fulcioHandler(ca, { strict: true, subjectClaim: 'sub' });
+    rekor = rekorHandler(tlog, { strict: true });
+    const logId = (k: crypto.KeyObject) => crypto.createHash('sha256').update(spki(k)).digest('base64');
+    this.trust = trustFromJson(
+      {
+        mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
+        tlogs: [{ baseUrl: r.url, hashAlgorithm: 'SHA2_256', publicKey: { rawBytes: spki(tlogKeys.publicKey).toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start: VALID_FROM } }, logId: { keyId: logId(tlogKeys.publicKey) } }],
+        certificateAuthorities: [{ subject: { organization: 'local', commonName: 'local' }, uri: f.url, certChain: { certificates: [{ rawBytes: Buffer.from(ca.rootCertificate.buffer, ca.rootCertificate.byteOffset, ca.rootCertificate.byteLength).toString('base64') }] }, validFor: { start: VALID_FROM } }],
+        ctlogs: [{ baseUrl: 'http://ct.local', hashAlgorithm: 'SHA2_256', publicKey: { rawBytes: spki(ctKeys.publicKey).toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start: VALID_FROM } }, logId: { keyId: Buffer.from(ctLog.logID.buffer, ctLog.logID.byteOffset, ctLog.logID.byteLength).toString('base64') } }],
+        timestampAuthorities: [],
+      },
+      'custom file',
+    );
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  }
+
+  /** Signs an in-toto statement about `imageDigest` as `subject` (an OIDC identity from `issuer`), logged in Rekor. */
+  async signImage(imageDigest: string, predicateType: string, subject: string, issuer = 'https://issuer.local'): Promise<object> {
+    const claims = Buffer.from(JSON.stringify({ iss: issuer, sub: subject, aud: 'sigstore', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url');
+    const token = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${claims}.`;
+    const builder = new DSSEBundleBuilder({
+      signer: new FulcioSigner({ identityProvider: { getToken: async () => token }, fulcioBaseURL: this.fulcioUrl }),
+      witnesses: [new RekorWitness({ rekorBaseURL: this.rekorUrl, entryType: 'intoto' })],
+    });
+    const [algorithm, hex] = imageDigest.split(':');
+    const statement = { _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'image', digest: { [algorithm]: hex } }], predicateType, predicate: {} };
+    const bundle = await builder.create({ data: Buffer.from(JSON.stringify(statement)), type: 'application/vnd.in-toto+json' });
+    return bundleToJSON(bundle) as object;
+  }
+}

@@ -1,0 +1,75 @@
+// Keyless image signatures end to end: a private Sigstore on 127.0.0.1 (mock Fulcio + Rekor over
+// real HTTP) signs images as an OIDC identity; the bundles are attached to a real registry as
+// referrers; verdicts follow the trusted root and the policy.
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Checker } from '../../server/src/core/checker';
+import { parseFile } from '../../server/src/core/fileKinds';
+import { type TrustContext, embeddedTrust } from '../../server/src/core/trust/trustedRoot';
+import { COSIGN_SIGN_PREDICATE } from '../../server/src/core/verify/oci/imageBundle';
+import { cleanEnv } from '../support/env';
+import { LocalSigstore } from '../support/localSigstore';
+import { OciRegistry, registryAvailable } from '../support/ociRegistry';
+
+describe('keyless image signatures from a local Sigstore', function () {
+  this.timeout(30000);
+  const registry = new OciRegistry();
+  const sigstore = new LocalSigstore();
+  const checkers: Checker[] = [];
+  let home: string;
+
+  async function verdict(image: string, trust: TrustContext, policy?: object) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-keyless-'));
+    if (policy) fs.writeFileSync(path.join(dir, 'provenance-policy.json'), JSON.stringify(policy));
+    const file = path.join(dir, 'Dockerfile');
+    const text = `FROM ${registry.host}/${image}\n`;
+    fs.writeFileSync(file, text);
+    const checker = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home }), homeDir: home, timeoutMs: 3000 });
+    checkers.push(checker);
+    const [r] = await checker.verify(file, parseFile(file, text)!);
+    return r.result;
+  }
+
+  before(async function () {
+    if (!registryAvailable()) {
+      console.warn('SKIPPED: /usr/bin/docker-registry is not installed (apt-get install -y docker-registry)');
+      this.skip();
+    }
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-home-'));
+    await Promise.all([registry.start(), sigstore.start()]);
+    const app = await registry.pushImage('acme/app', '1.0');
+    await registry.attachBundle('acme/app', app.digest, await sigstore.signImage(app.digest, COSIGN_SIGN_PREDICATE, 'release@acme.example'));
+    const other = await registry.pushImage('acme/other', '1.0');
+    // Signed, but the statement is about acme/app's digest.
+    await registry.attachBundle('acme/other', other.digest, await sigstore.signImage(app.digest, COSIGN_SIGN_PREDICATE, 'release@acme.example'));
+  });
+  after(async () => {
+    await Promise.all(checkers.map((c) => c.dispose()));
+    await Promise.all([registry.stop(), sigstore.stop()]);
+  });
+
+  it('verifies the signature and shows who signed', async () => {
+    const r = await verdict('acme/app:1.0', sigstore.trust);
+    assert.equal(r.verdict, 'verified', r.reason);
+    assert.deepEqual(r.signers?.map((s) => [s.subject, s.issuer]), [['release@acme.example', 'https://issuer.local']]);
+    assert.match(r.signers![0].logIndex ?? '', /^\d+$/);
+  });
+
+  it('applies the policy: the accepted identity passes, another is a policy violation', async () => {
+    const rule = (subject: string) => ({ packages: [{ match: `${registry.host}/acme/*`, signers: [{ issuer: 'https://issuer.local', subject }] }] });
+    assert.equal((await verdict('acme/app:1.0', sigstore.trust, rule('release@acme.example'))).verdict, 'verified');
+    const r = await verdict('acme/app:1.0', sigstore.trust, rule('release@acme.example.evil'));
+    assert.deepEqual([r.verdict, r.code], ['policy-violation', 'signer-not-allowed']);
+  });
+
+  it('rejects a signature over another digest', async () => {
+    assert.deepEqual([(await verdict('acme/other:1.0', sigstore.trust)).verdict], ['invalid']);
+  });
+
+  it('does not verify against another deployment\'s trusted root', async () => {
+    assert.notEqual((await verdict('acme/app:1.0', embeddedTrust())).verdict, 'verified');
+  });
+});
