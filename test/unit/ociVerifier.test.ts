@@ -109,6 +109,27 @@ describe('image verification against a real registry', function () {
     assert.deepEqual(r.result.platforms, ['linux/amd64', 'linux/arm64/v8']);
   });
 
+  it('accepts keys a policy rule names for an image pattern, and only those', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-img-policy-'));
+    fs.writeFileSync(path.join(dir, 'stranger.pub'), stranger.publicKey.export({ format: 'pem', type: 'spki' }));
+    fs.writeFileSync(
+      path.join(dir, 'provenance-policy.json'),
+      JSON.stringify({ packages: [{ match: `${registry.host}/acme/stranger`, keys: [{ path: 'stranger.pub', ignoreTlog: true }] }, { match: `${registry.host}/acme/signed`, keys: [{ path: 'stranger.pub' }] }] }),
+    );
+    const file = path.join(dir, 'Dockerfile');
+    const text = `FROM ${registry.host}/acme/stranger:1.0\nFROM ${registry.host}/acme/signed:1.0\n`;
+    fs.writeFileSync(file, text);
+    const trust = embeddedTrust();
+    const checker = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home }), homeDir: home, imageKeys: [KEY], timeoutMs: 3000 });
+    checkers.push(checker);
+    const results = (await checker.verify(file, parseFile(file, text)!)).map((r) => [r.result.verdict, r.result.signers?.map((s) => s.key).join()]);
+    // acme/stranger: its key is accepted by the rule. acme/signed: signed by cosign.pub, but its rule accepts only stranger.pub.
+    assert.deepEqual(results, [
+      ['verified', 'stranger.pub'],
+      ['policy-violation', 'cosign.pub'],
+    ]);
+  });
+
   it('verifies by digest too, and says when no key is configured', async () => {
     const manifest = await fetch(`http://${registry.host}/v2/acme/signed/manifests/1.0`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
     const digest = `sha256:${crypto.createHash('sha256').update(Buffer.from(await manifest.arrayBuffer())).digest('hex')}`;

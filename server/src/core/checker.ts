@@ -14,7 +14,7 @@ import { NpmRegistryClient } from './registries/npmRegistry';
 import { type PackageResult, unverifiableResult } from './result';
 import { readTextIfExists } from './readText';
 import { CancelledError, Scheduler } from './scheduler';
-import { EMPTY_POLICY, POLICY_FILE, type Policy, applyPolicy, parsePolicy } from './trust/policy';
+import { EMPTY_POLICY, POLICY_FILE, type Policy, applyPolicy, parsePolicy, ruleFor } from './trust/policy';
 import type { TrustContext } from './trust/trustedRoot';
 import { NpmVerifier } from './verify/npm/npmVerifier';
 import type { PublicKeyEntry } from './verify/oci/cosignSignature';
@@ -74,8 +74,9 @@ export class Checker {
       let key: string;
       let run: () => Promise<PackageResult>;
       if (dependency.ecosystem === 'oci') {
-        key = `oci\n${dependency.image?.written}\n${fresh}`;
-        run = () => this.imageVerifier().verify(dependency, signal);
+        const ruleKeys = policyKeys(policy, dependency.image?.name ?? '');
+        key = `oci\n${dependency.image?.written}\n${ruleKeys.map((k) => k.name).join()}\n${fresh}`;
+        run = () => this.imageVerifier().verify(dependency, signal, ruleKeys);
       } else {
         const pin = dependency.version ? dependency : locked?.get(dependency.name);
         const target = { name: dependency.name, spec: dependency.spec, version: pin?.version, integrity: pin?.integrity };
@@ -181,6 +182,16 @@ export class Checker {
     if (policy.file) this.options.log?.(`policy for ${dir}: ${policy.file} (${policy.packages.length} rules)`);
     return { verifier, http, policy };
   }
+}
+
+/** The keys a policy rule accepts for an image, read from files next to the policy (unreadable ones are left out). */
+function policyKeys(policy: Policy, imageName: string): PublicKeyEntry[] {
+  const rule = ruleFor(policy, imageName);
+  const base = policy.file ? path.dirname(policy.file) : '.';
+  return (rule?.keys ?? []).flatMap((k) => {
+    const pem = readTextIfExists(path.resolve(base, k.path));
+    return pem ? [{ name: k.path, pem, ignoreTlog: k.ignoreTlog }] : [];
+  });
 }
 
 /** Image registries are not npm's: only the environment's proxy settings apply to them. */

@@ -24,6 +24,8 @@ export interface PackageRule {
   requireProvenance?: boolean;
   /** When present, provenance is required and must be signed by one of these. */
   signers?: Signer[];
+  /** Images: cosign public keys (paths relative to the policy file) whose signatures are accepted. */
+  keys?: Array<{ path: string; ignoreTlog?: boolean }>;
 }
 
 export interface Policy {
@@ -78,8 +80,19 @@ export function parsePolicy(text: string, file?: string): { policy: Policy; prob
       }
       if (signersNode.type !== 'array') bad(signersNode, '"signers" must be a list.');
     }
+    const keysNode = child(ruleNode, 'keys');
+    if (keysNode) {
+      rule.keys = [];
+      for (const keyNode of keysNode.type === 'array' ? (keysNode.children ?? []) : []) {
+        const keyPath = stringValue(child(keyNode, 'path'));
+        const ignoreTlog = child(keyNode, 'ignoreTlog')?.value;
+        if (!keyPath) bad(keyNode, 'A key needs "path": a cosign public key file, relative to this policy.');
+        else rule.keys.push(ignoreTlog === true ? { path: keyPath, ignoreTlog: true } : { path: keyPath });
+      }
+      if (keysNode.type !== 'array') bad(keysNode, '"keys" must be a list.');
+    }
     for (const { key } of properties(ruleNode)) {
-      if (!['match', 'requireProvenance', 'signers'].includes(String(key.value))) bad(key, `Unknown rule field "${key.value}".`);
+      if (!['match', 'requireProvenance', 'signers', 'keys'].includes(String(key.value))) bad(key, `Unknown rule field "${key.value}".`);
     }
     policy.packages.push(rule);
   }
@@ -98,21 +111,13 @@ export function ruleFor(policy: Policy, name: string): PackageRule | undefined {
 export function applyPolicy(result: PackageResult, policy: Policy, requireProvenanceSetting: boolean): PackageResult {
   if (result.verdict === 'invalid' || result.verdict === 'unverifiable') return result;
   const rule = ruleFor(policy, result.name);
+  if (result.ecosystem === 'oci') return applyImageRule(result, rule);
   const signers = rule?.signers;
   // (Image attestations are not checked yet, so provenance requirements apply to packages only.)
   const requireProvenance = result.ecosystem === 'npm' && (signers !== undefined || (rule?.requireProvenance ?? (policy.requireProvenance || requireProvenanceSetting)));
   const violation = (code: PackageResult['code'], reason: string): PackageResult => ({ ...result, verdict: 'policy-violation', code, reason });
   if (requireProvenance && result.provenance === 'absent') {
     return violation('provenance-required', `The policy${rule ? ` (rule "${rule.match}")` : ''} requires provenance, and this version has none.`);
-  }
-  if (signers && result.ecosystem === 'oci' && result.verdict === 'verified') {
-    // Images: one of the verified signatures must be by an accepted identity.
-    const identities = (result.signers ?? []).filter((s) => s.subject !== undefined);
-    if (!identities.some((i) => signers.some((s) => signerMatches(s, i.issuer ?? '', i.subject!)))) {
-      const seen = identities.map((i) => `${i.subject} (${i.issuer ?? 'unknown issuer'})`).join(', ') || 'keys only';
-      return violation('signer-not-allowed', `Signed by ${seen}, but the policy rule "${rule!.match}" accepts only ${describeSigners(signers)}.`);
-    }
-    return result;
   }
   if (signers && result.provenance === 'verified') {
     const issuer = result.provenanceDetails?.issuer ?? '';
@@ -122,6 +127,18 @@ export function applyPolicy(result: PackageResult, policy: Policy, requireProven
     }
   }
   return result;
+}
+
+/** Images: when a rule names signers or keys, one verified signature must be by one of them. */
+function applyImageRule(result: PackageResult, rule: PackageRule | undefined): PackageResult {
+  if (!rule || result.verdict !== 'verified' || (!rule.signers && !rule.keys)) return result;
+  const accepted = (result.signers ?? []).some(
+    (s) => (s.subject !== undefined && rule.signers?.some((r) => signerMatches(r, s.issuer ?? '', s.subject!))) || (s.key !== undefined && rule.keys?.some((k) => k.path === s.key)),
+  );
+  if (accepted) return result;
+  const seen = (result.signers ?? []).map((s) => (s.key ? `key ${s.key}` : `${s.subject} (${s.issuer ?? 'unknown issuer'})`)).join(', ');
+  const wanted = [rule.signers && describeSigners(rule.signers), rule.keys && rule.keys.map((k) => `key ${k.path}`).join(', ')].filter(Boolean).join(', ');
+  return { ...result, verdict: 'policy-violation', code: 'signer-not-allowed', reason: `Signed by ${seen}, but the policy rule "${rule.match}" accepts only ${wanted}.` };
 }
 
 /** Identities compare exactly, or by a pattern the whole identity must match: `alice` never matches `alice@example.com`. */

@@ -31,7 +31,9 @@ export interface OciVerifierOptions {
 export class OciVerifier {
   constructor(private readonly options: OciVerifierOptions) {}
 
-  async verify(dependency: Dependency, signal?: AbortSignal): Promise<PackageResult> {
+  /** `extraKeys`: keys a policy rule accepts for this image, besides the configured ones. */
+  async verify(dependency: Dependency, signal?: AbortSignal, extraKeys: PublicKeyEntry[] = []): Promise<PackageResult> {
+    const keys = [...this.options.keys, ...extraKeys];
     const ref = dependency.image;
     if (!ref) return unverifiableResult(dependency.name, 'image-invalid', 'Not an image reference.', undefined, 'oci');
     const version = ref.digest ?? ref.tag ?? 'latest';
@@ -41,10 +43,10 @@ export class OciVerifier {
       const manifest = await client.getManifest(ref.domain, ref.repository, version, signal);
       if (!manifest) return fail('version-not-found', `The registry has no ${ref.name}:${version}.`);
       const findings = await this.tagFindings(ref.name, ref.tag, ref.digest, manifest.digest);
-      const key = [RESULT_SCHEMA, ref.name, manifest.digest, this.options.trust().digest, this.options.keys.map((k) => k.pem).join()].join('\n');
+      const key = [RESULT_SCHEMA, ref.name, manifest.digest, this.options.trust().digest, keys.map((k) => `${k.name}:${k.ignoreTlog}:${k.pem}`).join()].join('\n');
       let result = await this.options.cache.get(key);
       if (!result) {
-        result = { ...(await this.judge(ref.name, version, manifest.digest, ref.domain, ref.repository, signal)), platforms: platformsOf(manifest) };
+        result = { ...(await this.judge(ref.name, version, manifest.digest, ref.domain, ref.repository, keys, signal)), platforms: platformsOf(manifest) };
         if (result.verdict !== 'unverifiable') await this.options.cache.set(key, result);
       }
       return { ...result, version, findings: [...result.findings, ...findings] };
@@ -69,8 +71,8 @@ export class OciVerifier {
     return findings;
   }
 
-  private async judge(name: string, version: string, digest: string, domain: string, repository: string, signal?: AbortSignal): Promise<PackageResult> {
-    const { signatures, attestations } = await this.collect(digest, domain, repository, signal);
+  private async judge(name: string, version: string, digest: string, domain: string, repository: string, keys: PublicKeyEntry[], signal?: AbortSignal): Promise<PackageResult> {
+    const { signatures, attestations } = await this.collect(digest, domain, repository, keys, signal);
     const base = { ecosystem: 'oci' as const, name, version, digest, purl: ociPurl(domain, repository, digest), findings: [] };
     const provenance = judgeAttestations(attestations);
     const signers: ImageSigner[] = signatures.flatMap((c) => (c.ok ? [{ subject: c.identity?.subjectAlternativeName, issuer: c.identity?.issuer, key: c.keyName, logIndex: c.logIndex, integratedTime: c.integratedTime }] : []));
@@ -100,8 +102,8 @@ export class OciVerifier {
   }
 
   /** cosign's `.sig` tag, then OCI 1.1 referrers (API or fallback tag) holding Sigstore bundles. */
-  private async collect(digest: string, domain: string, repository: string, signal?: AbortSignal): Promise<{ signatures: CosignCheck[]; attestations: BundleCheckResult[] }> {
-    const { client, trust, keys } = this.options;
+  private async collect(digest: string, domain: string, repository: string, keys: PublicKeyEntry[], signal?: AbortSignal): Promise<{ signatures: CosignCheck[]; attestations: BundleCheckResult[] }> {
+    const { client, trust } = this.options;
     const signatures: CosignCheck[] = [];
     const attestations: BundleCheckResult[] = [];
     const sigManifest = await client.getManifest(domain, repository, `${digest.replace(':', '-')}.sig`, signal);
