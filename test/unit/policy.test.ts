@@ -82,6 +82,28 @@ describe('policy', () => {
     assert.equal(applyPolicy(result({ ecosystem: 'oci', provenance: 'absent', verdict: 'unsigned', signers: [] }), policy({ requireProvenance: true }), true).verdict, 'unsigned');
   });
 
+  it('reads the same policy from YAML, with ranges for its problems', () => {
+    const yaml = [
+      'requireProvenance: true',
+      'packages:',
+      '  - match: "@corp/*"',
+      '    signers:',
+      `      - issuer: ${ISSUER}`,
+      "        subjectPattern: 'https://github\\.com/corp/.*'",
+      '  - match: ghcr.io/corp/*',
+      '    keys: [{ path: keys/cosign.pub, ignoreTlog: true }]',
+      '  - signers: []',
+    ].join('\n');
+    const { policy: p, problems } = parsePolicy(yaml, '/w/provenance-policy.yaml');
+    assert.equal(p.requireProvenance, true);
+    assert.deepEqual(p.packages, [
+      { match: '@corp/*', signers: [{ issuer: ISSUER, subjectPattern: 'https://github\\.com/corp/.*' }] },
+      { match: 'ghcr.io/corp/*', keys: [{ path: 'keys/cosign.pub', ignoreTlog: true }] },
+    ]);
+    assert.deepEqual(problems.map((x) => [x.code, x.range.start.line]), [['policy-invalid', 8]]);
+    assert.equal(parsePolicy('packages: [unclosed', 'x.yml').problems[0].code, 'parse-error');
+  });
+
   it('reports every problem of a malformed policy with its range', () => {
     const { problems } = parsePolicy(`{
   "requireProvenance": "yes",

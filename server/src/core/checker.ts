@@ -14,7 +14,7 @@ import { NpmRegistryClient } from './registries/npmRegistry';
 import { type PackageResult, unverifiableResult } from './result';
 import { readTextIfExists } from './readText';
 import { CancelledError, Scheduler } from './scheduler';
-import { EMPTY_POLICY, POLICY_FILE, type Policy, applyPolicy, parsePolicy, ruleFor } from './trust/policy';
+import { EMPTY_POLICY, POLICY_FILES, type Policy, applyPolicy, parsePolicy, ruleFor } from './trust/policy';
 import type { TrustContext } from './trust/trustedRoot';
 import { NpmVerifier } from './verify/npm/npmVerifier';
 import type { PublicKeyEntry } from './verify/oci/cosignSignature';
@@ -207,9 +207,11 @@ interface Project {
 function loadPolicy(dir: string, given?: string): Policy {
   if (given) return parsePolicy(readTextIfExists(given) ?? '', given).policy;
   for (let current = dir; ; current = path.dirname(current)) {
-    const file = path.join(current, POLICY_FILE);
-    const text = readTextIfExists(file);
-    if (text !== undefined) return parsePolicy(text, file).policy;
+    for (const name of POLICY_FILES) {
+      const file = path.join(current, name);
+      const text = readTextIfExists(file);
+      if (text !== undefined) return parsePolicy(text, file).policy;
+    }
     if (path.dirname(current) === current) return EMPTY_POLICY;
   }
 }

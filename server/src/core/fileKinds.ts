@@ -7,13 +7,13 @@ import { type YamlImageKind, parseYamlImages } from './parsers/oci/yamlImages';
 import { parsePackageJson } from './parsers/packageJson';
 import { parsePackageLock } from './parsers/packageLock';
 import type { Dependency, ParseProblem } from './parsers/types';
-import { POLICY_FILE, parsePolicy } from './trust/policy';
+import { POLICY_FILES, parsePolicy } from './trust/policy';
 
 export type FileKind = 'npm-manifest' | 'npm-lockfile' | 'policy' | 'dockerfile' | YamlImageKind;
 
 export function fileKind(file: string): FileKind | undefined {
   const base = path.basename(file);
-  if (base === POLICY_FILE) return 'policy';
+  if (POLICY_FILES.includes(base)) return 'policy';
   if (base === 'package.json') return 'npm-manifest';
   if (base === 'package-lock.json' || base === 'npm-shrinkwrap.json') return 'npm-lockfile';
   if (/^(Dockerfile|Containerfile)(\..+)?$|\.(Dockerfile|dockerfile|Containerfile)$/.test(base)) return 'dockerfile';
@@ -44,7 +44,7 @@ export function parseFile(file: string, text: string): ParsedFile | undefined {
     const l = parsePackageLock(text);
     return { kind, dependencies: l.packages, problems: l.problems, rootRequires: l.rootRequires };
   }
-  if (kind === 'policy') return { kind, dependencies: [], problems: parsePolicy(text).problems };
+  if (kind === 'policy') return { kind, dependencies: [], problems: parsePolicy(text, file).problems };
   if (kind === 'dockerfile') {
     const d = parseDockerfile(text);
     return { kind, dependencies: d.images, problems: d.problems };

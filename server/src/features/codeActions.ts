@@ -6,7 +6,7 @@ import { CodeAction, CodeActionKind, type Diagnostic, TextEdit, type WorkspaceEd
 import { URI } from 'vscode-uri';
 import type { CheckedDependency } from '../core/checker';
 import { LineIndex } from '../core/parsers/jsonDocument';
-import { POLICY_FILE, type Policy, ruleFor } from '../core/trust/policy';
+import { POLICY_FILE, type Policy, isYamlPolicy, ruleFor } from '../core/trust/policy';
 import { trustSignerEdits } from '../core/trust/policyEdit';
 
 export interface CodeActionInput {
@@ -68,7 +68,8 @@ function trustSigner({ checked, diagnostics, policy, policyFolder, policyText }:
   const { result } = checked;
   const issuer = result.provenanceDetails?.issuer;
   const subject = result.provenanceDetails?.subjectAlternativeName;
-  if (result.provenance !== 'verified' || !issuer || !subject) return undefined;
+  // (Edits are written for JSON; a YAML policy is edited by hand.)
+  if (result.provenance !== 'verified' || !issuer || !subject || isYamlPolicy(policy.file)) return undefined;
   const rejected = diagnostics.filter((d) => d.code === 'signer-not-allowed');
   // Without a rejection, offer to pin the signer only where no rule names signers yet (trust on first use).
   if (rejected.length === 0 && ruleFor(policy, result.name)?.signers) return undefined;

@@ -5,10 +5,17 @@
 
 import * as crypto from 'node:crypto';
 import { parseJsonObject, child, nodeRange, properties, stringValue } from '../parsers/jsonDocument';
+import { parseYamlObject } from '../parsers/yamlTree';
 import type { ParseProblem } from '../parsers/types';
 import type { PackageResult } from '../result';
 
+/** The name a new policy file gets; YAML spellings are read too. */
 export const POLICY_FILE = 'provenance-policy.json';
+export const POLICY_FILES = [POLICY_FILE, 'provenance-policy.yaml', 'provenance-policy.yml'];
+
+export function isYamlPolicy(file: string | undefined): boolean {
+  return !!file && /\.ya?ml$/.test(file);
+}
 
 export interface Signer {
   issuer: string;
@@ -40,7 +47,7 @@ export const EMPTY_POLICY: Policy = { requireProvenance: false, packages: [], di
 
 /** Reads a policy file, collecting every problem (with its range) instead of stopping at the first. */
 export function parsePolicy(text: string, file?: string): { policy: Policy; problems: ParseProblem[] } {
-  const { root, lines, problems } = parseJsonObject(text, 'A policy file');
+  const { root, lines, problems } = isYamlPolicy(file) ? parseYamlObject(text, 'A policy file') : parseJsonObject(text, 'A policy file');
   const policy: Policy = { requireProvenance: false, packages: [], digest: crypto.createHash('sha256').update(text).digest('hex').slice(0, 16), file };
   if (!root) return { policy, problems };
   const bad = (node: Parameters<typeof nodeRange>[1], message: string) => problems.push({ message, range: nodeRange(lines, node), code: 'policy-invalid' });
