@@ -1,8 +1,21 @@
 // What a verification produces for one package, in every ecosystem. The CLI's JSON output,
 // diagnostics, hovers and the tree view are all views of this one shape.
 
-import type { ProvenanceDetails } from './verify/npm/provenance';
+import type { BuildIdentity } from './verify/sigstore/certificate';
 import type { Finding, ProvenanceStatus, ReasonCode, SignatureStatus, Verdict } from './verdict';
+
+/** What verified provenance says about the build, in every ecosystem. */
+export interface ProvenanceDetails extends BuildIdentity {
+  predicateTypes: string[];
+  builderId?: string;
+  workflowPath?: string;
+  logIndex?: string;
+  integratedTime?: string;
+  logId?: string;
+  /** The entry in the log the trusted root names for it (works for private deployments too). */
+  logEntryUrl?: string;
+  publishKeyId?: string;
+}
 
 export interface ImageSigner {
   /** Certificate identity (SAN) and OIDC issuer, for keyless signatures… */

@@ -10,25 +10,14 @@ import { X509Certificate } from '@sigstore/core';
 import type { KeyFinderFunc } from '@sigstore/verify';
 import type { RegistryKey } from '../../registries/npmRegistry';
 import type { TrustContext } from '../../trust/trustedRoot';
+import type { ProvenanceDetails } from '../../result';
 import type { ProvenanceStatus, ReasonCode } from '../../verdict';
 import { checkBundle, parseBundle } from '../sigstore/bundleCheck';
-import { type BuildIdentity, readBuildIdentity } from '../sigstore/certificate';
+import { readBuildIdentity } from '../sigstore/certificate';
 import { npmPurl } from './purl';
 
 export const PUBLISH_PREDICATE = 'https://github.com/npm/attestation/tree/main/specs/publish/v0.1';
 const IN_TOTO_PAYLOAD = 'application/vnd.in-toto+json';
-
-export interface ProvenanceDetails extends BuildIdentity {
-  predicateTypes: string[];
-  builderId?: string;
-  workflowPath?: string;
-  logIndex?: string;
-  integratedTime?: string;
-  logId?: string;
-  /** The entry in the log the trusted root names for it (works for private deployments too). */
-  logEntryUrl?: string;
-  publishKeyId?: string;
-}
 
 export interface ProvenanceResult {
   status: ProvenanceStatus;

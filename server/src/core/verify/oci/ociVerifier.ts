@@ -6,10 +6,9 @@ import type { TieredCache } from '../../cache/tieredCache';
 import type { Dependency } from '../../parsers/types';
 import { HttpError } from '../../registries/http';
 import { DigestMismatchError, MEDIA_TYPES, type Manifest, type OciClient } from '../../registries/ociClient';
-import { type ImageSigner, type PackageResult, unverifiableResult } from '../../result';
+import { type ImageSigner, type PackageResult, type ProvenanceDetails, unverifiableResult } from '../../result';
 import type { TrustContext } from '../../trust/trustedRoot';
 import type { Finding, ProvenanceStatus, ReasonCode, SignatureStatus } from '../../verdict';
-import type { ProvenanceDetails } from '../npm/provenance';
 import { type CosignCheck, type PublicKeyEntry, verifyCosignSignature } from './cosignSignature';
 import { type BundleCheckResult, COSIGN_SIGN_PREDICATE, verifyImageBundle } from './imageBundle';
 
