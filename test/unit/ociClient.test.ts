@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { credentialsFor, loadDockerConfig, registryKey } from '../../server/src/core/registries/dockerConfig';
+import { credentialsFor, loadDaemonConfig, loadDockerConfig, registryKey } from '../../server/src/core/registries/dockerConfig';
 import { HttpClient } from '../../server/src/core/registries/http';
 import { DigestMismatchError, OciClient, parseChallenge } from '../../server/src/core/registries/ociClient';
 import { OciRegistry, RegistryProxy, registryAvailable } from '../support/ociRegistry';
@@ -154,6 +154,12 @@ describe('OCI endpoints and docker config', () => {
     const config = loadDockerConfig({}, home);
     assert.deepEqual(await credentialsFor(config, 'ghcr.io', true, env), { username: 'helper', password: 'from-ghcr.io' });
     assert.equal(await credentialsFor(config, 'ghcr.io', false, env), undefined);
+  });
+
+  it('reads docker daemon mirrors and insecure registries', () => {
+    const daemon = loadDaemonConfig({ DOCKER_DAEMON_CONFIG: '/x/daemon.json' }, (f) => (f === '/x/daemon.json' ? '{"registry-mirrors": ["https://mirror.internal"], "insecure-registries": ["lab:5000"]}' : undefined));
+    assert.deepEqual(daemon, { mirrors: ['https://mirror.internal'], insecureRegistries: ['lab:5000'] });
+    assert.deepEqual(loadDaemonConfig({ DOCKER_DAEMON_CONFIG: '/none' }, () => '{not json'), { mirrors: [], insecureRegistries: [] });
   });
 
   it('parses authentication challenges', () => {

@@ -19,7 +19,7 @@ import type { TrustContext } from './trust/trustedRoot';
 import { NpmVerifier } from './verify/npm/npmVerifier';
 import type { PublicKeyEntry } from './verify/oci/cosignSignature';
 import { OciVerifier } from './verify/oci/ociVerifier';
-import { credentialsFor, loadDockerConfig } from './registries/dockerConfig';
+import { credentialsFor, loadDaemonConfig, loadDockerConfig } from './registries/dockerConfig';
 import { OciClient } from './registries/ociClient';
 
 export interface CheckerOptions {
@@ -129,6 +129,7 @@ export class Checker {
     if (!this.images) {
       const env = this.options.env;
       const docker = loadDockerConfig(env, this.options.homeDir);
+      const daemon = loadDaemonConfig(env);
       const http = this.httpClient({
         maxBodyBytes: 16 * 1024 * 1024,
         proxy: proxyFor(NO_NPM_CONFIG, env),
@@ -137,7 +138,8 @@ export class Checker {
       const client = new OciClient({
         http,
         credentials: (domain) => credentialsFor(docker, domain, this.options.allowProcessExecution, env),
-        insecureRegistries: this.options.insecureRegistries,
+        insecureRegistries: [...(this.options.insecureRegistries ?? []), ...daemon.insecureRegistries],
+        mirrors: daemon.mirrors,
       });
       this.images = { http, verifier: new OciVerifier({ client, trust: this.options.trust, keys: this.options.imageKeys ?? [], cache: this.cache, tags: this.tags }) };
     }

@@ -52,6 +52,25 @@ export function loadDockerConfig(env: NodeJS.ProcessEnv, homeDir = os.homedir(),
   return config;
 }
 
+export interface DaemonConfig {
+  /** `registry-mirrors`: endpoints that serve the default domain. */
+  mirrors: string[];
+  /** `insecure-registries`: registries docker reaches over plain HTTP. */
+  insecureRegistries: string[];
+}
+
+/** The docker daemon's own settings that decide where images come from (`/etc/docker/daemon.json` on Linux). */
+export function loadDaemonConfig(env: NodeJS.ProcessEnv, read = readTextIfExists): DaemonConfig {
+  const text = read(env.DOCKER_DAEMON_CONFIG ?? '/etc/docker/daemon.json');
+  try {
+    const json = text ? (JSON.parse(text) as { 'registry-mirrors'?: unknown; 'insecure-registries'?: unknown }) : {};
+    const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+    return { mirrors: strings(json['registry-mirrors']), insecureRegistries: strings(json['insecure-registries']) };
+  } catch {
+    return { mirrors: [], insecureRegistries: [] };
+  }
+}
+
 /**
  * Credentials for a registry domain. Helpers run only when `allowExec`; a helper that fails or
  * knows nothing gives no credentials (anonymous access is then tried, as docker does).
