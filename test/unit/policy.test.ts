@@ -78,8 +78,10 @@ describe('policy', () => {
     assert.match(rejected.reason, /evil\/fork/);
     // A key-signed image has no identity to accept.
     assert.equal(applyPolicy(image([{ key: 'cosign.pub' }]), p, false).verdict, 'policy-violation');
-    // Provenance requirements are for packages; an unsigned image stays unsigned.
-    assert.equal(applyPolicy(result({ ecosystem: 'oci', provenance: 'absent', verdict: 'unsigned', signers: [] }), policy({ requireProvenance: true }), true).verdict, 'unsigned');
+    // Required provenance: an image without a SLSA provenance attestation violates the policy.
+    const required = applyPolicy(image([ours]), policy({ packages: [{ match: 'ghcr.io/acme/*', requireProvenance: true }] }), false);
+    assert.deepEqual([required.verdict, required.code], ['policy-violation', 'provenance-required']);
+    assert.equal(applyPolicy({ ...image([ours]), provenance: 'verified' }, policy({ requireProvenance: true }), false).verdict, 'verified');
   });
 
   it('reads the same policy from YAML, with ranges for its problems', () => {

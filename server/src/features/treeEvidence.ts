@@ -16,6 +16,11 @@ export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
       add('signer', s.key ? `Key: ${s.key}` : `Signer: ${s.subject ?? 'unknown'}`, { description: s.issuer });
       if (s.logIndex) add('log', `Transparency log entry ${s.logIndex}`, { description: s.integratedTime });
     }
+    const attested = r.provenanceDetails?.predicateTypes ?? [];
+    if (attested.length > 0 || r.provenance === 'invalid') {
+      add('attestation', `Attestations: ${r.provenance}`, { description: attested.map(shortPredicate).join(', '), tooltip: r.provenanceReason, verdict: r.provenance === 'absent' ? 'absent' : r.provenance });
+    }
+    if (r.platforms) add('source', `Platforms: ${r.platforms.length}`, { description: r.platforms.join(', ') });
     return nodes;
   }
 
@@ -50,5 +55,7 @@ export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
 function shortPredicate(type: string): string {
   if (type.includes('slsa.dev/provenance')) return `SLSA provenance ${type.split('/').pop()}`;
   if (type.includes('npm/attestation') && type.includes('publish')) return 'npm publish';
+  if (type.startsWith('https://cyclonedx.org/bom')) return 'CycloneDX SBOM';
+  if (type.startsWith('https://spdx.dev/Document')) return 'SPDX SBOM';
   return type;
 }

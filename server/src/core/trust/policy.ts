@@ -118,7 +118,7 @@ export function ruleFor(policy: Policy, name: string): PackageRule | undefined {
 export function applyPolicy(result: PackageResult, policy: Policy, requireProvenanceSetting: boolean): PackageResult {
   if (result.verdict === 'invalid' || result.verdict === 'unverifiable') return result;
   const rule = ruleFor(policy, result.name);
-  if (result.ecosystem === 'oci') return applyImageRule(result, rule);
+  if (result.ecosystem === 'oci') return applyImageRule(result, rule, policy.requireProvenance || requireProvenanceSetting);
   const signers = rule?.signers;
   // (Image attestations are not checked yet, so provenance requirements apply to packages only.)
   const requireProvenance = result.ecosystem === 'npm' && (signers !== undefined || (rule?.requireProvenance ?? (policy.requireProvenance || requireProvenanceSetting)));
@@ -136,8 +136,15 @@ export function applyPolicy(result: PackageResult, policy: Policy, requireProven
   return result;
 }
 
-/** Images: when a rule names signers or keys, one verified signature must be by one of them. */
-function applyImageRule(result: PackageResult, rule: PackageRule | undefined): PackageResult {
+/**
+ * Images: when a rule names signers or keys, one verified signature must be by one of them; when
+ * provenance is required, a verified SLSA provenance attestation must be attached.
+ */
+function applyImageRule(result: PackageResult, rule: PackageRule | undefined, requireProvenanceEverywhere: boolean): PackageResult {
+  if (result.verdict === 'invalid' || result.verdict === 'unverifiable') return result;
+  if ((rule?.requireProvenance ?? requireProvenanceEverywhere) && result.provenance === 'absent') {
+    return { ...result, verdict: 'policy-violation', code: 'provenance-required', reason: `The policy${rule ? ` (rule "${rule.match}")` : ''} requires a SLSA provenance attestation, and this image has none.` };
+  }
   if (!rule || result.verdict !== 'verified' || (!rule.signers && !rule.keys)) return result;
   const accepted = (result.signers ?? []).some(
     (s) => (s.subject !== undefined && rule.signers?.some((r) => signerMatches(r, s.issuer ?? '', s.subject!))) || (s.key !== undefined && rule.keys?.some((k) => k.path === s.key)),
