@@ -187,6 +187,15 @@ export class RegistryProxy {
     const url = new URL(req.url ?? '/', `http://${this.host}`);
     this.seen.push({ path: url.pathname, authorization: req.headers.authorization });
     const basic = `Basic ${Buffer.from(`${this.user}:${this.password}`).toString('base64')}`;
+    if (url.pathname === '/token' && req.method === 'POST') {
+      // OAuth2: an identity (refresh) token exchanged for an access token.
+      let body = '';
+      for await (const chunk of req) body += chunk;
+      const form = new URLSearchParams(body);
+      if (form.get('grant_type') !== 'refresh_token' || form.get('refresh_token') !== `refresh-${this.password}`) return void res.writeHead(401).end();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ access_token: this.token }));
+    }
     if (url.pathname === '/token') {
       if (req.headers.authorization !== basic) return void res.writeHead(401).end();
       res.writeHead(200, { 'content-type': 'application/json' });

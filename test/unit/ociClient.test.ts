@@ -93,6 +93,19 @@ describe('OCI client against a real registry', function () {
     }
   });
 
+  it('exchanges a docker identity token for an access token (OAuth2 refresh grant)', async () => {
+    const proxy = new RegistryProxy(registry.host, 'bearer');
+    await proxy.start();
+    try {
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-docker-'));
+      fs.mkdirSync(path.join(home, '.docker'));
+      fs.writeFileSync(path.join(home, '.docker', 'config.json'), JSON.stringify({ auths: { [proxy.host]: { identitytoken: 'refresh-s3cret' } } }));
+      assert.equal((await client(home).getManifest(proxy.host, 'acme/app', '1.0'))?.digest, pushed.digest);
+    } finally {
+      await proxy.stop();
+    }
+  });
+
   it('answers a Basic challenge with the docker config credentials', async () => {
     const proxy = new RegistryProxy(registry.host, 'basic');
     await proxy.start();

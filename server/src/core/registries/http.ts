@@ -40,7 +40,9 @@ export interface TlsSettings {
 
 export interface RequestOptions {
   accept: string;
-  method?: 'GET' | 'HEAD';
+  method?: 'GET' | 'HEAD' | 'POST';
+  /** A form body for POST (`application/x-www-form-urlencoded`). */
+  form?: Record<string, string>;
   /** Credentials for the first host (dropped on a redirect to another origin). */
   authorization?: string;
   /** Non-2xx statuses returned to the caller instead of thrown (default: 404). */
@@ -130,7 +132,12 @@ export class HttpClient {
         const auth = this.options.authFor(url);
         if (auth) headers.authorization = auth.authorization;
         // undici.request rather than fetch: the same client without the WHATWG layers, measurably cheaper per request.
-        const response = await request(url, { method, headers, signal: combined, dispatcher: this.dispatcher });
+        let requestBody: string | undefined;
+        if (options.form) {
+          headers['content-type'] = 'application/x-www-form-urlencoded';
+          requestBody = new URLSearchParams(options.form).toString();
+        }
+        const response = await request(url, { method, headers, body: requestBody, signal: combined, dispatcher: this.dispatcher });
         const responseHeaders: Record<string, string> = {};
         for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
         const status = response.statusCode;

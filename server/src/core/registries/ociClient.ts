@@ -135,9 +135,17 @@ export class OciClient {
     const realm = new URL(params.realm);
     // Credentials go to a token service only over TLS, or on loopback.
     if (realm.protocol !== 'https:' && !['127.0.0.1', 'localhost', '[::1]'].includes(realm.hostname)) return undefined;
-    if (params.service) realm.searchParams.set('service', params.service);
-    realm.searchParams.set('scope', params.scope ?? scope);
-    const response = await this.options.http.get(realm.toString(), { accept: 'application/json', signal, authorization: basic, pass: [401, 403] });
+    const requested = { service: params.service ?? '', scope: params.scope ?? scope };
+    // An identity token (docker login with OAuth2) is exchanged for an access token by POST, as docker does.
+    const response = credentials?.identityToken
+      ? await this.options.http.get(realm.toString(), {
+          accept: 'application/json',
+          method: 'POST',
+          form: { grant_type: 'refresh_token', refresh_token: credentials.identityToken, client_id: 'provenance-lens', ...requested },
+          signal,
+          pass: [400, 401, 403],
+        })
+      : await this.options.http.get(`${realm.toString()}${realm.search ? '&' : '?'}${new URLSearchParams(requested).toString()}`, { accept: 'application/json', signal, authorization: basic, pass: [401, 403] });
     if (response.status !== 200) return undefined;
     try {
       const answer = JSON.parse(response.body.toString('utf8')) as { token?: string; access_token?: string };
