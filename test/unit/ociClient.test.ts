@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { credentialsFor, loadDaemonConfig, loadDockerConfig, registryKey } from '../../server/src/core/registries/dockerConfig';
 import { HttpClient } from '../../server/src/core/registries/http';
 import { DigestMismatchError, OciClient, parseChallenge } from '../../server/src/core/registries/ociClient';
-import { OciRegistry, RegistryProxy, registryAvailable } from '../support/ociRegistry';
+import { OciRegistry, type ProxyMode, RegistryProxy, registryAvailable } from '../support/ociRegistry';
 
 const http = () => new HttpClient({ timeoutMs: 3000, maxBodyBytes: 4 * 1024 * 1024, retries: 0, backoffMs: 1, offline: false, userAgent: 'test', authFor: () => undefined });
 
@@ -33,6 +33,16 @@ describe('OCI client against a real registry', function () {
     return new OciClient({ http: h, credentials: async (domain) => (config ? credentialsFor(config, domain, false, {}) : undefined) });
   };
   let pushed: { digest: string };
+  /** Runs `test` with a proxy of the given mode in front of the registry, and stops it afterwards. */
+  const withProxy = async (mode: ProxyMode, test: (proxy: RegistryProxy) => Promise<void>) => {
+    const proxy = new RegistryProxy(registry.host, mode);
+    await proxy.start();
+    try {
+      await test(proxy);
+    } finally {
+      await proxy.stop();
+    }
+  };
 
   before(async function () {
     if (!registryAvailable()) {
@@ -65,19 +75,13 @@ describe('OCI client against a real registry', function () {
   });
 
   it('refuses content that does not match the digest asked for', async () => {
-    const proxy = new RegistryProxy(registry.host, 'tamper-manifests');
-    await proxy.start();
-    try {
+    await withProxy('tamper-manifests', async (proxy) => {
       await assert.rejects(client().getManifest(proxy.host, 'acme/app', pushed.digest), DigestMismatchError);
-    } finally {
-      await proxy.stop();
-    }
+    });
   });
 
   it('answers a Bearer challenge with a token bought with the docker config credentials', async () => {
-    const proxy = new RegistryProxy(registry.host, 'bearer');
-    await proxy.start();
-    try {
+    await withProxy('bearer', async (proxy) => {
       const withCredentials = client(dockerHome(proxy.host, 'alice', 's3cret'));
       assert.equal((await withCredentials.getManifest(proxy.host, 'acme/app', '1.0'))?.digest, pushed.digest);
       const tokenRequest = proxy.seen.find((s) => s.path === '/token');
@@ -88,32 +92,22 @@ describe('OCI client against a real registry', function () {
       assert.deepEqual(proxy.seen.slice(before).map((s) => s.path), [`/v2/acme/app/manifests/${pushed.digest}`]);
       await assert.rejects(client().getManifest(proxy.host, 'acme/app', '1.0'), /requires credentials/);
       await assert.rejects(client(dockerHome(proxy.host, 'alice', 'wrong')).getManifest(proxy.host, 'acme/app', '1.0'), /requires credentials/);
-    } finally {
-      await proxy.stop();
-    }
+    });
   });
 
   it('exchanges a docker identity token for an access token (OAuth2 refresh grant)', async () => {
-    const proxy = new RegistryProxy(registry.host, 'bearer');
-    await proxy.start();
-    try {
+    await withProxy('bearer', async (proxy) => {
       const home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-docker-'));
       fs.mkdirSync(path.join(home, '.docker'));
       fs.writeFileSync(path.join(home, '.docker', 'config.json'), JSON.stringify({ auths: { [proxy.host]: { identitytoken: 'refresh-s3cret' } } }));
       assert.equal((await client(home).getManifest(proxy.host, 'acme/app', '1.0'))?.digest, pushed.digest);
-    } finally {
-      await proxy.stop();
-    }
+    });
   });
 
   it('answers a Basic challenge with the docker config credentials', async () => {
-    const proxy = new RegistryProxy(registry.host, 'basic');
-    await proxy.start();
-    try {
+    await withProxy('basic', async (proxy) => {
       assert.equal((await client(dockerHome(proxy.host, 'alice', 's3cret')).getManifest(proxy.host, 'acme/app', '1.0'))?.digest, pushed.digest);
-    } finally {
-      await proxy.stop();
-    }
+    });
   });
 
   it('fails with a network error when the registry is down', async () => {
