@@ -13,7 +13,7 @@ import { parseFile } from '../../server/src/core/fileKinds';
 import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
 import type { TreeNode } from '../../server/src/protocol';
 import { LspClient, cleanEnv } from '../support/lspClient';
-import { OciRegistry, registryAvailable } from '../support/ociRegistry';
+import { OciRegistry, RegistryProxy, registryAvailable } from '../support/ociRegistry';
 
 describe('images over LSP', function () {
   this.timeout(30000);
@@ -23,6 +23,8 @@ describe('images over LSP', function () {
   let workspace: string;
   let home: string;
   let digest: string;
+  /** In front of the registry, to see what the server asks for. */
+  let proxy: RegistryProxy;
 
   before(async function () {
     if (!registryAvailable()) {
@@ -32,6 +34,8 @@ describe('images over LSP', function () {
     await registry.start();
     digest = (await registry.pushImage('acme/app', '1.0')).digest;
     await registry.signWithKey('acme/app', digest, signer.privateKey);
+    proxy = new RegistryProxy(registry.host, 'none');
+    await proxy.start();
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-images-'));
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-home-'));
     const keyFile = path.join(home, 'cosign.pub');
@@ -46,11 +50,12 @@ describe('images over LSP', function () {
   });
   after(async () => {
     await client?.shutdown();
+    await proxy?.stop();
     await registry.stop();
   });
 
   it('verifies a Dockerfile image, warns that it is not pinned, and pins it', async () => {
-    const text = `FROM ${registry.host}/acme/app:1.0\nRUN true\n`;
+    const text = `FROM ${proxy.host}/acme/app:1.0\nRUN true\n`;
     const uri = pathToFileURL(path.join(workspace, 'Dockerfile')).toString();
     await client.open(uri, text, 'dockerfile');
     const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'image-not-pinned'));
@@ -61,10 +66,10 @@ describe('images over LSP', function () {
       context: { diagnostics: published.diagnostics },
     })) as Array<{ title: string; isPreferred?: boolean; edit: { changes: Record<string, never[]> } }>;
     const pin = actions.find((a) => a.title.startsWith('Pin'))!;
-    assert.equal(pin.title, `Pin ${registry.host}/acme/app:1.0 to its digest`);
+    assert.equal(pin.title, `Pin ${proxy.host}/acme/app:1.0 to its digest`);
     assert.equal(pin.isPreferred, true);
     const after = TextDocument.applyEdits(TextDocument.create(uri, 'dockerfile', 1, text), pin.edit.changes[uri]);
-    assert.equal(after, `FROM ${registry.host}/acme/app:1.0@${digest}\nRUN true\n`);
+    assert.equal(after, `FROM ${proxy.host}/acme/app:1.0@${digest}\nRUN true\n`);
 
     const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 10 } })) as { contents: { value: string } };
     assert.match(hover.contents.value, new RegExp(`Digest: \`${digest}\``));
@@ -75,6 +80,17 @@ describe('images over LSP', function () {
     const [image] = await client.connection.sendRequest<TreeNode[]>('provenanceLens/treeChildren', { parentId: file.id, problemsOnly: false });
     assert.equal(image.verdict, 'verified');
     assert.match(image.purl ?? '', /^pkg:oci\/app@sha256/);
+
+    // "Verify again" on the image goes back to the registry for its signatures, past the verdict cache.
+    const sigTag = `${digest.replace(':', '-')}.sig`;
+    const asked = () => proxy.seen.filter((r) => r.path.endsWith(`/manifests/${sigTag}`)).length;
+    const before = asked();
+    await client.connection.sendRequest('provenanceLens/recheckPackage', { id: image.id });
+    const deadline = Date.now() + 10_000;
+    while (asked() === before) {
+      assert.ok(Date.now() < deadline, 'the signatures were not fetched again');
+      await new Promise((r) => setTimeout(r, 50));
+    }
   });
 
   it('notices a tag that moved since the last check', async () => {

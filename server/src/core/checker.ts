@@ -76,7 +76,7 @@ export class Checker {
       if (dependency.ecosystem === 'oci') {
         const ruleKeys = policyKeys(policy, dependency.image?.name ?? '');
         key = `oci\n${dependency.image?.written}\n${ruleKeys.map((k) => k.name).join()}\n${fresh}`;
-        run = () => this.imageVerifier().verify(dependency, signal, ruleKeys);
+        run = () => this.imageVerifier().verify(dependency, signal, ruleKeys, fresh);
       } else {
         const pin = dependency.version ? dependency : locked?.get(dependency.name);
         const target = { name: dependency.name, spec: dependency.spec, version: pin?.version, integrity: pin?.integrity };

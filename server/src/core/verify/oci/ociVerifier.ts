@@ -30,8 +30,8 @@ export interface OciVerifierOptions {
 export class OciVerifier {
   constructor(private readonly options: OciVerifierOptions) {}
 
-  /** `extraKeys`: keys a policy rule accepts for this image, besides the configured ones. */
-  async verify(dependency: Dependency, signal?: AbortSignal, extraKeys: PublicKeyEntry[] = []): Promise<PackageResult> {
+  /** `extraKeys`: keys a policy rule accepts for this image, besides the configured ones; `fresh` skips the verdict cache. */
+  async verify(dependency: Dependency, signal?: AbortSignal, extraKeys: PublicKeyEntry[] = [], fresh = false): Promise<PackageResult> {
     const keys = [...this.options.keys, ...extraKeys];
     const ref = dependency.image;
     if (!ref) return unverifiableResult(dependency.name, 'image-invalid', 'Not an image reference.', undefined, 'oci');
@@ -43,7 +43,7 @@ export class OciVerifier {
       if (!manifest) return fail('version-not-found', `The registry has no ${ref.name}:${version}.`);
       const findings = await this.tagFindings(ref.name, ref.tag, ref.digest, manifest.digest);
       const key = [RESULT_SCHEMA, ref.name, manifest.digest, this.options.trust().digest, keys.map((k) => `${k.name}:${k.ignoreTlog}:${k.pem}`).join()].join('\n');
-      let result = await this.options.cache.get(key);
+      let result = fresh ? undefined : await this.options.cache.get(key);
       if (!result) {
         result = { ...(await this.judge(ref.name, version, manifest.digest, ref.domain, ref.repository, keys, signal)), platforms: platformsOf(manifest) };
         if (result.verdict !== 'unverifiable') await this.options.cache.set(key, result);
