@@ -150,7 +150,7 @@ export class OciRegistry {
   }
 }
 
-export type ProxyMode = 'bearer' | 'basic' | 'tamper-manifests' | 'none';
+export type ProxyMode = 'bearer' | 'basic' | 'tamper-manifests' | 'fail-referrers' | 'none';
 
 /**
  * A proxy in front of the registry. `bearer`: a 401 challenge naming a token realm on this proxy,
@@ -204,6 +204,10 @@ export class RegistryProxy {
     if (this.mode === 'bearer' && req.headers.authorization !== `Bearer ${this.token}`) {
       res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${this.host}/token",service="test-registry",scope="repository:${url.pathname.split('/').slice(2, -2).join('/')}:pull"` });
       return void res.end();
+    }
+    // The referrers API and the fallback tag (`…/manifests/sha256-<hex>`, no `.sig`) answer 500.
+    if (this.mode === 'fail-referrers' && (url.pathname.includes('/referrers/') || /\/manifests\/sha256-[0-9a-f]{64}$/.test(url.pathname))) {
+      return void res.writeHead(500).end();
     }
     if (this.mode === 'basic' && req.headers.authorization !== basic) {
       res.writeHead(401, { 'www-authenticate': 'Basic realm="test-registry"' });

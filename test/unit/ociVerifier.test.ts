@@ -13,7 +13,7 @@ import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
 import { cleanEnv } from '../support/env';
 import { COSIGN_SIGN_PREDICATE } from '../../server/src/core/verify/oci/imageBundle';
 import { keySignedImageBundle } from '../support/bundles';
-import { OciRegistry, registryAvailable } from '../support/ociRegistry';
+import { OciRegistry, RegistryProxy, registryAvailable } from '../support/ociRegistry';
 import { REPO_ROOT } from '../support/paths';
 
 describe('image verification against a real registry', function () {
@@ -128,6 +128,28 @@ describe('image verification against a real registry', function () {
       ['verified', 'stranger.pub'],
       ['policy-violation', 'cosign.pub'],
     ]);
+  });
+
+  it('keeps failing evidence failing when the referrers cannot be listed, and leaves the rest undecided', async () => {
+    const proxy = new RegistryProxy(registry.host, 'fail-referrers');
+    await proxy.start();
+    try {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-img-'));
+      const file = path.join(dir, 'Dockerfile');
+      const text = `FROM ${proxy.host}/acme/misdirected:1.0\nFROM ${proxy.host}/acme/signed:1.0\nFROM ${proxy.host}/acme/unsigned:1.0\n`;
+      fs.writeFileSync(file, text);
+      const trust = embeddedTrust();
+      const checker = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home }), homeDir: home, imageKeys: [KEY], timeoutMs: 3000 });
+      checkers.push(checker);
+      const results = (await checker.verify(file, parseFile(file, text)!)).map((r) => [r.result.signature, r.result.provenance, r.result.verdict]);
+      assert.deepEqual(results, [
+        ['invalid', 'unverifiable', 'invalid'], // the .sig signature over another digest stays invalid
+        ['verified', 'unverifiable', 'unverifiable'], // signed, but attestations could not be looked at
+        ['unverifiable', 'unverifiable', 'unverifiable'], // not "unsigned": newer signatures live in the referrers
+      ]);
+    } finally {
+      await proxy.stop();
+    }
   });
 
   it('verifies by digest too, and says when no key is configured', async () => {

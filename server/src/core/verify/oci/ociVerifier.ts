@@ -71,9 +71,9 @@ export class OciVerifier {
   }
 
   private async judge(name: string, version: string, digest: string, domain: string, repository: string, keys: PublicKeyEntry[], signal?: AbortSignal): Promise<PackageResult> {
-    const { signatures, attestations } = await this.collect(digest, domain, repository, keys, signal);
+    const { signatures, attestations, referrersUnreachable } = await this.collect(digest, domain, repository, keys, signal);
     const base = { ecosystem: 'oci' as const, name, version, digest, purl: ociPurl(domain, repository, digest), findings: [] };
-    const provenance = judgeAttestations(attestations);
+    const provenance = judgeAttestations(attestations, referrersUnreachable);
     const signers: ImageSigner[] = signatures.flatMap((c) => (c.ok ? [{ subject: c.identity?.subjectAlternativeName, issuer: c.identity?.issuer, key: c.keyName, logIndex: c.logIndex, integratedTime: c.integratedTime }] : []));
     let signature: SignatureStatus;
     let signatureReason: string;
@@ -82,6 +82,9 @@ export class OciVerifier {
     if (signers.length > 0) {
       const who = signers.map((s) => s.key ?? `${s.subject ?? 'an unknown identity'}${s.issuer ? ` (${s.issuer})` : ''}`).join(', ');
       [signature, signatureReason, verdict, code] = ['verified', `Signed by ${who}.`, 'verified', 'verified'];
+    } else if (signatures.length === 0 && referrersUnreachable) {
+      // No `.sig` signature, and the referrers (where newer signatures live) could not be listed: undecided.
+      [signature, signatureReason, verdict, code] = ['unverifiable', `${name}@${digest} has no cosign .sig signature, and its referrers could not be listed (${referrersUnreachable}).`, 'unverifiable', 'network-error'];
     } else if (signatures.length === 0) {
       [signature, signatureReason, verdict, code] = ['unsigned', `${name}@${digest} has no cosign signature.`, 'unsigned', 'signature-missing'];
     } else {
@@ -94,36 +97,76 @@ export class OciVerifier {
       verdict = worst.status;
       code = worst.status === 'invalid' ? 'signature-invalid' : worst.status === 'policy-violation' ? 'signer-not-allowed' : 'trust-material-missing';
     }
-    // Failing attestation evidence is as serious as a failing signature.
-    if (provenance.status === 'invalid') [verdict, code] = ['invalid', 'provenance-invalid'];
-    const reason = provenance.status === 'invalid' ? provenance.message : signatureReason;
+    // Failing attestation evidence is as serious as a failing signature; evidence we could not reach
+    // leaves an otherwise verified image undecided, as for packages.
+    let reason = signatureReason;
+    if (provenance.status === 'invalid') [verdict, code, reason] = ['invalid', 'provenance-invalid', provenance.message];
+    else if (provenance.status === 'unverifiable' && verdict === 'verified') [verdict, code, reason] = ['unverifiable', 'network-error', provenance.message];
     return { ...base, signature, signatureReason, signers, provenance: provenance.status, provenanceReason: provenance.message, provenanceDetails: provenance.details, verdict, code, reason };
   }
 
-  /** cosign's `.sig` tag, then OCI 1.1 referrers (API or fallback tag) holding Sigstore bundles. */
-  private async collect(digest: string, domain: string, repository: string, keys: PublicKeyEntry[], signal?: AbortSignal): Promise<{ signatures: CosignCheck[]; attestations: BundleCheckResult[] }> {
+  /**
+   * cosign's `.sig` tag, then OCI 1.1 referrers (API or fallback tag) holding Sigstore bundles.
+   * A fault reaching one piece of evidence is recorded as undecidable for that piece only, so it can
+   * never hide another piece that already failed (failing evidence is never softened).
+   */
+  private async collect(digest: string, domain: string, repository: string, keys: PublicKeyEntry[], signal?: AbortSignal): Promise<Evidence> {
     const { client, trust } = this.options;
-    const signatures: CosignCheck[] = [];
-    const attestations: BundleCheckResult[] = [];
+    const evidence: Evidence = { signatures: [], attestations: [] };
     const sigManifest = await client.getManifest(domain, repository, `${digest.replace(':', '-')}.sig`, signal);
     for (const layer of (sigManifest?.json.layers ?? []).filter((l) => l.mediaType === SIMPLE_SIGNING)) {
-      const payload = await client.getBlob(domain, repository, layer.digest, signal);
-      signatures.push(payload ? verifyCosignSignature({ payload, annotations: layer.annotations ?? {} }, digest, trust(), keys) : { ok: false, status: 'invalid', message: 'a signature layer is missing from the registry' });
+      evidence.signatures.push(
+        await fetched(
+          () => client.getBlob(domain, repository, layer.digest, signal),
+          (payload) => verifyCosignSignature({ payload, annotations: layer.annotations ?? {} }, digest, trust(), keys),
+          'a signature layer is missing from the registry',
+        ),
+      );
     }
-    const referrers = (await client.getReferrers(domain, repository, digest, signal)).filter((r) => r.artifactType?.startsWith(BUNDLE_PREFIX)).slice(0, MAX_REFERRERS);
+    let referrers: NonNullable<Manifest['json']['manifests']>;
+    try {
+      referrers = (await client.getReferrers(domain, repository, digest, signal)).filter((r) => r.artifactType?.startsWith(BUNDLE_PREFIX)).slice(0, MAX_REFERRERS);
+    } catch (error) {
+      evidence.referrersUnreachable = (error as Error).message;
+      return evidence;
+    }
     for (const referrer of referrers) {
-      const manifest = await client.getManifest(domain, repository, referrer.digest, signal);
-      const layer = manifest?.json.layers?.find((l) => l.mediaType?.startsWith(BUNDLE_PREFIX));
-      const blob = layer && (await client.getBlob(domain, repository, layer.digest, signal));
-      let check: BundleCheckResult;
-      try {
-        check = blob ? verifyImageBundle(JSON.parse(blob.toString('utf8')), digest, trust(), keys) : { ok: false, status: 'invalid', message: 'a referrer names a bundle the registry does not have' };
-      } catch {
-        check = { ok: false, status: 'invalid', message: 'a referrer holds a bundle that is not JSON' };
-      }
-      (check.predicateType && check.predicateType !== COSIGN_SIGN_PREDICATE ? attestations : signatures).push(check);
+      const check = await fetched(
+        async () => {
+          const manifest = await client.getManifest(domain, repository, referrer.digest, signal);
+          const layer = manifest?.json.layers?.find((l) => l.mediaType?.startsWith(BUNDLE_PREFIX));
+          return layer && client.getBlob(domain, repository, layer.digest, signal);
+        },
+        (blob): BundleCheckResult => {
+          try {
+            return verifyImageBundle(JSON.parse(blob.toString('utf8')), digest, trust(), keys);
+          } catch {
+            return { ok: false, status: 'invalid', message: 'a referrer holds a bundle that is not JSON' };
+          }
+        },
+        'a referrer names a bundle the registry does not have',
+      );
+      ((check as BundleCheckResult).predicateType && (check as BundleCheckResult).predicateType !== COSIGN_SIGN_PREDICATE ? evidence.attestations : evidence.signatures).push(check);
     }
-    return { signatures, attestations };
+    return evidence;
+  }
+}
+
+interface Evidence {
+  signatures: CosignCheck[];
+  attestations: BundleCheckResult[];
+  /** Set when the referrers could not be listed: attestations (and cosign v3 signatures) are then unknown. */
+  referrersUnreachable?: string;
+}
+
+/** Fetches a piece of evidence and checks it; a missing piece is invalid, a fault reaching it undecidable. */
+async function fetched<T extends CosignCheck>(load: () => Promise<Buffer | undefined>, check: (data: Buffer) => T, missing: string): Promise<T | CosignCheck> {
+  try {
+    const data = await load();
+    return data ? check(data) : { ok: false, status: 'invalid', message: missing };
+  } catch (error) {
+    if (error instanceof DigestMismatchError) return { ok: false, status: 'invalid', message: error.message };
+    return { ok: false, status: 'unverifiable', message: `could not fetch it (${(error as Error).message})` };
   }
 }
 
@@ -140,9 +183,13 @@ function platformsOf(manifest: Manifest): string[] | undefined {
 }
 
 /** Provenance for images: a verified SLSA provenance attestation; an attestation that fails is invalid. */
-function judgeAttestations(attestations: BundleCheckResult[]): { status: ProvenanceStatus; message: string; details?: ProvenanceDetails } {
-  const failed = attestations.find((a) => !a.ok);
-  if (failed && !failed.ok) return { status: 'invalid', message: `An attestation (${failed.predicateType ?? 'unknown type'}) does not hold: ${failed.message}.` };
+function judgeAttestations(attestations: BundleCheckResult[], unreachable?: string): { status: ProvenanceStatus; message: string; details?: ProvenanceDetails } {
+  const failed = attestations.find((a) => !a.ok && a.status === 'invalid') ?? attestations.find((a) => !a.ok);
+  if (failed && !failed.ok) {
+    const status = failed.status === 'invalid' ? 'invalid' : 'unverifiable';
+    return { status, message: `An attestation (${failed.predicateType ?? 'unknown type'}) does not hold: ${failed.message}.` };
+  }
+  if (unreachable) return { status: 'unverifiable', message: `The image's referrers could not be listed (${unreachable}).` };
   const verified = attestations.filter((a) => a.ok);
   const predicateTypes = verified.map((a) => a.predicateType ?? 'unknown');
   const slsa = verified.find((a) => a.predicateType?.includes('slsa.dev/provenance'));
