@@ -158,7 +158,8 @@ export class NpmVerifier {
     // Abbreviated packuments carry no publish times; fetch the full one only when a key's expiry makes it matter.
     const usesExpiringKey = manifest.dist?.signatures?.some((s) => keys.find((k) => k.keyid === s.keyid)?.expires);
     if (!usesExpiringKey) return undefined;
-    const full = await this.options.registry.getPackument(registry, packument.name ?? manifest.name, true, signal);
+    // A fault here leaves the time unknown: the signature is still checked, and only its expiry stays undecided.
+    const full = await this.options.registry.getPackument(registry, packument.name ?? manifest.name, true, signal).catch(() => undefined);
     return full?.time?.[version];
   }
 

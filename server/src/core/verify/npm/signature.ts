@@ -35,23 +35,24 @@ export async function verifyRegistrySignature(input: SignatureInput, keys: Regis
   }
   const message = `${input.name}@${input.version}:${input.integrity}`;
   // Like npm, every signature present must verify: one bad signature is enough to distrust the version.
+  // Evidence that fails (unknown key, bad signature, expired key) is judged before anything that is
+  // merely unknown (a missing publish time), so a failure is never softened into "unverifiable".
+  let undecided: SignatureResult | undefined;
   for (const signature of input.signatures) {
     const key = keys.find((k) => k.keyid === signature.keyid);
     if (!key) {
       return { status: 'invalid', code: 'signature-key-unknown', keyid: signature.keyid, message: `Signed with key ${signature.keyid}, which the registry does not publish.` };
     }
-    if (key.expires) {
-      if (!input.publishedAt) {
-        return { status: 'unverifiable', code: 'registry-error', keyid: key.keyid, message: `Key ${key.keyid} expires, and the registry did not say when this version was published.` };
-      }
-      if (!(Date.parse(input.publishedAt) < Date.parse(key.expires))) {
-        return { status: 'invalid', code: 'signature-key-expired', keyid: key.keyid, message: `Signed with key ${key.keyid}, which expired on ${key.expires}, before this version was published (${input.publishedAt}).` };
-      }
-    }
     if (!(await verifyEcdsa(message, signature.sig, key.key))) {
       return { status: 'invalid', code: 'signature-invalid', keyid: key.keyid, message: `The registry signature by ${key.keyid} does not match ${input.name}@${input.version} and its integrity: the metadata may have been tampered with.` };
     }
+    if (key.expires && !input.publishedAt) {
+      undecided ??= { status: 'unverifiable', code: 'registry-error', keyid: key.keyid, message: `Key ${key.keyid} expires, and the registry did not say when this version was published.` };
+    } else if (key.expires && !(Date.parse(input.publishedAt!) < Date.parse(key.expires))) {
+      return { status: 'invalid', code: 'signature-key-expired', keyid: key.keyid, message: `Signed with key ${key.keyid}, which expired on ${key.expires}, before this version was published (${input.publishedAt}).` };
+    }
   }
+  if (undecided) return undecided;
   return { status: 'verified', code: 'verified', keyid: input.signatures[0].keyid, message: `Registry signature verified with key ${input.signatures[0].keyid}.` };
 }
 
