@@ -260,6 +260,19 @@ describe('npm verifier on recorded registry data', function () {
       assert.equal(r.verdict, 'invalid');
     });
 
+    it('does not let an undecidable attestation hide a later one that fails', async () => {
+      const scenario = tampered((s) => {
+        delete s.keys; // the publish attestation cannot be decided without registry keys…
+        const doc = s.packages.sigstore['1.0.0'].attestations as { attestations: Array<{ predicateType: string; bundle: any }> };
+        doc.attestations.reverse(); // …and comes first,
+        const provenance = doc.attestations[1].bundle.dsseEnvelope.signatures[0];
+        provenance.sig = flipBase64(provenance.sig, 30); // while the provenance after it is tampered with.
+      });
+      const r = await check(scenario, { name: 'sigstore', spec: '1.0.0' });
+      assert.equal(r.provenance, 'invalid', r.provenanceReason);
+      assert.equal(r.verdict, 'invalid');
+    });
+
     it('warns about a provenance downgrade', async () => {
       const scenario = tampered((s) => {
         s.packages.sigstore['1.4.0'] = { manifest: { name: 'sigstore', version: '1.4.0', dist: { integrity: SIGSTORE_040_INTEGRITY } }, publishedAt: '2023-05-01T00:00:00.000Z' };

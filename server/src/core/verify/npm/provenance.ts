@@ -50,6 +50,8 @@ export function verifyNpmProvenance(input: ProvenanceInput, keys: RegistryKey[],
   const details: ProvenanceDetails = { predicateTypes: [] };
   let sawProvenance = false;
 
+  // Every attestation is checked: one that cannot be decided must not hide a later one that fails.
+  let undecided: ProvenanceResult | undefined;
   for (const attestation of attestations as Array<{ predicateType?: unknown; bundle?: unknown }>) {
     const predicateType = String(attestation?.predicateType ?? '');
     const fail = (code: ReasonCode, why: string): ProvenanceResult => ({
@@ -73,7 +75,8 @@ export function verifyNpmProvenance(input: ProvenanceInput, keys: RegistryKey[],
     const keySigned = isPublish || bundle.verificationMaterial.content.$case === 'publicKey';
     if (keys.length === 0 && (keySigned || envelope.signatures[0]?.keyid)) {
       // No registry keys is missing trust material: undecidable, never a reason to call the evidence wrong.
-      return { status: 'unverifiable', code: 'registry-no-keys', message: `${label(predicateType)}: the registry publishes no keys to check it with.`, details };
+      undecided ??= { status: 'unverifiable', code: 'registry-no-keys', message: `${label(predicateType)}: the registry publishes no keys to check it with.`, details };
+      continue;
     }
     // A certificate-signed envelope has an empty key id; any key id it does name must be the registry's.
     const namedKeyId = envelope.signatures[0]?.keyid;
@@ -94,7 +97,9 @@ export function verifyNpmProvenance(input: ProvenanceInput, keys: RegistryKey[],
 
     const result = checkBundle(bundle, trust, keyFinder);
     if (!result.ok) {
-      return { status: result.status, code: result.status === 'invalid' ? 'provenance-invalid' : 'trust-material-missing', message: `${label(predicateType)}: ${result.message}`, details };
+      if (result.status === 'invalid') return { status: 'invalid', code: 'provenance-invalid', message: `${label(predicateType)}: ${result.message}`, details };
+      undecided ??= { status: 'unverifiable', code: 'trust-material-missing', message: `${label(predicateType)}: ${result.message}`, details };
+      continue;
     }
     if (!isPublish) {
       sawProvenance = true;
@@ -102,6 +107,7 @@ export function verifyNpmProvenance(input: ProvenanceInput, keys: RegistryKey[],
       details.logEntryUrl = logEntryUrl(trust, details.logId, details.logIndex);
     }
   }
+  if (undecided) return undecided;
   if (!sawProvenance) {
     return { status: 'absent', code: 'verified', message: 'Only a publish attestation is present; there is no build provenance.', details };
   }
