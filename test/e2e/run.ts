@@ -15,7 +15,7 @@ import * as path from 'node:path';
 import * as util from 'node:util';
 import { chromium } from 'playwright-core';
 import { cleanEnv } from '../support/env';
-import { SIGNED, flipBase64, manifestOf, tampered } from '../support/fixtureRegistry';
+import { addSigstoreWithoutProvenance, breakSignature, tampered } from '../support/fixtureRegistry';
 import { REPO_ROOT } from '../support/paths';
 import { OciRegistry, registryAvailable } from '../support/ociRegistry';
 import { TestRegistry } from '../support/registryServer';
@@ -47,10 +47,9 @@ async function main(): Promise<number> {
   await registry.start();
   const scenario = tampered((s) => {
     // async@2.5.0's registry signature is tampered with: the suite expects it to be reported invalid.
-    const dist = manifestOf(s, 'async', '2.5.0').dist as { signatures: Array<{ sig: string }> };
-    dist.signatures[0].sig = flipBase64(dist.signatures[0].sig, 12);
+    breakSignature(s, 'async', '2.5.0', 12);
     // sigstore@0.9.0 has no provenance and 1.0.0 has: the upgrade quick fix has somewhere to go.
-    s.packages.sigstore['0.9.0'] = { manifest: { name: 'sigstore', version: '0.9.0', dist: { integrity: SIGNED[0].integrity } }, publishedAt: '2023-01-01T00:00:00.000Z' };
+    addSigstoreWithoutProvenance(s);
   });
   const base = registry.set('e2e', scenario);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'provenance-lens-e2e-'));

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { parsePolicy } from '../../server/src/core/trust/policy';
-import { SIGNED, tampered } from '../support/fixtureRegistry';
+import { addSigstoreWithoutProvenance, tampered } from '../support/fixtureRegistry';
 import { LspClient, cleanEnv } from '../support/lspClient';
 import { TestRegistry } from '../support/registryServer';
 
@@ -46,7 +46,7 @@ describe('quick fixes over LSP', function () {
     const base = registry.set(
       'fix',
       tampered((s) => {
-        s.packages.sigstore['0.9.0'] = { manifest: { name: 'sigstore', version: '0.9.0', dist: { integrity: SIGNED[0].integrity } }, publishedAt: '2023-01-01T00:00:00.000Z' };
+        addSigstoreWithoutProvenance(s);
       }),
     );
     fs.writeFileSync(path.join(workspace, '.npmrc'), `registry=${base}\n`);

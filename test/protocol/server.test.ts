@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { recordedScenario, tampered, manifestOf, flipBase64 } from '../support/fixtureRegistry';
+import { breakSignature, recordedScenario, tampered } from '../support/fixtureRegistry';
 import { LspClient, cleanEnv } from '../support/lspClient';
 import { TestRegistry } from '../support/registryServer';
 
@@ -35,8 +35,7 @@ describe('language server over stdio', function () {
       'lsp',
       tampered((s) => {
         // async@2.5.0's signature is tampered with: it must show as an error.
-        const dist = manifestOf(s, 'async', '2.5.0').dist as { signatures: Array<{ sig: string }> };
-        dist.signatures[0].sig = flipBase64(dist.signatures[0].sig, 12);
+        breakSignature(s, 'async', '2.5.0', 12);
       }),
     );
     fs.writeFileSync(path.join(workspace, '.npmrc'), `registry=${base}\n`);

@@ -90,6 +90,17 @@ export function manifestOf(s: Scenario, name: string, version: string): { dist: 
   return s.packages[name][version].manifest as { dist: Record<string, unknown> };
 }
 
+/** Breaks the registry signature of `name@version` (one bit flipped at `byte`). */
+export function breakSignature(s: Scenario, name: string, version: string, byte = 10): void {
+  const dist = manifestOf(s, name, version).dist as { signatures: Array<{ sig: string }> };
+  dist.signatures[0].sig = flipBase64(dist.signatures[0].sig, byte);
+}
+
+/** Adds sigstore@`version`, published without provenance, so a later version (1.0.0) is the nearest with it. */
+export function addSigstoreWithoutProvenance(s: Scenario, version = '0.9.0'): void {
+  s.packages.sigstore[version] = { manifest: { name: 'sigstore', version, dist: { integrity: SIGNED[0].integrity } }, publishedAt: '2023-01-01T00:00:00.000Z' };
+}
+
 /** Flips one bit in a base64 value, keeping it valid base64 of the same length. */
 export function flipBase64(value: string, byteIndex = 10): string {
   const bytes = Buffer.from(value, 'base64');

@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FIXTURES, SIGNED, flipBase64, manifestOf, recordedScenario, tampered } from '../support/fixtureRegistry';
+import { FIXTURES, SIGNED, breakSignature, recordedScenario, tampered } from '../support/fixtureRegistry';
 import { cleanEnv } from '../support/lspClient';
 import { TestRegistry } from '../support/registryServer';
 import { REPO_ROOT } from '../support/paths';
@@ -62,8 +62,7 @@ describe('provenance-lens CLI', function () {
     const dir = project(
       'bad',
       tampered((s) => {
-        const dist = manifestOf(s, 'kms-demo', '1.0.0').dist as { signatures: Array<{ sig: string }> };
-        dist.signatures[0].sig = flipBase64(dist.signatures[0].sig);
+        breakSignature(s, 'kms-demo', '1.0.0');
       }),
     );
     const r = await cli(['check', '--no-cache'], dir);

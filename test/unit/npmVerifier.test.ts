@@ -15,6 +15,7 @@ import {
   PACOTE_VARIANTS,
   SIGNED,
   SIGSTORE_040_INTEGRITY,
+  breakSignature,
   flipBase64,
   manifestOf,
   pacoteScenario,
@@ -76,8 +77,7 @@ describe('npm verifier on recorded registry data', function () {
 
     it('rejects a signature with one bit flipped', async () => {
       const scenario = tampered((s) => {
-        const dist = manifestOf(s, 'kms-demo', '1.0.0').dist as { signatures: Array<{ sig: string }> };
-        dist.signatures[0].sig = flipBase64(dist.signatures[0].sig, 20);
+        breakSignature(s, 'kms-demo', '1.0.0', 20);
       });
       const r = await check(scenario, { name: 'kms-demo', spec: '1.0.0' });
       assert.equal(r.signature, 'invalid');
@@ -250,8 +250,7 @@ describe('npm verifier on recorded registry data', function () {
 
     it('keeps an invalid signature invalid when the attestations cannot be fetched', async () => {
       const scenario = tampered((s) => {
-        const dist = manifestOf(s, 'sigstore', '1.0.0').dist as { signatures: Array<{ sig: string }> };
-        dist.signatures[0].sig = flipBase64(dist.signatures[0].sig, 12);
+        breakSignature(s, 'sigstore', '1.0.0', 12);
         delete s.packages.sigstore['1.0.0'].attestations; // still advertised below, but no longer served
         manifestOf(s, 'sigstore', '1.0.0').dist.attestations = { url: 'http://127.0.0.1/-/npm/v1/attestations/sigstore@1.0.0' };
       });

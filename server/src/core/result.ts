@@ -17,6 +17,11 @@ export interface ProvenanceDetails extends BuildIdentity {
   publishKeyId?: string;
 }
 
+/** The web page of the commit provenance names, where the source repository says which. */
+export function commitUrl(d: ProvenanceDetails | undefined): string | undefined {
+  return d?.sourceRepository && d.sourceCommit ? `${d.sourceRepository}/commit/${d.sourceCommit}` : undefined;
+}
+
 export interface ImageSigner {
   /** Certificate identity (SAN) and OIDC issuer, for keyless signatures… */
   subject?: string;

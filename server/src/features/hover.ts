@@ -4,6 +4,7 @@
 import type { Hover, Position } from 'vscode-languageserver';
 import type { CheckedDependency } from '../core/checker';
 import type { Range } from '../core/parsers/types';
+import { commitUrl } from '../core/result';
 
 export function dependencyAt(checked: CheckedDependency[], position: Position): CheckedDependency | undefined {
   return checked.find((c) => contains(c.dependency.nameRange, position) || contains(c.dependency.specRange, position));
@@ -24,7 +25,7 @@ export function hoverFor(c: CheckedDependency): Hover {
   if (d && r.provenance === 'verified') {
     const repo = d.sourceRepository;
     if (repo) {
-      const commit = d.sourceCommit ? ` @ [${d.sourceCommit.slice(0, 12)}](${repo}/commit/${d.sourceCommit})` : '';
+      const commit = d.sourceCommit ? ` @ [${d.sourceCommit.slice(0, 12)}](${commitUrl(d)})` : '';
       lines.push(`- Source: [${repo}](${repo})${commit}${d.sourceRef ? ` (${d.sourceRef})` : ''}`);
     }
     if (d.workflowPath || d.buildConfigURI) lines.push(`- Workflow: \`${d.workflowPath ?? d.buildConfigURI}\``);

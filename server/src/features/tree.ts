@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { type LockGraph, lockGraph } from '../core/parsers/lockGraph';
 import type { Dependency } from '../core/parsers/types';
-import type { PackageResult } from '../core/result';
+import { type PackageResult, commitUrl } from '../core/result';
 import type { TreeNode, TreeVerdict } from '../protocol';
 import type { FileView } from './documentChecks';
 import { evidenceNodes } from './treeEvidence';
@@ -160,7 +160,7 @@ export class ProvenanceTree {
       range: dependency.specRange,
       purl: result?.purl,
       logEntryUrl: result?.provenanceDetails?.logEntryUrl,
-      commitUrl: commitUrl(result),
+      commitUrl: commitUrl(result?.provenanceDetails),
     };
   }
 
@@ -200,11 +200,6 @@ function leadsToProblem(view: FileView, byKey: Map<string, Dependency>, graph: L
 
 export function verdictOf(result: PackageResult | undefined): TreeVerdict {
   return result ? result.verdict : 'pending';
-}
-
-function commitUrl(result: PackageResult | undefined): string | undefined {
-  const d = result?.provenanceDetails;
-  return d?.sourceRepository && d.sourceCommit ? `${d.sourceRepository}/commit/${d.sourceCommit}` : undefined;
 }
 
 /** A dependency's key within its file: the lockfile location, or group + name in a manifest. */

@@ -1,7 +1,7 @@
 // The evidence under a package node: each check with its verdict, and what the provenance says
 // (source, workflow, builder, signer, log entry, attestations), with links where there are some.
 
-import type { PackageResult } from '../core/result';
+import { type PackageResult, commitUrl } from '../core/result';
 import type { TreeNode, TreeVerdict } from '../protocol';
 
 export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
@@ -34,11 +34,10 @@ export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
   const d = r.provenanceDetails;
   if (d && r.provenance === 'verified') {
     if (d.sourceRepository) {
-      const commitUrl = d.sourceCommit ? `${d.sourceRepository}/commit/${d.sourceCommit}` : undefined;
       add('source', `Source: ${d.sourceRepository.replace(/^https:\/\//, '')}`, {
         description: [d.sourceCommit?.slice(0, 12), d.sourceRef].filter(Boolean).join(' '),
         tooltip: `${d.sourceRepository}${d.sourceCommit ? ` @ ${d.sourceCommit}` : ''}`,
-        commitUrl,
+        commitUrl: commitUrl(d),
       });
     }
     const workflow = d.workflowPath ?? d.buildConfigURI;
