@@ -13,6 +13,7 @@ import { parseFile } from '../../server/src/core/fileKinds';
 import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
 import type { TreeNode } from '../../server/src/protocol';
 import { LspClient, cleanEnv } from '../support/lspClient';
+import { keySignedAttestationLayer } from '../support/bundles';
 import { OciRegistry, RegistryProxy, registryAvailable } from '../support/ociRegistry';
 
 describe('images over LSP', function () {
@@ -34,6 +35,7 @@ describe('images over LSP', function () {
     await registry.start();
     digest = (await registry.pushImage('acme/app', '1.0')).digest;
     await registry.signWithKey('acme/app', digest, signer.privateKey);
+    await registry.attachAttestations('acme/app', digest, [keySignedAttestationLayer(digest, 'https://slsa.dev/provenance/v1', signer.privateKey, { runDetails: { builder: { id: 'https://ci.acme.example/builder' } } })]);
     proxy = new RegistryProxy(registry.host, 'none');
     await proxy.start();
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-images-'));
@@ -74,12 +76,17 @@ describe('images over LSP', function () {
     const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 10 } })) as { contents: { value: string } };
     assert.match(hover.contents.value, new RegExp(`Digest: \`${digest}\``));
     assert.match(hover.contents.value, /Signed by key `cosign\.pub`, no transparency-log entry/);
+    assert.match(hover.contents.value, /Attestations: https:\/\/slsa\.dev\/provenance\/v1/);
+    assert.match(hover.contents.value, /Provenance built by `https:\/\/ci\.acme\.example\/builder`, signed by key `cosign\.pub`/);
 
     const [file] = await client.connection.sendRequest<TreeNode[]>('provenanceLens/treeChildren', { problemsOnly: false });
     assert.equal(file.label, 'Dockerfile');
     const [image] = await client.connection.sendRequest<TreeNode[]>('provenanceLens/treeChildren', { parentId: file.id, problemsOnly: false });
     assert.equal(image.verdict, 'verified');
     assert.match(image.purl ?? '', /^pkg:oci\/app@sha256/);
+    const evidence = await client.connection.sendRequest<TreeNode[]>('provenanceLens/treeChildren', { parentId: image.id, problemsOnly: false });
+    const labels = evidence.map((n) => n.label);
+    for (const expected of ['Attestations: verified', 'Builder: https://ci.acme.example/builder', 'Provenance signer: key cosign.pub']) assert.ok(labels.includes(expected), `${expected} in ${labels.join(' | ')}`);
 
     // "Verify again" on the image goes back to the registry for its signatures, past the verdict cache.
     const sigTag = `${digest.replace(':', '-')}.sig`;

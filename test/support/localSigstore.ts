@@ -10,6 +10,7 @@ import { fulcioHandler, initializeCA, initializeCTLog, initializeTLog, rekorHand
 import { DSSEBundleBuilder, FulcioSigner, RekorWitness } from '@sigstore/sign';
 import { bundleToJSON } from '@sigstore/bundle';
 import { type TrustContext, trustFromJson } from '../../server/src/core/trust/trustedRoot';
+import { type AttestationLayer, IN_TOTO, envelopeBytes, imageStatement, pae } from './bundles';
 
 type Handler = Awaited<ReturnType<typeof fulcioHandler>>;
 
@@ -75,15 +76,41 @@ export class LocalSigstore {
 
   /** Signs an in-toto statement about `imageDigest` as `subject` (an OIDC identity from `issuer`), logged in Rekor. */
   async signImage(imageDigest: string, predicateType: string, subject: string, issuer = 'https://issuer.local'): Promise<object> {
-    const claims = Buffer.from(JSON.stringify({ iss: issuer, sub: subject, aud: 'sigstore', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 600 })).toString('base64url');
-    const token = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${claims}.`;
-    const builder = new DSSEBundleBuilder({
-      signer: new FulcioSigner({ identityProvider: { getToken: async () => token }, fulcioBaseURL: this.fulcioUrl }),
-      witnesses: [new RekorWitness({ rekorBaseURL: this.rekorUrl, entryType: 'intoto' })],
-    });
-    const [algorithm, hex] = imageDigest.split(':');
-    const statement = { _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'image', digest: { [algorithm]: hex } }], predicateType, predicate: {} };
-    const bundle = await builder.create({ data: Buffer.from(JSON.stringify(statement)), type: 'application/vnd.in-toto+json' });
+    const builder = new DSSEBundleBuilder({ signer: this.fulcioSigner(subject, issuer), witnesses: [new RekorWitness({ rekorBaseURL: this.rekorUrl, entryType: 'intoto' })] });
+    const bundle = await builder.create({ data: imageStatement(imageDigest, predicateType), type: IN_TOTO });
     return bundleToJSON(bundle) as object;
+  }
+
+  /**
+   * What keyless `cosign attest` writes to the `.att` tag: the envelope as a layer, the Fulcio
+   * certificate and the Rekor entry (its signed entry timestamp) as annotations. The entry body is
+   * what Rekor stores for the envelope: `intoto` 0.0.2 (cosign 2) or 0.0.1 (cosign 1), whose
+   * recorded hash is of the envelope bytes as uploaded.
+   */
+  async attestImage(imageDigest: string, predicateType: string, subject: string, options: { predicate?: object; entryVersion?: '0.0.1' | '0.0.2' } = {}): Promise<AttestationLayer> {
+    const payload = imageStatement(imageDigest, predicateType, options.predicate);
+    const signed = await this.fulcioSigner(subject, 'https://issuer.local').sign(pae(IN_TOTO, payload));
+    if (signed.key.$case !== 'x509Certificate') throw new Error('Fulcio returned no certificate');
+    const certificate = signed.key.certificate;
+    const blob = envelopeBytes(payload, signed.signature);
+    const hash = { algorithm: 'sha256', value: crypto.createHash('sha256').update(blob).digest('hex') };
+    const payloadHash = { algorithm: 'sha256', value: crypto.createHash('sha256').update(payload).digest('hex') };
+    const b64 = (text: string) => Buffer.from(text).toString('base64');
+    const spec =
+      options.entryVersion === '0.0.1'
+        ? { content: { hash, payloadHash }, publicKey: b64(certificate) }
+        : { content: { envelope: { payloadType: IN_TOTO, signatures: [{ publicKey: b64(certificate), sig: b64(signed.signature.toString('base64')) }] }, hash, payloadHash } };
+    const response = await fetch(`${this.rekorUrl}/api/v1/log/entries`, { method: 'POST', body: JSON.stringify({ apiVersion: options.entryVersion ?? '0.0.2', kind: 'intoto', spec }), headers: { 'content-type': 'application/json' } });
+    const [entry] = Object.values((await response.json()) as Record<string, { body: string; integratedTime: number; logIndex: number; logID: string; verification: { signedEntryTimestamp: string } }>);
+    const rekorBundle = { SignedEntryTimestamp: entry.verification.signedEntryTimestamp, Payload: { body: entry.body, integratedTime: entry.integratedTime, logIndex: entry.logIndex, logID: entry.logID } };
+    return { blob, annotations: { 'dev.cosignproject.cosign/signature': '', 'dev.sigstore.cosign/certificate': certificate, 'dev.sigstore.cosign/bundle': JSON.stringify(rekorBundle), predicateType } };
+  }
+
+  /** Keyless signing as `subject`: a token from `issuer` (unsigned: the mock Fulcio only reads its claims). */
+  private fulcioSigner(subject: string, issuer: string): FulcioSigner {
+    const now = Math.floor(Date.now() / 1000);
+    const claims = Buffer.from(JSON.stringify({ iss: issuer, sub: subject, aud: 'sigstore', iat: now, exp: now + 600 })).toString('base64url');
+    const token = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${claims}.`;
+    return new FulcioSigner({ identityProvider: { getToken: async () => token }, fulcioBaseURL: this.fulcioUrl });
   }
 }

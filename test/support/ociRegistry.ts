@@ -10,6 +10,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { AttestationLayer } from './bundles';
 
 export const REGISTRY_BINARY = '/usr/bin/docker-registry';
 
@@ -89,14 +90,26 @@ export class OciRegistry {
       JSON.stringify({ critical: { identity: { 'docker-reference': `${this.host}/${repository}` }, image: { 'docker-manifest-digest': signedDigest }, type: 'cosign container image signature' }, optional: null }),
     );
     const signature = crypto.sign('sha256', payload, privateKey).toString('base64');
-    const payloadDigest = await this.pushBlob(repository, payload);
+    const layer = { mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: await this.pushBlob(repository, payload), size: payload.length, annotations: { 'dev.cosignproject.cosign/signature': signature } };
+    await this.pushTaggedArtifact(repository, `${digest.replace(':', '-')}.sig`, [layer]);
+  }
+
+  /** Pushes attestation layers the way `cosign attest` does (before v3): one manifest under `sha256-<hex>.att`. */
+  async attachAttestations(repository: string, digest: string, layers: AttestationLayer[]): Promise<void> {
+    const entries = [];
+    for (const layer of layers) entries.push({ mediaType: 'application/vnd.dsse.envelope.v1+json', digest: await this.pushBlob(repository, layer.blob), size: layer.blob.length, annotations: layer.annotations });
+    await this.pushTaggedArtifact(repository, `${digest.replace(':', '-')}.att`, entries);
+  }
+
+  /** cosign's classic tags: an image manifest with an empty config and the given layers. */
+  private async pushTaggedArtifact(repository: string, tag: string, layers: object[]): Promise<void> {
     const config = Buffer.from('{}');
     const configDigest = await this.pushBlob(repository, config);
-    await this.pushManifest(repository, `${digest.replace(':', '-')}.sig`, {
+    await this.pushManifest(repository, tag, {
       schemaVersion: 2,
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
       config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
-      layers: [{ mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: payloadDigest, size: payload.length, annotations: { 'dev.cosignproject.cosign/signature': signature } }],
+      layers,
     });
   }
 
@@ -150,7 +163,7 @@ export class OciRegistry {
   }
 }
 
-export type ProxyMode = 'bearer' | 'basic' | 'tamper-manifests' | 'fail-referrers' | 'none';
+export type ProxyMode = 'bearer' | 'basic' | 'tamper-manifests' | 'fail-listings' | 'none';
 
 /**
  * A proxy in front of the registry. `bearer`: a 401 challenge naming a token realm on this proxy,
@@ -205,8 +218,8 @@ export class RegistryProxy {
       res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${this.host}/token",service="test-registry",scope="repository:${url.pathname.split('/').slice(2, -2).join('/')}:pull"` });
       return void res.end();
     }
-    // The referrers API and the fallback tag (`…/manifests/sha256-<hex>`, no `.sig`) answer 500.
-    if (this.mode === 'fail-referrers' && (url.pathname.includes('/referrers/') || /\/manifests\/sha256-[0-9a-f]{64}$/.test(url.pathname))) {
+    // The places attestations live answer 500: the referrers API, its fallback tag (`…/manifests/sha256-<hex>`) and the `.att` tag.
+    if (this.mode === 'fail-listings' && (url.pathname.includes('/referrers/') || /\/manifests\/sha256-[0-9a-f]{64}(\.att)?$/.test(url.pathname))) {
       return void res.writeHead(500).end();
     }
     if (this.mode === 'basic' && req.headers.authorization !== basic) {

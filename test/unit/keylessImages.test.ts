@@ -1,6 +1,7 @@
 // Keyless image signatures end to end: a private Sigstore on 127.0.0.1 (mock Fulcio + Rekor over
 // real HTTP) signs images as an OIDC identity; the bundles are attached to a real registry as
-// referrers; verdicts follow the trusted root and the policy.
+// referrers, and attestations also as cosign's classic `.att` layers; verdicts follow the trusted
+// root and the policy.
 
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -13,6 +14,9 @@ import { COSIGN_SIGN_PREDICATE } from '../../server/src/core/verify/oci/imageBun
 import { cleanEnv } from '../support/env';
 import { LocalSigstore } from '../support/localSigstore';
 import { OciRegistry, registryAvailable } from '../support/ociRegistry';
+
+const SLSA_V02 = 'https://slsa.dev/provenance/v0.2';
+const BUILDER = 'https://ci.acme.example/builder@v1';
 
 describe('keyless image signatures from a local Sigstore', function () {
   this.timeout(30000);
@@ -45,6 +49,18 @@ describe('keyless image signatures from a local Sigstore', function () {
     const other = await registry.pushImage('acme/other', '1.0');
     // Signed, but the statement is about acme/app's digest.
     await registry.attachBundle('acme/other', other.digest, await sigstore.signImage(app.digest, COSIGN_SIGN_PREDICATE, 'release@acme.example'));
+    // Signed by the release identity; SLSA provenance by the build identity on the `.att` tag, logged
+    // as cosign 2 logs it (intoto 0.0.2) and as cosign 1 did (intoto 0.0.1).
+    for (const [repository, entryVersion] of [['acme/attested', '0.0.2'], ['acme/attested-v1', '0.0.1']] as const) {
+      const image = await registry.pushImage(repository, '1.0');
+      await registry.attachBundle(repository, image.digest, await sigstore.signImage(image.digest, COSIGN_SIGN_PREDICATE, 'release@acme.example'));
+      await registry.attachAttestations(repository, image.digest, [await sigstore.attestImage(image.digest, SLSA_V02, 'build@acme.example', { predicate: { builder: { id: BUILDER } }, entryVersion })]);
+    }
+    // The layer in the registry is not the envelope that was logged (same statement, re-serialised).
+    const altered = await registry.pushImage('acme/altered', '1.0');
+    await registry.attachBundle('acme/altered', altered.digest, await sigstore.signImage(altered.digest, COSIGN_SIGN_PREDICATE, 'release@acme.example'));
+    const logged = await sigstore.attestImage(altered.digest, SLSA_V02, 'build@acme.example');
+    await registry.attachAttestations('acme/altered', altered.digest, [{ ...logged, blob: Buffer.from(JSON.stringify(JSON.parse(logged.blob.toString()), null, 1)) }]);
   });
   after(async () => {
     await Promise.all(checkers.map((c) => c.dispose()));
@@ -67,6 +83,30 @@ describe('keyless image signatures from a local Sigstore', function () {
 
   it('rejects a signature over another digest', async () => {
     assert.deepEqual([(await verdict('acme/other:1.0', sigstore.trust)).verdict], ['invalid']);
+  });
+
+  it('verifies classic .att provenance as cosign 2 and cosign 1 logged it, and shows its signer and builder', async () => {
+    for (const image of ['acme/attested:1.0', 'acme/attested-v1:1.0']) {
+      const r = await verdict(image, sigstore.trust);
+      assert.deepEqual([r.signature, r.provenance, r.verdict], ['verified', 'verified', 'verified'], `${image}: ${r.reason} / ${r.provenanceReason}`);
+      assert.deepEqual([r.provenanceDetails?.subjectAlternativeName, r.provenanceDetails?.issuer, r.provenanceDetails?.builderId], ['build@acme.example', 'https://issuer.local', BUILDER]);
+      assert.match(r.provenanceDetails?.logIndex ?? '', /^\d+$/);
+    }
+  });
+
+  it('rejects a .att layer that is not the envelope the log recorded', async () => {
+    const r = await verdict('acme/altered:1.0', sigstore.trust);
+    assert.deepEqual([r.signature, r.provenance, r.verdict, r.code], ['verified', 'invalid', 'invalid', 'provenance-invalid'], r.provenanceReason);
+  });
+
+  it('requires provenance by an identity the rule accepts, when it requires provenance', async () => {
+    const rule = (...subjects: string[]) => ({ packages: [{ match: `${registry.host}/acme/*`, requireProvenance: true, signers: subjects.map((subject) => ({ issuer: 'https://issuer.local', subject })) }] });
+    const releaseOnly = await verdict('acme/attested:1.0', sigstore.trust, rule('release@acme.example'));
+    assert.deepEqual([releaseOnly.verdict, releaseOnly.code], ['policy-violation', 'signer-not-allowed'], releaseOnly.reason);
+    assert.match(releaseOnly.reason, /provenance is signed by build@acme\.example/);
+    assert.equal((await verdict('acme/attested:1.0', sigstore.trust, rule('release@acme.example', 'build@acme.example'))).verdict, 'verified');
+    const unattested = await verdict('acme/app:1.0', sigstore.trust, rule('release@acme.example'));
+    assert.deepEqual([unattested.verdict, unattested.code], ['policy-violation', 'provenance-required']);
   });
 
   it('does not verify against another deployment\'s trusted root', async () => {

@@ -12,9 +12,12 @@ import { parseFile } from '../../server/src/core/fileKinds';
 import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
 import { cleanEnv } from '../support/env';
 import { COSIGN_SIGN_PREDICATE } from '../../server/src/core/verify/oci/imageBundle';
-import { keySignedImageBundle } from '../support/bundles';
+import { keySignedAttestationLayer, keySignedImageBundle } from '../support/bundles';
 import { OciRegistry, RegistryProxy, registryAvailable } from '../support/ociRegistry';
 import { REPO_ROOT } from '../support/paths';
+
+const SLSA_V02 = 'https://slsa.dev/provenance/v0.2';
+const CYCLONEDX = 'https://cyclonedx.org/bom';
 
 describe('image verification against a real registry', function () {
   this.timeout(30000);
@@ -25,15 +28,19 @@ describe('image verification against a real registry', function () {
   let home: string;
   const checkers: Checker[] = [];
 
-  async function verdicts(dockerfile: string, options: { keys?: typeof KEY[]; offline?: boolean } = {}) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-img-'));
-    const file = path.join(dir, 'Dockerfile');
-    fs.writeFileSync(file, dockerfile);
+  /** Checks `text` as a file named `name` in a fresh directory (`dir`: an existing one, e.g. with a policy). */
+  async function check(name: string, text: string, options: { keys?: typeof KEY[]; offline?: boolean; dir?: string } = {}) {
+    const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pl-img-'));
+    const file = path.join(dir, name);
+    fs.writeFileSync(file, text);
     const trust = embeddedTrust();
     const checker = new Checker({ trust: () => trust, offline: options.offline ?? false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home }), homeDir: home, imageKeys: options.keys ?? [KEY], timeoutMs: 3000 });
     checkers.push(checker);
-    const results = await checker.verify(file, parseFile(file, dockerfile)!);
-    return results.map((r) => [r.dependency.image!.repository, r.result.verdict, r.result.code]);
+    return checker.verify(file, parseFile(file, text)!);
+  }
+
+  async function verdicts(dockerfile: string, options: { keys?: typeof KEY[]; offline?: boolean } = {}) {
+    return (await check('Dockerfile', dockerfile, options)).map((r) => [r.dependency.image!.repository, r.result.verdict, r.result.code]);
   }
 
   before(async function () {
@@ -61,6 +68,19 @@ describe('image verification against a real registry', function () {
     const misattested = await registry.pushImage('acme/misattested', '1.0');
     await registry.signWithKey('acme/misattested', misattested.digest, signer.privateKey);
     await registry.attachBundle('acme/misattested', misattested.digest, keySignedImageBundle(bundled.digest, 'https://slsa.dev/provenance/v1', signer.privateKey));
+    // cosign before v3: the signature on the `.sig` tag, attestations as layers of the `.att` tag.
+    const classic = await registry.pushImage('acme/classic', '1.0');
+    await registry.signWithKey('acme/classic', classic.digest, signer.privateKey);
+    await registry.attachAttestations('acme/classic', classic.digest, [
+      keySignedAttestationLayer(classic.digest, SLSA_V02, signer.privateKey, { builder: { id: 'https://ci.example/builder' } }),
+      keySignedAttestationLayer(classic.digest, CYCLONEDX, signer.privateKey, { bomFormat: 'CycloneDX' }),
+    ]);
+    const classicWrong = await registry.pushImage('acme/classic-misattested', '1.0');
+    await registry.signWithKey('acme/classic-misattested', classicWrong.digest, signer.privateKey);
+    await registry.attachAttestations('acme/classic-misattested', classicWrong.digest, [keySignedAttestationLayer(classic.digest, SLSA_V02, signer.privateKey)]);
+    const classicStranger = await registry.pushImage('acme/classic-stranger', '1.0');
+    await registry.signWithKey('acme/classic-stranger', classicStranger.digest, signer.privateKey);
+    await registry.attachAttestations('acme/classic-stranger', classicStranger.digest, [keySignedAttestationLayer(classicStranger.digest, SLSA_V02, stranger.privateKey)]);
   });
   after(async () => {
     await Promise.all(checkers.map((c) => c.dispose()));
@@ -83,28 +103,26 @@ describe('image verification against a real registry', function () {
 
   it('finds Sigstore bundles through the referrers fallback tag: signature and provenance', async () => {
     const h = registry.host;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-img-'));
-    const file = path.join(dir, 'compose.yaml');
     const text = `services:\n  a:\n    image: ${h}/acme/bundled:1.0\n  b:\n    image: ${h}/acme/misattested:1.0\n`;
-    fs.writeFileSync(file, text);
-    const trust = embeddedTrust();
-    const checker = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home }), homeDir: home, imageKeys: [KEY], timeoutMs: 3000 });
-    checkers.push(checker);
-    const [bundled, misattested] = (await checker.verify(file, parseFile(file, text)!)).map((r) => r.result);
+    const [bundled, misattested] = (await check('compose.yaml', text)).map((r) => r.result);
     assert.deepEqual([bundled.signature, bundled.provenance, bundled.verdict], ['verified', 'verified', 'verified'], bundled.reason);
     assert.deepEqual(bundled.provenanceDetails?.predicateTypes, ['https://slsa.dev/provenance/v1']);
     assert.deepEqual([misattested.signature, misattested.provenance, misattested.verdict, misattested.code], ['verified', 'invalid', 'invalid', 'provenance-invalid']);
   });
 
+  it('reads cosign\'s classic .att attestations: provenance verified, every predicate listed, a wrong subject invalid', async () => {
+    const h = registry.host;
+    const text = [`FROM ${h}/acme/classic:1.0`, `FROM ${h}/acme/classic-misattested:1.0`, `FROM ${h}/acme/classic-stranger:1.0`].join('\n');
+    const [classic, misattested, stranger] = (await check('Dockerfile', text)).map((r) => r.result);
+    assert.deepEqual([classic.signature, classic.provenance, classic.verdict], ['verified', 'verified', 'verified'], classic.reason);
+    assert.deepEqual(classic.provenanceDetails?.predicateTypes, [SLSA_V02, CYCLONEDX]);
+    assert.deepEqual([misattested.signature, misattested.provenance, misattested.verdict, misattested.code], ['verified', 'invalid', 'invalid', 'provenance-invalid']);
+    // Provenance signed by a key nobody accepted proves nothing either way.
+    assert.deepEqual([stranger.signature, stranger.provenance, stranger.verdict], ['verified', 'unverifiable', 'unverifiable']);
+  });
+
   it('verifies a multi-platform index and says which platforms its signature covers', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-img-'));
-    const file = path.join(dir, 'Dockerfile');
-    const text = `FROM ${registry.host}/acme/multi:2.0\n`;
-    fs.writeFileSync(file, text);
-    const trust = embeddedTrust();
-    const checker = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home }), homeDir: home, imageKeys: [KEY], timeoutMs: 3000 });
-    checkers.push(checker);
-    const [r] = await checker.verify(file, parseFile(file, text)!);
+    const [r] = await check('Dockerfile', `FROM ${registry.host}/acme/multi:2.0\n`);
     assert.equal(r.result.verdict, 'verified');
     assert.deepEqual(r.result.platforms, ['linux/amd64', 'linux/arm64/v8']);
   });
@@ -116,13 +134,8 @@ describe('image verification against a real registry', function () {
       path.join(dir, 'provenance-policy.json'),
       JSON.stringify({ packages: [{ match: `${registry.host}/acme/stranger`, keys: [{ path: 'stranger.pub', ignoreTlog: true }] }, { match: `${registry.host}/acme/signed`, keys: [{ path: 'stranger.pub' }] }] }),
     );
-    const file = path.join(dir, 'Dockerfile');
     const text = `FROM ${registry.host}/acme/stranger:1.0\nFROM ${registry.host}/acme/signed:1.0\n`;
-    fs.writeFileSync(file, text);
-    const trust = embeddedTrust();
-    const checker = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home }), homeDir: home, imageKeys: [KEY], timeoutMs: 3000 });
-    checkers.push(checker);
-    const results = (await checker.verify(file, parseFile(file, text)!)).map((r) => [r.result.verdict, r.result.signers?.map((s) => s.key).join()]);
+    const results = (await check('Dockerfile', text, { dir })).map((r) => [r.result.verdict, r.result.signers?.map((s) => s.key).join()]);
     // acme/stranger: its key is accepted by the rule. acme/signed: signed by cosign.pub, but its rule accepts only stranger.pub.
     assert.deepEqual(results, [
       ['verified', 'stranger.pub'],
@@ -131,21 +144,16 @@ describe('image verification against a real registry', function () {
   });
 
   it('keeps failing evidence failing when the referrers cannot be listed, and leaves the rest undecided', async () => {
-    const proxy = new RegistryProxy(registry.host, 'fail-referrers');
+    const proxy = new RegistryProxy(registry.host, 'fail-listings');
     await proxy.start();
     try {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-img-'));
-      const file = path.join(dir, 'Dockerfile');
-      const text = `FROM ${proxy.host}/acme/misdirected:1.0\nFROM ${proxy.host}/acme/signed:1.0\nFROM ${proxy.host}/acme/unsigned:1.0\n`;
-      fs.writeFileSync(file, text);
-      const trust = embeddedTrust();
-      const checker = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home }), homeDir: home, imageKeys: [KEY], timeoutMs: 3000 });
-      checkers.push(checker);
-      const results = (await checker.verify(file, parseFile(file, text)!)).map((r) => [r.result.signature, r.result.provenance, r.result.verdict]);
+      const text = [`FROM ${proxy.host}/acme/misdirected:1.0`, `FROM ${proxy.host}/acme/signed:1.0`, `FROM ${proxy.host}/acme/unsigned:1.0`, `FROM ${proxy.host}/acme/classic:1.0`].join('\n');
+      const results = (await check('Dockerfile', text)).map((r) => [r.result.signature, r.result.provenance, r.result.verdict]);
       assert.deepEqual(results, [
         ['invalid', 'unverifiable', 'invalid'], // the .sig signature over another digest stays invalid
         ['verified', 'unverifiable', 'unverifiable'], // signed, but attestations could not be looked at
         ['unverifiable', 'unverifiable', 'unverifiable'], // not "unsigned": newer signatures live in the referrers
+        ['verified', 'unverifiable', 'unverifiable'], // its .att provenance could not be looked at
       ]);
     } finally {
       await proxy.stop();

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { Checker } from '../core/checker';
 import { fileKind, parseFile } from '../core/fileKinds';
 import { readTextIfExists } from '../core/readText';
-import type { PublicKeyEntry } from '../core/verify/oci/cosignSignature';
+import type { PublicKeyEntry } from '../core/verify/oci/cosignLayer';
 import { findManifestFiles } from '../core/workspaceFiles';
 import { type TrustContext, customTrust, embeddedTrust, refreshTrustFromTuf } from '../core/trust/trustedRoot';
 import { isFailing } from '../core/verdict';

@@ -17,7 +17,7 @@ import { CancelledError, Scheduler } from './scheduler';
 import { EMPTY_POLICY, POLICY_FILES, type Policy, applyPolicy, parsePolicy, ruleFor } from './trust/policy';
 import type { TrustContext } from './trust/trustedRoot';
 import { NpmVerifier } from './verify/npm/npmVerifier';
-import type { PublicKeyEntry } from './verify/oci/cosignSignature';
+import type { PublicKeyEntry } from './verify/oci/cosignLayer';
 import { OciVerifier } from './verify/oci/ociVerifier';
 import { credentialsFor, loadDaemonConfig, loadDockerConfig } from './registries/dockerConfig';
 import { OciClient } from './registries/ociClient';

@@ -15,6 +15,8 @@ export interface ProvenanceDetails extends BuildIdentity {
   /** The entry in the log the trusted root names for it (works for private deployments too). */
   logEntryUrl?: string;
   publishKeyId?: string;
+  /** The accepted public key that signed the provenance, when it was signed with a key rather than keyless. */
+  signerKey?: string;
 }
 
 /** The web page of the commit provenance names, where the source repository says which. */

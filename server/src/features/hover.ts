@@ -49,6 +49,11 @@ function imageLines({ dependency, result: r }: CheckedDependency): string[] {
   lines.push(`- Signature: **${r.signature}**${r.signature === 'verified' ? '' : ' — ' + r.signatureReason}`);
   if (r.provenanceDetails?.predicateTypes.length) lines.push(`- Attestations: ${r.provenanceDetails.predicateTypes.join(', ')}`);
   if (r.provenance !== 'absent') lines.push(`- Provenance: **${r.provenance}**${r.provenance === 'verified' ? '' : ' — ' + r.provenanceReason}`);
+  const d = r.provenanceDetails;
+  if (d && r.provenance === 'verified') {
+    const signer = d.signerKey ? `key \`${d.signerKey}\`` : d.subjectAlternativeName ? `\`${d.subjectAlternativeName}\` (issuer \`${d.issuer ?? '?'}\`)` : undefined;
+    lines.push(`- Provenance${d.builderId ? ` built by \`${d.builderId}\`` : ''}${signer ? `, signed by ${signer}` : ''}`);
+  }
   for (const s of r.signers ?? []) {
     const who = s.key ? `key \`${s.key}\`` : `\`${s.subject ?? '?'}\`${s.issuer ? ` (issuer \`${s.issuer}\`)` : ''}`;
     lines.push(`- Signed by ${who}${s.logIndex ? `, transparency log entry ${s.logIndex} at ${s.integratedTime ?? '?'}` : ', no transparency-log entry'}`);

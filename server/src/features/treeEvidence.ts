@@ -20,6 +20,12 @@ export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
     if (attested.length > 0 || r.provenance === 'invalid') {
       add('attestation', `Attestations: ${r.provenance}`, { description: attested.map(shortPredicate).join(', '), tooltip: r.provenanceReason, verdict: r.provenance === 'absent' ? 'absent' : r.provenance });
     }
+    const d = r.provenanceDetails;
+    if (d && r.provenance === 'verified') {
+      if (d.builderId) add('builder', `Builder: ${d.builderId}`);
+      const by = d.signerKey ? `key ${d.signerKey}` : d.subjectAlternativeName;
+      if (by) add('signer', `Provenance signer: ${by}`, { description: d.issuer });
+    }
     if (r.platforms) add('source', `Platforms: ${r.platforms.length}`, { description: r.platforms.join(', ') });
     return nodes;
   }

@@ -7,7 +7,7 @@ import * as crypto from 'node:crypto';
 import { parseJsonObject, child, nodeRange, properties, stringValue } from '../parsers/jsonDocument';
 import { parseYamlObject } from '../parsers/yamlTree';
 import type { ParseProblem } from '../parsers/types';
-import type { PackageResult } from '../result';
+import type { ImageSigner, PackageResult } from '../result';
 
 /** The name a new policy file gets; YAML spellings are read too. */
 export const POLICY_FILE = 'provenance-policy.json';
@@ -120,7 +120,6 @@ export function applyPolicy(result: PackageResult, policy: Policy, requireProven
   const rule = ruleFor(policy, result.name);
   if (result.ecosystem === 'oci') return applyImageRule(result, rule, policy.requireProvenance || requireProvenanceSetting);
   const signers = rule?.signers;
-  // (Image attestations are not checked yet, so provenance requirements apply to packages only.)
   const requireProvenance = result.ecosystem === 'npm' && (signers !== undefined || (rule?.requireProvenance ?? (policy.requireProvenance || requireProvenanceSetting)));
   const violation = (code: PackageResult['code'], reason: string): PackageResult => ({ ...result, verdict: 'policy-violation', code, reason });
   if (requireProvenance && result.provenance === 'absent') {
@@ -138,21 +137,38 @@ export function applyPolicy(result: PackageResult, policy: Policy, requireProven
 
 /**
  * Images: when a rule names signers or keys, one verified signature must be by one of them; when
- * provenance is required, a verified SLSA provenance attestation must be attached.
+ * provenance is required, a verified SLSA provenance attestation must be attached — by one of them
+ * too, when the rule names any.
  */
 function applyImageRule(result: PackageResult, rule: PackageRule | undefined, requireProvenanceEverywhere: boolean): PackageResult {
   if (result.verdict === 'invalid' || result.verdict === 'unverifiable') return result;
-  if ((rule?.requireProvenance ?? requireProvenanceEverywhere) && result.provenance === 'absent') {
-    return { ...result, verdict: 'policy-violation', code: 'provenance-required', reason: `The policy${rule ? ` (rule "${rule.match}")` : ''} requires a SLSA provenance attestation, and this image has none.` };
+  const violation = (code: PackageResult['code'], reason: string): PackageResult => ({ ...result, verdict: 'policy-violation', code, reason });
+  const provenanceRequired = rule?.requireProvenance ?? requireProvenanceEverywhere;
+  if (provenanceRequired && result.provenance === 'absent') {
+    return violation('provenance-required', `The policy${rule ? ` (rule "${rule.match}")` : ''} requires a SLSA provenance attestation, and this image has none.`);
   }
   if (!rule || result.verdict !== 'verified' || (!rule.signers && !rule.keys)) return result;
-  const accepted = (result.signers ?? []).some(
-    (s) => (s.subject !== undefined && rule.signers?.some((r) => signerMatches(r, s.issuer ?? '', s.subject!))) || (s.key !== undefined && rule.keys?.some((k) => k.path === s.key)),
-  );
-  if (accepted) return result;
-  const seen = (result.signers ?? []).map((s) => (s.key ? `key ${s.key}` : `${s.subject} (${s.issuer ?? 'unknown issuer'})`)).join(', ');
   const wanted = [rule.signers && describeSigners(rule.signers), rule.keys && rule.keys.map((k) => `key ${k.path}`).join(', ')].filter(Boolean).join(', ');
-  return { ...result, verdict: 'policy-violation', code: 'signer-not-allowed', reason: `Signed by ${seen}, but the policy rule "${rule.match}" accepts only ${wanted}.` };
+  if (!(result.signers ?? []).some((s) => acceptedByRule(rule, s))) {
+    const seen = (result.signers ?? []).map(describeImageSigner).join(', ');
+    return violation('signer-not-allowed', `Signed by ${seen}, but the policy rule "${rule.match}" accepts only ${wanted}.`);
+  }
+  const details = result.provenanceDetails;
+  if (provenanceRequired && result.provenance === 'verified' && details) {
+    const provenanceSigner: ImageSigner = { subject: details.subjectAlternativeName, issuer: details.issuer, key: details.signerKey };
+    if (!acceptedByRule(rule, provenanceSigner)) {
+      return violation('signer-not-allowed', `The SLSA provenance is signed by ${describeImageSigner(provenanceSigner)}, but the policy rule "${rule.match}" accepts only ${wanted}.`);
+    }
+  }
+  return result;
+}
+
+function acceptedByRule(rule: PackageRule, s: ImageSigner): boolean {
+  return (s.subject !== undefined && (rule.signers ?? []).some((r) => signerMatches(r, s.issuer ?? '', s.subject!))) || (s.key !== undefined && (rule.keys ?? []).some((k) => k.path === s.key));
+}
+
+function describeImageSigner(s: ImageSigner): string {
+  return s.key ? `key ${s.key}` : `${s.subject ?? 'an unknown identity'} (${s.issuer ?? 'unknown issuer'})`;
 }
 
 /** Identities compare exactly, or by a pattern the whole identity must match: `alice` never matches `alice@example.com`. */

@@ -1,6 +1,7 @@
-// The image verifier: resolves a reference to its manifest digest, finds cosign signatures the way
-// cosign does (the `sha256-<hex>.sig` tag), and judges them (cosignSignature.ts). Results are
-// cached by digest: a tag that moves gets a fresh verdict.
+// The image verifier: resolves a reference to its manifest digest, finds cosign signatures and
+// attestations the way cosign does — the `sha256-<hex>.sig` and `.att` tags (cosignSignature.ts,
+// cosignAttestation.ts), OCI 1.1 referrers holding Sigstore bundles (imageBundle.ts) — and judges
+// them. Results are cached by digest: a tag that moves gets a fresh verdict.
 
 import type { TieredCache } from '../../cache/tieredCache';
 import type { Dependency } from '../../parsers/types';
@@ -9,13 +10,15 @@ import { DigestMismatchError, MEDIA_TYPES, type Manifest, type OciClient } from 
 import { type ImageSigner, type PackageResult, type ProvenanceDetails, unverifiableResult } from '../../result';
 import type { TrustContext } from '../../trust/trustedRoot';
 import type { Finding, ProvenanceStatus, ReasonCode, SignatureStatus } from '../../verdict';
-import { type CosignCheck, type PublicKeyEntry, verifyCosignSignature } from './cosignSignature';
+import { DSSE_LAYER, verifyCosignAttestation } from './cosignAttestation';
+import type { CosignCheck, PublicKeyEntry } from './cosignLayer';
+import { verifyCosignSignature } from './cosignSignature';
 import { type BundleCheckResult, COSIGN_SIGN_PREDICATE, verifyImageBundle } from './imageBundle';
 
 const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
 const BUNDLE_PREFIX = 'application/vnd.dev.sigstore.bundle';
-/** Bounds the work one image can cause (each referrer is two requests and a verification). */
-const MAX_REFERRERS = 20;
+/** Bounds the work one image can cause: referrers, and layers of the `.sig` and `.att` tags, each take requests and a verification. */
+const MAX_PIECES = 20;
 const RESULT_SCHEMA = 'oci-result-v1';
 
 export interface OciVerifierOptions {
@@ -71,9 +74,9 @@ export class OciVerifier {
   }
 
   private async judge(name: string, version: string, digest: string, domain: string, repository: string, keys: PublicKeyEntry[], signal?: AbortSignal): Promise<PackageResult> {
-    const { signatures, attestations, referrersUnreachable } = await this.collect(digest, domain, repository, keys, signal);
+    const { signatures, attestations, unreachable } = await this.collect(digest, domain, repository, keys, signal);
     const base = { ecosystem: 'oci' as const, name, version, digest, purl: ociPurl(domain, repository, digest), findings: [] };
-    const provenance = judgeAttestations(attestations, referrersUnreachable);
+    const provenance = judgeAttestations(attestations, unreachable);
     const signers: ImageSigner[] = signatures.flatMap((c) => (c.ok ? [{ subject: c.identity?.subjectAlternativeName, issuer: c.identity?.issuer, key: c.keyName, logIndex: c.logIndex, integratedTime: c.integratedTime }] : []));
     let signature: SignatureStatus;
     let signatureReason: string;
@@ -82,9 +85,9 @@ export class OciVerifier {
     if (signers.length > 0) {
       const who = signers.map((s) => s.key ?? `${s.subject ?? 'an unknown identity'}${s.issuer ? ` (${s.issuer})` : ''}`).join(', ');
       [signature, signatureReason, verdict, code] = ['verified', `Signed by ${who}.`, 'verified', 'verified'];
-    } else if (signatures.length === 0 && referrersUnreachable) {
-      // No `.sig` signature, and the referrers (where newer signatures live) could not be listed: undecided.
-      [signature, signatureReason, verdict, code] = ['unverifiable', `${name}@${digest} has no cosign .sig signature, and its referrers could not be listed (${referrersUnreachable}).`, 'unverifiable', 'network-error'];
+    } else if (signatures.length === 0 && unreachable) {
+      // No signature found, and a place where signatures live could not be listed: undecided.
+      [signature, signatureReason, verdict, code] = ['unverifiable', `No cosign signature of ${name}@${digest} was found, and ${unreachable}.`, 'unverifiable', 'network-error'];
     } else if (signatures.length === 0) {
       [signature, signatureReason, verdict, code] = ['unsigned', `${name}@${digest} has no cosign signature.`, 'unsigned', 'signature-missing'];
     } else {
@@ -106,15 +109,28 @@ export class OciVerifier {
   }
 
   /**
-   * cosign's `.sig` tag, then OCI 1.1 referrers (API or fallback tag) holding Sigstore bundles.
+   * cosign's `.sig` and `.att` tags, then OCI 1.1 referrers (API or fallback tag) holding Sigstore bundles.
    * A fault reaching one piece of evidence is recorded as undecidable for that piece only, so it can
    * never hide another piece that already failed (failing evidence is never softened).
    */
   private async collect(digest: string, domain: string, repository: string, keys: PublicKeyEntry[], signal?: AbortSignal): Promise<Evidence> {
     const { client, trust } = this.options;
     const evidence: Evidence = { signatures: [], attestations: [] };
-    const sigManifest = await client.getManifest(domain, repository, `${digest.replace(':', '-')}.sig`, signal);
-    for (const layer of (sigManifest?.json.layers ?? []).filter((l) => l.mediaType === SIMPLE_SIGNING)) {
+    const listed = async <T>(what: string, list: () => Promise<T[]>): Promise<T[]> => {
+      try {
+        return await list();
+      } catch (error) {
+        if (error instanceof DigestMismatchError) throw error; // served content that is not what it claims: invalid, not undecided
+        evidence.unreachable ??= `${what} could not be listed (${(error as Error).message})`;
+        return [];
+      }
+    };
+    const tagged = (suffix: string, mediaType: string) =>
+      listed(`the .${suffix} tag`, async () => {
+        const manifest = await client.getManifest(domain, repository, `${digest.replace(':', '-')}.${suffix}`, signal);
+        return (manifest?.json.layers ?? []).filter((l) => l.mediaType === mediaType).slice(0, MAX_PIECES);
+      });
+    for (const layer of await tagged('sig', SIMPLE_SIGNING)) {
       evidence.signatures.push(
         await fetched(
           () => client.getBlob(domain, repository, layer.digest, signal),
@@ -123,13 +139,16 @@ export class OciVerifier {
         ),
       );
     }
-    let referrers: NonNullable<Manifest['json']['manifests']>;
-    try {
-      referrers = (await client.getReferrers(domain, repository, digest, signal)).filter((r) => r.artifactType?.startsWith(BUNDLE_PREFIX)).slice(0, MAX_REFERRERS);
-    } catch (error) {
-      evidence.referrersUnreachable = (error as Error).message;
-      return evidence;
+    for (const layer of await tagged('att', DSSE_LAYER)) {
+      evidence.attestations.push(
+        await fetched(
+          () => client.getBlob(domain, repository, layer.digest, signal),
+          (blob) => verifyCosignAttestation(blob, layer.annotations ?? {}, digest, trust(), keys),
+          'an attestation layer is missing from the registry',
+        ),
+      );
     }
+    const referrers = await listed('the referrers', async () => (await client.getReferrers(domain, repository, digest, signal)).filter((r) => r.artifactType?.startsWith(BUNDLE_PREFIX)).slice(0, MAX_PIECES));
     for (const referrer of referrers) {
       const check = await fetched(
         async () => {
@@ -155,8 +174,8 @@ export class OciVerifier {
 interface Evidence {
   signatures: CosignCheck[];
   attestations: BundleCheckResult[];
-  /** Set when the referrers could not be listed: attestations (and cosign v3 signatures) are then unknown. */
-  referrersUnreachable?: string;
+  /** Set when a place evidence lives (a tag, the referrers) could not be listed: what it holds is unknown. */
+  unreachable?: string;
 }
 
 /** Fetches a piece of evidence and checks it; a missing piece is invalid, a fault reaching it undecidable. */
@@ -189,11 +208,14 @@ function judgeAttestations(attestations: BundleCheckResult[], unreachable?: stri
     const status = failed.status === 'invalid' ? 'invalid' : 'unverifiable';
     return { status, message: `An attestation (${failed.predicateType ?? 'unknown type'}) does not hold: ${failed.message}.` };
   }
-  if (unreachable) return { status: 'unverifiable', message: `The image's referrers could not be listed (${unreachable}).` };
+  if (unreachable) return { status: 'unverifiable', message: `Attestations are unknown: ${unreachable}.` };
   const verified = attestations.filter((a) => a.ok);
   const predicateTypes = verified.map((a) => a.predicateType ?? 'unknown');
   const slsa = verified.find((a) => a.predicateType?.includes('slsa.dev/provenance'));
-  if (slsa && slsa.ok) return { status: 'verified', message: 'SLSA provenance verified.', details: { predicateTypes, ...slsa.identity, logIndex: slsa.logIndex, integratedTime: slsa.integratedTime } };
+  if (slsa && slsa.ok) {
+    const details = { predicateTypes, ...slsa.identity, signerKey: slsa.keyName, builderId: slsa.builderId, logIndex: slsa.logIndex, integratedTime: slsa.integratedTime };
+    return { status: 'verified', message: 'SLSA provenance verified.', details };
+  }
   return { status: 'absent', message: verified.length > 0 ? `Attestations verified (${predicateTypes.join(', ')}), but none is SLSA provenance.` : 'No provenance attestation is attached.', details: verified.length > 0 ? { predicateTypes } : undefined };
 }
 
