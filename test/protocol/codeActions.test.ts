@@ -91,22 +91,30 @@ describe('quick fixes over LSP', function () {
     assert.deepEqual(parsePolicy(written).policy.packages, [{ match: 'sigstore', signers: [{ issuer: ISSUER, subject: SIGSTORE_SIGNER }] }]);
   });
 
-  it('adds a rejected signer to the policy rule that rejected it', async () => {
-    const policyText = JSON.stringify({ packages: [{ match: 'sigstore', signers: [{ issuer: ISSUER, subject: 'https://github.com/else/where/.github/workflows/x.yml@refs/heads/main' }] }] }, null, 2);
-    const dir = path.join(workspace, 'strict');
-    fs.mkdirSync(dir);
-    fs.copyFileSync(path.join(workspace, '.npmrc'), path.join(dir, '.npmrc'));
-    fs.writeFileSync(path.join(dir, 'provenance-policy.json'), policyText);
-    const text = '{\n  "dependencies": {\n    "sigstore": "1.0.0"\n  }\n}\n';
-    fs.writeFileSync(path.join(dir, 'package.json'), text);
-    await client.open(uriOf('strict/package.json'), text);
-    await client.waitForDiagnostics(uriOf('strict/package.json'), (p) => p.diagnostics.some((d) => d.code === 'signer-not-allowed'));
-    const trust = (await actionsAt('strict/package.json', 2, 18)).find((a) => a.title.startsWith('Trust'))!;
-    assert.equal(trust.title, `Trust ${SIGSTORE_SIGNER} for sigstore in provenance-policy.json`);
-    assert.equal(trust.isPreferred, true);
-    const [change] = trust.edit.documentChanges!;
-    const after = TextDocument.applyEdits(TextDocument.create('p', 'json', 1, policyText), change.edits as never);
-    assert.equal(parsePolicy(after).policy.packages[0].signers!.length, 2);
-    assert.equal(parsePolicy(after).policy.packages[0].signers![1].subject, SIGSTORE_SIGNER);
-  });
+  const strictRule = { match: 'sigstore', signers: [{ issuer: ISSUER, subject: 'https://github.com/else/where/.github/workflows/x.yml@refs/heads/main' }] };
+  const policies: Array<[string, string]> = [
+    ['provenance-policy.json', JSON.stringify({ packages: [strictRule] }, null, 2)],
+    ['provenance-policy.yaml', `# release identities only\npackages:\n  - match: sigstore\n    signers:\n      - issuer: ${ISSUER}\n        subject: ${strictRule.signers[0].subject}\n`],
+  ];
+  for (const [policyFile, policyText] of policies) {
+    it(`adds a rejected signer to the policy rule that rejected it (${policyFile})`, async () => {
+      const dir = path.join(workspace, `strict-${path.extname(policyFile).slice(1)}`);
+      fs.mkdirSync(dir);
+      fs.copyFileSync(path.join(workspace, '.npmrc'), path.join(dir, '.npmrc'));
+      fs.writeFileSync(path.join(dir, policyFile), policyText);
+      const text = '{\n  "dependencies": {\n    "sigstore": "1.0.0"\n  }\n}\n';
+      fs.writeFileSync(path.join(dir, 'package.json'), text);
+      const uri = uriOf(`${path.basename(dir)}/package.json`);
+      await client.open(uri, text);
+      await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'signer-not-allowed'));
+      const trust = (await actionsAt(`${path.basename(dir)}/package.json`, 2, 18)).find((a) => a.title.startsWith('Trust'))!;
+      assert.equal(trust.title, `Trust ${SIGSTORE_SIGNER} for sigstore in ${policyFile}`);
+      assert.equal(trust.isPreferred, true);
+      const [change] = trust.edit.documentChanges!;
+      const after = TextDocument.applyEdits(TextDocument.create('p', 'plaintext', 1, policyText), change.edits as never);
+      const signers = parsePolicy(after, policyFile).policy.packages[0].signers!;
+      assert.deepEqual(signers.map((s) => s.subject), [strictRule.signers[0].subject, SIGSTORE_SIGNER]);
+      if (policyFile.endsWith('.yaml')) assert.ok(after.startsWith('# release identities only\n'), after);
+    });
+  }
 });

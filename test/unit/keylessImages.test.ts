@@ -7,9 +7,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { TextEdit } from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Checker } from '../../server/src/core/checker';
 import { parseFile } from '../../server/src/core/fileKinds';
+import { parsePolicy } from '../../server/src/core/trust/policy';
 import { type TrustContext, embeddedTrust } from '../../server/src/core/trust/trustedRoot';
+import { codeActions } from '../../server/src/features/codeActions';
 import { COSIGN_SIGN_PREDICATE } from '../../server/src/core/verify/oci/imageBundle';
 import { cleanEnv } from '../support/env';
 import { LocalSigstore } from '../support/localSigstore';
@@ -25,16 +30,21 @@ describe('keyless image signatures from a local Sigstore', function () {
   const checkers: Checker[] = [];
   let home: string;
 
-  async function verdict(image: string, trust: TrustContext, policy?: object) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-keyless-'));
-    if (policy) fs.writeFileSync(path.join(dir, 'provenance-policy.json'), JSON.stringify(policy));
+  /** The checked image; `policy`: a policy object (written as JSON) or the text of provenance-policy.yaml. */
+  async function checked(image: string, trust: TrustContext, policy?: object | string, dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-keyless-'))) {
+    if (typeof policy === 'string') fs.writeFileSync(path.join(dir, 'provenance-policy.yaml'), policy);
+    else if (policy) fs.writeFileSync(path.join(dir, 'provenance-policy.json'), JSON.stringify(policy));
     const file = path.join(dir, 'Dockerfile');
     const text = `FROM ${registry.host}/${image}\n`;
     fs.writeFileSync(file, text);
     const checker = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home }), homeDir: home, timeoutMs: 3000 });
     checkers.push(checker);
     const [r] = await checker.verify(file, parseFile(file, text)!);
-    return r.result;
+    return { dir, file, text, checked: r };
+  }
+
+  async function verdict(image: string, trust: TrustContext, policy?: object | string) {
+    return (await checked(image, trust, policy)).checked.result;
   }
 
   before(async function () {
@@ -107,6 +117,20 @@ describe('keyless image signatures from a local Sigstore', function () {
     assert.equal((await verdict('acme/attested:1.0', sigstore.trust, rule('release@acme.example', 'build@acme.example'))).verdict, 'verified');
     const unattested = await verdict('acme/app:1.0', sigstore.trust, rule('release@acme.example'));
     assert.deepEqual([unattested.verdict, unattested.code], ['policy-violation', 'provenance-required']);
+  });
+
+  it('offers to trust a rejected image signer in a YAML policy, which then verifies the image', async () => {
+    const policyText = `packages:\n  - match: "${registry.host}/acme/*"\n    signers:\n      - issuer: https://issuer.local\n        subject: someone-else@acme.example\n`;
+    const { dir, file, text, checked: rejected } = await checked('acme/app:1.0', sigstore.trust, policyText);
+    assert.deepEqual([rejected.result.verdict, rejected.result.code], ['policy-violation', 'signer-not-allowed']);
+    const policyFile = path.join(dir, 'provenance-policy.yaml');
+    const diagnostic = { code: 'signer-not-allowed', message: rejected.result.reason, range: rejected.dependency.specRange };
+    const actions = codeActions({ uri: pathToFileURL(file).toString(), checked: rejected, diagnostics: [diagnostic], policy: parsePolicy(policyText, policyFile).policy, policyFolder: dir, policyText, documentText: text });
+    const fix = actions.find((a) => a.title.startsWith('Trust'))!;
+    assert.equal(fix?.title, `Trust release@acme.example for ${registry.host}/acme/app in provenance-policy.yaml`);
+    const edits = (fix.edit!.documentChanges![0] as { edits: TextEdit[] }).edits;
+    const trusted = TextDocument.applyEdits(TextDocument.create('p', 'yaml', 1, policyText), edits);
+    assert.equal((await verdict('acme/app:1.0', sigstore.trust, trusted)).verdict, 'verified');
   });
 
   it('does not verify against another deployment\'s trusted root', async () => {

@@ -1,12 +1,14 @@
-// Quick fixes on a dependency: upgrade to the nearest version published with provenance, and
-// trust the signer of its provenance in the workspace policy (creating the policy file if need be).
+// Quick fixes on a dependency: pin an image to its digest, upgrade to the nearest version published
+// with provenance, and trust a verified signer in the workspace policy — JSON or YAML, creating
+// the policy file if need be.
 
 import * as path from 'node:path';
 import { CodeAction, CodeActionKind, type Diagnostic, TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import type { CheckedDependency } from '../core/checker';
 import { LineIndex } from '../core/parsers/jsonDocument';
-import { POLICY_FILE, type Policy, isYamlPolicy, ruleFor } from '../core/trust/policy';
+import type { PackageResult } from '../core/result';
+import { POLICY_FILE, type PackageRule, type Policy, type Signer, isYamlPolicy, ruleFor, signerMatches } from '../core/trust/policy';
 import { trustSignerEdits } from '../core/trust/policyEdit';
 
 export interface CodeActionInput {
@@ -66,24 +68,39 @@ function upgradeToProvenance({ uri, checked, diagnostics }: CodeActionInput): Co
 
 function trustSigner({ checked, diagnostics, policy, policyFolder, policyText }: CodeActionInput): CodeAction | undefined {
   const { result } = checked;
-  const issuer = result.provenanceDetails?.issuer;
-  const subject = result.provenanceDetails?.subjectAlternativeName;
-  // (Edits are written for JSON; a YAML policy is edited by hand.)
-  if (result.provenance !== 'verified' || !issuer || !subject || isYamlPolicy(policy.file)) return undefined;
   const rejected = diagnostics.filter((d) => d.code === 'signer-not-allowed');
+  const rule = ruleFor(policy, result.name);
   // Without a rejection, offer to pin the signer only where no rule names signers yet (trust on first use).
-  if (rejected.length === 0 && ruleFor(policy, result.name)?.signers) return undefined;
+  if (rejected.length === 0 && rule?.signers) return undefined;
+  const identity = signerToTrust(result, rule);
+  if (!identity) return undefined;
   const file = policy.file ?? path.join(policyFolder, POLICY_FILE);
+  const edits = trustSignerEdits(policyText, result.name, identity, isYamlPolicy(policy.file));
+  if (edits.length === 0) return undefined;
   const target = URI.file(file).toString();
   const lines = new LineIndex(policyText ?? '');
-  const edits = trustSignerEdits(policyText, result.name, { issuer, subject }).map((e) => TextEdit.replace(lines.rangeAt(e.offset, e.length), e.content));
+  const textEdits = edits.map((e) => TextEdit.replace(lines.rangeAt(e.offset, e.length), e.content));
   const edit: WorkspaceEdit =
     policyText === undefined
-      ? { documentChanges: [{ kind: 'create', uri: target, options: { ignoreIfExists: true } }, { textDocument: { uri: target, version: null }, edits }] }
-      : { documentChanges: [{ textDocument: { uri: target, version: null }, edits }] };
-  const title = rejected.length > 0 ? `Trust ${subject} for ${result.name} in ${POLICY_FILE}` : `Accept only this signer for ${result.name} (${POLICY_FILE})`;
+      ? { documentChanges: [{ kind: 'create', uri: target, options: { ignoreIfExists: true } }, { textDocument: { uri: target, version: null }, edits: textEdits }] }
+      : { documentChanges: [{ textDocument: { uri: target, version: null }, edits: textEdits }] };
+  const name = path.basename(file);
+  const title = rejected.length > 0 ? `Trust ${identity.subject} for ${result.name} in ${name}` : `Accept only this signer for ${result.name} (${name})`;
   const action = CodeAction.create(title, edit, CodeActionKind.QuickFix);
   action.diagnostics = rejected;
   action.isPreferred = rejected.length > 0;
   return action;
+}
+
+/**
+ * The verified identity to add: for a package, its provenance signer; for an image, the first
+ * keyless signature signer the rule does not accept yet, else its provenance signer.
+ */
+function signerToTrust(result: PackageResult, rule: PackageRule | undefined): Signer | undefined {
+  const provenance = result.provenance === 'verified' ? [{ issuer: result.provenanceDetails?.issuer, subject: result.provenanceDetails?.subjectAlternativeName }] : [];
+  const candidates = result.ecosystem === 'oci' ? [...(result.signers ?? []), ...provenance] : provenance;
+  for (const { issuer, subject } of candidates) {
+    if (issuer && subject && !(rule?.signers ?? []).some((s) => signerMatches(s, issuer, subject))) return { issuer, subject };
+  }
+  return undefined;
 }
