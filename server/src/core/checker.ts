@@ -5,7 +5,6 @@ import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import { DiskCache } from './cache/diskCache';
 import { TieredCache } from './cache/tieredCache';
-import { parsePackageLock } from './parsers/packageLock';
 import type { ParsedFile } from './fileKinds';
 import type { Dependency } from './parsers/types';
 import { HttpClient, type HttpOptions, redact } from './registries/http';
@@ -14,6 +13,7 @@ import { NpmRegistryClient } from './registries/npmRegistry';
 import { type PackageResult, unverifiableResult } from './result';
 import { readTextIfExists } from './readText';
 import { CancelledError, Scheduler } from './scheduler';
+import { SiblingLocks } from './siblingLock';
 import { EMPTY_POLICY, POLICY_FILES, type Policy, applyPolicy, parsePolicy, ruleFor } from './trust/policy';
 import type { TrustContext } from './trust/trustedRoot';
 import { NpmVerifier } from './verify/npm/npmVerifier';
@@ -52,6 +52,7 @@ export class Checker {
   readonly scheduler: Scheduler;
   private readonly cache: TieredCache<PackageResult>;
   private readonly tags: TieredCache<string>;
+  private readonly siblingLocks = new SiblingLocks();
   private readonly projects = new Map<string, Promise<Project>>();
   private images?: { verifier: OciVerifier; http: HttpClient };
 
@@ -69,7 +70,7 @@ export class Checker {
   async verify(file: string, parsed: ParsedFile, signal?: AbortSignal, onResult?: (c: CheckedDependency) => void, fresh = false): Promise<CheckedDependency[]> {
     const dir = path.dirname(path.resolve(file));
     const { verifier, policy } = await this.project(dir);
-    const locked = parsed.kind === 'npm-manifest' ? readSiblingLock(dir) : undefined;
+    const locked = parsed.kind === 'npm-manifest' ? this.siblingLocks.get(dir) : undefined;
     const tasks = parsed.dependencies.map(async (dependency): Promise<CheckedDependency | undefined> => {
       let key: string;
       let run: () => Promise<PackageResult>;
@@ -226,20 +227,5 @@ function askNpmForRegistry(dir: string, env: NodeJS.ProcessEnv): Promise<string 
       resolve(!error && value && /^https?:\/\//.test(value) ? withTrailingSlash(value) : undefined);
     });
   });
-}
-
-/** Versions a manifest's direct dependencies are locked at, from a package-lock.json beside it. */
-function readSiblingLock(dir: string): Map<string, Dependency> | undefined {
-  for (const name of ['npm-shrinkwrap.json', 'package-lock.json']) {
-    const text = readTextIfExists(path.join(dir, name));
-    if (text === undefined) continue;
-    const top = new Map<string, Dependency>();
-    for (const p of parsePackageLock(text).packages) {
-      const installedAs = /^node_modules\/((?:@[^/]+\/)?[^/]+)$/.exec(p.location ?? '')?.[1];
-      if (installedAs) top.set(installedAs, p);
-    }
-    return top;
-  }
-  return undefined;
 }
 

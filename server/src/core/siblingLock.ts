@@ -1,0 +1,55 @@
+// The versions a package.json's direct dependencies are locked at, from the npm-shrinkwrap.json or
+// package-lock.json beside it. A manifest is re-verified on every (debounced) edit; the lockfile
+// beside it rarely changes, and a large one takes tens of milliseconds to parse, so each parse is
+// kept until the file's size or modification time changes.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parsePackageLock } from './parsers/packageLock';
+import type { Dependency } from './parsers/types';
+import { readTextIfExists } from './readText';
+
+const LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'];
+/** Bounds the memo for workspaces with many packages; the oldest entry goes first. */
+const MAX_ENTRIES = 64;
+
+export class SiblingLocks {
+  private readonly parsed = new Map<string, { stamp: string; top: Map<string, Dependency> }>();
+
+  /** The top-level packages of the lockfile in `dir`, by the name they are installed as; undefined without one. */
+  get(dir: string): Map<string, Dependency> | undefined {
+    for (const name of LOCKFILES) {
+      const file = path.join(dir, name);
+      const stamp = stampOf(file);
+      if (stamp === undefined) continue;
+      const known = this.parsed.get(file);
+      if (known?.stamp === stamp) return known.top;
+      const text = readTextIfExists(file);
+      if (text === undefined) continue;
+      const top = topLevel(text);
+      this.parsed.delete(file);
+      this.parsed.set(file, { stamp, top });
+      if (this.parsed.size > MAX_ENTRIES) this.parsed.delete(this.parsed.keys().next().value!);
+      return top;
+    }
+    return undefined;
+  }
+}
+
+function stampOf(file: string): string | undefined {
+  try {
+    const stat = fs.statSync(file);
+    return stat.isFile() ? `${stat.size}:${stat.mtimeMs}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function topLevel(text: string): Map<string, Dependency> {
+  const top = new Map<string, Dependency>();
+  for (const p of parsePackageLock(text).packages) {
+    const installedAs = /^node_modules\/((?:@[^/]+\/)?[^/]+)$/.exec(p.location ?? '')?.[1];
+    if (installedAs) top.set(installedAs, p);
+  }
+  return top;
+}
