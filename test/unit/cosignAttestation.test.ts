@@ -1,5 +1,5 @@
 // cosign classic attestations (`.att` layers) on real recorded data. The recorded bundle
-// (test/fixtures/sigstore/bundleV01-intoto-with-proof.sigstore: a real Fulcio certificate and a real
+// (test/fixtures/sigstore-js-bundles/bundleV01-intoto-with-proof.sigstore: a real Fulcio certificate and a real
 // public-good Rekor `intoto` 0.0.2 entry) is laid out here as cosign lays out a `.att` layer: the
 // envelope exactly as it was uploaded to Rekor is the layer (its sha256 is the hash the entry
 // records — asserted below), the certificate and the entry's signed timestamp are annotations.
@@ -18,7 +18,7 @@ interface Layer {
   annotations: Record<string, string>;
 }
 
-const recorded = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'sigstore/bundleV01-intoto-with-proof.sigstore'), 'utf8'));
+const recorded = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'sigstore-js-bundles/bundleV01-intoto-with-proof.sigstore'), 'utf8'));
 const entry = recorded.verificationMaterial.tlogEntries[0];
 const body = JSON.parse(Buffer.from(entry.canonicalizedBody, 'base64').toString('utf8'));
 const certificatePem = Buffer.from(body.spec.content.envelope.signatures[0].publicKey, 'base64').toString('utf8');

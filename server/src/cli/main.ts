@@ -1,187 +1,39 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { parseArgs } from 'node:util';
-import { Checker } from '../core/checker';
-import { fileKind, parseFile } from '../core/fileKinds';
-import { readTextIfExists } from '../core/readText';
-import type { PublicKeyEntry } from '../core/verify/oci/cosignLayer';
-import { findManifestFiles } from '../core/workspaceFiles';
-import { type TrustContext, customTrust, embeddedTrust, refreshTrustFromTuf } from '../core/trust/trustedRoot';
-import { isFailing } from '../core/verdict';
-import { type FileReport, toJson, toSarif, toText } from './report';
+// The CLI's entry: one command per job, each with its own options and help.
 
-const USAGE = `Usage: provenance-lens check [paths…] [options]
+import { runCheck } from './check';
+import type { CliIo } from './shared';
+import { runKeygen, runSign } from './sign';
+import { runVerify } from './verify';
 
-Verifies registry signatures and Sigstore provenance of npm dependencies (package.json,
-package-lock.json, npm-shrinkwrap.json) and cosign signatures of container images (Dockerfiles,
-compose files, Kubernetes manifests, GitHub Actions workflows, Helm values and Chart.yaml).
-Folders are searched.
+const USAGE = `Usage: provenance-lens <command> [options]
 
-Options:
-  --format text|json|sarif   output format (default: text)
-  --offline                  make no network requests; use cached results only
-  --trusted-root FILE        a Sigstore trusted_root.json (default: the public-good root, see below)
-  --no-tuf-refresh           use the bundled public-good snapshot without refreshing it through TUF
-  --tuf-mirror URL           a private TUF repository publishing trusted_root.json
-  --tuf-root FILE            the initial root.json for --tuf-mirror
-  --cache-dir DIR            where verified results are kept (default: ~/.cache/provenance-lens)
-  --no-cache                 neither read nor write the disk cache
-  --require-provenance       treat a version without provenance as a policy violation
-  --policy FILE              the policy to apply (default: the nearest provenance-policy.json)
-  --key FILE                 a cosign public key accepted for image signatures (repeatable)
-  --insecure-ignore-tlog     accept key-based image signatures without a transparency-log entry
-  --insecure-registry HOST   allow plain HTTP to this registry (repeatable; loopback always is)
-  --concurrency N            verifications at once (default: 16)
-  --timeout MS               per-request deadline (default: 15000)
-  -h, --help                 this help
+Commands:
+  check [paths…]        verify the dependencies files declare (npm, container images)
+  sign FILE…            sign files with Sigstore, writing FILE.sigstore.json beside each
+  verify FILE           verify FILE against its Sigstore bundle (like cosign verify-blob --bundle)
+  generate-key-pair     make an encrypted ECDSA P-256 key pair for key-based signing
 
-Without --trusted-root, the bundled snapshot of Sigstore's public-good trusted root is refreshed
-through TUF when online (cached in the cache folder); if that fails, the snapshot is used.
+Run provenance-lens <command> --help for its options.
 `;
 
-export interface CliIo {
-  out: NodeJS.WritableStream;
-  err: NodeJS.WritableStream;
-  /** Paths in the report are relative to this folder. */
-  cwd: string;
-}
+const COMMANDS: Record<string, (argv: string[], env: NodeJS.ProcessEnv, io: CliIo) => Promise<number>> = {
+  check: runCheck,
+  sign: runSign,
+  verify: runVerify,
+  'generate-key-pair': runKeygen,
+};
 
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Partial<CliIo> = {}): Promise<number> {
-  const { out = process.stdout, err = process.stderr, cwd = process.cwd() } = io;
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', default: 'text' },
-        offline: { type: 'boolean', default: false },
-        'trusted-root': { type: 'string' },
-        'no-tuf-refresh': { type: 'boolean', default: false },
-        'tuf-mirror': { type: 'string' },
-        'tuf-root': { type: 'string' },
-        'cache-dir': { type: 'string' },
-        'no-cache': { type: 'boolean', default: false },
-        'require-provenance': { type: 'boolean', default: false },
-        policy: { type: 'string' },
-        key: { type: 'string', multiple: true, default: [] },
-        'insecure-ignore-tlog': { type: 'boolean', default: false },
-        'insecure-registry': { type: 'string', multiple: true, default: [] },
-        concurrency: { type: 'string', default: '16' },
-        timeout: { type: 'string', default: '15000' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    err.write(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    out.write(USAGE);
+  const streams: CliIo = { out: io.out ?? process.stdout, err: io.err ?? process.stderr, cwd: io.cwd ?? process.cwd() };
+  const [command, ...rest] = argv;
+  if (command === '--help' || command === '-h') {
+    streams.out.write(USAGE);
     return 0;
   }
-  const [command, ...paths] = positionals;
-  if (command !== 'check') {
-    err.write(command ? `Unknown command "${command}".\n\n${USAGE}` : USAGE);
+  const run = command ? COMMANDS[command] : undefined;
+  if (!run) {
+    streams.err.write(command ? `Unknown command "${command}".\n\n${USAGE}` : USAGE);
     return 2;
   }
-  if (!['text', 'json', 'sarif'].includes(values.format!)) {
-    err.write(`--format must be text, json or sarif.\n`);
-    return 2;
-  }
-  const concurrency = Number(values.concurrency);
-  const timeoutMs = Number(values.timeout);
-  if (!(concurrency >= 1) || !(timeoutMs >= 1)) {
-    err.write('--concurrency and --timeout take positive numbers.\n');
-    return 2;
-  }
-
-  const cacheDir = values['no-cache'] ? undefined : path.resolve(cwd, values['cache-dir'] ?? defaultCacheDir(env));
-  let trust: TrustContext;
-  try {
-    trust = values['trusted-root'] ? customTrust(path.resolve(cwd, values['trusted-root'])) : embeddedTrust();
-  } catch (error) {
-    err.write(`${(error as Error).message}\n`);
-    return 2;
-  }
-  if (!values['trusted-root'] && !values.offline && !values['no-tuf-refresh']) {
-    try {
-      trust = await refreshTrustFromTuf({
-        cacheDir: path.join(cacheDir ?? path.join(os.tmpdir(), 'provenance-lens'), 'tuf'),
-        mirrorURL: values['tuf-mirror'],
-        rootPath: values['tuf-root'] && path.resolve(cwd, values['tuf-root']),
-        timeoutMs: 5000,
-      });
-    } catch (error) {
-      err.write(`provenance-lens: could not refresh the trusted root through TUF (${(error as Error).message}); using the bundled snapshot.\n`);
-    }
-  }
-
-  if (values.policy && readTextIfExists(path.resolve(cwd, values.policy)) === undefined) {
-    err.write(`--policy ${values.policy}: cannot read it.\n`);
-    return 2;
-  }
-  const imageKeys: PublicKeyEntry[] = [];
-  for (const file of values.key ?? []) {
-    const pem = readTextIfExists(path.resolve(cwd, file));
-    if (!pem || !/BEGIN PUBLIC KEY/.test(pem)) {
-      err.write(`--key ${file}: not a readable PEM public key.\n`);
-      return 2;
-    }
-    imageKeys.push({ name: file, pem, ignoreTlog: values['insecure-ignore-tlog'] });
-  }
-
-  const files: string[] = [];
-  for (const p of paths.length > 0 ? paths : ['.']) {
-    if (!fs.existsSync(path.resolve(cwd, p))) {
-      err.write(`No such file or folder: ${p}\n`);
-      return 2;
-    }
-    const target = path.resolve(cwd, p);
-    if (fs.statSync(target).isDirectory()) files.push(...(await findManifestFiles([target])));
-    else if (fileKind(target)) files.push(target);
-    else {
-      err.write(`${p} is not a file provenance-lens reads (npm manifests and lockfiles, Dockerfiles, YAML).\n`);
-      return 2;
-    }
-  }
-
-  const checker = new Checker({
-    trust: () => trust,
-    offline: values.offline!,
-    cacheDir,
-    requireProvenance: values['require-provenance']!,
-    allowProcessExecution: true,
-    env,
-    concurrency,
-    timeoutMs,
-    imageKeys,
-    insecureRegistries: values['insecure-registry'],
-    policyFile: values.policy && path.resolve(cwd, values.policy),
-  });
-  let reports: FileReport[];
-  try {
-    // All files at once: the checker's scheduler bounds the concurrency and shares packages between files.
-    reports = await Promise.all(
-      files.map(async (file) => {
-        const parsedFile = parseFile(file, fs.readFileSync(file, 'utf8'))!;
-        return { file, problems: parsedFile.problems, checked: await checker.verify(file, parsedFile) };
-      }),
-    );
-  } finally {
-    await checker.dispose();
-  }
-
-  if (values.format === 'json') out.write(JSON.stringify(toJson(reports, cwd), null, 2) + '\n');
-  else if (values.format === 'sarif') out.write(JSON.stringify(toSarif(reports, cwd), null, 2) + '\n');
-  else out.write(toText(reports, cwd) + '\n');
-
-  const failing = reports.some((r) => r.problems.length > 0 || r.checked.some((c) => isFailing(c.result.verdict)));
-  return failing ? 1 : 0;
-}
-
-function defaultCacheDir(env: NodeJS.ProcessEnv): string {
-  return path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'provenance-lens');
+  return run(rest, env, streams);
 }

@@ -36,7 +36,12 @@ export type ReasonCode =
   | 'registry-error'
   | 'offline-not-cached'
   | 'untrusted-workspace'
-  | 'trust-material-missing';
+  | 'trust-material-missing'
+  // Local artifacts and their bundles
+  | 'bundle-malformed'
+  | 'bundle-unsupported'
+  | 'artifact-mismatch'
+  | 'identity-unconfirmed';
 
 export interface Finding {
   code: ReasonCode;

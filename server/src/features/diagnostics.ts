@@ -34,6 +34,11 @@ export const DEFAULT_RULES: Record<ReasonCode | 'parse-error' | 'unverifiable-su
   'provenance-required': 'warning',
   'signer-not-allowed': 'error',
   'policy-invalid': 'error',
+  'bundle-malformed': 'error',
+  'artifact-mismatch': 'error',
+  'bundle-unsupported': 'warning',
+  // A valid signature whose signer nobody has confirmed yet: a question, not a problem.
+  'identity-unconfirmed': 'info',
   verified: 'info',
   'unverifiable-summary': 'info',
   // Per-line unverifiable codes are off: they are summarised once per cause instead.

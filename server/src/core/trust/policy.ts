@@ -188,7 +188,7 @@ function globMatches(pattern: string, name: string): boolean {
   return new RegExp(`^${source}$`).test(name);
 }
 
-function isValidPattern(pattern: string): boolean {
+export function isValidPattern(pattern: string): boolean {
   try {
     new RegExp(pattern);
     return true;

@@ -21,7 +21,7 @@ export interface TrustContext {
 }
 
 export function trustFromJson(json: unknown, source: TrustSource): TrustContext {
-  const root = TrustedRoot.fromJSON(json);
+  const root = withoutUndatedKeys(TrustedRoot.fromJSON(json));
   // Digest of the parsed root, so the same trust material has the same digest however it was formatted.
   const text = JSON.stringify(TrustedRoot.toJSON(root));
   if (root.certificateAuthorities.length === 0 && root.tlogs.length === 0) {
@@ -33,6 +33,21 @@ export function trustFromJson(json: unknown, source: TrustSource): TrustContext 
     source,
     digest: crypto.createHash('sha256').update(text).digest('hex').slice(0, 16),
     logIds: new Set(root.tlogs.map((t) => t.logId?.keyId.toString('base64') ?? '')),
+  };
+}
+
+/**
+ * The trusted-root format requires every key and certificate authority to say from when it is
+ * valid; one that does not cannot be placed in time, so it is not trusted (rather than trusted
+ * forever, which is what an absent start would otherwise mean to the verifier).
+ */
+function withoutUndatedKeys(root: TrustedRoot): TrustedRoot {
+  return {
+    ...root,
+    tlogs: root.tlogs.filter((t) => t.publicKey?.validFor?.start),
+    ctlogs: root.ctlogs.filter((t) => t.publicKey?.validFor?.start),
+    certificateAuthorities: root.certificateAuthorities.filter((c) => c.validFor?.start),
+    timestampAuthorities: root.timestampAuthorities.filter((c) => c.validFor?.start),
   };
 }
 
@@ -75,4 +90,11 @@ export async function refreshTrustFromTuf(options: TufRefreshOptions): Promise<T
     retry: 1,
   });
   return trustFromJson(TrustedRoot.toJSON(root), 'TUF');
+}
+
+/** The web address of a log entry, in the log the trusted root names for `logId` (base64); works for private deployments too. */
+export function logEntryUrl(trust: TrustContext, logId: string | undefined, logIndex: string | undefined): string | undefined {
+  const log = trust.root.tlogs.find((t) => t.logId?.keyId.toString('base64') === logId);
+  if (!log?.baseUrl || !logIndex) return undefined;
+  return `${log.baseUrl.replace(/\/+$/, '')}/api/v1/log/entries?logIndex=${logIndex}`;
 }

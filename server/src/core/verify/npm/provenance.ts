@@ -9,7 +9,7 @@ import type { Bundle } from '@sigstore/bundle';
 import { X509Certificate } from '@sigstore/core';
 import type { KeyFinderFunc } from '@sigstore/verify';
 import type { RegistryKey } from '../../registries/npmRegistry';
-import type { TrustContext } from '../../trust/trustedRoot';
+import { type TrustContext, logEntryUrl } from '../../trust/trustedRoot';
 import type { ProvenanceDetails } from '../../result';
 import type { ProvenanceStatus, ReasonCode } from '../../verdict';
 import { checkBundle, parseBundle } from '../sigstore/bundleCheck';
@@ -156,12 +156,6 @@ function describeProvenance(bundle: Bundle, payload: Buffer): Partial<Provenance
     // already checked to be JSON
   }
   return out;
-}
-
-function logEntryUrl(trust: TrustContext, logId: string | undefined, logIndex: string | undefined): string | undefined {
-  const log = trust.root.tlogs.find((t) => t.logId?.keyId.toString('base64') === logId);
-  if (!log?.baseUrl || !logIndex) return undefined;
-  return `${log.baseUrl.replace(/\/+$/, '')}/api/v1/log/entries?logIndex=${logIndex}`;
 }
 
 /** Resolves a public-key hint against the registry's keys; a key is valid until its expiry. */

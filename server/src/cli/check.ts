@@ -1,0 +1,149 @@
+// `provenance-lens check`: verifies the dependencies the given files and folders declare.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Checker } from '../core/checker';
+import { fileKind, parseFile } from '../core/fileKinds';
+import { readTextIfExists } from '../core/readText';
+import type { PublicKeyEntry } from '../core/verify/oci/cosignLayer';
+import { findManifestFiles } from '../core/workspaceFiles';
+import { isFailing } from '../core/verdict';
+import { type FileReport, toJson, toSarif, toText } from './report';
+import { type CliIo, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, defaultCacheDir, resolveTrust } from './shared';
+
+const USAGE = `Usage: provenance-lens check [paths…] [options]
+
+Verifies registry signatures and Sigstore provenance of npm dependencies (package.json,
+package-lock.json, npm-shrinkwrap.json) and cosign signatures of container images (Dockerfiles,
+compose files, Kubernetes manifests, GitHub Actions workflows, Helm values and Chart.yaml).
+Folders are searched.
+
+Options:
+  --format text|json|sarif   output format (default: text)
+  --offline                  make no network requests; use cached results only
+${TRUST_USAGE}
+  --cache-dir DIR            where verified results are kept (default: ~/.cache/provenance-lens)
+  --no-cache                 neither read nor write the disk cache
+  --require-provenance       treat a version without provenance as a policy violation
+  --policy FILE              the policy to apply (default: the nearest provenance-policy.json)
+  --key FILE                 a cosign public key accepted for image signatures (repeatable)
+  --insecure-ignore-tlog     accept key-based image signatures without a transparency-log entry
+  --insecure-registry HOST   allow plain HTTP to this registry (repeatable; loopback always is)
+  --concurrency N            verifications at once (default: 16)
+  --timeout MS               per-request deadline (default: 15000)
+  -h, --help                 this help
+
+${TRUST_NOTE}`;
+
+export async function runCheck(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  const { out, err, cwd } = io;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', default: 'text' },
+        ...TRUST_OPTIONS,
+        'cache-dir': { type: 'string' },
+        'no-cache': { type: 'boolean', default: false },
+        'require-provenance': { type: 'boolean', default: false },
+        policy: { type: 'string' },
+        key: { type: 'string', multiple: true, default: [] },
+        'insecure-ignore-tlog': { type: 'boolean', default: false },
+        'insecure-registry': { type: 'string', multiple: true, default: [] },
+        concurrency: { type: 'string', default: '16' },
+        timeout: { type: 'string', default: '15000' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    err.write(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    out.write(USAGE);
+    return 0;
+  }
+  const paths = positionals;
+  if (!['text', 'json', 'sarif'].includes(values.format!)) {
+    err.write(`--format must be text, json or sarif.\n`);
+    return 2;
+  }
+  const concurrency = Number(values.concurrency);
+  const timeoutMs = Number(values.timeout);
+  if (!(concurrency >= 1) || !(timeoutMs >= 1)) {
+    err.write('--concurrency and --timeout take positive numbers.\n');
+    return 2;
+  }
+
+  const cacheDir = values['no-cache'] ? undefined : path.resolve(cwd, values['cache-dir'] ?? defaultCacheDir(env));
+  const trust = await resolveTrust(values, cwd, err, cacheDir);
+  if (!trust) return 2;
+
+  if (values.policy && readTextIfExists(path.resolve(cwd, values.policy)) === undefined) {
+    err.write(`--policy ${values.policy}: cannot read it.\n`);
+    return 2;
+  }
+  const imageKeys: PublicKeyEntry[] = [];
+  for (const file of values.key ?? []) {
+    const pem = readTextIfExists(path.resolve(cwd, file));
+    if (!pem || !/BEGIN PUBLIC KEY/.test(pem)) {
+      err.write(`--key ${file}: not a readable PEM public key.\n`);
+      return 2;
+    }
+    imageKeys.push({ name: file, pem, ignoreTlog: values['insecure-ignore-tlog'] });
+  }
+
+  const files: string[] = [];
+  for (const p of paths.length > 0 ? paths : ['.']) {
+    if (!fs.existsSync(path.resolve(cwd, p))) {
+      err.write(`No such file or folder: ${p}\n`);
+      return 2;
+    }
+    const target = path.resolve(cwd, p);
+    if (fs.statSync(target).isDirectory()) files.push(...(await findManifestFiles([target])));
+    else if (fileKind(target)) files.push(target);
+    else {
+      err.write(`${p} is not a file provenance-lens reads (npm manifests and lockfiles, Dockerfiles, YAML).\n`);
+      return 2;
+    }
+  }
+
+  const checker = new Checker({
+    trust: () => trust,
+    offline: values.offline!,
+    cacheDir,
+    requireProvenance: values['require-provenance']!,
+    allowProcessExecution: true,
+    env,
+    concurrency,
+    timeoutMs,
+    imageKeys,
+    insecureRegistries: values['insecure-registry'],
+    policyFile: values.policy && path.resolve(cwd, values.policy),
+  });
+  let reports: FileReport[];
+  try {
+    // All files at once: the checker's scheduler bounds the concurrency and shares packages between files.
+    reports = await Promise.all(
+      files.map(async (file) => {
+        const parsedFile = parseFile(file, fs.readFileSync(file, 'utf8'))!;
+        return { file, problems: parsedFile.problems, checked: await checker.verify(file, parsedFile) };
+      }),
+    );
+  } finally {
+    await checker.dispose();
+  }
+
+  if (values.format === 'json') out.write(JSON.stringify(toJson(reports, cwd), null, 2) + '\n');
+  else if (values.format === 'sarif') out.write(JSON.stringify(toSarif(reports, cwd), null, 2) + '\n');
+  else out.write(toText(reports, cwd) + '\n');
+
+  const failing = reports.some((r) => r.problems.length > 0 || r.checked.some((c) => isFailing(c.result.verdict)));
+  return failing ? 1 : 0;
+}
+
+

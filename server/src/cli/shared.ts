@@ -1,0 +1,66 @@
+// What the CLI's commands share: their output streams, and where the Sigstore trusted root comes
+// from (--trusted-root, or the bundled public-good snapshot refreshed through TUF when online).
+
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { type TrustContext, customTrust, embeddedTrust, refreshTrustFromTuf } from '../core/trust/trustedRoot';
+
+export interface CliIo {
+  out: NodeJS.WritableStream;
+  err: NodeJS.WritableStream;
+  /** Paths given and reported are relative to this folder. */
+  cwd: string;
+}
+
+export const TRUST_OPTIONS = {
+  'trusted-root': { type: 'string' },
+  'no-tuf-refresh': { type: 'boolean', default: false },
+  'tuf-mirror': { type: 'string' },
+  'tuf-root': { type: 'string' },
+  offline: { type: 'boolean', default: false },
+} as const;
+
+export const TRUST_USAGE = `  --trusted-root FILE        a Sigstore trusted_root.json (default: the public-good root, see below)
+  --no-tuf-refresh           use the bundled public-good snapshot without refreshing it through TUF
+  --tuf-mirror URL           a private TUF repository publishing trusted_root.json
+  --tuf-root FILE            the initial root.json for --tuf-mirror`;
+
+export const TRUST_NOTE = `Without --trusted-root, the bundled snapshot of Sigstore's public-good trusted root is refreshed
+through TUF when online (cached in the cache folder); if that fails, the snapshot is used.
+`;
+
+interface TrustValues {
+  'trusted-root'?: string;
+  'no-tuf-refresh'?: boolean;
+  'tuf-mirror'?: string;
+  'tuf-root'?: string;
+  offline?: boolean;
+}
+
+/** The trusted root the options name; undefined (after saying why on `err`) when a given file is unusable. */
+export async function resolveTrust(values: TrustValues, cwd: string, err: NodeJS.WritableStream, cacheDir: string | undefined): Promise<TrustContext | undefined> {
+  let trust: TrustContext;
+  try {
+    trust = values['trusted-root'] ? customTrust(path.resolve(cwd, values['trusted-root'])) : embeddedTrust();
+  } catch (error) {
+    err.write(`${(error as Error).message}\n`);
+    return undefined;
+  }
+  if (!values['trusted-root'] && !values.offline && !values['no-tuf-refresh']) {
+    try {
+      trust = await refreshTrustFromTuf({
+        cacheDir: path.join(cacheDir ?? path.join(os.tmpdir(), 'provenance-lens'), 'tuf'),
+        mirrorURL: values['tuf-mirror'],
+        rootPath: values['tuf-root'] && path.resolve(cwd, values['tuf-root']),
+        timeoutMs: 5000,
+      });
+    } catch (error) {
+      err.write(`provenance-lens: could not refresh the trusted root through TUF (${(error as Error).message}); using the bundled snapshot.\n`);
+    }
+  }
+  return trust;
+}
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
+  return path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'provenance-lens');
+}

@@ -1,0 +1,122 @@
+// `provenance-lens verify FILE`: a file against its Sigstore bundle, with the flags and meaning of
+// `cosign verify-blob --bundle`. Exit 0 only when verified.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { readTextIfExists } from '../core/readText';
+import { isValidPattern } from '../core/trust/policy';
+import { type ArtifactVerdict, type ExpectedSigner, verifyArtifact } from '../core/verify/artifact/artifactVerifier';
+import type { PublicKeyEntry } from '../core/verify/oci/cosignLayer';
+import { type CliIo, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, resolveTrust } from './shared';
+
+const USAGE = `Usage: provenance-lens verify FILE|sha256:HEX [options]
+
+Verifies FILE against a Sigstore bundle (by default FILE.sigstore.json): the signature, the
+certificate chain and transparency-log entry against the trusted root, and the signer against what
+you expect. For a DSSE bundle, FILE must be the subject of its in-toto statement, which may also
+be named by its digest (sha256:, sha384: or sha512: and hex; then --bundle is needed). Identities
+compare exactly, or by a regular expression that must match the whole identity.
+
+Options:
+  --bundle FILE                          the bundle (default: FILE.sigstore.json)
+  --certificate-identity ID              the expected signer identity (certificate SAN)
+  --certificate-identity-regexp RE       …or a pattern the whole identity must match
+  --certificate-oidc-issuer URL          the expected OIDC issuer
+  --certificate-oidc-issuer-regexp RE    …or a pattern the whole issuer must match
+  --key FILE                             verify with this public key instead of an identity
+  --insecure-ignore-tlog                 with --key: accept a bundle without a log entry or timestamp
+  --format text|json                     output format (default: text)
+${TRUST_USAGE}
+  --offline                              no TUF refresh
+  -h, --help                             this help
+
+Exit status: 0 verified, 1 not verified, 2 usage error.
+${TRUST_NOTE}`;
+
+export async function runVerify(argv: string[], _env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  const { out, err, cwd } = io;
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        bundle: { type: 'string' },
+        'certificate-identity': { type: 'string' },
+        'certificate-identity-regexp': { type: 'string' },
+        'certificate-oidc-issuer': { type: 'string' },
+        'certificate-oidc-issuer-regexp': { type: 'string' },
+        key: { type: 'string' },
+        'insecure-ignore-tlog': { type: 'boolean', default: false },
+        format: { type: 'string', default: 'text' },
+        ...TRUST_OPTIONS,
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    err.write(`${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    out.write(USAGE);
+    return 0;
+  }
+  const usage = (message: string) => {
+    err.write(`${message}\n`);
+    return 2;
+  };
+  if (positionals.length !== 1) return usage('verify takes one FILE.');
+  if (!['text', 'json'].includes(values.format!)) return usage('--format must be text or json.');
+  const identity = values['certificate-identity'];
+  const identityPattern = values['certificate-identity-regexp'];
+  const issuer = values['certificate-oidc-issuer'];
+  const issuerPattern = values['certificate-oidc-issuer-regexp'];
+  if (identity && identityPattern) return usage('Give --certificate-identity or --certificate-identity-regexp, not both.');
+  if (issuer && issuerPattern) return usage('Give --certificate-oidc-issuer or --certificate-oidc-issuer-regexp, not both.');
+  for (const [flag, pattern] of [['--certificate-identity-regexp', identityPattern], ['--certificate-oidc-issuer-regexp', issuerPattern]] as const) {
+    if (pattern !== undefined && !isValidPattern(pattern)) return usage(`${flag}: not a valid regular expression.`);
+  }
+  const keyless = identity !== undefined || identityPattern !== undefined;
+  if (!values.key && (!keyless || (issuer === undefined && issuerPattern === undefined))) {
+    return usage('Say whom you expect: --certificate-identity (or -regexp) with --certificate-oidc-issuer (or -regexp), or --key.');
+  }
+
+  const file = path.resolve(cwd, positionals[0]);
+  const digest = /^(sha256|sha384|sha512):([0-9a-fA-F]+)$/.exec(positionals[0]);
+  const isFile = fs.existsSync(file) && fs.statSync(file).isFile();
+  if (!isFile && !digest) return usage(`No such file: ${positionals[0]}`);
+  if (!isFile && !values.bundle) return usage('A digest has no bundle beside it: name one with --bundle.');
+  const keys: PublicKeyEntry[] = [];
+  if (values.key) {
+    const pem = readTextIfExists(path.resolve(cwd, values.key));
+    if (!pem || !/BEGIN PUBLIC KEY/.test(pem)) return usage(`--key ${values.key}: not a readable PEM public key.`);
+    keys.push({ name: values.key, pem, ignoreTlog: values['insecure-ignore-tlog'] });
+  }
+  const signers: ExpectedSigner[] = keyless ? [{ subject: identity, subjectPattern: identityPattern, issuer, issuerPattern }] : [];
+  const trust = await resolveTrust(values, cwd, err, undefined);
+  if (!trust) return 2;
+
+  const bundleFile = path.resolve(cwd, values.bundle ?? `${positionals[0]}.sigstore.json`);
+  const bundleText = readTextIfExists(bundleFile);
+  const verdict: ArtifactVerdict =
+    bundleText === undefined
+      ? { verdict: 'unsigned', code: 'signature-missing', reason: `There is no bundle at ${path.relative(cwd, bundleFile)}.` }
+      : verifyArtifact(isFile ? fs.readFileSync(file) : { algorithm: digest![1] as 'sha256', hex: digest![2] }, bundleText, trust, { signers, keys });
+  report(out, values.format!, isFile ? path.relative(cwd, file) : positionals[0], path.relative(cwd, bundleFile), verdict);
+  return verdict.verdict === 'verified' ? 0 : 1;
+}
+
+function report(out: NodeJS.WritableStream, format: string, file: string, bundle: string, v: ArtifactVerdict): void {
+  if (format === 'json') {
+    const signer = v.identity || v.keyName ? { subject: v.identity?.subjectAlternativeName, issuer: v.identity?.issuer, key: v.keyName } : undefined;
+    const json = { file, bundle, verdict: v.verdict, code: v.code, reason: v.reason, kind: v.kind, predicateType: v.predicateType, signer, logIndex: v.logIndex, integratedTime: v.integratedTime, logEntryUrl: v.logEntryUrl };
+    out.write(JSON.stringify(json, null, 2) + '\n');
+    return;
+  }
+  const lines = [`${file}: ${v.verdict} — ${v.reason}`];
+  if (v.logIndex) lines.push(`  transparency log entry ${v.logIndex}${v.integratedTime ? ` at ${v.integratedTime}` : ''}${v.logEntryUrl ? ` (${v.logEntryUrl})` : ''}`);
+  if (v.predicateType) lines.push(`  statement: ${v.predicateType}`);
+  out.write(lines.join('\n') + '\n');
+}
