@@ -1,14 +1,16 @@
 // A private Sigstore deployment on 127.0.0.1 for signing flows: @sigstore/mock's Fulcio (with a CT
-// log) and Rekor building blocks served over real HTTP, the trusted root that describes them, and
-// keyless signing with @sigstore/sign. (See shared notes: start Rekor's server before initialising
+// log), Rekor and timestamp-authority building blocks served over real HTTP, the trusted root that
+// describes them, and keyless signing with @sigstore/sign. (See shared notes: start Rekor's server before initialising
 // its log, whose checkpoint origin comes from the URL; use Rekor v1 with `intoto` entries for DSSE.)
 
 import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fulcioHandler, initializeCA, initializeCTLog, initializeTLog, rekorHandler } from '@sigstore/mock';
+import { fulcioHandler, initializeCA, initializeCTLog, initializeTLog, initializeTSA, rekorHandler, tsaHandler } from '@sigstore/mock';
 import { DSSEBundleBuilder, FulcioSigner, RekorWitness } from '@sigstore/sign';
 import { bundleToJSON } from '@sigstore/bundle';
+import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { type TrustContext, trustFromJson } from '../../server/src/core/trust/trustedRoot';
 import { type AttestationLayer, IN_TOTO, envelopeBytes, imageStatement, pae } from './bundles';
 
@@ -18,11 +20,12 @@ const key = () => crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' })
 const spki = (k: crypto.KeyObject) => k.export({ format: 'der', type: 'spki' });
 const VALID_FROM = '2020-01-01T00:00:00Z';
 
-async function serve(handler: () => Handler | undefined): Promise<{ server: http.Server; url: string }> {
+async function serve(handler: () => Handler | undefined, requests: string[]): Promise<{ server: http.Server; url: string }> {
   const server = http.createServer((req, res) => {
     let body = '';
     req.on('data', (d) => (body += d));
     req.on('end', async () => {
+      requests.push(req.url ?? '');
       const h = handler();
       if (!h || !req.url?.startsWith(h.path)) return void res.writeHead(404).end();
       const result = await h.fn(body);
@@ -36,38 +39,58 @@ async function serve(handler: () => Handler | undefined): Promise<{ server: http
 
 export class LocalSigstore {
   private servers: http.Server[] = [];
-  private fulcioUrl = '';
-  private rekorUrl = '';
+  fulcioUrl = '';
+  rekorUrl = '';
+  tsaUrl = '';
+  /** Requests each service has answered, by path (to see that signing reached them). */
+  readonly requests: string[] = [];
   trust!: TrustContext;
 
   async start(): Promise<void> {
     const ctKeys = key();
     const caKeys = key();
     const tlogKeys = key();
+    const tsaKeys = key();
     let fulcio: Handler | undefined;
     let rekor: Handler | undefined;
-    const f = await serve(() => fulcio);
+    let tsa: Handler | undefined;
+    const f = await serve(() => fulcio, this.requests);
     // Rekor's server first: the log's checkpoint origin comes from its URL.
-    const r = await serve(() => rekor);
-    this.servers.push(f.server, r.server);
-    this.fulcioUrl = f.url;
-    this.rekorUrl = r.url;
+    const r = await serve(() => rekor, this.requests);
+    // The mock TSA reads its time from this Date; whole seconds only (fractions it writes do not parse).
+    const clock = new Date();
+    const t = await serve(() => {
+      clock.setTime(Math.floor(Date.now() / 1000) * 1000);
+      return tsa;
+    }, this.requests);
+    this.servers.push(f.server, r.server, t.server);
+    [this.fulcioUrl, this.rekorUrl, this.tsaUrl] = [f.url, r.url, t.url];
     const ctLog = await initializeCTLog(ctKeys);
     const ca = await initializeCA(caKeys, ctLog);
     const tlog = await initializeTLog(r.url, tlogKeys);
+    const authority = await initializeTSA(tsaKeys, clock);
     fulcio = fulcioHandler(ca, { strict: true, subjectClaim: 'sub' });
     rekor = rekorHandler(tlog, { strict: true });
+    tsa = tsaHandler(authority, { strict: true });
     const logId = (k: crypto.KeyObject) => crypto.createHash('sha256').update(spki(k)).digest('base64');
+    const der = (view: ArrayBufferView) => Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('base64');
     this.trust = trustFromJson(
       {
         mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
         tlogs: [{ baseUrl: r.url, hashAlgorithm: 'SHA2_256', publicKey: { rawBytes: spki(tlogKeys.publicKey).toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start: VALID_FROM } }, logId: { keyId: logId(tlogKeys.publicKey) } }],
-        certificateAuthorities: [{ subject: { organization: 'local', commonName: 'local' }, uri: f.url, certChain: { certificates: [{ rawBytes: Buffer.from(ca.rootCertificate.buffer, ca.rootCertificate.byteOffset, ca.rootCertificate.byteLength).toString('base64') }] }, validFor: { start: VALID_FROM } }],
-        ctlogs: [{ baseUrl: 'http://ct.local', hashAlgorithm: 'SHA2_256', publicKey: { rawBytes: spki(ctKeys.publicKey).toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start: VALID_FROM } }, logId: { keyId: Buffer.from(ctLog.logID.buffer, ctLog.logID.byteOffset, ctLog.logID.byteLength).toString('base64') } }],
-        timestampAuthorities: [],
+        certificateAuthorities: [{ subject: { organization: 'local', commonName: 'local' }, uri: f.url, certChain: { certificates: [{ rawBytes: der(ca.rootCertificate) }] }, validFor: { start: VALID_FROM } }],
+        ctlogs: [{ baseUrl: 'http://ct.local', hashAlgorithm: 'SHA2_256', publicKey: { rawBytes: spki(ctKeys.publicKey).toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start: VALID_FROM } }, logId: { keyId: der(ctLog.logID) } }],
+        // Leaf first, then root.
+        timestampAuthorities: [{ subject: { organization: 'local', commonName: 'tsa' }, uri: t.url, certChain: { certificates: [{ rawBytes: der(authority.intCertificate) }, { rawBytes: der(authority.rootCertificate) }] }, validFor: { start: VALID_FROM } }],
       },
       'custom file',
     );
+  }
+
+  /** The trusted root as a file, for the CLI's --trusted-root. */
+  writeTrustedRoot(file: string): string {
+    fs.writeFileSync(file, JSON.stringify(TrustedRoot.toJSON(this.trust.root)));
+    return file;
   }
 
   async stop(): Promise<void> {

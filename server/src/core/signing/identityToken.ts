@@ -149,6 +149,7 @@ class Loopback {
   async code(timeoutMs: number, signal?: AbortSignal): Promise<string> {
     const timer = setTimeout(() => this.rejectCode(new IdentityError('the sign-in was not completed in time')), timeoutMs);
     const onAbort = () => this.rejectCode(new IdentityError('the sign-in was cancelled'));
+    if (signal?.aborted) onAbort();
     signal?.addEventListener('abort', onAbort);
     try {
       return await this.received;

@@ -37,8 +37,10 @@ export function openSigningKey(privateKeyPem: string, passphrase: string): crypt
   return key;
 }
 
+/** `key`: a public or private key (object or PEM); the hint names its public half. */
 export function keyHint(publicKey: crypto.KeyObject | string): string {
-  const der = crypto.createPublicKey(publicKey).export({ format: 'der', type: 'spki' });
+  const key = typeof publicKey !== 'string' && publicKey.type === 'public' ? publicKey : crypto.createPublicKey(publicKey);
+  const der = key.export({ format: 'der', type: 'spki' });
   return crypto.createHash('sha256').update(der).digest('hex');
 }
 

@@ -6,7 +6,7 @@
 
 import type * as crypto from 'node:crypto';
 import { X509Certificate } from '@sigstore/core';
-import { bundleToJSON, type SerializedBundle } from '@sigstore/bundle';
+import { BUNDLE_V03_MEDIA_TYPE, type Bundle, bundleToJSON, type SerializedBundle } from '@sigstore/bundle';
 import { type BundleBuilder, DSSEBundleBuilder, FulcioSigner, MessageSignatureBundleBuilder, RekorWitness, type Signer, TSAWitness, type Witness } from '@sigstore/sign';
 import { type BuildIdentity, readBuildIdentity } from '../verify/sigstore/certificate';
 import { keyHint, keySigner } from './keys';
@@ -46,12 +46,13 @@ export async function signArtifact(data: Buffer, identity: SigningIdentity, endp
   const signer: Signer =
     identity.kind === 'oidc' ? new FulcioSigner({ identityProvider: { getToken: identity.token }, fulcioBaseURL: endpoints.fulcioUrl, ...fetchOptions }) : keySigner(identity.privateKey);
   const builder: BundleBuilder = payloadType ? new DSSEBundleBuilder({ signer, witnesses }) : new MessageSignatureBundleBuilder({ signer, witnesses });
-  let bundle;
+  let bundle: Bundle;
   try {
     bundle = await builder.create({ data, type: payloadType });
   } catch (error) {
     throw new SigningError(describeFailure(error));
   }
+  bundle = asV03(bundle);
   const content = bundle.verificationMaterial.content;
   const entry = bundle.verificationMaterial.tlogEntries[0];
   const certificate = content.$case === 'certificate' ? content.certificate.rawBytes : content.$case === 'x509CertificateChain' ? content.x509CertificateChain.certificates[0]?.rawBytes : undefined;
@@ -62,6 +63,21 @@ export async function signArtifact(data: Buffer, identity: SigningIdentity, endp
     logIndex: entry?.logIndex,
     integratedTime: entry ? new Date(Number(entry.integratedTime) * 1000).toISOString() : undefined,
   };
+}
+
+/**
+ * @sigstore/sign 4 writes message signatures as v0.2 bundles (a one-certificate "chain"); v0.3,
+ * the current format, holds that certificate on its own. Same evidence, current shape.
+ */
+function asV03(bundle: Bundle): Bundle {
+  const material = bundle.verificationMaterial;
+  if (bundle.mediaType === BUNDLE_V03_MEDIA_TYPE) return bundle;
+  if (material.content.$case === 'x509CertificateChain') {
+    const [leaf, ...rest] = material.content.x509CertificateChain.certificates;
+    if (!leaf || rest.length > 0) return bundle;
+    return { ...bundle, mediaType: BUNDLE_V03_MEDIA_TYPE, verificationMaterial: { ...material, content: { $case: 'certificate', certificate: leaf } } } as Bundle;
+  }
+  return { ...bundle, mediaType: BUNDLE_V03_MEDIA_TYPE } as Bundle;
 }
 
 /** @sigstore/sign's errors carry a code and a cause; say which service failed, never the token. */
