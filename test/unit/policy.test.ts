@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import type { PackageResult } from '../../server/src/core/result';
-import { applyPolicy, parsePolicy, signerMatches } from '../../server/src/core/trust/policy';
+import { applyPolicy, artifactRuleFor, parsePolicy, signerMatches } from '../../server/src/core/trust/policy';
 
 const ISSUER = 'https://token.actions.githubusercontent.com';
 const SUBJECT = 'https://github.com/sigstore/sigstore-js/.github/workflows/publish.yml@refs/tags/v1.0.0';
@@ -124,5 +124,17 @@ describe('policy', () => {
         [4, 'policy-invalid'],
       ],
     );
+  });
+
+  it('reads artifact rules: signers and keys for local files, matched by their path relative to the policy', () => {
+    const { policy: p, problems } = parsePolicy(
+      JSON.stringify({ artifacts: [{ match: 'dist/*', signers: [{ issuer: ISSUER, subject: 'https://github.com/o/r/.github/workflows/release.yml@refs/tags/v1' }] }, { match: '*.bin', keys: [{ path: 'release.pub' }] }, { signers: [] }] }),
+      '/w/provenance-policy.json',
+    );
+    assert.equal(problems.length, 1, 'the rule without "match" is reported');
+    assert.deepEqual(artifactRuleFor(p, 'dist/app.tgz')?.signers?.[0].issuer, ISSUER);
+    assert.deepEqual(artifactRuleFor(p, 'tools/x.bin')?.keys, [{ path: 'release.pub' }]);
+    assert.equal(artifactRuleFor(p, 'README.md'), undefined);
+    assert.deepEqual(p.packages, [], 'artifact rules are not package rules');
   });
 });

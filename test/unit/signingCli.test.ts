@@ -68,6 +68,21 @@ describe('provenance-lens sign / verify / generate-key-pair', function () {
     assert.equal((await cli(['verify', 'unsigned.txt', ...expecting('release@example.test')])).status, 1);
   });
 
+  it('takes the expected signer from the policy\'s artifacts rule when no flag names one', async () => {
+    const policy = (subject: string) => fs.writeFileSync(path.join(dir, 'provenance-policy.json'), JSON.stringify({ artifacts: [{ match: '*.tgz', signers: [{ issuer: issuer.url, subject }] }] }));
+    const run = () => cli(['verify', 'app.tgz', '--trusted-root', trustedRoot, '--no-tuf-refresh']);
+    try {
+      policy('release@example.test');
+      assert.equal((await run()).status, 0);
+      policy('someone@example.test');
+      assert.equal((await run()).status, 1);
+      fs.writeFileSync(path.join(dir, 'provenance-policy.json'), JSON.stringify({ artifacts: [{ match: 'other/*', signers: [{ issuer: issuer.url, subject: 'x' }] }] }));
+      assert.equal((await run()).status, 2, 'no rule for this file: say whom you expect');
+    } finally {
+      fs.rmSync(path.join(dir, 'provenance-policy.json'));
+    }
+  });
+
   it('generates an encrypted key, signs offline with it, and verifies with the public key', async () => {
     const env = { COSIGN_PASSWORD: PASSPHRASE };
     const made = await cli(['generate-key-pair', '--output-key-prefix', 'release'], env);

@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { readTextIfExists } from '../core/readText';
 import { isValidPattern } from '../core/trust/policy';
+import { artifactExpectation, loadPolicy } from '../core/trust/policyFiles';
 import { type ArtifactVerdict, type ExpectedSigner, verifyArtifact } from '../core/verify/artifact/artifactVerifier';
 import type { PublicKeyEntry } from '../core/verify/oci/cosignLayer';
 import { type CliIo, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, resolveTrust } from './shared';
@@ -26,6 +27,8 @@ Options:
   --certificate-oidc-issuer-regexp RE    …or a pattern the whole issuer must match
   --key FILE                             verify with this public key instead of an identity
   --insecure-ignore-tlog                 with --key: accept a bundle without a log entry or timestamp
+  --policy FILE                          without the flags above: the signers and keys of the policy's
+                                         "artifacts" rule for FILE (default: the nearest provenance-policy)
   --format text|json                     output format (default: text)
 ${TRUST_USAGE}
   --offline                              no TUF refresh
@@ -49,6 +52,7 @@ export async function runVerify(argv: string[], _env: NodeJS.ProcessEnv, io: Cli
         'certificate-oidc-issuer-regexp': { type: 'string' },
         key: { type: 'string' },
         'insecure-ignore-tlog': { type: 'boolean', default: false },
+        policy: { type: 'string' },
         format: { type: 'string', default: 'text' },
         ...TRUST_OPTIONS,
         help: { type: 'boolean', short: 'h', default: false },
@@ -79,7 +83,8 @@ export async function runVerify(argv: string[], _env: NodeJS.ProcessEnv, io: Cli
     if (pattern !== undefined && !isValidPattern(pattern)) return usage(`${flag}: not a valid regular expression.`);
   }
   const keyless = identity !== undefined || identityPattern !== undefined;
-  if (!values.key && (!keyless || (issuer === undefined && issuerPattern === undefined))) {
+  const flagged = values.key !== undefined || keyless || issuer !== undefined || issuerPattern !== undefined;
+  if (flagged && !values.key && (!keyless || (issuer === undefined && issuerPattern === undefined))) {
     return usage('Say whom you expect: --certificate-identity (or -regexp) with --certificate-oidc-issuer (or -regexp), or --key.');
   }
 
@@ -94,7 +99,17 @@ export async function runVerify(argv: string[], _env: NodeJS.ProcessEnv, io: Cli
     if (!pem || !/BEGIN PUBLIC KEY/.test(pem)) return usage(`--key ${values.key}: not a readable PEM public key.`);
     keys.push({ name: values.key, pem, ignoreTlog: values['insecure-ignore-tlog'] });
   }
-  const signers: ExpectedSigner[] = keyless ? [{ subject: identity, subjectPattern: identityPattern, issuer, issuerPattern }] : [];
+  let signers: ExpectedSigner[] = keyless ? [{ subject: identity, subjectPattern: identityPattern, issuer, issuerPattern }] : [];
+  if (!flagged) {
+    // No flags: whom the policy expects for this file.
+    if (values.policy && readTextIfExists(path.resolve(cwd, values.policy)) === undefined) return usage(`--policy ${values.policy}: cannot read it.`);
+    const expected = artifactExpectation(loadPolicy(path.dirname(file), values.policy && path.resolve(cwd, values.policy)), file);
+    if (expected.signers.length === 0 && expected.keys.length === 0) {
+      return usage('Say whom you expect: --certificate-identity (or -regexp) with --certificate-oidc-issuer (or -regexp), --key, or an "artifacts" rule for this file in the policy.');
+    }
+    signers = expected.signers;
+    keys.push(...expected.keys);
+  }
   const trust = await resolveTrust(values, cwd, err, undefined);
   if (!trust) return 2;
 

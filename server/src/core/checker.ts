@@ -14,9 +14,11 @@ import { type PackageResult, unverifiableResult } from './result';
 import { readTextIfExists } from './readText';
 import { CancelledError, Scheduler } from './scheduler';
 import { SiblingLocks } from './siblingLock';
-import { EMPTY_POLICY, POLICY_FILES, type Policy, applyPolicy, parsePolicy, ruleFor } from './trust/policy';
+import { applyPolicy, ruleFor, type Policy } from './trust/policy';
+import { artifactExpectation, loadPolicy, policyKeys } from './trust/policyFiles';
 import type { TrustContext } from './trust/trustedRoot';
 import { NpmVerifier } from './verify/npm/npmVerifier';
+import type { ArtifactExpectation } from './verify/artifact/artifactVerifier';
 import type { PublicKeyEntry } from './verify/oci/cosignLayer';
 import { OciVerifier } from './verify/oci/ociVerifier';
 import { credentialsFor, loadDaemonConfig, loadDockerConfig } from './registries/dockerConfig';
@@ -66,6 +68,14 @@ export class Checker {
     this.tags = new TieredCache<string>(5_000, tagDisk);
   }
 
+  /**
+   * Who must have signed a local file, by the policy that applies to its folder: the first
+   * `artifacts` rule matching its path relative to the policy file. Empty without such a rule.
+   */
+  async artifactExpectation(file: string): Promise<ArtifactExpectation> {
+    return artifactExpectation((await this.project(path.dirname(path.resolve(file)))).policy, file);
+  }
+
   /** Verifies the dependencies of one file; `onResult` streams results as they arrive. */
   async verify(file: string, parsed: ParsedFile, signal?: AbortSignal, onResult?: (c: CheckedDependency) => void, fresh = false): Promise<CheckedDependency[]> {
     const dir = path.dirname(path.resolve(file));
@@ -75,7 +85,7 @@ export class Checker {
       let key: string;
       let run: () => Promise<PackageResult>;
       if (dependency.ecosystem === 'oci') {
-        const ruleKeys = policyKeys(policy, dependency.image?.name ?? '');
+        const ruleKeys = policyKeys(policy, ruleFor(policy, dependency.image?.name ?? ''));
         key = `oci\n${dependency.image?.written}\n${ruleKeys.map((k) => k.name).join()}\n${fresh}`;
         run = () => this.imageVerifier().verify(dependency, signal, ruleKeys, fresh);
       } else {
@@ -188,14 +198,6 @@ export class Checker {
 }
 
 /** The keys a policy rule accepts for an image, read from files next to the policy (unreadable ones are left out). */
-function policyKeys(policy: Policy, imageName: string): PublicKeyEntry[] {
-  const rule = ruleFor(policy, imageName);
-  const base = policy.file ? path.dirname(policy.file) : '.';
-  return (rule?.keys ?? []).flatMap((k) => {
-    const pem = readTextIfExists(path.resolve(base, k.path));
-    return pem ? [{ name: k.path, pem, ignoreTlog: k.ignoreTlog }] : [];
-  });
-}
 
 /** Image registries are not npm's: only the environment's proxy settings apply to them. */
 const NO_NPM_CONFIG = { values: new Map<string, string>(), files: [] };
@@ -206,18 +208,6 @@ interface Project {
   policy: Policy;
 }
 
-/** The given policy file, or the nearest provenance-policy.json at or above `dir`; a malformed one counts only its valid rules (its diagnostics say why). */
-function loadPolicy(dir: string, given?: string): Policy {
-  if (given) return parsePolicy(readTextIfExists(given) ?? '', given).policy;
-  for (let current = dir; ; current = path.dirname(current)) {
-    for (const name of POLICY_FILES) {
-      const file = path.join(current, name);
-      const text = readTextIfExists(file);
-      if (text !== undefined) return parsePolicy(text, file).policy;
-    }
-    if (path.dirname(current) === current) return EMPTY_POLICY;
-  }
-}
 
 /** With no registry in any npmrc, npm's own answer is the truth (npm knows its built-in default). */
 function askNpmForRegistry(dir: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {

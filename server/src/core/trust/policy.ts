@@ -38,30 +38,41 @@ export interface PackageRule {
 export interface Policy {
   requireProvenance: boolean;
   packages: PackageRule[];
+  /** Local files with Sigstore bundles: who must have signed them (`match`: a path relative to the policy). */
+  artifacts: PackageRule[];
   /** Part of what a verdict depends on (shown in logs; results are re-judged when it changes). */
   digest: string;
   file?: string;
 }
 
-export const EMPTY_POLICY: Policy = { requireProvenance: false, packages: [], digest: 'none' };
+export const EMPTY_POLICY: Policy = { requireProvenance: false, packages: [], artifacts: [], digest: 'none' };
 
 /** Reads a policy file, collecting every problem (with its range) instead of stopping at the first. */
 export function parsePolicy(text: string, file?: string): { policy: Policy; problems: ParseProblem[] } {
   const { root, lines, problems } = isYamlPolicy(file) ? parseYamlObject(text, 'A policy file') : parseJsonObject(text, 'A policy file');
-  const policy: Policy = { requireProvenance: false, packages: [], digest: crypto.createHash('sha256').update(text).digest('hex').slice(0, 16), file };
+  const policy: Policy = { requireProvenance: false, packages: [], artifacts: [], digest: crypto.createHash('sha256').update(text).digest('hex').slice(0, 16), file };
   if (!root) return { policy, problems };
-  const bad = (node: Parameters<typeof nodeRange>[1], message: string) => problems.push({ message, range: nodeRange(lines, node), code: 'policy-invalid' });
+  const bad: ReportProblem = (node, message) => problems.push({ message, range: nodeRange(lines, node), code: 'policy-invalid' });
   const requireNode = child(root, 'requireProvenance');
   if (requireNode) {
     if (typeof requireNode.value === 'boolean') policy.requireProvenance = requireNode.value;
     else bad(requireNode, '"requireProvenance" must be true or false.');
   }
-  const packagesNode = child(root, 'packages');
-  if (packagesNode && packagesNode.type !== 'array') bad(packagesNode, '"packages" must be a list of rules.');
-  for (const ruleNode of packagesNode?.type === 'array' ? (packagesNode.children ?? []) : []) {
+  policy.packages = parseRules(child(root, 'packages'), 'packages', bad);
+  policy.artifacts = parseRules(child(root, 'artifacts'), 'artifacts', bad);
+  return { policy, problems };
+}
+
+type ReportProblem = (node: Parameters<typeof nodeRange>[1], message: string) => void;
+
+/** A list of rules (`packages` or `artifacts`): match, requireProvenance, signers, keys. */
+function parseRules(listNode: ReturnType<typeof child>, field: 'packages' | 'artifacts', bad: ReportProblem): PackageRule[] {
+  const rules: PackageRule[] = [];
+  if (listNode && listNode.type !== 'array') bad(listNode, `"${field}" must be a list of rules.`);
+  for (const ruleNode of listNode?.type === 'array' ? (listNode.children ?? []) : []) {
     const match = stringValue(child(ruleNode, 'match'));
     if (ruleNode.type !== 'object' || !match) {
-      bad(ruleNode, 'Each rule needs "match": a package name or pattern such as "@scope/*".');
+      bad(ruleNode, field === 'artifacts' ? 'Each rule needs "match": a file path (relative to this policy) or pattern such as "dist/*".' : 'Each rule needs "match": a package name or pattern such as "@scope/*".');
       continue;
     }
     const rule: PackageRule = { match };
@@ -101,14 +112,19 @@ export function parsePolicy(text: string, file?: string): { policy: Policy; prob
     for (const { key } of properties(ruleNode)) {
       if (!['match', 'requireProvenance', 'signers', 'keys'].includes(String(key.value))) bad(key, `Unknown rule field "${key.value}".`);
     }
-    policy.packages.push(rule);
+    rules.push(rule);
   }
-  return { policy, problems };
+  return rules;
 }
 
 /** The first rule whose pattern matches the package name. */
 export function ruleFor(policy: Policy, name: string): PackageRule | undefined {
   return policy.packages.find((rule) => globMatches(rule.match, name));
+}
+
+/** The first artifact rule whose pattern matches the file's path relative to the policy (`/`-separated). */
+export function artifactRuleFor(policy: Policy, relativePath: string): PackageRule | undefined {
+  return policy.artifacts.find((rule) => globMatches(rule.match, relativePath));
 }
 
 /**
