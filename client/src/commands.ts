@@ -1,8 +1,10 @@
-// Commands on tree nodes and on the workspace. Each one forwards to the server or to VS Code.
+// Commands on tree nodes, on the workspace and on files. Each one forwards to the server, to VS Code
+// or to the signing module.
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { RecheckPackageRequest, RecheckRequest, type TreeNode, TreeSearchRequest } from '../../server/src/protocol';
+import type { Signing } from './signing';
 import type { ProvenanceTreeProvider } from './tree';
 
 export function registerCommands(
@@ -47,5 +49,27 @@ export function registerCommands(
       );
       if (picked) await treeView.reveal(tree.keep(picked.node), { select: true, focus: true, expand: true });
     }),
+  ];
+}
+
+/**
+ * Signing commands: from the explorer (with multi-select), the editor title or the palette. VS Code
+ * passes the clicked file and the selection; from the palette, the active editor's file.
+ */
+export function registerSigningCommands(signing: Signing): vscode.Disposable[] {
+  const targets = (clicked?: vscode.Uri, selected?: vscode.Uri[]): vscode.Uri[] => {
+    if (selected && selected.length > 0) return selected;
+    const one = clicked instanceof vscode.Uri ? clicked : vscode.window.activeTextEditor?.document.uri;
+    return one ? [one] : [];
+  };
+  return [
+    vscode.commands.registerCommand('provenanceLens.signFile', (clicked?: vscode.Uri, selected?: vscode.Uri[]) => signing.sign(targets(clicked, selected))),
+    vscode.commands.registerCommand('provenanceLens.signSbom', (clicked?: vscode.Uri, selected?: vscode.Uri[]) => signing.sign(targets(clicked, selected), true)),
+    vscode.commands.registerCommand('provenanceLens.verifyFile', async (clicked?: vscode.Uri | TreeNode) => {
+      const uri = clicked instanceof vscode.Uri ? clicked : clicked?.artifactUri ? vscode.Uri.parse(clicked.artifactUri) : targets()[0];
+      return uri ? signing.verify(uri) : undefined;
+    }),
+    vscode.commands.registerCommand('provenanceLens.generateSigningKey', () => signing.generateKey()),
+    vscode.commands.registerCommand('provenanceLens.forgetSigners', () => signing.forgetAccepted()),
   ];
 }

@@ -3,8 +3,10 @@
 
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { type InitializationOptions, type StatusParams, StatusNotification, type TreeNode } from '../../server/src/protocol';
-import { registerCommands } from './commands';
+import { SESSION_KEY_VARIABLE, newSessionKey } from '../../server/src/core/signing/sealed';
+import { ExternalUriRequest, type InitializationOptions, type StatusParams, StatusNotification, type TreeNode } from '../../server/src/protocol';
+import { registerCommands, registerSigningCommands } from './commands';
+import { Signing, loopbackAsSeenByBrowser } from './signing';
 import { StatusBar } from './statusBar';
 import { ProvenanceTreeProvider } from './tree';
 
@@ -15,6 +17,8 @@ export interface ProvenanceLensApi {
   client(): LanguageClient | undefined;
   tree: ProvenanceTreeProvider;
   status(): StatusParams | undefined;
+  /** Signing and verifying local files (tests replace `signing.openBrowser` to play the browser). */
+  signing: Signing;
 }
 
 export async function activate(context: vscode.ExtensionContext): Promise<ProvenanceLensApi> {
@@ -22,18 +26,28 @@ export async function activate(context: vscode.ExtensionContext): Promise<Proven
   const status = new StatusBar();
   const tree = new ProvenanceTreeProvider(() => client);
   const treeView = vscode.window.createTreeView<TreeNode>('provenanceLens.tree', { treeDataProvider: tree, showCollapseAll: true });
-  context.subscriptions.push(output, status, treeView);
+  const sessionKey = newSessionKey();
+  const signing = new Signing(() => client, context, sessionKey);
+  context.subscriptions.push(output, status, treeView, signing);
 
   let subscriptions: vscode.Disposable[] = [];
   const start = async () => {
-    client = createClient(context, output);
-    subscriptions = [client.onNotification(StatusNotification, (params: StatusParams) => status.update(params)), tree.attach(client)];
+    client = createClient(context, output, sessionKey, signing);
+    subscriptions = [
+      client.onNotification(StatusNotification, (params: StatusParams) => status.update(params)),
+      tree.attach(client),
+      client.onRequest(ExternalUriRequest, (params: { uri: string }) => loopbackAsSeenByBrowser(params.uri)),
+    ];
     await client.start();
     tree.refreshAll();
   };
 
   context.subscriptions.push(
     ...registerCommands(() => client, tree, treeView, output),
+    ...registerSigningCommands(signing),
+    // A file with a bundle beside it is verified when opened or saved (quietly: problems become a diagnostic).
+    vscode.workspace.onDidOpenTextDocument((document) => void signing.verifyIfSigned(document)),
+    vscode.workspace.onDidSaveTextDocument((document) => void signing.verifyIfSigned(document)),
     // Trust granted: restart so the server may use the network and run npm.
     vscode.workspace.onDidGrantWorkspaceTrust(async () => {
       subscriptions.forEach((s) => s.dispose());
@@ -43,18 +57,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<Proven
     { dispose: () => void client?.stop() },
   );
   await start();
-  return { client: () => client, tree, status: () => status.last };
+  for (const document of vscode.workspace.textDocuments) void signing.verifyIfSigned(document);
+  return { client: () => client, tree, status: () => status.last, signing };
 }
 
 export async function deactivate(): Promise<void> {
   await client?.stop();
 }
 
-function createClient(context: vscode.ExtensionContext, output: vscode.OutputChannel): LanguageClient {
+function createClient(context: vscode.ExtensionContext, output: vscode.OutputChannel, sessionKey: string, signing: Signing): LanguageClient {
   const module = context.asAbsolutePath('dist/server.js');
+  // The server gets the key that seals secrets in its environment, never in a message.
+  const env = { ...process.env, [SESSION_KEY_VARIABLE]: sessionKey };
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    run: { module, transport: TransportKind.ipc, options: { env } },
+    debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const initializationOptions: InitializationOptions = {
     workspaceTrusted: vscode.workspace.isTrusted,
@@ -74,6 +91,19 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{package.json,package-lock.json,npm-shrinkwrap.json,.npmrc,provenance-policy.json,Dockerfile,Containerfile,*.yaml,*.yml}') },
     initializationOptions,
     outputChannel: output,
+    middleware: {
+      window: {
+        // The server's sign-in asks for the issuer's page in the browser: through Signing, where tests play the browser.
+        showDocument: async (params, next) => {
+          if (!params.external || !/^https?:/.test(params.uri)) {
+            const result = await next(params, new vscode.CancellationTokenSource().token);
+            return 'success' in result ? result : { success: false };
+          }
+          await signing.openBrowser(params.uri);
+          return { success: true };
+        },
+      },
+    },
   };
   return new LanguageClient('provenanceLens', 'Provenance Lens', serverOptions, clientOptions);
 }

@@ -45,6 +45,8 @@ export interface Settings {
     keys: Array<{ path: string; ignoreTlog?: boolean }>;
     insecureRegistries: string[];
   };
+  /** Where signing goes (empty: Sigstore's public-good services). */
+  signing: { fulcioUrl: string; rekorUrl: string; tsaUrl: string; tlogUpload: boolean; oidcIssuer: string; oidcClientId: string };
 }
 
 export const DEFAULT_SETTINGS: Settings = {
@@ -60,7 +62,73 @@ export const DEFAULT_SETTINGS: Settings = {
   timeoutMs: 15000,
   rules: {},
   oci: { keys: [], insecureRegistries: [] },
+  signing: { fulcioUrl: '', rekorUrl: '', tsaUrl: '', tlogUpload: true, oidcIssuer: '', oidcClientId: '' },
 };
+
+// ---- Local artifacts: signing files with Sigstore, and verifying a file against the bundle beside it.
+// Signing runs in the server (plain Node; VS Code's HTTP patching in the extension host breaks the
+// Sigstore clients). Keyless: the server runs the sign-in and asks the editor only to open the
+// authorization page (window/showDocument, external) — the identity token never crosses the
+// protocol. Key-based: the key and passphrase cross sealed (sealed.ts), as a verbose trace logs
+// every message.
+
+export interface SignFilesParams {
+  uris: string[];
+  /** Sign CycloneDX/SPDX JSON files as SBOM attestations about themselves. */
+  sbom?: boolean;
+  /** Absent: keyless (the server signs you in). Present: `{ privateKeyPem, passphrase }` as JSON, sealed. */
+  sealedKey?: string;
+}
+
+export interface SignedFileReport {
+  uri: string;
+  ok: boolean;
+  error?: string;
+  bundleUri?: string;
+  subject?: string;
+  issuer?: string;
+  keyHint?: string;
+  logIndex?: string;
+  logEntryUrl?: string;
+  predicateType?: string;
+}
+
+export const SignFilesRequest = 'provenanceLens/signFiles';
+/** Server → client: the address the browser should use for a loopback URI (port forwarding in remote workspaces). Params `{ uri }`, result a URI string. */
+export const ExternalUriRequest = 'provenanceLens/externalUri';
+
+/** An accepted signer the user confirmed (remembered by the extension per workspace). */
+export interface AcceptedSigner {
+  subject: string;
+  issuer: string;
+}
+
+export interface VerifyArtifactParams {
+  uri: string;
+  /** Default: `<file>.sigstore.json`. */
+  bundleUri?: string;
+  /** Signers the user confirmed; used where no policy rule names the file's signers. */
+  accepted: AcceptedSigner[];
+}
+
+export interface ArtifactReport {
+  uri: string;
+  bundleUri: string;
+  verdict: 'verified' | 'unsigned' | 'invalid' | 'unverifiable' | 'policy-violation';
+  code: string;
+  reason: string;
+  /** Whose expectation applied: a policy rule, signers the user confirmed, or none yet. */
+  expectedBy: 'policy' | 'user' | 'none';
+  subject?: string;
+  issuer?: string;
+  keyName?: string;
+  logIndex?: string;
+  integratedTime?: string;
+  logEntryUrl?: string;
+  predicateType?: string;
+}
+
+export const VerifyArtifactRequest = 'provenanceLens/verifyArtifact';
 
 // ---- Provenance tree view. The server owns the tree; the client asks for one level at a time.
 
@@ -78,6 +146,8 @@ export interface TreeNode {
   verdict?: TreeVerdict;
   /** For evidence nodes: which icon to show. */
   evidence?: 'signature' | 'provenance' | 'source' | 'workflow' | 'builder' | 'signer' | 'log' | 'attestation' | 'finding';
+  /** A signed local file (under "Signed files"): the file it verifies. */
+  artifactUri?: string;
   collapsible: boolean;
   /** Where "reveal in editor" goes. */
   uri?: string;

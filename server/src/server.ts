@@ -28,6 +28,7 @@ import { ProvenanceTree } from './features/tree';
 import { TreeChangeNotifier } from './features/treeChanges';
 import { Throttled } from './features/throttle';
 import { TrustStore } from './features/trustStore';
+import { ARTIFACTS_ID, ArtifactChecks } from './features/artifacts';
 import {
   DEFAULT_SETTINGS,
   type InitializationOptions,
@@ -38,7 +39,13 @@ import {
   TreeChildrenRequest,
   TreeNodeRequest,
   TreeSearchRequest,
+  type VerifyArtifactParams,
+  VerifyArtifactRequest,
+  ExternalUriRequest,
+  type SignFilesParams,
+  SignFilesRequest,
 } from './protocol';
+import { SESSION_KEY_VARIABLE } from './core/signing/sealed';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -50,6 +57,8 @@ let canPullConfiguration = false;
 let supportsProgress = false;
 let workspaceFolders: string[] = [];
 let canRefreshInlayHints = false;
+let settingsApplied!: () => void;
+const settingsReady = new Promise<void>((resolve) => (settingsApplied = resolve));
 
 const log = (message: string) => connection.console.log(`[${new Date().toISOString()}] ${message}`);
 
@@ -69,10 +78,27 @@ const checks = new DocumentChecks({
   fileChanged: (uri) => treeChanges.changed(uri),
   inlayHintsChanged: () => inlayRefresh.request(),
 });
+// The extension's key for sealed secrets; kept from child processes (npm) this server runs.
+const sessionKey = process.env[SESSION_KEY_VARIABLE];
+delete process.env[SESSION_KEY_VARIABLE];
+const artifacts = new ArtifactChecks({
+  checker: () => checker,
+  trust: () => trust.get(),
+  changed: () => treeChanges.changedNode(ARTIFACTS_ID),
+  settings: () => settings,
+  workspaceTrusted: () => init.workspaceTrusted,
+  sessionKey,
+  openBrowser: async (url) => {
+    const { success } = await connection.window.showDocument({ uri: url, external: true });
+    if (!success) throw new Error('the editor could not open the sign-in page');
+  },
+  externalUri: (uri) => connection.sendRequest<string>(ExternalUriRequest, { uri }),
+});
 const tree = new ProvenanceTree(
   () => checks.files(),
   (uri) => checks.file(uri),
   () => workspaceFolders,
+  artifacts,
 );
 const treeChanges = new TreeChangeNotifier(connection);
 const inlayRefresh = new Throttled(500, () => {
@@ -100,6 +126,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
 connection.onInitialized(async () => {
   if (canPullConfiguration) void connection.client.register(DidChangeConfigurationNotification.type, { section: 'provenanceLens' });
   await applySettings();
+  settingsApplied();
   // Documents opened before the settings arrived are waiting for a checker.
   checks.recheckAll();
   for (const file of await findManifestFiles(workspaceFolders, log)) {
@@ -152,6 +179,17 @@ connection.onCodeAction(async (params) => {
     documentText: documents.get(params.textDocument.uri)?.getText() ?? readTextIfExists(file) ?? '',
   });
 });
+// Signing goes where the settings say, and verifying follows the policy: both wait for the settings.
+connection.onRequest(SignFilesRequest, async (params: SignFilesParams, token) => {
+  const controller = new AbortController();
+  token.onCancellationRequested(() => controller.abort());
+  await settingsReady;
+  return artifacts.sign(params, controller.signal);
+});
+connection.onRequest(VerifyArtifactRequest, async (params: VerifyArtifactParams) => {
+  await settingsReady;
+  return artifacts.verify(params);
+});
 connection.onRequest(TreeChildrenRequest, (params: TreeChildrenParams) => tree.children(params.parentId, params.problemsOnly));
 connection.onRequest(TreeNodeRequest, (params: { id: string }) => tree.node(params.id) ?? null);
 connection.onRequest(TreeSearchRequest, (params: { query: string }) => tree.search(params.query));
@@ -170,7 +208,15 @@ connection.onShutdown(async () => {
 async function applySettings(): Promise<void> {
   if (canPullConfiguration) {
     const pulled = (await connection.workspace.getConfiguration('provenanceLens')) as Partial<Settings> | null;
-    settings = { ...DEFAULT_SETTINGS, ...pulled, cache: { ...DEFAULT_SETTINGS.cache, ...pulled?.cache }, tuf: { ...DEFAULT_SETTINGS.tuf, ...pulled?.tuf }, oci: { ...DEFAULT_SETTINGS.oci, ...pulled?.oci }, rules: { ...pulled?.rules } };
+    settings = {
+      ...DEFAULT_SETTINGS,
+      ...pulled,
+      cache: { ...DEFAULT_SETTINGS.cache, ...pulled?.cache },
+      tuf: { ...DEFAULT_SETTINGS.tuf, ...pulled?.tuf },
+      oci: { ...DEFAULT_SETTINGS.oci, ...pulled?.oci },
+      signing: { ...DEFAULT_SETTINGS.signing, ...pulled?.signing },
+      rules: { ...pulled?.rules },
+    };
   }
   trust.configure(settings.trustedRoot);
   if (trust.problem) {

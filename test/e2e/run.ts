@@ -19,6 +19,9 @@ import { addSigstoreWithoutProvenance, breakSignature, tampered } from '../suppo
 import { REPO_ROOT } from '../support/paths';
 import { OciRegistry, registryAvailable } from '../support/ociRegistry';
 import { TestRegistry } from '../support/registryServer';
+import { LocalSigstore } from '../support/localSigstore';
+import { OidcIssuer } from '../support/oidcIssuer';
+import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { runUiTest } from './ui';
 
 const ROOT = REPO_ROOT;
@@ -58,13 +61,59 @@ async function main(): Promise<number> {
   fs.writeFileSync(path.join(workspace, '.npmrc'), `registry=${base}\n`);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const images = await withSignedImage(workspace, tmp);
+  const signing = await withLocalSigstore(tmp);
   try {
-    if (process.env.E2E_HOST === 'electron') return await runInElectron(workspace, tmp);
-    return await runInCodeServer(workspace, tmp);
+    const code = process.env.E2E_HOST === 'electron' ? await runInElectron(workspace, tmp) : await runInCodeServer(workspace, tmp);
+    return code || noSecretsIn(path.join(tmp, 'user'), signing.issuer.issuedTokens);
   } finally {
     await registry.stop();
     await images?.stop();
+    await Promise.all([signing.sigstore.stop(), signing.issuer.stop()]);
   }
+}
+
+/**
+ * A private Sigstore (local Fulcio, Rekor, TSA) and OIDC issuer for the signing tests, named in the
+ * settings; the trusted root is the public-good one (for the recorded npm data) plus the local
+ * deployment's authorities, as a custom trusted_root.json.
+ */
+async function withLocalSigstore(tmp: string): Promise<{ sigstore: LocalSigstore; issuer: OidcIssuer }> {
+  const sigstore = new LocalSigstore();
+  const issuer = new OidcIssuer('release@example.test');
+  await Promise.all([sigstore.start(), issuer.start()]);
+  const local = TrustedRoot.toJSON(sigstore.trust.root) as Record<string, unknown[]>;
+  const merged = JSON.parse(fs.readFileSync(path.join(ROOT, 'resources/trusted_root.public-good.json'), 'utf8')) as Record<string, unknown[]>;
+  for (const part of ['tlogs', 'certificateAuthorities', 'ctlogs', 'timestampAuthorities']) merged[part] = [...(merged[part] ?? []), ...(local[part] ?? [])];
+  const rootFile = path.join(tmp, 'trusted_root.json');
+  fs.writeFileSync(rootFile, JSON.stringify(merged));
+  Object.assign(SETTINGS, {
+    'provenanceLens.trustedRoot': rootFile,
+    'provenanceLens.signing.fulcioUrl': sigstore.fulcioUrl,
+    'provenanceLens.signing.rekorUrl': sigstore.rekorUrl,
+    'provenanceLens.signing.tsaUrl': sigstore.tsaUrl,
+    'provenanceLens.signing.oidcIssuer': issuer.url,
+  });
+  return { sigstore, issuer };
+}
+
+/** Identity tokens must never reach a log: every file VS Code wrote (output channels included) is searched. */
+function noSecretsIn(userDir: string, tokens: string[]): number {
+  const secrets = tokens.map((t) => t.split('.')[1]).filter(Boolean);
+  if (secrets.length === 0) {
+    process.stderr.write('e2e: no identity token was issued, so the signing test did not sign\n');
+    return 1;
+  }
+  const files = fs.readdirSync(userDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  for (const entry of files) {
+    const file = path.join(entry.parentPath, entry.name);
+    const text = fs.readFileSync(file, 'latin1');
+    if (secrets.some((secret) => text.includes(secret))) {
+      process.stderr.write(`e2e: an identity token appears in ${file}\n`);
+      return 1;
+    }
+  }
+  process.stdout.write(`e2e: ${files.length} log and state files hold no identity token\n`);
+  return 0;
 }
 
 /**

@@ -22,6 +22,8 @@ export class OidcIssuer {
   readonly refusals: string[] = [];
   /** Every query the authorization endpoint received (to assert what the client asked for). */
   readonly authorizations: URLSearchParams[] = [];
+  /** Every ID token issued (to check that none reaches a log). */
+  readonly issuedTokens: string[] = [];
 
   constructor(readonly subject = 'signer@example.test') {}
 
@@ -85,6 +87,7 @@ export class OidcIssuer {
       const now = Math.floor(Date.now() / 1000);
       const claims = { iss: this.url, sub: this.subject, aud: pending.clientId, iat: now, exp: now + 300, nonce: pending.nonce };
       const idToken = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
+      this.issuedTokens.push(idToken);
       return json(200, { access_token: 'unused', token_type: 'Bearer', id_token: idToken });
     }
     res.writeHead(404).end();

@@ -11,8 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { bundleFromJSON } from '@sigstore/bundle';
 import { Verifier, toSignedEntity } from '@sigstore/verify';
-import { IdentityError, interactiveIdentityToken, tokenClaims } from '../../server/src/core/signing/identityToken';
-import { identityHttpClient } from '../../server/src/core/signing/endpoints';
+import { IdentityError, identityHttpClient, interactiveIdentityToken, tokenClaims } from '../../server/src/core/signing/identityToken';
+
 import { KeyError, generateSigningKey, openSigningKey } from '../../server/src/core/signing/keys';
 import type { SigningIdentity, SigstoreEndpoints } from '../../server/src/core/signing/signArtifact';
 import { signFiles } from '../../server/src/core/signing/signFiles';

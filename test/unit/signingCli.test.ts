@@ -7,8 +7,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { identityHttpClient } from '../../server/src/core/signing/endpoints';
-import { interactiveIdentityToken } from '../../server/src/core/signing/identityToken';
+
+import { identityHttpClient, interactiveIdentityToken } from '../../server/src/core/signing/identityToken';
 import { cleanEnv } from '../support/env';
 import { LocalSigstore } from '../support/localSigstore';
 import { OidcIssuer } from '../support/oidcIssuer';

@@ -6,8 +6,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_OIDC_CLIENT_ID, DEFAULT_OIDC_ISSUER, identityHttpClient, signingEndpoints } from '../core/signing/endpoints';
-import { ambientIdentityToken, interactiveIdentityToken } from '../core/signing/identityToken';
+import { rekorEntryUrl, signingEndpoints } from '../core/signing/endpoints';
+import { DEFAULT_OIDC_CLIENT_ID, DEFAULT_OIDC_ISSUER, identityHttpClient } from '../core/signing/identityToken';
+import { ambientIdentityToken } from '../core/signing/ambientToken';
+import { interactiveIdentityToken } from '../core/signing/identityToken';
 import { KeyError, generateSigningKey, openSigningKey } from '../core/signing/keys';
 import type { SigningIdentity } from '../core/signing/signArtifact';
 import { signFiles } from '../core/signing/signFiles';
@@ -130,7 +132,7 @@ export async function runSign(argv: string[], env: NodeJS.ProcessEnv, io: CliIo)
     }
     const s = r.signed;
     const who = s.identity ? `${s.identity.subjectAlternativeName ?? 'an unknown identity'} (issuer ${s.identity.issuer ?? 'unknown'})` : `key ${s.keyHint}`;
-    const log = s.logIndex ? `; transparency log entry ${s.logIndex} (${endpoints.rekorUrl!.replace(/\/+$/, '')}/api/v1/log/entries?logIndex=${s.logIndex})` : '; no transparency-log entry';
+    const log = s.logIndex ? `; transparency log entry ${s.logIndex} (${rekorEntryUrl(endpoints.rekorUrl, s.logIndex)})` : '; no transparency-log entry';
     out.write(`${name}: signed as ${who}${r.predicateType ? `, ${r.predicateType} attestation` : ''} → ${path.relative(cwd, r.bundleFile)}${log}\n`);
   }
   return results.every((r) => r.ok) ? 0 : 1;

@@ -24,6 +24,14 @@ interface FileIndex {
   leadsToProblem: Set<string>;
 }
 
+/** Another part of the tree with its own ids (the signed local files). */
+export interface TreeSection {
+  roots(problemsOnly: boolean): TreeNode[];
+  /** Undefined when the id is not the section's. */
+  children(id: string, problemsOnly: boolean): TreeNode[] | undefined;
+  node(id: string): TreeNode | undefined;
+}
+
 export class ProvenanceTree {
   private readonly indexes = new Map<string, FileIndex>();
 
@@ -31,10 +39,13 @@ export class ProvenanceTree {
     private readonly files: () => FileView[],
     private readonly file: (uri: string) => FileView | undefined,
     private readonly workspaceFolders: () => string[],
+    private readonly section?: TreeSection,
   ) {}
 
   children(parentId: string | undefined, problemsOnly: boolean): TreeNode[] {
-    if (!parentId) return this.fileNodes(problemsOnly);
+    if (!parentId) return [...this.fileNodes(problemsOnly), ...(this.section?.roots(problemsOnly) ?? [])];
+    const fromSection = this.section?.children(parentId, problemsOnly);
+    if (fromSection) return fromSection;
     const parsed = parseId(parentId);
     const view = parsed && this.file(parsed.uri);
     if (!parsed || !view || parsed.evidence) return [];
@@ -53,6 +64,8 @@ export class ProvenanceTree {
 
   /** A node by id (for "reveal"), rebuilt from its path. */
   node(id: string): TreeNode | undefined {
+    const fromSection = this.section?.node(id);
+    if (fromSection) return fromSection;
     const parsed = parseId(id);
     const view = parsed && this.file(parsed.uri);
     if (!parsed || !view) return undefined;

@@ -17,7 +17,12 @@ export class TreeChangeNotifier {
   constructor(private readonly connection: Connection) {}
 
   changed(uri: string): void {
-    this.pending.add(fileIdOf(uri));
+    this.changedNode(fileIdOf(uri));
+  }
+
+  /** A node by id (one the client does not know yet makes it refresh the whole view). */
+  changedNode(id: string): void {
+    this.pending.add(id);
     this.flush.request();
   }
 }

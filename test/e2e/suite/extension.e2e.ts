@@ -176,6 +176,41 @@ describe('Provenance Lens in VS Code', () => {
     await waitFor('the warning gone', () => (vscode.languages.getDiagnostics(dockerfile).some((d) => d.code === 'image-not-pinned') ? undefined : true));
   });
 
+  it('signs a file with Sigstore through the command (the test plays the browser), and verifying it shows the signer', async () => {
+    const opened: string[] = [];
+    api.signing.openBrowser = async (url) => {
+      opened.push(url);
+      const response = await fetch(url); // follows the issuer's redirect to the extension's loopback listener
+      assert.ok(response.ok, `the sign-in callback answered ${response.status}`);
+    };
+    const file = vscode.Uri.joinPath(folder(), 'release-notes.txt');
+    await vscode.workspace.fs.writeFile(file, Buffer.from('Release 1.0\n'));
+    const results = await vscode.commands.executeCommand<Array<{ ok: boolean; error?: string }>>('provenanceLens.signFile', file);
+    assert.deepEqual(results.map((r) => r.error ?? r.ok), [true]);
+    assert.equal(opened.length, 1, 'one sign-in');
+    assert.match(opened[0], /code_challenge_method=S256/);
+    const bundle = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder(), 'release-notes.txt.sigstore.json'))).toString());
+    assert.equal(bundle.mediaType, 'application/vnd.dev.sigstore.bundle.v0.3+json');
+
+    const report = await vscode.commands.executeCommand<{ verdict: string; subject?: string; expectedBy: string }>('provenanceLens.verifyFile', file);
+    assert.deepEqual([report.verdict, report.subject, report.expectedBy], ['verified', 'release@example.test', 'user'], 'the identity you signed as is one you expect');
+    const signed = await waitFor('the Signed files node', async () => (await api.tree.getChildren()).find((n) => n.label === 'Signed files'));
+    const [entry] = await api.tree.getChildren(signed);
+    assert.deepEqual([entry.label, entry.verdict, entry.description], ['release-notes.txt', 'verified', 'release@example.test']);
+    const evidence = (await api.tree.getChildren(entry)).map((n) => n.label);
+    assert.ok(evidence.includes('Signer: release@example.test'), evidence.join(' | '));
+    assert.ok(evidence.some((l) => /^Transparency log entry \d+$/.test(l)), evidence.join(' | '));
+
+    // The file changes after signing: saved, it is verified again and the problem shows on it.
+    const document = await vscode.workspace.openTextDocument(file);
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((e) => e.insert(new vscode.Position(1, 0), 'tampered\n'));
+    await document.save();
+    const problem = await waitFor('a signature diagnostic', () => vscode.languages.getDiagnostics(file).find((d) => d.source === 'Provenance Lens'));
+    assert.equal(problem.severity, vscode.DiagnosticSeverity.Error);
+    assert.match(problem.message, /^Sigstore signature: invalid\./);
+  });
+
   it('summarises the workspace in the status bar', () => {
     const s = api.status()!;
     assert.equal(s.disabledReason, undefined);

@@ -1,13 +1,8 @@
 // Where signing goes: Sigstore's public-good services unless the user names a private deployment
-// (settings in the editor, flags in the CLI), and the HTTP client the identity flow uses — with
-// the proxy the environment names, like the Sigstore clients themselves.
+// (settings in the editor, flags in the CLI).
 
 import { DEFAULT_FULCIO_URL, DEFAULT_REKOR_URL } from '@sigstore/sign';
-import { HttpClient } from '../registries/http';
 import type { SigstoreEndpoints } from './signArtifact';
-
-export const DEFAULT_OIDC_ISSUER = 'https://oauth2.sigstore.dev/auth';
-export const DEFAULT_OIDC_CLIENT_ID = 'sigstore';
 
 export interface SigningSettings {
   fulcioUrl?: string;
@@ -28,16 +23,7 @@ export function signingEndpoints(settings: SigningSettings, timeoutMs?: number):
   };
 }
 
-export function identityHttpClient(env: NodeJS.ProcessEnv, timeoutMs = 15_000): HttpClient {
-  const pick = (...names: string[]) => names.map((n) => env[n]).find((v) => v);
-  return new HttpClient({
-    timeoutMs,
-    maxBodyBytes: 1 << 20,
-    retries: 1,
-    backoffMs: 250,
-    offline: false,
-    userAgent: 'provenance-lens/0.1',
-    proxy: { httpsProxy: pick('HTTPS_PROXY', 'https_proxy'), httpProxy: pick('HTTP_PROXY', 'http_proxy'), noProxy: pick('NO_PROXY', 'no_proxy') },
-    authFor: () => undefined,
-  });
+/** The page of a log entry in Rekor (v1 API), for links after signing. */
+export function rekorEntryUrl(rekorUrl: string | undefined, logIndex: string | undefined): string | undefined {
+  return rekorUrl && logIndex ? `${rekorUrl.replace(/\/+$/, '')}/api/v1/log/entries?logIndex=${logIndex}` : undefined;
 }

@@ -1,15 +1,13 @@
-// An OIDC identity token for keyless signing. Interactive: the OAuth 2.0 authorization-code flow
+// An OIDC identity token for keyless signing, interactively: the OAuth 2.0 authorization-code flow
 // with PKCE and a loopback redirect, the way cosign and sigstore-python obtain one — discover the
 // issuer's endpoints, open the authorization page in the user's browser, receive the code on
-// http://localhost:<port>/auth/callback, exchange it (with the verifier) for an ID token. Ambient:
-// a token the environment provides (SIGSTORE_ID_TOKEN, GitHub Actions) through @sigstore/sign.
-// Tokens are never logged.
+// http://localhost:<port>/auth/callback, exchange it (with the verifier) for an ID token. (Tokens
+// the environment provides: ambientToken.ts.) Tokens are never logged.
 
 import * as crypto from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CIContextProvider } from '@sigstore/sign';
-import type { HttpClient } from '../registries/http';
+import { HttpClient } from '../registries/http';
 
 export interface OidcOptions {
   /** The issuer URL, e.g. Sigstore's public-good issuer or a private deployment's. */
@@ -25,6 +23,25 @@ export interface OidcOptions {
 }
 
 export class IdentityError extends Error {}
+
+/** Sigstore's public-good issuer and its client id, unless the user names another. */
+export const DEFAULT_OIDC_ISSUER = 'https://oauth2.sigstore.dev/auth';
+export const DEFAULT_OIDC_CLIENT_ID = 'sigstore';
+
+/** The HTTP client for the issuer: the proxy the environment names, as the Sigstore clients use. */
+export function identityHttpClient(env: NodeJS.ProcessEnv, timeoutMs = 15_000): HttpClient {
+  const pick = (...names: string[]) => names.map((n) => env[n]).find((v) => v);
+  return new HttpClient({
+    timeoutMs,
+    maxBodyBytes: 1 << 20,
+    retries: 1,
+    backoffMs: 250,
+    offline: false,
+    userAgent: 'provenance-lens/0.1',
+    proxy: { httpsProxy: pick('HTTPS_PROXY', 'https_proxy'), httpProxy: pick('HTTP_PROXY', 'http_proxy'), noProxy: pick('NO_PROXY', 'no_proxy') },
+    authFor: () => undefined,
+  });
+}
 
 interface Discovery {
   authorization_endpoint?: unknown;
@@ -86,15 +103,6 @@ export async function interactiveIdentityToken(options: OidcOptions): Promise<st
     return body.id_token;
   } finally {
     await listener.close();
-  }
-}
-
-/** A token the environment provides (SIGSTORE_ID_TOKEN, or GitHub Actions' OIDC endpoint); undefined when there is none. */
-export async function ambientIdentityToken(): Promise<string | undefined> {
-  try {
-    return await new CIContextProvider('sigstore').getToken();
-  } catch {
-    return undefined;
   }
 }
 
