@@ -5,6 +5,8 @@
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -52,6 +54,33 @@ describe('provenance-lens sign / verify / generate-key-pair', function () {
     assert.match(signed.stdout, new RegExp(`app\\.tgz: signed as release@example\\.test \\(issuer ${issuer.url.replace(/[.]/g, '\\.')}\\) → app\\.tgz\\.sigstore\\.json; transparency log entry \\d+`));
     assert.ok(!`${signed.stdout}${signed.stderr}`.includes(token.split('.')[1]), 'the token is not printed');
     assert.ok(fs.existsSync(path.join(dir, 'app.tgz.sigstore.json')));
+  });
+
+  it('signs with the token the environment provides: SIGSTORE_ID_TOKEN, or GitHub Actions\' OIDC endpoint', async () => {
+    fs.writeFileSync(path.join(dir, 'ci.txt'), 'built in CI');
+    const fromEnv = await cli(['sign', 'ci.txt', ...services()], { SIGSTORE_ID_TOKEN: token });
+    assert.equal(fromEnv.status, 0, fromEnv.stderr);
+    assert.match(fromEnv.stdout, /signed as release@example\.test/);
+    // GitHub Actions: a bearer-protected endpoint that hands out a token for the audience asked for.
+    const audiences: string[] = [];
+    const actions = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      audiences.push(url.searchParams.get('audience') ?? '');
+      if (req.headers.authorization !== 'Bearer runner-secret') return void res.writeHead(401).end();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ value: token }));
+    });
+    await new Promise<void>((resolve) => actions.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(actions.address() as AddressInfo).port}/token?api-version=2.0`;
+      const fromActions = await cli(['sign', 'ci.txt', ...services()], { ACTIONS_ID_TOKEN_REQUEST_URL: url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runner-secret' });
+      assert.equal(fromActions.status, 0, fromActions.stderr);
+      assert.deepEqual(audiences, ['sigstore']);
+    } finally {
+      actions.close();
+    }
+    const none = await cli(['sign', 'ci.txt', ...services()]);
+    assert.equal(none.status, 2, 'no token anywhere and no terminal: a usage error, not a hang');
+    assert.match(none.stderr, /No identity/);
   });
 
   it('verifies like cosign verify-blob: exit 0 for the exact signer, 1 for anyone else, 2 without an expectation', async () => {
