@@ -111,16 +111,32 @@ export class Signing implements vscode.Disposable {
     if (fs.existsSync(`${file}${BUNDLE_SUFFIX}`) && fs.existsSync(file)) await this.verify(vscode.Uri.file(file), false);
   }
 
-  /** Makes a key pair, keeps it in VS Code's secret storage, and offers to save the public key. */
+  /**
+   * Makes a key pair; the private key (encrypted with the user's passphrase) goes to VS Code's secret
+   * storage or a file the user chooses, which then becomes the signing key; the public key is saved
+   * where the user says, for verifiers.
+   */
   async generateKey(): Promise<StoredKey | undefined> {
+    const secretStorage = 'Keep it in VS Code\'s secret storage';
+    const where = await vscode.window.showQuickPick([secretStorage, 'Save it to a file…'], { title: 'Where should the new private key (encrypted with your passphrase) be kept?' });
+    if (!where) return undefined;
     const passphrase = await this.askPassphrase('A passphrase to protect the new signing key', true);
     if (!passphrase) return undefined;
     const pair = generateSigningKey(passphrase);
     const stored = { privateKeyPem: pair.privateKey, publicKeyPem: pair.publicKey };
-    await this.context.secrets.store(SECRET_KEY, JSON.stringify(stored));
+    if (where === secretStorage) {
+      await this.context.secrets.store(SECRET_KEY, JSON.stringify(stored));
+    } else {
+      const keyFile = await vscode.window.showSaveDialog({ title: 'Save the encrypted private key', defaultUri: vscode.Uri.file('cosign.key'), filters: { 'Encrypted PEM private key': ['key', 'pem'] } });
+      if (!keyFile) return undefined;
+      await vscode.workspace.fs.writeFile(keyFile, Buffer.from(pair.privateKey));
+      fs.chmodSync(keyFile.fsPath, 0o600);
+      await vscode.workspace.getConfiguration('provenanceLens.signing').update('keyFile', keyFile.fsPath, vscode.ConfigurationTarget.Global);
+    }
+    await vscode.workspace.getConfiguration('provenanceLens.signing').update('method', 'key', vscode.ConfigurationTarget.Global);
     const target = await vscode.window.showSaveDialog({ title: 'Save the public key (others verify with it)', defaultUri: vscode.Uri.file('cosign.pub'), filters: { 'PEM public key': ['pub', 'pem'] } });
     if (target) await vscode.workspace.fs.writeFile(target, Buffer.from(pair.publicKey));
-    void vscode.window.showInformationMessage('Signing key generated and kept in VS Code\'s secret storage (encrypted with your passphrase).');
+    void vscode.window.showInformationMessage(`Signing key generated (${where === secretStorage ? 'in VS Code\'s secret storage' : 'in the file you chose'}); "Sign with Sigstore" now signs with it.`);
     return stored;
   }
 
