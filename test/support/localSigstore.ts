@@ -6,13 +6,13 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fulcioHandler, initializeCA, initializeCTLog, initializeTLog, initializeTSA, rekorHandler, tsaHandler } from '@sigstore/mock';
 import { DSSEBundleBuilder, FulcioSigner, RekorWitness } from '@sigstore/sign';
 import { bundleToJSON } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { type TrustContext, trustFromJson } from '../../server/src/core/trust/trustedRoot';
 import { type AttestationLayer, IN_TOTO, envelopeBytes, imageStatement, pae } from './bundles';
+import { closeServer, listenOnLoopback } from './loopback';
 
 type Handler = Awaited<ReturnType<typeof fulcioHandler>>;
 
@@ -33,8 +33,7 @@ async function serve(handler: () => Handler | undefined, requests: string[]): Pr
       res.end(result.response);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+  return { server, url: `http://127.0.0.1:${await listenOnLoopback(server)}` };
 }
 
 export class LocalSigstore {
@@ -94,7 +93,7 @@ export class LocalSigstore {
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    await Promise.all(this.servers.map(closeServer));
   }
 
   /** Signs an in-toto statement about `imageDigest` as `subject` (an OIDC identity from `issuer`), logged in Rekor. */

@@ -6,6 +6,7 @@ import * as crypto from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { canonicalize } from '@tufjs/canonical-json';
+import { closeServer, listenOnLoopback } from './loopback';
 
 type Role = 'root' | 'targets' | 'snapshot' | 'timestamp';
 
@@ -62,13 +63,12 @@ export class TufRepository {
       res.writeHead(body === undefined ? 404 : 200, { 'content-type': 'application/json' });
       res.end(body ?? '{}');
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await listenOnLoopback(this.server);
     this.build();
   }
 
   async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()) ?? resolve());
+    await closeServer(this.server);
   }
 
   private build(): void {

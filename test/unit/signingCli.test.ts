@@ -6,13 +6,13 @@ import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { identityHttpClient, interactiveIdentityToken } from '../../server/src/core/signing/identityToken';
 import { cleanEnv } from '../support/env';
 import { LocalSigstore } from '../support/localSigstore';
+import { closeServer, listenOnLoopback } from '../support/loopback';
 import { OidcIssuer } from '../support/oidcIssuer';
 import { REPO_ROOT } from '../support/paths';
 
@@ -69,14 +69,14 @@ describe('provenance-lens sign / verify / generate-key-pair', function () {
       if (req.headers.authorization !== 'Bearer runner-secret') return void res.writeHead(401).end();
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ value: token }));
     });
-    await new Promise<void>((resolve) => actions.listen(0, '127.0.0.1', resolve));
+    const port = await listenOnLoopback(actions);
     try {
-      const url = `http://127.0.0.1:${(actions.address() as AddressInfo).port}/token?api-version=2.0`;
+      const url = `http://127.0.0.1:${port}/token?api-version=2.0`;
       const fromActions = await cli(['sign', 'ci.txt', ...services()], { ACTIONS_ID_TOKEN_REQUEST_URL: url, ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runner-secret' });
       assert.equal(fromActions.status, 0, fromActions.stderr);
       assert.deepEqual(audiences, ['sigstore']);
     } finally {
-      actions.close();
+      await closeServer(actions);
     }
     const none = await cli(['sign', 'ci.txt', ...services()]);
     assert.equal(none.status, 2, 'no token anywhere and no terminal: a usage error, not a hang');

@@ -2,7 +2,6 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { Checker } from '../core/checker';
 import { fileKind, parseFile } from '../core/fileKinds';
 import { readTextIfExists } from '../core/readText';
@@ -10,7 +9,7 @@ import type { PublicKeyEntry } from '../core/verify/oci/cosignLayer';
 import { findManifestFiles } from '../core/workspaceFiles';
 import { isFailing } from '../core/verdict';
 import { type FileReport, toJson, toSarif, toText } from './report';
-import { type CliIo, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, defaultCacheDir, resolveTrust } from './shared';
+import { type CliIo, HELP_OPTION, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, defaultCacheDir, parseCommand, resolveTrust } from './shared';
 
 const USAGE = `Usage: provenance-lens check [paths…] [options]
 
@@ -38,35 +37,27 @@ ${TRUST_NOTE}`;
 
 export async function runCheck(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   const { out, err, cwd } = io;
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', default: 'text' },
-        ...TRUST_OPTIONS,
-        'cache-dir': { type: 'string' },
-        'no-cache': { type: 'boolean', default: false },
-        'require-provenance': { type: 'boolean', default: false },
-        policy: { type: 'string' },
-        key: { type: 'string', multiple: true, default: [] },
-        'insecure-ignore-tlog': { type: 'boolean', default: false },
-        'insecure-registry': { type: 'string', multiple: true, default: [] },
-        concurrency: { type: 'string', default: '16' },
-        timeout: { type: 'string', default: '15000' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    err.write(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      format: { type: 'string', default: 'text' },
+      ...TRUST_OPTIONS,
+      'cache-dir': { type: 'string' },
+      'no-cache': { type: 'boolean', default: false },
+      'require-provenance': { type: 'boolean', default: false },
+      policy: { type: 'string' },
+      key: { type: 'string', multiple: true, default: [] },
+      'insecure-ignore-tlog': { type: 'boolean', default: false },
+      'insecure-registry': { type: 'string', multiple: true, default: [] },
+      concurrency: { type: 'string', default: '16' },
+      timeout: { type: 'string', default: '15000' },
+      ...HELP_OPTION,
+    },
+    USAGE,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    out.write(USAGE);
-    return 0;
-  }
   const paths = positionals;
   if (!['text', 'json', 'sarif'].includes(values.format!)) {
     err.write(`--format must be text, json or sarif.\n`);

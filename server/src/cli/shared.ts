@@ -1,8 +1,10 @@
-// What the CLI's commands share: their output streams, and where the Sigstore trusted root comes
-// from (--trusted-root, or the bundled public-good snapshot refreshed through TUF when online).
+// What the CLI's commands share: their output streams, parsing their options (with --help and usage
+// errors said the same way), and where the Sigstore trusted root comes from (--trusted-root, or the
+// bundled public-good snapshot refreshed through TUF when online).
 
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { type TrustContext, customTrust, embeddedTrust, refreshTrustFromTuf } from '../core/trust/trustedRoot';
 
 export interface CliIo {
@@ -63,4 +65,33 @@ export async function resolveTrust(values: TrustValues, cwd: string, err: NodeJS
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
   return path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'provenance-lens');
+}
+
+type Parsed<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: T }>>;
+
+/**
+ * Parses a command's options (`-h`/`--help` is added). The parsed options, or the exit status when
+ * there is nothing more to do: 0 after printing the help, 2 after a usage error.
+ */
+export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, usageText: string, io: CliIo): Parsed<T> | number {
+  let parsed: Parsed<T>;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options });
+  } catch (error) {
+    io.err.write(`${(error as Error).message}\n\n${usageText}`);
+    return 2;
+  }
+  if ((parsed.values as { help?: boolean }).help) {
+    io.out.write(usageText);
+    return 0;
+  }
+  return parsed;
+}
+
+export const HELP_OPTION = { help: { type: 'boolean', short: 'h', default: false } } as const;
+
+/** Says what is wrong with the command line; the exit status for a usage error. */
+export function usageError(io: CliIo, message: string): 2 {
+  io.err.write(`${message}\n`);
+  return 2;
 }

@@ -5,7 +5,6 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { rekorEntryUrl, signingEndpoints } from '../core/signing/endpoints';
 import { DEFAULT_OIDC_CLIENT_ID, DEFAULT_OIDC_ISSUER, identityHttpClient } from '../core/signing/identityToken';
 import { ambientIdentityToken } from '../core/signing/ambientToken';
@@ -13,7 +12,7 @@ import { interactiveIdentityToken } from '../core/signing/identityToken';
 import { KeyError, generateSigningKey, openSigningKey } from '../core/signing/keys';
 import type { SigningIdentity } from '../core/signing/signArtifact';
 import { signFiles } from '../core/signing/signFiles';
-import type { CliIo } from './shared';
+import { type CliIo, HELP_OPTION, parseCommand, usageError } from './shared';
 
 const PASSWORD_VARIABLES = ['PROVENANCE_LENS_PASSWORD', 'COSIGN_PASSWORD'];
 
@@ -49,39 +48,28 @@ COSIGN_PASSWORD) and NAME.pub (default NAME: cosign). Refuses to overwrite.
 
 export async function runSign(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   const { out, err, cwd } = io;
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        key: { type: 'string' },
-        'identity-token': { type: 'string' },
-        sbom: { type: 'boolean', default: false },
-        bundle: { type: 'string' },
-        'fulcio-url': { type: 'string' },
-        'rekor-url': { type: 'string' },
-        'tsa-url': { type: 'string' },
-        'no-tlog-upload': { type: 'boolean', default: false },
-        'oidc-issuer': { type: 'string' },
-        'oidc-client-id': { type: 'string' },
-        timeout: { type: 'string', default: '30000' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    err.write(`${(error as Error).message}\n\n${SIGN_USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      key: { type: 'string' },
+      'identity-token': { type: 'string' },
+      sbom: { type: 'boolean', default: false },
+      bundle: { type: 'string' },
+      'fulcio-url': { type: 'string' },
+      'rekor-url': { type: 'string' },
+      'tsa-url': { type: 'string' },
+      'no-tlog-upload': { type: 'boolean', default: false },
+      'oidc-issuer': { type: 'string' },
+      'oidc-client-id': { type: 'string' },
+      timeout: { type: 'string', default: '30000' },
+      ...HELP_OPTION,
+    },
+    SIGN_USAGE,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    out.write(SIGN_USAGE);
-    return 0;
-  }
-  const usage = (message: string) => {
-    err.write(`${message}\n`);
-    return 2;
-  };
+  const usage = (message: string) => usageError(io, message);
   if (positionals.length === 0) return usage('sign takes at least one FILE.');
   if (values.bundle && positionals.length > 1) return usage('--bundle names the bundle of one FILE.');
   if (values.key && values['identity-token']) return usage('Give --key or --identity-token, not both.');
@@ -140,22 +128,12 @@ export async function runSign(argv: string[], env: NodeJS.ProcessEnv, io: CliIo)
 
 export async function runKeygen(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   const { out, err, cwd } = io;
-  let values;
-  try {
-    ({ values } = parseArgs({ args: argv, options: { 'output-key-prefix': { type: 'string', default: 'cosign' }, help: { type: 'boolean', short: 'h', default: false } } }));
-  } catch (error) {
-    err.write(`${(error as Error).message}\n\n${KEYGEN_USAGE}`);
-    return 2;
-  }
-  if (values.help) {
-    out.write(KEYGEN_USAGE);
-    return 0;
-  }
+  const parsed = parseCommand(argv, { 'output-key-prefix': { type: 'string', default: 'cosign' }, ...HELP_OPTION }, KEYGEN_USAGE, io);
+  if (typeof parsed === 'number') return parsed;
+  const { values } = parsed;
+  if (parsed.positionals.length > 0) return usageError(io, 'generate-key-pair takes no FILE.');
   const passphrase = password(env);
-  if (!passphrase) {
-    err.write(`Set the passphrase for the new key in ${PASSWORD_VARIABLES.join(' or ')}.\n`);
-    return 2;
-  }
+  if (!passphrase) return usageError(io, `Set the passphrase for the new key in ${PASSWORD_VARIABLES.join(' or ')}.`);
   const prefix = path.resolve(cwd, values['output-key-prefix']!);
   for (const file of [`${prefix}.key`, `${prefix}.pub`]) {
     if (fs.existsSync(file)) {

@@ -3,13 +3,12 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { readTextIfExists } from '../core/readText';
 import { isValidPattern } from '../core/trust/policy';
 import { artifactExpectation, loadPolicy } from '../core/trust/policyFiles';
 import { type ArtifactVerdict, type ExpectedSigner, verifyArtifact } from '../core/verify/artifact/artifactVerifier';
 import type { PublicKeyEntry } from '../core/verify/oci/cosignLayer';
-import { type CliIo, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, resolveTrust } from './shared';
+import { type CliIo, HELP_OPTION, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, parseCommand, resolveTrust, usageError } from './shared';
 
 const USAGE = `Usage: provenance-lens verify FILE|sha256:HEX [options]
 
@@ -39,38 +38,27 @@ ${TRUST_NOTE}`;
 
 export async function runVerify(argv: string[], _env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   const { out, err, cwd } = io;
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        bundle: { type: 'string' },
-        'certificate-identity': { type: 'string' },
-        'certificate-identity-regexp': { type: 'string' },
-        'certificate-oidc-issuer': { type: 'string' },
-        'certificate-oidc-issuer-regexp': { type: 'string' },
-        key: { type: 'string' },
-        'insecure-ignore-tlog': { type: 'boolean', default: false },
-        policy: { type: 'string' },
-        format: { type: 'string', default: 'text' },
-        ...TRUST_OPTIONS,
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    err.write(`${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand(
+    argv,
+    {
+      bundle: { type: 'string' },
+      'certificate-identity': { type: 'string' },
+      'certificate-identity-regexp': { type: 'string' },
+      'certificate-oidc-issuer': { type: 'string' },
+      'certificate-oidc-issuer-regexp': { type: 'string' },
+      key: { type: 'string' },
+      'insecure-ignore-tlog': { type: 'boolean', default: false },
+      policy: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      ...TRUST_OPTIONS,
+      ...HELP_OPTION,
+    },
+    USAGE,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    out.write(USAGE);
-    return 0;
-  }
-  const usage = (message: string) => {
-    err.write(`${message}\n`);
-    return 2;
-  };
+  const usage = (message: string) => usageError(io, message);
   if (positionals.length !== 1) return usage('verify takes one FILE.');
   if (!['text', 'json'].includes(values.format!)) return usage('--format must be text or json.');
   const identity = values['certificate-identity'];
