@@ -120,6 +120,16 @@ describe('signing local files with a local Sigstore', function () {
       assert.equal(check(file, alice(), swapped).verdict, 'invalid');
     });
 
+    it('refuses to sign keyless without the transparency log, and cannot decide a keyless bundle that has no entry', async () => {
+      const file = write('unlogged.txt', 'x');
+      const [refused] = await signFiles([file], keyless(), { fulcioUrl: sigstore.fulcioUrl, tsaUrl: sigstore.tsaUrl });
+      assert.ok(!refused.ok && /transparency log/.test(refused.error));
+      const bundle = JSON.parse(fs.readFileSync(`${path.join(dir, 'release.tar')}.sigstore.json`, 'utf8'));
+      bundle.verificationMaterial.tlogEntries = [];
+      const stripped = write('stripped.sigstore.json', JSON.stringify(bundle));
+      assert.deepEqual([check(path.join(dir, 'release.tar'), alice(), stripped).verdict], ['unverifiable']);
+    });
+
     it('says so when no signer is expected yet, instead of calling any signer verified', () => {
       const r = check(file, { signers: [], keys: [] });
       assert.deepEqual([r.verdict, r.code], ['unverifiable', 'identity-unconfirmed']);

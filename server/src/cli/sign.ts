@@ -33,7 +33,7 @@ Options:
   --fulcio-url URL        Fulcio (default: Sigstore's public-good instance)
   --rekor-url URL         Rekor (default: Sigstore's public-good instance)
   --tsa-url URL           also timestamp with this RFC 3161 timestamp authority
-  --no-tlog-upload        do not record in Rekor (key-based offline signing; keyless needs --tsa-url)
+  --no-tlog-upload        do not record in Rekor (key-based offline signing only)
   --oidc-issuer URL       the issuer for the browser sign-in (default: Sigstore's)
   --oidc-client-id ID     its client id (default: sigstore)
   --timeout MS            per-request deadline (default: 30000)

@@ -42,7 +42,9 @@ export async function signArtifact(data: Buffer, identity: SigningIdentity, endp
   // DSSE entries go in as `intoto` (what npm provenance and cosign attestations use).
   if (endpoints.rekorUrl) witnesses.push(new RekorWitness({ rekorBaseURL: endpoints.rekorUrl, entryType: payloadType ? 'intoto' : undefined, ...fetchOptions }));
   if (endpoints.tsaUrl) witnesses.push(new TSAWitness({ tsaBaseURL: endpoints.tsaUrl, ...fetchOptions }));
-  if (identity.kind === 'oidc' && witnesses.length === 0) throw new SigningError('keyless signing needs a transparency log or a timestamp authority to vouch for the signing time');
+  // A short-lived certificate is only as good as the log entry that shows it was used in its
+  // lifetime; verifiers (cosign's default, ours) require one for keyless signatures.
+  if (identity.kind === 'oidc' && !endpoints.rekorUrl) throw new SigningError('keyless signatures must be recorded in the transparency log: turn the log upload on, or sign with a key');
   const signer: Signer =
     identity.kind === 'oidc' ? new FulcioSigner({ identityProvider: { getToken: identity.token }, fulcioBaseURL: endpoints.fulcioUrl, ...fetchOptions }) : keySigner(identity.privateKey);
   const builder: BundleBuilder = payloadType ? new DSSEBundleBuilder({ signer, witnesses }) : new MessageSignatureBundleBuilder({ signer, witnesses });

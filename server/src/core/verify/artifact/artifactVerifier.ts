@@ -101,6 +101,9 @@ export function verifyArtifact(artifact: ArtifactInput, bundleText: string, trus
       : result('invalid', 'signature-invalid', `The signature does not verify with the expected key — another key signed it, or the file or bundle changed (${failures.join('; ')}).`, logged);
   }
 
+  if (bundle.verificationMaterial.tlogEntries.length === 0) {
+    return result('unverifiable', 'trust-material-missing', 'Signed with a certificate but not recorded in a transparency log, which a keyless signature needs to show when it was made.', logged);
+  }
   const check = checkBundle(bundle, trust, undefined, true, bytesOf(artifact));
   if (!check.ok) return result(check.status, check.status === 'invalid' ? 'signature-invalid' : 'trust-material-missing', `${capitalise(check.message)}.`, logged);
   const identity = certificateIdentity(bundle);
