@@ -1,5 +1,26 @@
 // Ships three bundles: the extension (vscode is provided by the host), the server and the CLI.
+import * as fs from 'node:fs';
 import * as esbuild from 'esbuild';
+
+// The CycloneDX library reads its JSON schemas from `<its folder>/../res/schema` at run time. In
+// a bundle that folder is dist/, so the schemas are copied to dist/cyclonedx-res and the library
+// is pointed there. Its XML validator's optional native dependency is not shipped.
+const CYCLONEDX_RES = 'dist/cyclonedx-res/schema';
+fs.mkdirSync(CYCLONEDX_RES, { recursive: true });
+for (const file of fs.readdirSync('node_modules/@cyclonedx/cyclonedx-library/res/schema').filter((f) => f.endsWith('.json'))) {
+  fs.copyFileSync(`node_modules/@cyclonedx/cyclonedx-library/res/schema/${file}`, `${CYCLONEDX_RES}/${file}`);
+}
+const cyclonedxResources = {
+  name: 'cyclonedx-resources',
+  setup(build) {
+    build.onLoad({ filter: /cyclonedx-library[\\/]dist\.node[\\/]resources\.node\.js$/ }, async (args) => {
+      const source = await fs.promises.readFile(args.path, 'utf8');
+      const patched = source.replace("(__dirname, '..', 'res')", "(__dirname, 'cyclonedx-res')");
+      if (patched === source) throw new Error('the CycloneDX library no longer names its resources as expected');
+      return { contents: patched, loader: 'js' };
+    });
+  },
+};
 
 const common = {
   bundle: true,
@@ -10,13 +31,15 @@ const common = {
   logLevel: 'warning',
   // jsonc-parser's UMD build hides its requires from bundlers; its ES module build does not.
   mainFields: ['module', 'main'],
+  plugins: [cyclonedxResources],
+  external: ['libxmljs2'],
 };
 
 await Promise.all([
-  esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] }),
+  esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...common.external] }),
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
-  esbuild.build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', external: ['pacote'] }),
+  esbuild.build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', external: ['pacote', ...common.external] }),
   esbuild.build({ ...common, entryPoints: ['bench/registryProcess.ts'], outfile: 'dist/bench-registry.js' }),
   esbuild.build({ ...common, entryPoints: ['scripts/demo.ts'], outfile: 'dist/demo.js' }),
 ]);

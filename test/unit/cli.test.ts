@@ -10,6 +10,7 @@ import { cleanEnv } from '../support/lspClient';
 import { TestRegistry } from '../support/registryServer';
 import { REPO_ROOT } from '../support/paths';
 import { TufRepository } from '../support/tufRepository';
+import { cycloneDxJson, integrityToHex } from '../support/sbomFactory';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 
@@ -162,5 +163,33 @@ describe('provenance-lens CLI', function () {
     assert.equal((await cli(['check', '/no/such/path'], os.tmpdir())).status, 2);
     assert.equal((await cli(['check', CLI], os.tmpdir())).status, 2, 'a file of a kind it does not read');
     assert.equal(spawnSync(process.execPath, [CLI, '--help']).status, 0);
+  });
+
+  it('checks every component of an SBOM with the same JSON contract: verified, tampered hash, other ecosystems', async () => {
+    const dir = project('sbom');
+    fs.rmSync(path.join(dir, 'package.json'));
+    const sigstore = SIGNED.find((s) => s.name === 'sigstore' && s.version === '1.0.0')!;
+    const kms = SIGNED.find((s) => s.name === 'kms-demo')!;
+    const bom = JSON.parse(
+      cycloneDxJson([
+        { name: 'sigstore', version: '1.0.0', sha512Hex: integrityToHex(sigstore.integrity) },
+        // The SBOM's hash is not the tarball the registry signed.
+        { name: 'kms-demo', version: kms.version, sha512Hex: 'ff'.repeat(64) },
+      ]),
+    );
+    bom.components.push({ type: 'library', name: 'requests', version: '2.31.0', purl: 'pkg:pypi/requests@2.31.0' });
+    // Named by content, not by convention.
+    fs.writeFileSync(path.join(dir, 'inventory.json'), JSON.stringify(bom, null, 2));
+    const r = await cli(['check', 'inventory.json', '--format', 'json', '--no-cache'], dir);
+    assert.equal(r.status, 1, r.stderr + r.stdout);
+    const results = JSON.parse(r.stdout).results as Array<{ file: string; name: string; ecosystem: string; purl: string; verdict: string; code: string }>;
+    assert.deepEqual(
+      results.map((x) => [x.file, x.ecosystem, x.name, x.verdict, x.code]),
+      [
+        ['inventory.json', 'npm', 'sigstore', 'verified', 'verified'],
+        ['inventory.json', 'npm', 'kms-demo', 'invalid', 'integrity-mismatch'],
+        ['inventory.json', 'pypi', 'requests', 'unverifiable', 'spec-unsupported'],
+      ],
+    );
   });
 });

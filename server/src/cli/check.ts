@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Checker } from '../core/checker';
-import { fileKind, parseFile } from '../core/fileKinds';
+import { fileKind, laterProblems, parseFile } from '../core/fileKinds';
 import { readTextIfExists } from '../core/readText';
 import type { PublicKeyEntry } from '../core/verify/oci/cosignLayer';
 import { findManifestFiles } from '../core/workspaceFiles';
@@ -14,9 +14,9 @@ import { type CliIo, HELP_OPTION, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, defaul
 const USAGE = `Usage: provenance-lens check [paths…] [options]
 
 Verifies registry signatures and Sigstore provenance of npm dependencies (package.json,
-package-lock.json, npm-shrinkwrap.json) and cosign signatures of container images (Dockerfiles,
-compose files, Kubernetes manifests, GitHub Actions workflows, Helm values and Chart.yaml).
-Folders are searched.
+package-lock.json, npm-shrinkwrap.json), cosign signatures of container images (Dockerfiles,
+compose files, Kubernetes manifests, GitHub Actions workflows, Helm values and Chart.yaml), and
+every component of CycloneDX or SPDX JSON SBOMs (by their package URLs). Folders are searched.
 
 Options:
   --format text|json|sarif   output format (default: text)
@@ -96,9 +96,9 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
     }
     const target = path.resolve(cwd, p);
     if (fs.statSync(target).isDirectory()) files.push(...(await findManifestFiles([target])));
-    else if (fileKind(target)) files.push(target);
+    else if (fileKind(target, readTextIfExists(target))) files.push(target);
     else {
-      err.write(`${p} is not a file provenance-lens reads (npm manifests and lockfiles, Dockerfiles, YAML).\n`);
+      err.write(`${p} is not a file provenance-lens reads (npm manifests and lockfiles, Dockerfiles, YAML, CycloneDX or SPDX JSON SBOMs).\n`);
       return 2;
     }
   }
@@ -121,8 +121,10 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
     // All files at once: the checker's scheduler bounds the concurrency and shares packages between files.
     reports = await Promise.all(
       files.map(async (file) => {
-        const parsedFile = parseFile(file, fs.readFileSync(file, 'utf8'))!;
-        return { file, problems: parsedFile.problems, checked: await checker.verify(file, parsedFile) };
+        const text = fs.readFileSync(file, 'utf8');
+        const parsedFile = parseFile(file, text)!;
+        const [later, checked] = await Promise.all([laterProblems(text, parsedFile), checker.verify(file, parsedFile)]);
+        return { file, problems: [...parsedFile.problems, ...later], checked };
       }),
     );
   } finally {

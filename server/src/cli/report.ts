@@ -3,6 +3,7 @@
 
 import * as path from 'node:path';
 import type { CheckedDependency } from '../core/checker';
+import { purlType } from '../core/parsers/sbom/purl';
 import type { ParseProblem } from '../core/parsers/types';
 import { redact } from '../core/registries/http';
 import { VERDICTS, type Verdict } from '../core/verdict';
@@ -41,7 +42,8 @@ export function toJson(reports: FileReport[], cwd: string) {
       results.push({
         file,
         line: dependency.specRange.start.line + 1,
-        ecosystem: result.ecosystem,
+        // Ecosystems without a verifier yet are named by their package URL's type (pypi, maven, …).
+        ecosystem: result.ecosystem === 'other' ? (purlType(result.purl) ?? 'other') : result.ecosystem,
         name: result.name,
         version: result.version ?? null,
         purl: result.purl ?? null,

@@ -14,6 +14,7 @@ import { type PackageResult, unverifiableResult } from './result';
 import { readTextIfExists } from './readText';
 import { CancelledError, Scheduler } from './scheduler';
 import { SiblingLocks } from './siblingLock';
+import { purlType } from './parsers/sbom/purl';
 import { applyPolicy, ruleFor, type Policy } from './trust/policy';
 import { artifactExpectation, loadPolicy, policyKeys } from './trust/policyFiles';
 import type { TrustContext } from './trust/trustedRoot';
@@ -84,6 +85,14 @@ export class Checker {
     const tasks = parsed.dependencies.map(async (dependency): Promise<CheckedDependency | undefined> => {
       let key: string;
       let run: () => Promise<PackageResult>;
+      if (dependency.ecosystem === 'other') {
+        // Named by a package URL of an ecosystem without a verifier yet: said, not guessed.
+        const type = purlType(dependency.purl) ?? 'this';
+        const result = { ...unverifiableResult(dependency.name, 'spec-unsupported', `Packages of the ${type} ecosystem are not verified yet.`, dependency.version, 'other'), purl: dependency.purl };
+        const checked = { dependency, result };
+        onResult?.(checked);
+        return checked;
+      }
       if (dependency.ecosystem === 'oci') {
         const ruleKeys = policyKeys(policy, ruleFor(policy, dependency.image?.name ?? ''));
         key = `oci\n${dependency.image?.written}\n${ruleKeys.map((k) => k.name).join()}\n${fresh}`;

@@ -7,15 +7,22 @@ import { type YamlImageKind, parseYamlImages } from './parsers/oci/yamlImages';
 import { parsePackageJson } from './parsers/packageJson';
 import { parsePackageLock } from './parsers/packageLock';
 import type { Dependency, ParseProblem } from './parsers/types';
+import { type ParsedSbom, SBOM_INVALID } from './parsers/sbom/cyclonedxJson';
+import { looksLikeSbomName, parseSbom, sbomFormat, sbomSchemaProblems } from './parsers/sbom/sbom';
 import { POLICY_FILES, parsePolicy } from './trust/policy';
 
-export type FileKind = 'npm-manifest' | 'npm-lockfile' | 'policy' | 'dockerfile' | YamlImageKind;
+export type FileKind = 'npm-manifest' | 'npm-lockfile' | 'policy' | 'dockerfile' | 'sbom' | YamlImageKind;
 
-export function fileKind(file: string): FileKind | undefined {
+/**
+ * What a file is, by its name — and, for JSON, by its content when `text` is given: an SBOM is one
+ * whatever it is called. Without the text, names SBOM tools use by convention count as SBOMs.
+ */
+export function fileKind(file: string, text?: string): FileKind | undefined {
   const base = path.basename(file);
   if (POLICY_FILES.includes(base)) return 'policy';
   if (base === 'package.json') return 'npm-manifest';
   if (base === 'package-lock.json' || base === 'npm-shrinkwrap.json') return 'npm-lockfile';
+  if (base.endsWith('.json')) return (text === undefined ? looksLikeSbomName(base) : sbomFormat(text) !== undefined) ? 'sbom' : undefined;
   if (/^(Dockerfile|Containerfile)(\..+)?$|\.(Dockerfile|dockerfile|Containerfile)$/.test(base)) return 'dockerfile';
   if (!/\.ya?ml$/.test(base)) return undefined;
   if (/^(docker-)?compose([.-].+)?\.ya?ml$/.test(base)) return 'compose';
@@ -32,10 +39,19 @@ export interface ParsedFile {
   problems: ParseProblem[];
   /** Lockfiles: what the project requires directly, when the lockfile says. */
   rootRequires?: string[];
+  /** SBOMs: the whole document (components, graph), for review. */
+  sbom?: ParsedSbom;
 }
 
 export function parseFile(file: string, text: string): ParsedFile | undefined {
-  const kind = fileKind(file);
+  // A file named like an SBOM whose content is not one is said to be so, not silently skipped.
+  const kind = fileKind(file, text) ?? (looksLikeSbomName(path.basename(file)) ? 'sbom' : undefined);
+  if (kind === 'sbom') {
+    const format = sbomFormat(text);
+    if (!format) return { kind, dependencies: [], problems: [{ message: 'This file is named like an SBOM but is neither CycloneDX JSON (bomFormat) nor SPDX 2 JSON (spdxVersion).', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, code: SBOM_INVALID }] };
+    const sbom = parseSbom(text, format);
+    return { kind, dependencies: sbom.dependencies, problems: sbom.problems, sbom };
+  }
   if (kind === 'npm-manifest') {
     const m = parsePackageJson(text);
     return { kind, dependencies: m.dependencies, problems: m.problems };
@@ -56,3 +72,7 @@ export function parseFile(file: string, text: string): ParsedFile | undefined {
   return undefined;
 }
 
+/** Problems found after parsing, asynchronously (an SBOM's schema validation); none for other kinds. */
+export async function laterProblems(text: string, parsed: ParsedFile): Promise<ParseProblem[]> {
+  return parsed.sbom ? sbomSchemaProblems(text, parsed.sbom) : [];
+}

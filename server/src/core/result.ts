@@ -1,6 +1,7 @@
 // What a verification produces for one package, in every ecosystem. The CLI's JSON output,
 // diagnostics, hovers and the tree view are all views of this one shape.
 
+import type { Ecosystem } from './parsers/types';
 import type { BuildIdentity } from './verify/sigstore/certificate';
 import type { Finding, ProvenanceStatus, ReasonCode, SignatureStatus, Verdict } from './verdict';
 
@@ -35,7 +36,7 @@ export interface ImageSigner {
 }
 
 export interface PackageResult {
-  ecosystem: 'npm' | 'oci';
+  ecosystem: Ecosystem;
   name: string;
   /** The version that was checked (resolved from the range when the file gives a range). */
   version?: string;

@@ -11,7 +11,7 @@ import type { RuleSeverity, Settings } from '../protocol';
 export const SOURCE = 'provenance-lens';
 
 /** Every code a diagnostic can carry: reason codes, plus `parse-error` and `unverifiable-summary`. */
-export const DEFAULT_RULES: Record<ReasonCode | 'parse-error' | 'unverifiable-summary', RuleSeverity> = {
+export const DEFAULT_RULES: Record<ReasonCode | 'parse-error' | 'sbom-invalid' | 'unverifiable-summary', RuleSeverity> = {
   'parse-error': 'error',
   'signature-invalid': 'error',
   'signature-key-unknown': 'error',
@@ -34,6 +34,8 @@ export const DEFAULT_RULES: Record<ReasonCode | 'parse-error' | 'unverifiable-su
   'provenance-required': 'warning',
   'signer-not-allowed': 'error',
   'policy-invalid': 'error',
+  // An SBOM's own defects (bad purls, dangling refs, schema errors): worth fixing, not a verdict.
+  'sbom-invalid': 'warning',
   'bundle-malformed': 'error',
   'artifact-mismatch': 'error',
   'bundle-unsupported': 'warning',

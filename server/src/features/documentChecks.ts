@@ -7,8 +7,8 @@
 import type { Connection, Hover, InlayHint, Position } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import type { CheckedDependency, Checker } from '../core/checker';
-import { type ParsedFile, parseFile } from '../core/fileKinds';
-import type { Dependency } from '../core/parsers/types';
+import { type ParsedFile, laterProblems, parseFile } from '../core/fileKinds';
+import type { Dependency, ParseProblem } from '../core/parsers/types';
 import type { PackageResult } from '../core/result';
 import { type Settings, type StatusParams, StatusNotification } from '../protocol';
 import { toDiagnostics } from './diagnostics';
@@ -31,6 +31,8 @@ interface FileState {
   version?: number;
   revision: number;
   parsed: ParsedFile;
+  /** Problems found after the parse, asynchronously (an SBOM's schema validation). */
+  laterProblems?: ParseProblem[];
   /** Results by dependency identity; survives edits that do not touch the dependency. */
   results: Map<string, PackageResult>;
   controller?: AbortController;
@@ -87,10 +89,23 @@ export class DocumentChecks {
       const known = previous?.results.get(identity(dependency));
       if (known) results.set(identity(dependency), known);
     }
-    const state: FileState = { uri, version, revision: (previous?.revision ?? 0) + 1, parsed, results };
+    // The previous schema problems stay until the new text is validated (after a pause), rather than blink.
+    const state: FileState = { uri, version, revision: (previous?.revision ?? 0) + 1, parsed, results, laterProblems: previous?.laterProblems };
     this.states.set(uri, state);
     this.publish(state);
-    state.timer = setTimeout(() => void this.verify(state), previous ? DEBOUNCE_MS : 0);
+    state.timer = setTimeout(() => {
+      void this.verify(state);
+      void this.validateLater(state, text);
+    }, previous ? DEBOUNCE_MS : 0);
+  }
+
+  /** Schema validation (SBOMs) after a pause in typing; kept only if the file has not changed since. */
+  private async validateLater(state: FileState, text: string): Promise<void> {
+    if (!state.parsed.sbom) return;
+    const problems = await laterProblems(text, state.parsed);
+    if (this.states.get(state.uri) !== state) return;
+    state.laterProblems = problems;
+    this.publish(state);
   }
 
   /** The file is gone (deleted, or closed and not part of the workspace). */
@@ -220,7 +235,7 @@ export class DocumentChecks {
     state.revision++;
     this.host.fileChanged(state.uri);
     this.host.inlayHintsChanged();
-    const diagnostics = toDiagnostics(state.parsed.problems, this.checked(state), this.host.settings());
+    const diagnostics = toDiagnostics([...state.parsed.problems, ...(state.laterProblems ?? [])], this.checked(state), this.host.settings());
     void this.host.connection.sendDiagnostics({ uri: state.uri, version: state.version, diagnostics });
     this.scheduleStatus();
   }

@@ -28,11 +28,15 @@ export type DependencyGroup =
   | 'optionalDependencies'
   | 'peerDependencies'
   | 'overrides'
-  | 'lockfile';
+  | 'lockfile'
+  | 'sbom';
 
-/** One dependency as written in a manifest, lockfile, Dockerfile or YAML file. */
+/** `other`: an ecosystem named by a package URL that is not verified (yet); its purl says which. */
+export type Ecosystem = 'npm' | 'oci' | 'other';
+
+/** One dependency as written in a manifest, lockfile, Dockerfile, YAML file or SBOM. */
 export interface Dependency {
-  ecosystem: 'npm' | 'oci';
+  ecosystem: Ecosystem;
   name: string;
   /** What the file asks for: a range in a manifest, an exact version in a lockfile. */
   spec: string;
@@ -53,4 +57,7 @@ export interface Dependency {
   source?: string;
   /** Images only: the platform asked for (`FROM --platform=…`). */
   platform?: string;
+  /** SBOM components: the package URL as written, and the component's own identifier (bom-ref / SPDXID). */
+  purl?: string;
+  ref?: string;
 }

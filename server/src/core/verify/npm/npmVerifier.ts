@@ -205,7 +205,7 @@ function integrityMismatch(locked: string | undefined, registry: string | undefi
     const b = integrityHex(registry, algorithm);
     if (a && b) {
       if (a === b) return undefined;
-      const reason = 'The lockfile records a different integrity than the registry serves for this version: the lockfile or the registry metadata has been altered.';
+      const reason = 'This file records a different integrity (hash) than the registry serves for this version: the file or the registry metadata has been altered.';
       return { signature: 'invalid', signatureReason: reason, provenance: 'unverifiable', provenanceReason: reason, verdict: 'invalid', code: 'integrity-mismatch', reason, findings: [] };
     }
   }

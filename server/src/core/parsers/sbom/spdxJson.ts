@@ -1,0 +1,105 @@
+// An SPDX 2.x JSON SBOM → its packages as components and dependencies with ranges (routed by the
+// purl in their externalRefs), the DEPENDS_ON / DEPENDENCY_OF / CONTAINS graph, and the problems a
+// reviewer should see: package URLs that do not parse, SPDXIDs used twice, relationships naming
+// elements the document does not declare, required fields that are missing.
+
+import type { Node } from 'jsonc-parser';
+import { type LineIndex, child, nodeRange, parseJsonObject, stringValue } from '../jsonDocument';
+import { type ParsedSbom, SBOM_INVALID, npmIntegrity } from './cyclonedxJson';
+import { parsePurl } from './purl';
+
+/** SPDX checksum algorithm names → the CycloneDX spelling the rest of the code uses. */
+const ALGORITHMS: Record<string, string> = { SHA1: 'SHA-1', SHA256: 'SHA-256', SHA384: 'SHA-384', SHA512: 'SHA-512', MD5: 'MD5', 'SHA3-256': 'SHA3-256', 'SHA3-512': 'SHA3-512', BLAKE2b_256: 'BLAKE2b-256' };
+const DOCUMENT_ID = 'SPDXRef-DOCUMENT';
+
+export function parseSpdxJson(text: string): ParsedSbom {
+  const { root, lines, problems } = parseJsonObject(text, 'An SPDX document');
+  const sbom: ParsedSbom = { format: 'spdx', components: [], dependencies: [], graph: new Map(), rootRefs: [], problems };
+  if (!root) return sbom;
+  sbom.specVersion = stringValue(child(root, 'spdxVersion'));
+  const bad = (node: Node, message: string) => problems.push({ message, range: nodeRange(lines, node), code: SBOM_INVALID });
+  for (const field of ['spdxVersion', 'SPDXID', 'name', 'dataLicense']) {
+    // On the opening brace: the whole document would underline every line.
+    if (!child(root, field)) problems.push({ message: `An SPDX document needs "${field}".`, range: lines.rangeAt(root.offset, 1), code: SBOM_INVALID });
+  }
+  const ids = new Set<string>([DOCUMENT_ID]);
+  const declare = (element: Node) => {
+    const idNode = child(element, 'SPDXID');
+    const id = stringValue(idNode);
+    if (!idNode || id === undefined) return bad(element, 'Each element needs an "SPDXID".');
+    if (ids.has(id)) bad(idNode, `The SPDXID "${id}" is used by another element too; SPDXIDs must be unique.`);
+    ids.add(id);
+  };
+  for (const file of list(child(root, 'files'))) declare(file);
+  for (const snippet of list(child(root, 'snippets'))) declare(snippet);
+  for (const pkg of list(child(root, 'packages'))) {
+    declare(pkg);
+    readPackage(pkg, lines, sbom, bad);
+  }
+  const describes = list(child(root, 'documentDescribes')).map(stringValue).filter((id): id is string => id !== undefined);
+  for (const relationship of list(child(root, 'relationships'))) {
+    const fromNode = child(relationship, 'spdxElementId');
+    const toNode = child(relationship, 'relatedSpdxElement');
+    const from = stringValue(fromNode);
+    const to = stringValue(toNode);
+    const type = stringValue(child(relationship, 'relationshipType'));
+    if (!from || !to || !type) continue;
+    for (const [node, id] of [[fromNode!, from], [toNode!, to]] as const) {
+      // DocumentRef-… names an element of another document; NONE and NOASSERTION are allowed values.
+      if (!ids.has(id) && !id.startsWith('DocumentRef-') && id !== 'NONE' && id !== 'NOASSERTION') bad(node, `The relationship names "${id}", which this document does not declare.`);
+    }
+    if (type === 'DESCRIBES' && from === DOCUMENT_ID) describes.push(to);
+    else if (type === 'DEPENDS_ON' || type === 'CONTAINS') addEdge(sbom.graph, from, to);
+    else if (type === 'DEPENDENCY_OF' || type === 'CONTAINED_BY') addEdge(sbom.graph, to, from);
+  }
+  sbom.rootRefs = [...new Set(describes)];
+  return sbom;
+}
+
+function readPackage(pkg: Node, lines: LineIndex, sbom: ParsedSbom, bad: (node: Node, message: string) => void): void {
+  const nameNode = child(pkg, 'name');
+  const versionNode = child(pkg, 'versionInfo');
+  const name = stringValue(nameNode) ?? '';
+  const version = stringValue(versionNode);
+  if (!nameNode) bad(pkg, 'A package needs a "name".');
+  const hashes: Record<string, string> = {};
+  for (const checksum of list(child(pkg, 'checksums'))) {
+    const alg = stringValue(child(checksum, 'algorithm'));
+    const value = stringValue(child(checksum, 'checksumValue'));
+    if (alg && value) hashes[ALGORITHMS[alg] ?? alg] = value.toLowerCase();
+  }
+  const licenses = [stringValue(child(pkg, 'licenseConcluded')), stringValue(child(pkg, 'licenseDeclared'))].filter((l): l is string => !!l && l !== 'NOASSERTION' && l !== 'NONE');
+  const supplier = stringValue(child(pkg, 'supplier'))?.replace(/^(Organization|Person|Tool):\s*/, '');
+  const ref = stringValue(child(pkg, 'SPDXID'));
+  const purlRef = list(child(pkg, 'externalRefs')).find((r) => stringValue(child(r, 'referenceType')) === 'purl');
+  const purlNode = child(purlRef, 'referenceLocator');
+  const purl = stringValue(purlNode);
+  sbom.components.push({ ref, name, version, purl, licenses: [...new Set(licenses)], supplier: supplier === 'NOASSERTION' ? undefined : supplier, hashes, range: nodeRange(lines, pkg) });
+  if (!purlNode || purl === undefined) return;
+  const target = parsePurl(purl);
+  if ('error' in target) return bad(purlNode, `${target.error}.`);
+  const purlRange = nodeRange(lines, purlNode);
+  const exact = target.version ?? version ?? '';
+  sbom.dependencies.push({
+    ecosystem: target.ecosystem,
+    name: target.name,
+    spec: exact,
+    version: exact || undefined,
+    integrity: target.ecosystem === 'npm' ? npmIntegrity(hashes) : undefined,
+    group: 'sbom',
+    nameRange: nameNode ? nodeRange(lines, nameNode) : purlRange,
+    specRange: versionNode ? nodeRange(lines, versionNode) : purlRange,
+    image: target.ecosystem === 'oci' ? target.image : undefined,
+    source: target.ecosystem === 'oci' ? 'SBOM package' : undefined,
+    purl,
+    ref,
+  });
+}
+
+function list(node: Node | undefined): Node[] {
+  return node?.type === 'array' ? (node.children ?? []) : [];
+}
+
+function addEdge(graph: Map<string, string[]>, from: string, to: string): void {
+  graph.set(from, [...(graph.get(from) ?? []), to]);
+}

@@ -1,0 +1,97 @@
+// SBOM parsing on real files (cyclonedx-npm and syft output, test/fixtures/sbom) and on SBOMs made
+// with the CycloneDX library: components with ranges routed by purl, the dependency graph, the
+// problems a reviewer should see, schema errors placed on their part of the file, and malformed
+// input as a diagnostic rather than a crash.
+
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileKind, laterProblems, parseFile } from '../../server/src/core/fileKinds';
+import { FIXTURES } from '../support/fixtureRegistry';
+import { cycloneDxJson } from '../support/sbomFactory';
+
+const sample = (name: string) => fs.readFileSync(path.join(FIXTURES, 'sbom', name), 'utf8');
+const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle));
+
+describe('SBOM files', () => {
+  it('recognises SBOMs by content, whatever they are called, and leaves other JSON alone', () => {
+    const bom = sample('dev-dependencies.bom.1.6.json');
+    assert.equal(fileKind('/w/whatever.json', bom), 'sbom');
+    assert.equal(fileKind('/w/inventory.json', sample('syft-relationship-order.spdx.json')), 'sbom');
+    assert.equal(fileKind('/w/tsconfig.json', '{ "compilerOptions": {} }'), undefined);
+    assert.equal(fileKind('/w/app.cdx.json'), 'sbom', 'by name, when the content is not at hand (folder scans)');
+    const notOne = parseFile('/w/bom.json', '{ "hello": 1 }')!;
+    assert.equal(notOne.problems.length, 1, 'named like an SBOM but is not one: said');
+  });
+
+  it('reads a real cyclonedx-npm SBOM: every component routed by purl to the npm verifier, on its version line', () => {
+    const text = sample('dev-dependencies.bom.1.6.json');
+    const parsed = parseFile('/w/bom.json', text)!;
+    assert.deepEqual(parsed.problems, []);
+    const types = parsed.dependencies.find((d) => d.name === '@types/node')!;
+    assert.deepEqual([types.ecosystem, types.version, types.group], ['npm', '20.14.10', 'sbom']);
+    assert.match(types.integrity ?? '', /^sha512-/, 'the SBOM\'s SHA-512 becomes an integrity to compare with the registry\'s');
+    assert.equal(types.specRange.start.line, lineOf(text, '"version": "20.14.10"'));
+    assert.ok(parsed.sbom!.graph.size > 0, 'the dependency graph is read');
+    assert.ok(parsed.sbom!.components.every((c) => c.licenses.length > 0 || c.name === ''), 'licences are read');
+  });
+
+  it('reads real syft SPDX: other ecosystems are kept (not verified yet), images become image references, a bad purl is a problem', () => {
+    const text = sample('syft-relationship-order.spdx.json');
+    const parsed = parseFile('/w/sbom.spdx.json', text)!;
+    assert.deepEqual(parsed.dependencies.map((d) => [d.ecosystem, d.name]), [
+      ['other', 'debian/package-2'],
+      ['oci', 'docker.io/library/user-image-input'],
+    ]);
+    assert.equal(parsed.dependencies[1].image?.digest, 'sha256:2731251dc34951c0e50fcc643b4c5f74922dad1a5d98f302b504cf46cd5d9368');
+    assert.deepEqual(parsed.problems.map((p) => [p.code, p.range.start.line]), [['sbom-invalid', lineOf(text, '"a-purl-1"')]]);
+    assert.deepEqual(parsed.sbom!.rootRefs, ['SPDXRef-DocumentRoot-Image-user-image-input']);
+    const packageIds = parsed.sbom!.components.map((c) => c.ref).slice(0, 2);
+    assert.deepEqual(parsed.sbom!.graph.get('SPDXRef-DocumentRoot-Image-user-image-input'), packageIds, 'the image contains both packages');
+    const alpine = parseFile('/w/alpine.spdx.json', sample('alpine-3.10.syft.spdx.json'))!;
+    assert.ok(alpine.problems.length > 0 && alpine.problems.every((p) => /does not declare/.test(p.message)), 'relationships to undeclared elements are named');
+  });
+
+  it('names duplicate bom-refs and dependencies on refs nobody declares', () => {
+    const bom = JSON.parse(cycloneDxJson([{ name: 'a', version: '1.0.0' }, { name: 'b', version: '2.0.0' }]));
+    bom.components[1]['bom-ref'] = bom.components[0]['bom-ref'];
+    bom.dependencies.push({ ref: 'ghost', dependsOn: ['nobody'] });
+    const text = JSON.stringify(bom, null, 2);
+    const messages = parseFile('/w/bom.json', text)!.problems.map((p) => p.message);
+    assert.equal(messages.filter((m) => /used by another component/.test(m)).length, 1);
+    assert.ok(messages.some((m) => /names "ghost"/.test(m)) && messages.some((m) => /depends on "nobody"/.test(m)), messages.join('\n'));
+  });
+
+  it('validates against the CycloneDX schema of the document\'s version, placing the error where it is', async () => {
+    const valid = cycloneDxJson([{ name: 'sigstore', version: '1.0.0', license: 'Apache-2.0' }]);
+    assert.deepEqual(await laterProblems(valid, parseFile('/w/bom.json', valid)!), []);
+    const bom = JSON.parse(valid);
+    bom.components[0].type = 'not-a-type';
+    const text = JSON.stringify(bom, null, 2);
+    const [problem] = await laterProblems(text, parseFile('/w/bom.json', text)!);
+    assert.equal(problem.code, 'sbom-invalid');
+    assert.match(problem.message, /\/components\/0\/type/);
+    assert.equal(problem.range.start.line, lineOf(text, '"not-a-type"'));
+    const unknown = valid.replace('"specVersion": "1.6"', '"specVersion": "9.9"');
+    assert.match((await laterProblems(unknown, parseFile('/w/bom.json', unknown)!))[0].message, /9\.9 is not one the validator knows/);
+  });
+
+  for (const [label, text] of [
+    ['truncated', cycloneDxJson([{ name: 'a', version: '1' }]).slice(0, 200)],
+    ['components not a list', '{ "bomFormat": "CycloneDX", "specVersion": "1.6", "components": 7 }'],
+    ['an SPDX document without its required fields', '{ "spdxVersion": "SPDX-2.3", "packages": [{ "versionInfo": 1 }] }'],
+  ] as const) {
+    it(`gives a malformed SBOM (${label}) diagnostics, not a crash`, async () => {
+      const parsed = parseFile('/w/bom.json', text)!;
+      const later = await laterProblems(text, parsed);
+      assert.ok(parsed.problems.length + later.length > 0);
+    });
+  }
+
+  it('parses a 10,000-component SBOM', () => {
+    const text = cycloneDxJson(Array.from({ length: 10_000 }, (_, i) => ({ name: `pkg-${i}`, version: `1.0.${i}` })));
+    const parsed = parseFile('/w/bom.json', text)!;
+    assert.equal(parsed.dependencies.length, 10_000);
+    assert.equal(parsed.sbom!.graph.get('app')?.length, 10_000);
+  });
+});
