@@ -5,7 +5,7 @@
 
 import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import { type Node, findNodeAtLocation } from 'jsonc-parser';
-import { LineIndex, parseJsonDocument } from '../jsonDocument';
+import { type LineIndex, parseJsonDocument } from '../jsonDocument';
 import type { ParseProblem } from '../types';
 import { SBOM_INVALID } from './cyclonedxJson';
 
