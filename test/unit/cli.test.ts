@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FIXTURES, SIGNED, breakSignature, recordedScenario, tampered } from '../support/fixtureRegistry';
+import { FIXTURES, SIGNED, addSigstoreWithoutProvenance, breakSignature, recordedScenario, tampered } from '../support/fixtureRegistry';
 import { cleanEnv } from '../support/lspClient';
 import { TestRegistry } from '../support/registryServer';
 import { REPO_ROOT } from '../support/paths';
@@ -191,5 +191,22 @@ describe('provenance-lens CLI', function () {
         ['inventory.json', 'pypi', 'requests', 'unverifiable', 'spec-unsupported'],
       ],
     );
+  });
+
+  it('diffs two SBOMs: a component that lost provenance and one whose content changed fail the diff', async () => {
+    const dir = project('sbom-diff', tampered((s) => addSigstoreWithoutProvenance(s)));
+    const kms = SIGNED.find((s) => s.name === 'kms-demo')!;
+    fs.writeFileSync(path.join(dir, 'before.cdx.json'), cycloneDxJson([{ name: 'sigstore', version: '1.0.0' }, { name: 'kms-demo', version: kms.version, sha512Hex: integrityToHex(kms.integrity) }]));
+    fs.writeFileSync(path.join(dir, 'after.cdx.json'), cycloneDxJson([{ name: 'sigstore', version: '0.9.0' }, { name: 'kms-demo', version: kms.version, sha512Hex: 'ee'.repeat(64) }]));
+    const r = await cli(['sbom', 'diff', 'before.cdx.json', 'after.cdx.json', '--format', 'json', '--no-tuf-refresh'], dir);
+    assert.equal(r.status, 1, r.stderr + r.stdout);
+    const changed = JSON.parse(r.stdout).changed as Array<{ name: string; from: string; to: string; hashChanged: boolean; provenance?: { from: string; to: string; lost: boolean } }>;
+    const sig = changed.find((c) => c.name === 'sigstore')!;
+    assert.deepEqual([sig.from, sig.to, sig.provenance], ['1.0.0', '0.9.0', { from: 'verified', to: 'absent', lost: true }]);
+    assert.equal(changed.find((c) => c.name === 'kms-demo')!.hashChanged, true);
+    const text = await cli(['sbom', 'diff', 'before.cdx.json', 'after.cdx.json', '--no-verify'], dir);
+    assert.match(text.stdout, /~ kms-demo 1\.0\.0: SAME VERSION, DIFFERENT CONTENT/);
+    assert.match(text.stdout, /0 added, 0 removed, 2 changed, 0 unchanged/);
+    assert.equal((await cli(['sbom', 'diff', 'before.cdx.json'], dir)).status, 2);
   });
 });

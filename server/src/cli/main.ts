@@ -2,6 +2,7 @@
 
 import { runCheck } from './check';
 import type { CliIo } from './shared';
+import { runSbom } from './sbom';
 import { runKeygen, runSign } from './sign';
 import { runVerify } from './verify';
 
@@ -12,6 +13,7 @@ Commands:
   sign FILE…            sign files with Sigstore, writing FILE.sigstore.json beside each
   verify FILE           verify FILE against its Sigstore bundle (like cosign verify-blob --bundle)
   generate-key-pair     make an encrypted ECDSA P-256 key pair for key-based signing
+  sbom diff A B         compare two SBOMs (or an SBOM and a lockfile): added, removed, changed, lost provenance
 
 Run provenance-lens <command> --help for its options.
 `;
@@ -21,6 +23,7 @@ const COMMANDS: Record<string, (argv: string[], env: NodeJS.ProcessEnv, io: CliI
   sign: runSign,
   verify: runVerify,
   'generate-key-pair': runKeygen,
+  sbom: runSbom,
 };
 
 export async function runCli(argv: string[], env: NodeJS.ProcessEnv, io: Partial<CliIo> = {}): Promise<number> {

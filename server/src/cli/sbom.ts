@@ -1,0 +1,76 @@
+// `provenance-lens sbom diff A B`: what changed between two SBOMs, or an SBOM and a lockfile —
+// components added, removed, with another version, or with the same version but another hash —
+// and, unless told not to, which changed components lost their provenance.
+
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Checker } from '../core/checker';
+import { parseFile } from '../core/fileKinds';
+import { type ChangedItem, type InventoryItem, diffInventories, inventoryOf } from '../core/sbom/diff';
+import { type ProvenanceChange, provenanceOfChanges } from '../core/sbom/diffProvenance';
+import { type CliIo, HELP_OPTION, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, parseCommand, resolveTrust, usageError } from './shared';
+
+const USAGE = `Usage: provenance-lens sbom diff BEFORE AFTER [options]
+
+Compares two inventories: CycloneDX or SPDX JSON SBOMs, or an SBOM and an npm lockfile
+(package-lock.json, npm-shrinkwrap.json). Lists components added, removed, changed in version, and
+changed in content (same version, another hash), and checks the provenance of the changed ones
+before and after.
+
+Options:
+  --format text|json     output format (default: text)
+  --no-verify            compare only; check no provenance (no network)
+${TRUST_USAGE}
+  --offline              no network: provenance only from the cache
+  -h, --help             this help
+
+Exit status: 0 when no component lost provenance or changed content, 1 otherwise, 2 for usage errors.
+${TRUST_NOTE}`;
+
+export async function runSbom(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  const { out, cwd } = io;
+  const parsed = parseCommand(argv, { format: { type: 'string', default: 'text' }, 'no-verify': { type: 'boolean', default: false }, ...TRUST_OPTIONS, ...HELP_OPTION }, USAGE, io);
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
+  const [verb, ...files] = positionals;
+  if (verb !== 'diff' || files.length !== 2) return usageError(io, `${USAGE}`);
+  if (!['text', 'json'].includes(values.format!)) return usageError(io, '--format must be text or json.');
+  const inventories: InventoryItem[][] = [];
+  for (const name of files) {
+    const file = path.resolve(cwd, name);
+    const text = fs.existsSync(file) && fs.statSync(file).isFile() ? fs.readFileSync(file, 'utf8') : undefined;
+    if (text === undefined) return usageError(io, `No such file: ${name}`);
+    const parsedFile = parseFile(file, text);
+    if (!parsedFile || (!parsedFile.sbom && parsedFile.kind !== 'npm-lockfile')) return usageError(io, `${name} is neither an SBOM (CycloneDX or SPDX JSON) nor an npm lockfile.`);
+    inventories.push(inventoryOf(parsedFile));
+  }
+  const diff = diffInventories(inventories[0], inventories[1]);
+  let provenance = new Map<ChangedItem, ProvenanceChange>();
+  if (!values['no-verify'] && diff.changed.length > 0) {
+    const trust = await resolveTrust(values, cwd, io.err, undefined);
+    if (!trust) return 2;
+    const checker = new Checker({ trust: () => trust, offline: values.offline!, requireProvenance: false, allowProcessExecution: true, env });
+    try {
+      provenance = await provenanceOfChanges(diff.changed, checker, path.resolve(cwd, files[1]));
+    } finally {
+      await checker.dispose();
+    }
+  }
+  const changed = diff.changed.map((c) => ({ name: c.name, purl: c.to.purl ?? c.from.purl, from: c.from.version, to: c.to.version, versionChanged: c.versionChanged, hashChanged: c.hashChanged, provenance: provenance.get(c) }));
+  if (values.format === 'json') {
+    const item = (i: InventoryItem) => ({ name: i.name, version: i.version, purl: i.purl });
+    out.write(JSON.stringify({ added: diff.added.map(item), removed: diff.removed.map(item), changed, unchanged: diff.unchanged }, null, 2) + '\n');
+  } else {
+    const lines: string[] = [];
+    for (const a of diff.added) lines.push(`+ ${a.name}@${a.version ?? '?'}`);
+    for (const r of diff.removed) lines.push(`- ${r.name}@${r.version ?? '?'}`);
+    for (const c of changed) {
+      const what = c.hashChanged ? `${c.from ?? '?'}: SAME VERSION, DIFFERENT CONTENT` : `${c.from ?? '?'} → ${c.to ?? '?'}`;
+      const prov = c.provenance ? ` (provenance ${c.provenance.from ?? '?'} → ${c.provenance.to ?? '?'}${c.provenance.lost ? ', LOST' : ''})` : '';
+      lines.push(`~ ${c.name} ${what}${prov}`);
+    }
+    lines.push(`${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged} unchanged`);
+    out.write(lines.join('\n') + '\n');
+  }
+  return changed.some((c) => c.hashChanged || c.provenance?.lost) ? 1 : 0;
+}

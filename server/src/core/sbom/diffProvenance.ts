@@ -1,0 +1,60 @@
+// For a diff's changed components: the provenance of the version before and after, through the
+// same checker (and registry configuration) as everything else, to find components that lost it.
+
+import type { Checker } from '../checker';
+import { npmIntegrity } from '../parsers/sbom/cyclonedxJson';
+import { parsePurl } from '../parsers/sbom/purl';
+import type { Dependency } from '../parsers/types';
+import type { ProvenanceStatus } from '../verdict';
+import type { ChangedItem, InventoryItem } from './diff';
+
+export interface ProvenanceChange {
+  from?: ProvenanceStatus;
+  to?: ProvenanceStatus;
+  /** Had verified provenance before, and has none now. */
+  lost: boolean;
+}
+
+const NOWHERE = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+/** `file`: where the registry configuration is read from (the newer inventory's file). */
+export async function provenanceOfChanges(changed: ChangedItem[], checker: Checker, file: string): Promise<Map<ChangedItem, ProvenanceChange>> {
+  const dependencies: Dependency[] = [];
+  const owners = new Map<Dependency, { item: ChangedItem; side: 'from' | 'to' }>();
+  for (const item of changed) {
+    for (const side of ['from', 'to'] as const) {
+      const dependency = dependencyOf(item[side]);
+      if (!dependency) continue;
+      dependencies.push(dependency);
+      owners.set(dependency, { item, side });
+    }
+  }
+  const results = new Map<ChangedItem, ProvenanceChange>();
+  for (const { dependency, result } of await checker.verify(file, { kind: 'sbom', dependencies, problems: [] })) {
+    const owner = owners.get(dependency);
+    if (!owner) continue;
+    const change = results.get(owner.item) ?? { lost: false };
+    change[owner.side] = result.provenance;
+    change.lost = change.from === 'verified' && change.to === 'absent';
+    results.set(owner.item, change);
+  }
+  return results;
+}
+
+function dependencyOf(item: InventoryItem): Dependency | undefined {
+  const target = item.purl ? parsePurl(item.purl) : undefined;
+  if (!target || 'error' in target || target.ecosystem === 'other') return undefined;
+  const version = target.version ?? item.version ?? '';
+  return {
+    ecosystem: target.ecosystem,
+    name: target.name,
+    spec: version,
+    version: version || undefined,
+    integrity: target.ecosystem === 'npm' ? npmIntegrity(item.hashes) : undefined,
+    group: 'sbom',
+    nameRange: NOWHERE,
+    specRange: NOWHERE,
+    image: target.ecosystem === 'oci' ? target.image : undefined,
+    purl: item.purl,
+  };
+}
