@@ -3,7 +3,7 @@
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { RecheckPackageRequest, RecheckRequest, type TreeNode, TreeSearchRequest } from '../../server/src/protocol';
+import { GenerateSbomRequest, RecheckPackageRequest, RecheckRequest, type TreeNode, TreeSearchRequest } from '../../server/src/protocol';
 import type { Signing } from './signing';
 import type { ProvenanceTreeProvider } from './tree';
 
@@ -37,6 +37,17 @@ export function registerCommands(
       if (!node?.purl) return;
       await vscode.env.clipboard.writeText(node.purl);
       void vscode.window.setStatusBarMessage(`Copied ${node.purl}`, 3000);
+    }),
+    vscode.commands.registerCommand('provenanceLens.generateSbom', async () => {
+      const folder = vscode.workspace.workspaceFolders?.[0];
+      const c = client();
+      if (!folder || !c) return undefined;
+      const text = await c.sendRequest<string>(GenerateSbomRequest, { folder: folder.uri.toString() });
+      const target = await vscode.window.showSaveDialog({ title: 'Save the SBOM', defaultUri: vscode.Uri.joinPath(folder.uri, 'sbom.cdx.json'), filters: { 'CycloneDX JSON': ['json'] } });
+      if (!target) return undefined;
+      await vscode.workspace.fs.writeFile(target, Buffer.from(text));
+      await vscode.window.showTextDocument(target);
+      return target;
     }),
     vscode.commands.registerCommand('provenanceLens.recheckPackage', (node?: TreeNode) => node && client()?.sendRequest(RecheckPackageRequest, { id: node.id })),
     vscode.commands.registerCommand('provenanceLens.findPackage', async () => {

@@ -169,3 +169,8 @@ export const TreeSearchRequest = 'provenanceLens/treeSearch';
 export const TreeChangedNotification = 'provenanceLens/treeChanged';
 /** Params: `{ id: string }`, a package node to verify again, bypassing the cache. */
 export const RecheckPackageRequest = 'provenanceLens/recheckPackage';
+
+// ---- SBOMs.
+
+/** Params `{ folder }` (a workspace folder's file URI); result: CycloneDX JSON text of its lockfiles and images with their verdicts. */
+export const GenerateSbomRequest = 'provenanceLens/generateSbom';

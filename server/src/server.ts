@@ -44,7 +44,9 @@ import {
   ExternalUriRequest,
   type SignFilesParams,
   SignFilesRequest,
+  GenerateSbomRequest,
 } from './protocol';
+import { generateCycloneDx } from './core/sbom/generate';
 import { SESSION_KEY_VARIABLE } from './core/signing/sealed';
 
 const connection = createConnection(ProposedFeatures.all);
@@ -189,6 +191,11 @@ connection.onRequest(SignFilesRequest, async (params: SignFilesParams, token) =>
 connection.onRequest(VerifyArtifactRequest, async (params: VerifyArtifactParams) => {
   await settingsReady;
   return artifacts.verify(params);
+});
+connection.onRequest(GenerateSbomRequest, (params: { folder: string }) => {
+  const folder = URI.parse(params.folder).fsPath;
+  const inside = checks.inventory().filter((f) => !path.relative(folder, f.file).startsWith('..'));
+  return generateCycloneDx(inside, { name: path.basename(folder) });
 });
 connection.onRequest(TreeChildrenRequest, (params: TreeChildrenParams) => tree.children(params.parentId, params.problemsOnly));
 connection.onRequest(TreeNodeRequest, (params: { id: string }) => tree.node(params.id) ?? null);

@@ -6,6 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { breakSignature, recordedScenario, tampered } from '../support/fixtureRegistry';
+import { GenerateSbomRequest } from '../../server/src/protocol';
 import { LspClient, cleanEnv } from '../support/lspClient';
 import { TestRegistry } from '../support/registryServer';
 
@@ -122,6 +123,15 @@ describe('language server over stdio', function () {
     await client.waitForDiagnostics(uri, (p) => p.diagnostics.length === 3);
     assert.ok(published);
     await client.open(uri, PACKAGE_JSON);
+  });
+
+  it('generates a CycloneDX SBOM of the workspace with the verdicts it holds', async () => {
+    await client.waitForNotification<{ pending: number }>('provenanceLens/status', (s) => s.pending === 0);
+    const text = await client.connection.sendRequest<string>(GenerateSbomRequest, { folder: pathToFileURL(workspace).toString() });
+    const bom = JSON.parse(text);
+    const verdict = (name: string) => bom.components.find((c: { name: string }) => c.name === name)?.properties?.find((p: { name: string }) => p.name === 'provenance-lens:verdict')?.value;
+    assert.deepEqual([verdict('sigstore'), verdict('async')], ['verified', 'invalid']);
+    assert.ok(bom.components.every((c: { purl: string }) => /^pkg:npm\/[^@]+@\d/.test(c.purl)), 'each manifest range as the version it resolved to');
   });
 
   it('sends status counts', async () => {

@@ -11,6 +11,7 @@ import { TestRegistry } from '../support/registryServer';
 import { REPO_ROOT } from '../support/paths';
 import { TufRepository } from '../support/tufRepository';
 import { cycloneDxJson, integrityToHex } from '../support/sbomFactory';
+import { laterProblems, parseFile } from '../../server/src/core/fileKinds';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 
@@ -208,5 +209,38 @@ describe('provenance-lens CLI', function () {
     assert.match(text.stdout, /~ kms-demo 1\.0\.0: SAME VERSION, DIFFERENT CONTENT/);
     assert.match(text.stdout, /0 added, 0 removed, 2 changed, 0 unchanged/);
     assert.equal((await cli(['sbom', 'diff', 'before.cdx.json'], dir)).status, 2);
+  });
+
+  it('generates a valid CycloneDX SBOM of the lockfile with the verification results, which checks again as verified', async () => {
+    const dir = project('sbom-generate');
+    const sigstore = SIGNED.find((s) => s.name === 'sigstore' && s.version === '1.0.0')!;
+    const kms = SIGNED.find((s) => s.name === 'kms-demo')!;
+    fs.writeFileSync(
+      path.join(dir, 'package-lock.json'),
+      JSON.stringify({
+        name: 'sbom-generate',
+        lockfileVersion: 3,
+        packages: {
+          '': { name: 'sbom-generate', dependencies: { sigstore: '1.0.0', 'kms-demo': kms.version } },
+          'node_modules/sigstore': { version: '1.0.0', integrity: sigstore.integrity },
+          'node_modules/kms-demo': { version: kms.version, integrity: kms.integrity },
+        },
+      }),
+    );
+    const r = await cli(['sbom', 'generate', '--output', 'sbom.cdx.json', '--no-tuf-refresh'], dir);
+    assert.equal(r.status, 0, r.stderr);
+    const text = fs.readFileSync(path.join(dir, 'sbom.cdx.json'), 'utf8');
+    const parsed = parseFile(path.join(dir, 'sbom.cdx.json'), text)!;
+    assert.deepEqual(await laterProblems(text, parsed), [], 'valid against the CycloneDX 1.6 schema');
+    assert.deepEqual(parsed.dependencies.map((d) => `${d.name}@${d.version}`).sort(), ['kms-demo@1.0.0', 'sigstore@1.0.0']);
+    const bom = JSON.parse(text);
+    const sig = bom.components.find((c: { name: string }) => c.name === 'sigstore');
+    const property = (name: string) => sig.properties.find((p: { name: string }) => p.name === name)?.value;
+    assert.deepEqual([property('provenance-lens:verdict'), property('provenance-lens:provenance')], ['verified', 'verified']);
+    assert.match(property('provenance-lens:source-repository') ?? '', /^https:\/\/github\.com\//);
+    assert.equal(sig.hashes[0].alg, 'SHA-512');
+    assert.equal(bom.dependencies.find((d: { ref: string }) => d.ref.endsWith('#root'))?.dependsOn.length, 2, 'the root depends on both');
+    const again = await cli(['check', 'sbom.cdx.json', '--format', 'json', '--no-cache'], dir);
+    assert.deepEqual(JSON.parse(again.stdout).results.map((x: { verdict: string }) => x.verdict), ['verified', 'verified']);
   });
 });

@@ -3,13 +3,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Checker } from '../core/checker';
-import { fileKind, laterProblems, parseFile } from '../core/fileKinds';
+import { laterProblems, parseFile } from '../core/fileKinds';
 import { readTextIfExists } from '../core/readText';
 import type { PublicKeyEntry } from '../core/verify/oci/cosignLayer';
-import { findManifestFiles } from '../core/workspaceFiles';
 import { isFailing } from '../core/verdict';
 import { type FileReport, toJson, toSarif, toText } from './report';
-import { type CliIo, HELP_OPTION, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, defaultCacheDir, parseCommand, resolveTrust } from './shared';
+import { type CliIo, HELP_OPTION, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, defaultCacheDir, filesToRead, parseCommand, resolveTrust } from './shared';
 
 const USAGE = `Usage: provenance-lens check [paths…] [options]
 
@@ -88,20 +87,8 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
     imageKeys.push({ name: file, pem, ignoreTlog: values['insecure-ignore-tlog'] });
   }
 
-  const files: string[] = [];
-  for (const p of paths.length > 0 ? paths : ['.']) {
-    if (!fs.existsSync(path.resolve(cwd, p))) {
-      err.write(`No such file or folder: ${p}\n`);
-      return 2;
-    }
-    const target = path.resolve(cwd, p);
-    if (fs.statSync(target).isDirectory()) files.push(...(await findManifestFiles([target])));
-    else if (fileKind(target, readTextIfExists(target))) files.push(target);
-    else {
-      err.write(`${p} is not a file provenance-lens reads (npm manifests and lockfiles, Dockerfiles, YAML, CycloneDX or SPDX JSON SBOMs).\n`);
-      return 2;
-    }
-  }
+  const files = await filesToRead(paths, io);
+  if (typeof files === 'number') return files;
 
   const checker = new Checker({
     trust: () => trust,

@@ -14,6 +14,7 @@ Commands:
   verify FILE           verify FILE against its Sigstore bundle (like cosign verify-blob --bundle)
   generate-key-pair     make an encrypted ECDSA P-256 key pair for key-based signing
   sbom diff A B         compare two SBOMs (or an SBOM and a lockfile): added, removed, changed, lost provenance
+  sbom generate [paths] write a CycloneDX SBOM of the lockfiles and images, with verification results
 
 Run provenance-lens <command> --help for its options.
 `;

@@ -1,6 +1,7 @@
 // `provenance-lens sbom diff A B`: what changed between two SBOMs, or an SBOM and a lockfile —
 // components added, removed, with another version, or with the same version but another hash —
-// and, unless told not to, which changed components lost their provenance.
+// and, unless told not to, which changed components lost their provenance. `sbom generate`: a
+// CycloneDX SBOM of what the files declare, with the verification results.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -8,9 +9,15 @@ import { Checker } from '../core/checker';
 import { parseFile } from '../core/fileKinds';
 import { type ChangedItem, type InventoryItem, diffInventories, inventoryOf } from '../core/sbom/diff';
 import { type ProvenanceChange, provenanceOfChanges } from '../core/sbom/diffProvenance';
-import { type CliIo, HELP_OPTION, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, parseCommand, resolveTrust, usageError } from './shared';
+import { type GenerateInput, generateCycloneDx } from '../core/sbom/generate';
+import { type CliIo, HELP_OPTION, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, filesToRead, parseCommand, resolveTrust, usageError } from './shared';
 
 const USAGE = `Usage: provenance-lens sbom diff BEFORE AFTER [options]
+       provenance-lens sbom generate [paths…] [--output FILE] [--spec-version 1.4|1.5|1.6] [--no-verify]
+
+generate writes a CycloneDX JSON SBOM of what the paths declare (default: .): every package of
+their npm lockfiles, with hashes and who requires whom, and every image reference; each with its
+verification results as properties (provenance-lens:verdict, :signature, :provenance, …).
 
 Compares two inventories: CycloneDX or SPDX JSON SBOMs, or an SBOM and an npm lockfile
 (package-lock.json, npm-shrinkwrap.json). Lists components added, removed, changed in version, and
@@ -18,8 +25,10 @@ changed in content (same version, another hash), and checks the provenance of th
 before and after.
 
 Options:
-  --format text|json     output format (default: text)
-  --no-verify            compare only; check no provenance (no network)
+  --format text|json     diff: output format (default: text)
+  --no-verify            diff: compare only; generate: no verification results (no network)
+  --output FILE          generate: write here (default: standard output)
+  --spec-version V       generate: the CycloneDX version (default: 1.6)
 ${TRUST_USAGE}
   --offline              no network: provenance only from the cache
   -h, --help             this help
@@ -29,10 +38,16 @@ ${TRUST_NOTE}`;
 
 export async function runSbom(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   const { out, cwd } = io;
-  const parsed = parseCommand(argv, { format: { type: 'string', default: 'text' }, 'no-verify': { type: 'boolean', default: false }, ...TRUST_OPTIONS, ...HELP_OPTION }, USAGE, io);
+  const parsed = parseCommand(
+    argv,
+    { format: { type: 'string', default: 'text' }, 'no-verify': { type: 'boolean', default: false }, output: { type: 'string' }, 'spec-version': { type: 'string', default: '1.6' }, ...TRUST_OPTIONS, ...HELP_OPTION },
+    USAGE,
+    io,
+  );
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
   const [verb, ...files] = positionals;
+  if (verb === 'generate') return generate(files, values, env, io);
   if (verb !== 'diff' || files.length !== 2) return usageError(io, `${USAGE}`);
   if (!['text', 'json'].includes(values.format!)) return usageError(io, '--format must be text or json.');
   const inventories: InventoryItem[][] = [];
@@ -73,4 +88,32 @@ export async function runSbom(argv: string[], env: NodeJS.ProcessEnv, io: CliIo)
     out.write(lines.join('\n') + '\n');
   }
   return changed.some((c) => c.hashChanged || c.provenance?.lost) ? 1 : 0;
+}
+
+async function generate(paths: string[], values: { 'no-verify'?: boolean; output?: string; 'spec-version'?: string; offline?: boolean } & Parameters<typeof resolveTrust>[0], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+  const specVersion = values['spec-version'];
+  if (specVersion !== '1.4' && specVersion !== '1.5' && specVersion !== '1.6') return usageError(io, '--spec-version must be 1.4, 1.5 or 1.6.');
+  const files = await filesToRead(paths, io);
+  if (typeof files === 'number') return files;
+  const trust = values['no-verify'] ? undefined : await resolveTrust(values, io.cwd, io.err, undefined);
+  if (!values['no-verify'] && !trust) return 2;
+  const checker = trust && new Checker({ trust: () => trust, offline: values.offline ?? false, requireProvenance: false, allowProcessExecution: true, env });
+  let inputs: GenerateInput[];
+  try {
+    inputs = await Promise.all(
+      files.map(async (file) => {
+        const parsedFile = parseFile(file, fs.readFileSync(file, 'utf8'))!;
+        return { file, parsed: parsedFile, checked: checker ? await checker.verify(file, parsedFile) : [] };
+      }),
+    );
+  } finally {
+    await checker?.dispose();
+  }
+  const folder = paths.length === 1 && fs.existsSync(path.resolve(io.cwd, paths[0])) && fs.statSync(path.resolve(io.cwd, paths[0])).isDirectory() ? path.resolve(io.cwd, paths[0]) : io.cwd;
+  const text = generateCycloneDx(inputs, { name: path.basename(folder), specVersion }) + '\n';
+  if (values.output) {
+    fs.writeFileSync(path.resolve(io.cwd, values.output), text);
+    io.err.write(`Wrote ${values.output}: ${inputs.reduce((n, i) => n + i.parsed.dependencies.length, 0)} references from ${inputs.length} files.\n`);
+  } else io.out.write(text);
+  return 0;
 }

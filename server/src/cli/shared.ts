@@ -5,7 +5,11 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import * as fs from 'node:fs';
+import { fileKind } from '../core/fileKinds';
+import { readTextIfExists } from '../core/readText';
 import { type TrustContext, customTrust, embeddedTrust, refreshTrustFromTuf } from '../core/trust/trustedRoot';
+import { findManifestFiles } from '../core/workspaceFiles';
 
 export interface CliIo {
   out: NodeJS.WritableStream;
@@ -94,4 +98,17 @@ export const HELP_OPTION = { help: { type: 'boolean', short: 'h', default: false
 export function usageError(io: CliIo, message: string): 2 {
   io.err.write(`${message}\n`);
   return 2;
+}
+
+/** The files the paths name (folders searched; default `.`), or the exit status after saying which path is unusable. */
+export async function filesToRead(paths: string[], io: CliIo): Promise<string[] | number> {
+  const files: string[] = [];
+  for (const p of paths.length > 0 ? paths : ['.']) {
+    const target = path.resolve(io.cwd, p);
+    if (!fs.existsSync(target)) return usageError(io, `No such file or folder: ${p}`);
+    if (fs.statSync(target).isDirectory()) files.push(...(await findManifestFiles([target])));
+    else if (fileKind(target, readTextIfExists(target))) files.push(target);
+    else return usageError(io, `${p} is not a file provenance-lens reads (npm manifests and lockfiles, Dockerfiles, YAML, CycloneDX or SPDX JSON SBOMs).`);
+  }
+  return files;
 }

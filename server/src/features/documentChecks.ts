@@ -121,6 +121,11 @@ export class DocumentChecks {
     return [...this.states.values()].map((s) => this.view(s));
   }
 
+  /** Every file with what it declares and the results so far (for generating an SBOM). */
+  inventory(): Array<{ file: string; parsed: ParsedFile; checked: CheckedDependency[] }> {
+    return [...this.states.values()].map((s) => ({ file: URI.parse(s.uri).fsPath, parsed: s.parsed, checked: this.checked(s) }));
+  }
+
   file(uri: string): FileView | undefined {
     const state = this.states.get(uri);
     return state && this.view(state);
