@@ -2,8 +2,7 @@
 // same checker (and registry configuration) as everything else, to find components that lost it.
 
 import type { Checker } from '../checker';
-import { npmIntegrity } from '../parsers/sbom/cyclonedxJson';
-import { parsePurl } from '../parsers/sbom/purl';
+import { componentDependency } from '../parsers/sbom/componentDependency';
 import type { Dependency } from '../parsers/types';
 import type { ProvenanceStatus } from '../verdict';
 import type { ChangedItem, InventoryItem } from './diff';
@@ -42,19 +41,7 @@ export async function provenanceOfChanges(changed: ChangedItem[], checker: Check
 }
 
 function dependencyOf(item: InventoryItem): Dependency | undefined {
-  const target = item.purl ? parsePurl(item.purl) : undefined;
-  if (!target || 'error' in target || target.ecosystem === 'other') return undefined;
-  const version = target.version ?? item.version ?? '';
-  return {
-    ecosystem: target.ecosystem,
-    name: target.name,
-    spec: version,
-    version: version || undefined,
-    integrity: target.ecosystem === 'npm' ? npmIntegrity(item.hashes) : undefined,
-    group: 'sbom',
-    nameRange: NOWHERE,
-    specRange: NOWHERE,
-    image: target.ecosystem === 'oci' ? target.image : undefined,
-    purl: item.purl,
-  };
+  if (!item.purl) return undefined;
+  const dependency = componentDependency({ purl: item.purl, version: item.version, hashes: item.hashes, nameRange: NOWHERE, specRange: NOWHERE });
+  return 'error' in dependency || dependency.ecosystem === 'other' ? undefined : dependency;
 }

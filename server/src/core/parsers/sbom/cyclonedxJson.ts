@@ -6,7 +6,7 @@
 import type { Node } from 'jsonc-parser';
 import { type LineIndex, child, nodeRange, parseJsonObject, stringValue } from '../jsonDocument';
 import type { Dependency, ParseProblem } from '../types';
-import { parsePurl } from './purl';
+import { componentDependency } from './componentDependency';
 
 export const SBOM_INVALID = 'sbom-invalid';
 
@@ -113,26 +113,10 @@ function readComponent(component: Node, lines: LineIndex, sbom: ParsedSbom, bad:
   const supplier = stringValue(child(child(component, 'supplier'), 'name'));
   sbom.components.push({ ref, name, version, purl, licenses, supplier, hashes, range: nodeRange(lines, component) });
   if (!purlNode || purl === undefined) return;
-  const target = parsePurl(purl);
-  if ('error' in target) return bad(purlNode, `${target.error}.`);
   const purlRange = nodeRange(lines, purlNode);
-  // The verdict goes on the version as written, like a manifest's; without one, on the purl.
-  const specRange = versionNode ? nodeRange(lines, versionNode) : purlRange;
-  const exact = target.version ?? version ?? '';
-  sbom.dependencies.push({
-    ecosystem: target.ecosystem,
-    name: target.name,
-    spec: exact,
-    version: exact || undefined,
-    integrity: target.ecosystem === 'npm' ? npmIntegrity(hashes) : undefined,
-    group: 'sbom',
-    nameRange: nameNode ? nodeRange(lines, nameNode) : purlRange,
-    specRange,
-    image: target.ecosystem === 'oci' ? target.image : undefined,
-    source: target.ecosystem === 'oci' ? 'SBOM component' : undefined,
-    purl,
-    ref,
-  });
+  const dependency = componentDependency({ purl, version, hashes, ref, nameRange: nameNode ? nodeRange(lines, nameNode) : purlRange, specRange: versionNode ? nodeRange(lines, versionNode) : purlRange });
+  if ('error' in dependency) return bad(purlNode, `${dependency.error}.`);
+  sbom.dependencies.push(dependency);
 }
 
 function readHashes(list: Node | undefined): Record<string, string> {
@@ -143,13 +127,4 @@ function readHashes(list: Node | undefined): Record<string, string> {
     if (alg && content) hashes[alg] = content.toLowerCase();
   }
   return hashes;
-}
-
-/** The component's hash in npm's integrity form, so the registry's tarball integrity is compared with it. */
-export function npmIntegrity(hashes: Record<string, string>): string | undefined {
-  for (const [alg, name] of [['SHA-512', 'sha512'], ['SHA-384', 'sha384'], ['SHA-256', 'sha256'], ['SHA-1', 'sha1']] as const) {
-    const hex = hashes[alg];
-    if (hex && /^[0-9a-f]+$/.test(hex)) return `${name}-${Buffer.from(hex, 'hex').toString('base64')}`;
-  }
-  return undefined;
 }

@@ -5,8 +5,8 @@
 
 import type { Node } from 'jsonc-parser';
 import { type LineIndex, child, nodeRange, parseJsonObject, stringValue } from '../jsonDocument';
-import { type ParsedSbom, SBOM_INVALID, npmIntegrity } from './cyclonedxJson';
-import { parsePurl } from './purl';
+import { componentDependency } from './componentDependency';
+import { type ParsedSbom, SBOM_INVALID } from './cyclonedxJson';
 
 /** SPDX checksum algorithm names → the CycloneDX spelling the rest of the code uses. */
 const ALGORITHMS: Record<string, string> = { SHA1: 'SHA-1', SHA256: 'SHA-256', SHA384: 'SHA-384', SHA512: 'SHA-512', MD5: 'MD5', 'SHA3-256': 'SHA3-256', 'SHA3-512': 'SHA3-512', BLAKE2b_256: 'BLAKE2b-256' };
@@ -76,24 +76,10 @@ function readPackage(pkg: Node, lines: LineIndex, sbom: ParsedSbom, bad: (node: 
   const purl = stringValue(purlNode);
   sbom.components.push({ ref, name, version, purl, licenses: [...new Set(licenses)], supplier: supplier === 'NOASSERTION' ? undefined : supplier, hashes, range: nodeRange(lines, pkg) });
   if (!purlNode || purl === undefined) return;
-  const target = parsePurl(purl);
-  if ('error' in target) return bad(purlNode, `${target.error}.`);
   const purlRange = nodeRange(lines, purlNode);
-  const exact = target.version ?? version ?? '';
-  sbom.dependencies.push({
-    ecosystem: target.ecosystem,
-    name: target.name,
-    spec: exact,
-    version: exact || undefined,
-    integrity: target.ecosystem === 'npm' ? npmIntegrity(hashes) : undefined,
-    group: 'sbom',
-    nameRange: nameNode ? nodeRange(lines, nameNode) : purlRange,
-    specRange: versionNode ? nodeRange(lines, versionNode) : purlRange,
-    image: target.ecosystem === 'oci' ? target.image : undefined,
-    source: target.ecosystem === 'oci' ? 'SBOM package' : undefined,
-    purl,
-    ref,
-  });
+  const dependency = componentDependency({ purl, version, hashes, ref, nameRange: nameNode ? nodeRange(lines, nameNode) : purlRange, specRange: versionNode ? nodeRange(lines, versionNode) : purlRange });
+  if ('error' in dependency) return bad(purlNode, `${dependency.error}.`);
+  sbom.dependencies.push(dependency);
 }
 
 function list(node: Node | undefined): Node[] {
