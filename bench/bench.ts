@@ -16,6 +16,7 @@ import { SIGNED, recordedScenario } from '../test/support/fixtureRegistry';
 import type { Scenario } from '../test/support/registryServer';
 import { benchEditor } from './editorBench';
 import { benchImages } from './imageBench';
+import { benchSbom } from './sbomBench';
 
 const PACKAGES = Number(process.env.BENCH_PACKAGES ?? 1500);
 const VERSIONS_PER_PACKAGE = 5;
@@ -162,6 +163,7 @@ async function main(): Promise<void> {
   }
   const editorLines = await benchEditor(project, work, lock.length);
   editorLines.push(await benchImages(work));
+  editorLines.push(...(await benchSbom(work)));
   stop();
 
   const b = median(rows.baseline.length ? rows.baseline : [NaN]);

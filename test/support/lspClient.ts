@@ -37,6 +37,11 @@ export class LspClient {
     this.connection.listen();
   }
 
+  /** The server process, for measurements. */
+  get pid(): number {
+    return this.process.pid!;
+  }
+
   async initialize(initializationOptions: unknown, rootUri: string): Promise<unknown> {
     const result = await this.connection.sendRequest('initialize', {
       processId: process.pid,

@@ -1,9 +1,11 @@
 // CycloneDX JSON schema validation, by the CycloneDX library's own validator for the document's
-// spec version, with each error placed on the part of the file it is about (the validator reports
-// JSON pointers; the document's node tree gives their ranges). Asynchronous: the library loads and
-// compiles the schema once per version.
+// spec version (run in a worker thread: schemaWorker.ts), with each error placed on the part of the
+// file it is about (the validator reports JSON pointers; the document's node tree gives their
+// ranges). The library loads and compiles the schema once per version.
 
-import { Spec, Validation } from '@cyclonedx/cyclonedx-library';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { Spec } from '@cyclonedx/cyclonedx-library';
 import { type Node, findNodeAtLocation } from 'jsonc-parser';
 import { type LineIndex, parseJsonDocument } from '../jsonDocument';
 import type { ParseProblem } from '../types';
@@ -17,7 +19,39 @@ const VERSIONS: Record<string, Spec.Version> = {
   '1.6': Spec.Version.v1dot6,
   '1.7': Spec.Version.v1dot7,
 };
-const validators = new Map<Spec.Version, Validation.JsonValidator>();
+
+/** One worker for every validation, started on first use; it keeps the process alive only while it has work. */
+let worker: Worker | undefined;
+let nextId = 0;
+const pending = new Map<number, (answer: { errors?: SchemaError[] | null; failure?: string }) => void>();
+
+function validateInWorker(text: string, version: Spec.Version): Promise<{ errors?: SchemaError[] | null; failure?: string }> {
+  if (!worker) {
+    // Beside this module when compiled, beside the bundle when bundled (esbuild builds it as its own entry).
+    worker = new Worker(path.join(__dirname, 'schemaWorker.js'));
+    worker.on('message', (answer: { id: number; errors?: SchemaError[] | null; failure?: string }) => {
+      pending.get(answer.id)?.(answer);
+      pending.delete(answer.id);
+      if (pending.size === 0) worker?.unref();
+    });
+    // A worker that fails or ends leaves no validation waiting; the next one starts a new worker.
+    const gone = (reason: string) => {
+      for (const settle of pending.values()) settle({ failure: reason });
+      pending.clear();
+      worker = undefined;
+    };
+    worker.on('error', (error) => gone(error.message));
+    worker.on('exit', (code) => gone(`the validator stopped (exit code ${code})`));
+    // After the listeners, which would otherwise hold the process open again.
+    worker.unref();
+  }
+  const id = nextId++;
+  return new Promise((resolve) => {
+    pending.set(id, resolve);
+    worker!.ref();
+    worker!.postMessage({ id, text, version });
+  });
+}
 
 interface SchemaError {
   instancePath?: string;
@@ -27,21 +61,21 @@ interface SchemaError {
 }
 
 export async function cycloneDxSchemaProblems(text: string, specVersion: string | undefined): Promise<ParseProblem[]> {
-  const { root, lines } = parseJsonDocument(text);
-  if (!root) return []; // the parser already reports that the file is not JSON
+  // The document's node tree (for ranges) is built only when there is something to place: a
+  // large SBOM's parse is not free, and most SBOMs are valid.
+  const located = () => parseJsonDocument(text);
   const version = specVersion ? VERSIONS[specVersion] : undefined;
   if (!version) {
+    const { root, lines } = located();
+    if (!root) return []; // the parser already reports that the file is not JSON
     const where = (specVersion && findNodeAtLocation(root, ['specVersion'])) || root;
     return [{ message: `CycloneDX specVersion ${specVersion ?? '(missing)'} is not one the validator knows (${Object.keys(VERSIONS).join(', ')}).`, range: lines.rangeAt(where.offset, where === root ? 1 : where.length), code: SBOM_INVALID }];
   }
-  let validator = validators.get(version);
-  if (!validator) validators.set(version, (validator = new Validation.JsonValidator(version)));
-  let errors: SchemaError[] | null;
-  try {
-    errors = (await validator.validate(text)) as SchemaError[] | null;
-  } catch (error) {
-    return [{ message: `The CycloneDX schema could not be applied: ${(error as Error).message}`, range: lines.rangeAt(root.offset, 1), code: SBOM_INVALID }];
-  }
+  const { errors, failure } = await validateInWorker(text, version);
+  if (failure === undefined && !errors?.length) return [];
+  const { root, lines } = located();
+  if (!root) return [];
+  if (failure !== undefined) return [{ message: `The CycloneDX schema could not be applied: ${failure}`, range: lines.rangeAt(root.offset, 1), code: SBOM_INVALID }];
   return (errors ?? []).map((e) => ({ message: `CycloneDX ${specVersion} schema: ${describe(e)}`, range: rangeOf(root, lines, e), code: SBOM_INVALID }));
 }
 
