@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { generateSigningKey } from '../../server/src/core/signing/keys';
 import { seal } from '../../server/src/core/signing/sealed';
+import { bundleBeside, signedFileOf } from '../../server/src/core/signing/bundleFiles';
 import {
   type AcceptedSigner,
   type ArtifactReport,
@@ -19,7 +20,6 @@ import {
   type VerifyArtifactParams,
 } from '../../server/src/protocol';
 
-const BUNDLE_SUFFIX = '.sigstore.json';
 const ACCEPTED_KEY = 'provenanceLens.acceptedSigners';
 const SECRET_KEY = 'provenanceLens.signingKey';
 
@@ -49,7 +49,7 @@ export class Signing implements vscode.Disposable {
   /** "Sign with Sigstore" on one or more files; `sbom` signs them as SBOM attestations. */
   async sign(uris: vscode.Uri[], sbom = false): Promise<SignedFileReport[]> {
     const client = this.client();
-    const files = uris.filter((u) => u.scheme === 'file' && !u.fsPath.endsWith(BUNDLE_SUFFIX));
+    const files = uris.filter((u) => u.scheme === 'file' && !signedFileOf(u.fsPath));
     if (!client || files.length === 0) return [];
     if (!vscode.workspace.isTrusted) {
       void vscode.window.showWarningMessage('Provenance Lens signs only in a trusted workspace: signing sends data to Sigstore.');
@@ -78,7 +78,8 @@ export class Signing implements vscode.Disposable {
    */
   async verify(uri: vscode.Uri, interactive = true): Promise<ArtifactReport | undefined> {
     const client = this.client();
-    const file = uri.fsPath.endsWith(BUNDLE_SUFFIX) ? vscode.Uri.file(uri.fsPath.slice(0, -BUNDLE_SUFFIX.length)) : uri;
+    const signed = signedFileOf(uri.fsPath);
+    const file = signed ? vscode.Uri.file(signed) : uri;
     if (!client || file.scheme !== 'file') return undefined;
     const ask = () => client.sendRequest<ArtifactReport>(VerifyArtifactRequest, { uri: file.toString(), accepted: this.accepted() } satisfies VerifyArtifactParams);
     let report = await ask();
@@ -107,8 +108,8 @@ export class Signing implements vscode.Disposable {
   async verifyIfSigned(document: vscode.TextDocument): Promise<void> {
     const uri = document.uri;
     if (uri.scheme !== 'file') return;
-    const file = uri.fsPath.endsWith(BUNDLE_SUFFIX) ? uri.fsPath.slice(0, -BUNDLE_SUFFIX.length) : uri.fsPath;
-    if (fs.existsSync(`${file}${BUNDLE_SUFFIX}`) && fs.existsSync(file)) await this.verify(vscode.Uri.file(file), false);
+    const file = signedFileOf(uri.fsPath) ?? uri.fsPath;
+    if (bundleBeside(file) && fs.existsSync(file)) await this.verify(vscode.Uri.file(file), false);
   }
 
   /**

@@ -74,6 +74,13 @@ describe('signing over LSP', function () {
     assert.deepEqual((await client.connection.sendRequest<TreeNode>('provenanceLens/treeNode', { id: file.id })).label, 'app.tgz');
   });
 
+  it('finds a bundle under the other names tools use (.bundle)', async () => {
+    fs.copyFileSync(path.join(workspace, 'app.tgz'), path.join(workspace, 'copy.tgz'));
+    fs.copyFileSync(path.join(workspace, 'app.tgz.sigstore.json'), path.join(workspace, 'copy.tgz.bundle'));
+    const report = await client.connection.sendRequest<ArtifactReport>(VerifyArtifactRequest, { uri: uriOf('copy.tgz'), accepted: [{ subject: 'dev@example.test', issuer: issuer.url }] });
+    assert.deepEqual([report.verdict, report.bundleUri], ['verified', uriOf('copy.tgz.bundle')]);
+  });
+
   it('lets the policy name the expected signer, over what the user confirmed', async () => {
     fs.writeFileSync(path.join(workspace, 'provenance-policy.json'), JSON.stringify({ artifacts: [{ match: '*.tgz', signers: [{ issuer: issuer.url, subject: 'release-bot@example.test' }] }] }));
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('provenance-policy.json'), type: 1 }] });

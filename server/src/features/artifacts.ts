@@ -13,7 +13,8 @@ import { DEFAULT_OIDC_CLIENT_ID, DEFAULT_OIDC_ISSUER, identityHttpClient, intera
 import { KeyError, openSigningKey } from '../core/signing/keys';
 import { unseal } from '../core/signing/sealed';
 import type { SigningIdentity } from '../core/signing/signArtifact';
-import { BUNDLE_SUFFIX, signFiles } from '../core/signing/signFiles';
+import { BUNDLE_SUFFIX, bundleBeside } from '../core/signing/bundleFiles';
+import { signFiles } from '../core/signing/signFiles';
 import type { TrustContext } from '../core/trust/trustedRoot';
 import { verifyArtifact } from '../core/verify/artifact/artifactVerifier';
 import type { ArtifactReport, Settings, SignedFileReport, SignFilesParams, TreeNode, VerifyArtifactParams } from '../protocol';
@@ -92,7 +93,7 @@ export class ArtifactChecks {
   /** Verifies a file against its bundle (pure, no network: allowed in untrusted workspaces too). */
   async verify(params: VerifyArtifactParams): Promise<ArtifactReport> {
     const file = URI.parse(params.uri).fsPath;
-    const bundleFile = params.bundleUri ? URI.parse(params.bundleUri).fsPath : `${file}${BUNDLE_SUFFIX}`;
+    const bundleFile = params.bundleUri ? URI.parse(params.bundleUri).fsPath : (bundleBeside(file) ?? `${file}${BUNDLE_SUFFIX}`);
     const bundleUri = URI.file(bundleFile).toString();
     const fromPolicy = (await this.deps.checker()?.artifactExpectation(file)) ?? { signers: [], keys: [] };
     const byPolicy = fromPolicy.signers.length > 0 || fromPolicy.keys.length > 0;
