@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TreeNode } from '../../server/src/protocol';
-import { SIGNED, recordedScenario } from '../support/fixtureRegistry';
+import { FIXTURES, SIGNED, recordedScenario } from '../support/fixtureRegistry';
 import { LspClient, cleanEnv } from '../support/lspClient';
 import { TestRegistry } from '../support/registryServer';
 
@@ -94,4 +94,27 @@ describe('provenance tree over LSP', function () {
     }
     await client.waitForNotification<{ pending: number; verified: number }>('provenanceLens/status', (s) => s.pending === 0 && s.verified === 3);
   });
+
+  it('shows an SBOM\'s components by its dependency graph', async () => {
+    const text = fs.readFileSync(path.join(FIXTURES, 'sbom', 'bundled-dependencies.bom.1.5.json'), 'utf8');
+    const uri = pathToFileURL(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pl-tree-sbom-')), 'bom.json')).toString();
+    await client.open(uri, text);
+    const file = await waitForNode(() => children(), (n) => n.uri === uri);
+    const top = await children(file.id);
+    const bundled = top.find((n) => n.label.startsWith('bundle-dependencies@'))!;
+    assert.ok(bundled, top.map((n) => n.label).join(', '));
+    const below = (await children(bundled.id)).filter((n) => n.kind === 'package');
+    assert.ok(below.length > 0, 'its dependencies are below it, not beside it');
+    assert.ok(top.filter((n) => n.kind === 'package').length < 52, 'not every component at the top');
+  });
 });
+
+async function waitForNode(list: () => Promise<TreeNode[]>, match: (n: TreeNode) => boolean): Promise<TreeNode> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const found = (await list()).find(match);
+    if (found) return found;
+    if (Date.now() > deadline) throw new Error('the node did not appear');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

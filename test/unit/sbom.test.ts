@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileKind, laterProblems, parseFile } from '../../server/src/core/fileKinds';
+import { sbomGraph } from '../../server/src/core/sbom/graph';
 import { FIXTURES } from '../support/fixtureRegistry';
 import { cycloneDxJson } from '../support/sbomFactory';
 
@@ -93,5 +94,23 @@ describe('SBOM files', () => {
     const parsed = parseFile('/w/bom.json', text)!;
     assert.equal(parsed.dependencies.length, 10_000);
     assert.equal(parsed.sbom!.graph.get('app')?.length, 10_000);
+  });
+
+  it('gives the provenance tree the SBOM\'s graph: what its subject depends on at the top, their dependencies below', () => {
+    const parsed = parseFile('/w/bom.json', sample('bundled-dependencies.bom.1.5.json'))!;
+    const keyOf = (d: { ref?: string; name: string }) => d.ref ?? d.name;
+    const graph = sbomGraph(parsed.sbom!, parsed.dependencies, keyOf);
+    const subjectDependsOn = parsed.sbom!.rootRefs.flatMap((r) => parsed.sbom!.graph.get(r) ?? []);
+    assert.ok(subjectDependsOn.length > 0);
+    assert.deepEqual(graph.roots.slice(0, subjectDependsOn.length), subjectDependsOn.filter((ref) => parsed.dependencies.some((d) => d.ref === ref)));
+    const everyone = new Set<string>();
+    const walk = (k: string) => {
+      if (everyone.has(k)) return;
+      everyone.add(k);
+      for (const c of graph.children.get(k) ?? []) walk(c);
+    };
+    graph.roots.forEach(walk);
+    assert.equal(everyone.size, parsed.dependencies.length, 'every component is somewhere in the tree');
+    assert.ok(graph.roots.length < parsed.dependencies.length, 'and not all of them at the top');
   });
 });

@@ -6,6 +6,7 @@
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { type LockGraph, lockGraph } from '../core/parsers/lockGraph';
+import { sbomGraph } from '../core/sbom/graph';
 import type { Dependency } from '../core/parsers/types';
 import { type PackageResult, commitUrl } from '../core/result';
 import type { TreeNode, TreeVerdict } from '../protocol';
@@ -181,7 +182,8 @@ export class ProvenanceTree {
     const cached = this.indexes.get(view.uri);
     if (cached && cached.revision === view.revision) return cached;
     const byKey = new Map(view.parsed.dependencies.map((d) => [keyOf(d), d]));
-    const graph = view.parsed.kind === 'npm-lockfile' ? lockGraph(view.parsed.dependencies, view.parsed.rootRequires) : undefined;
+    const { parsed } = view;
+    const graph = parsed.kind === 'npm-lockfile' ? lockGraph(parsed.dependencies, parsed.rootRequires) : parsed.sbom ? sbomGraph(parsed.sbom, parsed.dependencies, keyOf) : undefined;
     const index: FileIndex = { revision: view.revision, byKey, graph, leadsToProblem: leadsToProblem(view, byKey, graph) };
     this.indexes.set(view.uri, index);
     return index;
@@ -217,6 +219,8 @@ export function verdictOf(result: PackageResult | undefined): TreeVerdict {
 
 /** A dependency's key within its file: the lockfile location, or group + name in a manifest. */
 function keyOf(d: Dependency): string {
+  // SBOM refs may hold any character: encoded, they cannot be taken for the id's separators (`>`, `#`).
+  if (d.group === 'sbom') return `sbom:${encodeURIComponent(d.ref ?? `${d.name}@${d.version ?? ''}`)}`;
   return d.location ?? `${d.group}:${d.name}`;
 }
 
