@@ -113,4 +113,52 @@ describe('SBOM files', () => {
     assert.equal(everyone.size, parsed.dependencies.length, 'every component is somewhere in the tree');
     assert.ok(graph.roots.length < parsed.dependencies.length, 'and not all of them at the top');
   });
+
+  it('reads SPDX tag-value: packages with their purls, checksums and relationships', () => {
+    const text = [
+      'SPDXVersion: SPDX-2.3',
+      'DataLicense: CC0-1.0',
+      'SPDXID: SPDXRef-DOCUMENT',
+      'DocumentName: app',
+      'DocumentComment: <text>written by hand,',
+      'over two lines</text>',
+      '',
+      'PackageName: sigstore',
+      'SPDXID: SPDXRef-sigstore',
+      'PackageVersion: 1.0.0',
+      'PackageChecksum: SHA512: ' + 'ab'.repeat(64),
+      'PackageLicenseDeclared: Apache-2.0',
+      'ExternalRef: PACKAGE-MANAGER purl pkg:npm/sigstore@1.0.0',
+      '',
+      'PackageName: broken',
+      'SPDXID: SPDXRef-broken',
+      'ExternalRef: PACKAGE-MANAGER purl not-a-purl',
+      '',
+      'Relationship: SPDXRef-DOCUMENT DESCRIBES SPDXRef-sigstore',
+      'Relationship: SPDXRef-sigstore DEPENDS_ON SPDXRef-ghost',
+    ].join('\n');
+    assert.equal(fileKind('/w/app.spdx', text), 'sbom');
+    assert.equal(fileKind('/w/inventory.txt.json', text), 'sbom', 'by content');
+    const parsed = parseFile('/w/app.spdx', text)!;
+    assert.deepEqual(parsed.dependencies.map((d) => [d.ecosystem, d.name, d.version, d.specRange.start.line, d.integrity?.slice(0, 7)]), [['npm', 'sigstore', '1.0.0', 9, 'sha512-']]);
+    assert.deepEqual(parsed.sbom!.components.map((c) => [c.name, c.licenses]), [['sigstore', ['Apache-2.0']], ['broken', []]]);
+    assert.deepEqual(parsed.sbom!.rootRefs, ['SPDXRef-sigstore']);
+    assert.deepEqual(
+      parsed.problems.map((p) => [p.range.start.line, p.message.slice(0, 30)]),
+      [
+        [16, '"not-a-purl" is not a valid pa'],
+        [19, 'The relationship names "SPDXRe'],
+      ],
+    );
+  });
+
+  it('reads a real generator\'s tag-value output, and says once that its relationship lines lack their colon', () => {
+    const parsed = parseFile('/w/cosign.spdx', sample('cosign-go-mod.spdx'))!;
+    assert.equal(parsed.sbom!.components.length, 143);
+    assert.equal(parsed.problems.length, 1);
+    assert.match(parsed.problems[0].message, /needs a colon .*here and on 619 more lines/);
+    assert.deepEqual(parsed.sbom!.rootRefs, ['SPDXRef-Package-github.com.sigstore.cosign']);
+    assert.equal(parsed.sbom!.graph.get('SPDXRef-Package-github.com.sigstore.cosign')?.length, 31, 'its direct dependencies, read from those lines');
+    assert.equal(parsed.sbom!.graph.size, 73);
+  });
 });

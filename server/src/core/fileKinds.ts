@@ -22,7 +22,7 @@ export function fileKind(file: string, text?: string): FileKind | undefined {
   if (POLICY_FILES.includes(base)) return 'policy';
   if (base === 'package.json') return 'npm-manifest';
   if (base === 'package-lock.json' || base === 'npm-shrinkwrap.json') return 'npm-lockfile';
-  if (base.endsWith('.json')) return (text === undefined ? looksLikeSbomName(base) : sbomFormat(text) !== undefined) ? 'sbom' : undefined;
+  if (base.endsWith('.json') || base.endsWith('.spdx')) return (text === undefined ? looksLikeSbomName(base) : sbomFormat(text) !== undefined) ? 'sbom' : undefined;
   if (/^(Dockerfile|Containerfile)(\..+)?$|\.(Dockerfile|dockerfile|Containerfile)$/.test(base)) return 'dockerfile';
   if (!/\.ya?ml$/.test(base)) return undefined;
   if (/^(docker-)?compose([.-].+)?\.ya?ml$/.test(base)) return 'compose';
@@ -48,7 +48,7 @@ export function parseFile(file: string, text: string): ParsedFile | undefined {
   const kind = fileKind(file, text) ?? (looksLikeSbomName(path.basename(file)) ? 'sbom' : undefined);
   if (kind === 'sbom') {
     const format = sbomFormat(text);
-    if (!format) return { kind, dependencies: [], problems: [{ message: 'This file is named like an SBOM but is neither CycloneDX JSON (bomFormat) nor SPDX 2 JSON (spdxVersion).', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, code: SBOM_INVALID }] };
+    if (!format) return { kind, dependencies: [], problems: [{ message: 'This file is named like an SBOM but is neither CycloneDX JSON (bomFormat) nor SPDX 2 (JSON spdxVersion, or tag-value SPDXVersion).', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, code: SBOM_INVALID }] };
     const sbom = parseSbom(text, format);
     return { kind, dependencies: sbom.dependencies, problems: sbom.problems, sbom };
   }

@@ -4,15 +4,17 @@
 import { type ParsedSbom, parseCycloneDxJson } from './cyclonedxJson';
 import { cycloneDxSchemaProblems } from './cyclonedxSchema';
 import { parseSpdxJson } from './spdxJson';
+import { parseSpdxTagValue } from './spdxTagValue';
 import type { ParseProblem } from '../types';
 
-export type SbomFormat = 'cyclonedx-json' | 'spdx-json';
+export type SbomFormat = 'cyclonedx-json' | 'spdx-json' | 'spdx-tag-value';
 
 /** How far into a file to look for the marker: both formats put it near the top. */
 const SNIFF_LENGTH = 64 * 1024;
 
 export function sbomFormat(text: string): SbomFormat | undefined {
   const head = text.slice(0, SNIFF_LENGTH);
+  if (/^(\s*#[^\n]*\n)*\s*SPDXVersion:\s*SPDX-2\.\d+/.test(head)) return 'spdx-tag-value';
   if (!/^\s*(\/\/[^\n]*\n\s*)*\{/.test(head)) return undefined;
   if (/"bomFormat"\s*:\s*"CycloneDX"/.test(head)) return 'cyclonedx-json';
   if (/"spdxVersion"\s*:\s*"SPDX-2\.\d+"/.test(head)) return 'spdx-json';
@@ -21,11 +23,12 @@ export function sbomFormat(text: string): SbomFormat | undefined {
 
 /** File names SBOM tools write by convention: read as SBOMs when their content says so. */
 export function looksLikeSbomName(base: string): boolean {
-  return /(^|[._-])(bom|sbom|cdx|cyclonedx|spdx)([._-].*)?\.json$/i.test(base);
+  return /(^|[._-])(bom|sbom|cdx|cyclonedx|spdx)([._-].*)?\.json$/i.test(base) || /\.spdx$/i.test(base);
 }
 
 export function parseSbom(text: string, format: SbomFormat): ParsedSbom {
-  return format === 'cyclonedx-json' ? parseCycloneDxJson(text) : parseSpdxJson(text);
+  if (format === 'cyclonedx-json') return parseCycloneDxJson(text);
+  return format === 'spdx-json' ? parseSpdxJson(text) : parseSpdxTagValue(text);
 }
 
 export async function sbomSchemaProblems(text: string, parsed: ParsedSbom): Promise<ParseProblem[]> {

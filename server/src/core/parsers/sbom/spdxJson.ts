@@ -7,10 +7,8 @@ import type { Node } from 'jsonc-parser';
 import { type LineIndex, child, nodeRange, parseJsonObject, stringValue } from '../jsonDocument';
 import { componentDependency } from './componentDependency';
 import { type ParsedSbom, SBOM_INVALID } from './cyclonedxJson';
+import { SPDX_ALGORITHMS, SpdxElements, type SpdxRelationship } from './spdxModel';
 
-/** SPDX checksum algorithm names → the CycloneDX spelling the rest of the code uses. */
-const ALGORITHMS: Record<string, string> = { SHA1: 'SHA-1', SHA256: 'SHA-256', SHA384: 'SHA-384', SHA512: 'SHA-512', MD5: 'MD5', 'SHA3-256': 'SHA3-256', 'SHA3-512': 'SHA3-512', BLAKE2b_256: 'BLAKE2b-256' };
-const DOCUMENT_ID = 'SPDXRef-DOCUMENT';
 
 export function parseSpdxJson(text: string): ParsedSbom {
   const { root, lines, problems } = parseJsonObject(text, 'An SPDX document');
@@ -22,13 +20,12 @@ export function parseSpdxJson(text: string): ParsedSbom {
     // On the opening brace: the whole document would underline every line.
     if (!child(root, field)) problems.push({ message: `An SPDX document needs "${field}".`, range: lines.rangeAt(root.offset, 1), code: SBOM_INVALID });
   }
-  const ids = new Set<string>([DOCUMENT_ID]);
+  const elements = new SpdxElements((range, message) => problems.push({ message, range, code: SBOM_INVALID }));
   const declare = (element: Node) => {
     const idNode = child(element, 'SPDXID');
     const id = stringValue(idNode);
     if (!idNode || id === undefined) return bad(element, 'Each element needs an "SPDXID".');
-    if (ids.has(id)) bad(idNode, `The SPDXID "${id}" is used by another element too; SPDXIDs must be unique.`);
-    ids.add(id);
+    elements.declare(id, nodeRange(lines, idNode));
   };
   for (const file of list(child(root, 'files'))) declare(file);
   for (const snippet of list(child(root, 'snippets'))) declare(snippet);
@@ -37,22 +34,16 @@ export function parseSpdxJson(text: string): ParsedSbom {
     readPackage(pkg, lines, sbom, bad);
   }
   const describes = list(child(root, 'documentDescribes')).map(stringValue).filter((id): id is string => id !== undefined);
+  const relationships: SpdxRelationship[] = [];
   for (const relationship of list(child(root, 'relationships'))) {
     const fromNode = child(relationship, 'spdxElementId');
     const toNode = child(relationship, 'relatedSpdxElement');
     const from = stringValue(fromNode);
     const to = stringValue(toNode);
     const type = stringValue(child(relationship, 'relationshipType'));
-    if (!from || !to || !type) continue;
-    for (const [node, id] of [[fromNode!, from], [toNode!, to]] as const) {
-      // DocumentRef-… names an element of another document; NONE and NOASSERTION are allowed values.
-      if (!ids.has(id) && !id.startsWith('DocumentRef-') && id !== 'NONE' && id !== 'NOASSERTION') bad(node, `The relationship names "${id}", which this document does not declare.`);
-    }
-    if (type === 'DESCRIBES' && from === DOCUMENT_ID) describes.push(to);
-    else if (type === 'DEPENDS_ON' || type === 'CONTAINS') addEdge(sbom.graph, from, to);
-    else if (type === 'DEPENDENCY_OF' || type === 'CONTAINED_BY') addEdge(sbom.graph, to, from);
+    if (from && to && type) relationships.push({ from, to, type, fromRange: nodeRange(lines, fromNode!), toRange: nodeRange(lines, toNode!) });
   }
-  sbom.rootRefs = [...new Set(describes)];
+  elements.relate(sbom, relationships, describes);
   return sbom;
 }
 
@@ -66,7 +57,7 @@ function readPackage(pkg: Node, lines: LineIndex, sbom: ParsedSbom, bad: (node: 
   for (const checksum of list(child(pkg, 'checksums'))) {
     const alg = stringValue(child(checksum, 'algorithm'));
     const value = stringValue(child(checksum, 'checksumValue'));
-    if (alg && value) hashes[ALGORITHMS[alg] ?? alg] = value.toLowerCase();
+    if (alg && value) hashes[SPDX_ALGORITHMS[alg] ?? alg] = value.toLowerCase();
   }
   const licenses = [stringValue(child(pkg, 'licenseConcluded')), stringValue(child(pkg, 'licenseDeclared'))].filter((l): l is string => !!l && l !== 'NOASSERTION' && l !== 'NONE');
   const supplier = stringValue(child(pkg, 'supplier'))?.replace(/^(Organization|Person|Tool):\s*/, '');
@@ -84,8 +75,4 @@ function readPackage(pkg: Node, lines: LineIndex, sbom: ParsedSbom, bad: (node: 
 
 function list(node: Node | undefined): Node[] {
   return node?.type === 'array' ? (node.children ?? []) : [];
-}
-
-function addEdge(graph: Map<string, string[]>, from: string, to: string): void {
-  graph.set(from, [...(graph.get(from) ?? []), to]);
 }
