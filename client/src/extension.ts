@@ -86,11 +86,13 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
       { scheme: 'file', language: 'dockerfile' },
       { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*}' },
       { scheme: 'file', language: 'yaml' },
-      // SBOMs are recognised by content (the server looks at any JSON file's first lines).
+      // SBOMs are recognised by content (the server looks at the first lines of JSON and XML files).
       { scheme: 'file', language: 'json' },
+      { scheme: 'file', language: 'xml' },
+      { scheme: 'file', pattern: '**/*.spdx' },
     ],
     // Manifests that are not open are verified from disk; .npmrc and policy changes reload the configuration.
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{package.json,package-lock.json,npm-shrinkwrap.json,.npmrc,provenance-policy.json,Dockerfile,Containerfile,*.yaml,*.yml,*bom*.json,*.cdx.json,*.spdx.json}') },
+    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{package.json,package-lock.json,npm-shrinkwrap.json,.npmrc,provenance-policy.json,Dockerfile,Containerfile,*.yaml,*.yml,*bom*.json,*.cdx.json,*.spdx.json,*bom*.xml,*.cdx.xml,*.spdx}') },
     initializationOptions,
     outputChannel: output,
     middleware: {

@@ -161,4 +161,28 @@ describe('SBOM files', () => {
     assert.equal(parsed.sbom!.graph.get('SPDXRef-Package-github.com.sigstore.cosign')?.length, 31, 'its direct dependencies, read from those lines');
     assert.equal(parsed.sbom!.graph.size, 73);
   });
+
+  it('reads CycloneDX XML as it reads the JSON of the same SBOM, with ranges on the XML', () => {
+    const xml = sample('dev-dependencies.bom.1.6.xml');
+    assert.equal(fileKind('/w/anything.xml', xml), 'sbom');
+    const fromXml = parseFile('/w/bom.xml', xml)!;
+    const fromJson = parseFile('/w/bom.json', sample('dev-dependencies.bom.1.6.json'))!;
+    const shape = (p: typeof fromXml) => p.dependencies.map((d) => [d.ecosystem, d.name, d.version, d.integrity, d.ref]);
+    assert.deepEqual(shape(fromXml), shape(fromJson));
+    assert.deepEqual([...fromXml.sbom!.graph.entries()], [...fromJson.sbom!.graph.entries()]);
+    assert.deepEqual(fromXml.sbom!.rootRefs, fromJson.sbom!.rootRefs);
+    assert.deepEqual(fromXml.problems, []);
+    const types = fromXml.dependencies[0];
+    assert.equal(xml.split('\n')[types.specRange.start.line].slice(types.specRange.start.character, types.specRange.end.character), '20.14.10');
+  });
+
+  it('says what is wrong with a malformed or inconsistent CycloneDX XML, without crashing', () => {
+    const xml = sample('dev-dependencies.bom.1.6.xml');
+    const truncated = parseFile('/w/bom.xml', xml.slice(0, 2000))!;
+    assert.ok(truncated.problems.some((p) => /not well-formed XML/.test(p.message)), truncated.problems.map((p) => p.message).join('\n'));
+    const duplicated = xml.replace('bom-ref="demo-dev-dependencies@0.0.0|@types/uuid@8.3.4"', 'bom-ref="demo-dev-dependencies@0.0.0|@types/node@20.14.10"');
+    const messages = parseFile('/w/bom.xml', duplicated)!.problems.map((p) => p.message);
+    assert.ok(messages.some((m) => /used by another component/.test(m)), messages.join('\n'));
+    assert.ok(messages.some((m) => /names "demo-dev-dependencies@0.0.0\|@types\/uuid@8.3.4", which no component declares/.test(m)), messages.join('\n'));
+  });
 });

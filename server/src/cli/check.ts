@@ -15,7 +15,8 @@ const USAGE = `Usage: provenance-lens check [paths…] [options]
 Verifies registry signatures and Sigstore provenance of npm dependencies (package.json,
 package-lock.json, npm-shrinkwrap.json), cosign signatures of container images (Dockerfiles,
 compose files, Kubernetes manifests, GitHub Actions workflows, Helm values and Chart.yaml), and
-every component of CycloneDX or SPDX JSON SBOMs (by their package URLs). Folders are searched.
+every component of CycloneDX (JSON, XML) or SPDX (JSON, tag-value) SBOMs, by their package URLs.
+Folders are searched.
 
 Options:
   --format text|json|sarif   output format (default: text)

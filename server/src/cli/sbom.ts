@@ -19,7 +19,7 @@ generate writes a CycloneDX JSON SBOM of what the paths declare (default: .): ev
 their npm lockfiles, with hashes and who requires whom, and every image reference; each with its
 verification results as properties (provenance-lens:verdict, :signature, :provenance, …).
 
-Compares two inventories: CycloneDX or SPDX JSON SBOMs, or an SBOM and an npm lockfile
+Compares two inventories: CycloneDX or SPDX SBOMs, or an SBOM and an npm lockfile
 (package-lock.json, npm-shrinkwrap.json). Lists components added, removed, changed in version, and
 changed in content (same version, another hash), and checks the provenance of the changed ones
 before and after.

@@ -108,7 +108,7 @@ export async function filesToRead(paths: string[], io: CliIo): Promise<string[] 
     if (!fs.existsSync(target)) return usageError(io, `No such file or folder: ${p}`);
     if (fs.statSync(target).isDirectory()) files.push(...(await findManifestFiles([target])));
     else if (fileKind(target, readTextIfExists(target))) files.push(target);
-    else return usageError(io, `${p} is not a file provenance-lens reads (npm manifests and lockfiles, Dockerfiles, YAML, CycloneDX or SPDX JSON SBOMs).`);
+    else return usageError(io, `${p} is not a file provenance-lens reads (npm manifests and lockfiles, Dockerfiles, YAML, CycloneDX or SPDX SBOMs).`);
   }
   return files;
 }

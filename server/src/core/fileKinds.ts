@@ -22,7 +22,7 @@ export function fileKind(file: string, text?: string): FileKind | undefined {
   if (POLICY_FILES.includes(base)) return 'policy';
   if (base === 'package.json') return 'npm-manifest';
   if (base === 'package-lock.json' || base === 'npm-shrinkwrap.json') return 'npm-lockfile';
-  if (base.endsWith('.json') || base.endsWith('.spdx')) return (text === undefined ? looksLikeSbomName(base) : sbomFormat(text) !== undefined) ? 'sbom' : undefined;
+  if (/\.(json|spdx|xml)$/.test(base)) return (text === undefined ? looksLikeSbomName(base) : sbomFormat(text) !== undefined) ? 'sbom' : undefined;
   if (/^(Dockerfile|Containerfile)(\..+)?$|\.(Dockerfile|dockerfile|Containerfile)$/.test(base)) return 'dockerfile';
   if (!/\.ya?ml$/.test(base)) return undefined;
   if (/^(docker-)?compose([.-].+)?\.ya?ml$/.test(base)) return 'compose';

@@ -3,11 +3,12 @@
 
 import { type ParsedSbom, parseCycloneDxJson } from './cyclonedxJson';
 import { cycloneDxSchemaProblems } from './cyclonedxSchema';
+import { parseCycloneDxXml } from './cyclonedxXml';
 import { parseSpdxJson } from './spdxJson';
 import { parseSpdxTagValue } from './spdxTagValue';
 import type { ParseProblem } from '../types';
 
-export type SbomFormat = 'cyclonedx-json' | 'spdx-json' | 'spdx-tag-value';
+export type SbomFormat = 'cyclonedx-json' | 'cyclonedx-xml' | 'spdx-json' | 'spdx-tag-value';
 
 /** How far into a file to look for the marker: both formats put it near the top. */
 const SNIFF_LENGTH = 64 * 1024;
@@ -15,6 +16,7 @@ const SNIFF_LENGTH = 64 * 1024;
 export function sbomFormat(text: string): SbomFormat | undefined {
   const head = text.slice(0, SNIFF_LENGTH);
   if (/^(\s*#[^\n]*\n)*\s*SPDXVersion:\s*SPDX-2\.\d+/.test(head)) return 'spdx-tag-value';
+  if (/^\s*(<\?xml[^>]*\?>\s*)?(<!--[\s\S]*?-->\s*)*<(\w+:)?bom\b[^>]*xmlns(:\w+)?="http:\/\/cyclonedx\.org\/schema\/bom\//.test(head)) return 'cyclonedx-xml';
   if (!/^\s*(\/\/[^\n]*\n\s*)*\{/.test(head)) return undefined;
   if (/"bomFormat"\s*:\s*"CycloneDX"/.test(head)) return 'cyclonedx-json';
   if (/"spdxVersion"\s*:\s*"SPDX-2\.\d+"/.test(head)) return 'spdx-json';
@@ -23,14 +25,16 @@ export function sbomFormat(text: string): SbomFormat | undefined {
 
 /** File names SBOM tools write by convention: read as SBOMs when their content says so. */
 export function looksLikeSbomName(base: string): boolean {
-  return /(^|[._-])(bom|sbom|cdx|cyclonedx|spdx)([._-].*)?\.json$/i.test(base) || /\.spdx$/i.test(base);
+  return /(^|[._-])(bom|sbom|cdx|cyclonedx|spdx)([._-].*)?\.(json|xml)$/i.test(base) || /\.spdx$/i.test(base);
 }
 
 export function parseSbom(text: string, format: SbomFormat): ParsedSbom {
   if (format === 'cyclonedx-json') return parseCycloneDxJson(text);
+  if (format === 'cyclonedx-xml') return parseCycloneDxXml(text);
   return format === 'spdx-json' ? parseSpdxJson(text) : parseSpdxTagValue(text);
 }
 
 export async function sbomSchemaProblems(text: string, parsed: ParsedSbom): Promise<ParseProblem[]> {
-  return parsed.format === 'cyclonedx' ? cycloneDxSchemaProblems(text, parsed.specVersion) : [];
+  // The JSON encoding only: the library's XML validator needs a native module we do not ship.
+  return parsed.format === 'cyclonedx' && sbomFormat(text) === 'cyclonedx-json' ? cycloneDxSchemaProblems(text, parsed.specVersion) : [];
 }
