@@ -6,6 +6,7 @@ import { LanguageClient, type LanguageClientOptions, type ServerOptions, Transpo
 import { SESSION_KEY_VARIABLE, newSessionKey } from '../../server/src/core/signing/sealed';
 import { ExternalUriRequest, type InitializationOptions, type StatusParams, StatusNotification, type TreeNode } from '../../server/src/protocol';
 import { registerCommands, registerSigningCommands } from './commands';
+import { SBOM_REVIEW_VIEW, SbomReviewProvider } from './sbomReview';
 import { Signing, loopbackAsSeenByBrowser } from './signing';
 import { StatusBar } from './statusBar';
 import { ProvenanceTreeProvider } from './tree';
@@ -45,6 +46,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Proven
   context.subscriptions.push(
     ...registerCommands(() => client, tree, treeView, output),
     ...registerSigningCommands(signing),
+    vscode.window.registerCustomEditorProvider(SBOM_REVIEW_VIEW, new SbomReviewProvider(context, () => client), { webviewOptions: { retainContextWhenHidden: true } }),
+    vscode.commands.registerCommand('provenanceLens.reviewSbom', (uri?: vscode.Uri) => {
+      const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+      return target && vscode.commands.executeCommand('vscode.openWith', target, SBOM_REVIEW_VIEW, vscode.ViewColumn.Beside);
+    }),
     // A file with a bundle beside it is verified when opened or saved (quietly: problems become a diagnostic).
     vscode.workspace.onDidOpenTextDocument((document) => void signing.verifyIfSigned(document)),
     vscode.workspace.onDidSaveTextDocument((document) => void signing.verifyIfSigned(document)),

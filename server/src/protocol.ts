@@ -174,3 +174,5 @@ export const RecheckPackageRequest = 'provenanceLens/recheckPackage';
 
 /** Params `{ folder }` (a workspace folder's file URI); result: CycloneDX JSON text of its lockfiles and images with their verdicts. */
 export const GenerateSbomRequest = 'provenanceLens/generateSbom';
+/** Params `{ uri }` of an SBOM; result: the review model (rows, counts, graph), or null when the file is not an SBOM. */
+export const SbomReviewRequest = 'provenanceLens/sbomReview';

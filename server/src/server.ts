@@ -45,7 +45,9 @@ import {
   type SignFilesParams,
   SignFilesRequest,
   GenerateSbomRequest,
+  SbomReviewRequest,
 } from './protocol';
+import { reviewModel } from './core/sbom/review';
 import { generateCycloneDx } from './core/sbom/generate';
 import { SESSION_KEY_VARIABLE } from './core/signing/sealed';
 
@@ -196,6 +198,10 @@ connection.onRequest(GenerateSbomRequest, (params: { folder: string }) => {
   const folder = URI.parse(params.folder).fsPath;
   const inside = checks.inventory().filter((f) => !path.relative(folder, f.file).startsWith('..'));
   return generateCycloneDx(inside, { name: path.basename(folder) });
+});
+connection.onRequest(SbomReviewRequest, (params: { uri: string }) => {
+  const view = checks.file(params.uri);
+  return view?.parsed.sbom ? reviewModel(view.parsed.sbom, view.parsed.dependencies, (d) => view.result(d)) : null;
 });
 connection.onRequest(TreeChildrenRequest, (params: TreeChildrenParams) => tree.children(params.parentId, params.problemsOnly));
 connection.onRequest(TreeNodeRequest, (params: { id: string }) => tree.node(params.id) ?? null);

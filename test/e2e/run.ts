@@ -22,6 +22,7 @@ import { TestRegistry } from '../support/registryServer';
 import { LocalSigstore } from '../support/localSigstore';
 import { OidcIssuer } from '../support/oidcIssuer';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { runSbomReviewTest } from './sbomReview';
 import { runUiTest } from './ui';
 
 const ROOT = REPO_ROOT;
@@ -169,8 +170,10 @@ async function runInCodeServer(workspace: string, tmp: string): Promise<number> 
     const started = Date.now();
     const code = await runSuiteInBrowser(baseUrl, port, workspace);
     log(`extension-host suite: exit ${code} after ${Date.now() - started} ms`);
-    const ui = await runUiTest({ workspace, baseUrl, artifacts: ARTIFACTS, chromium, log });
-    return code || ui;
+    const context = { workspace, baseUrl, artifacts: ARTIFACTS, chromium, log };
+    const ui = await runUiTest(context);
+    const review = await runSbomReviewTest(context);
+    return code || ui || review;
   } finally {
     server.kill();
   }

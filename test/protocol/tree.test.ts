@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { TreeNode } from '../../server/src/protocol';
+import { SbomReviewRequest, type TreeNode } from '../../server/src/protocol';
 import { FIXTURES, SIGNED, recordedScenario } from '../support/fixtureRegistry';
 import { LspClient, cleanEnv } from '../support/lspClient';
 import { TestRegistry } from '../support/registryServer';
@@ -106,6 +106,12 @@ describe('provenance tree over LSP', function () {
     const below = (await children(bundled.id)).filter((n) => n.kind === 'package');
     assert.ok(below.length > 0, 'its dependencies are below it, not beside it');
     assert.ok(top.filter((n) => n.kind === 'package').length < 52, 'not every component at the top');
+    // The review view's model for the same file: a row per component, counts, the graph.
+    const review = await client.connection.sendRequest<{ rows: Array<{ name: string; line: number; verdict: string }>; counts: Record<string, number>; graph: { roots: string[] } }>(SbomReviewRequest, { uri });
+    assert.equal(review.rows.length, 52);
+    assert.equal(Object.values(review.counts).reduce((a, b) => a + b, 0), 52);
+    assert.ok(review.graph.roots.length > 0);
+    assert.match(text.split('\n')[review.rows[0].line], /\{/, 'each row knows its line in the file');
   });
 });
 

@@ -1,0 +1,77 @@
+// The SBOM review view: a custom editor (opened beside the text, or with "Open With…") whose
+// webview shows the model the server builds for the SBOM (rows with verdicts, counts, graph).
+// Follows VS Code's webview guidance: a content security policy with a nonce, local assets only,
+// theme colours. The data is refreshed while verdicts are still arriving.
+
+import * as crypto from 'node:crypto';
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { SbomReviewRequest } from '../../server/src/protocol';
+import { REVIEW_BODY } from './sbomReviewPage';
+
+export const SBOM_REVIEW_VIEW = 'provenanceLens.sbomReview';
+const REFRESH_MS = 1000;
+const REFRESH_FOR_MS = 120_000;
+
+export class SbomReviewProvider implements vscode.CustomTextEditorProvider {
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly client: () => LanguageClient | undefined,
+  ) {}
+
+  async resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): Promise<void> {
+    const assets = vscode.Uri.joinPath(this.context.extensionUri, 'media', 'sbomReview');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [assets] };
+    panel.webview.html = html(panel.webview, assets);
+    let timer: NodeJS.Timeout | undefined;
+    const started = Date.now();
+    const send = async () => {
+      const model = await this.client()?.sendRequest<{ rows: Array<{ verdict: string }> } | null>(SbomReviewRequest, { uri: document.uri.toString() });
+      if (!model) {
+        void panel.webview.postMessage({ type: 'model', model: { format: '', rows: [], counts: {}, licenses: {}, graph: { roots: [], children: {} } } });
+        return;
+      }
+      await panel.webview.postMessage({ type: 'model', model });
+      // Verdicts still arriving: ask again in a moment (for a while).
+      const pending = model.rows.some((r) => r.verdict === 'pending');
+      if (pending && Date.now() - started < REFRESH_FOR_MS) timer = setTimeout(() => void send(), REFRESH_MS);
+    };
+    const subscriptions = [
+      panel.webview.onDidReceiveMessage(async (message: { type: string; line?: number }) => {
+        if (message.type === 'ready') await send();
+        if (message.type === 'reveal' && typeof message.line === 'number') {
+          const position = new vscode.Position(message.line, 0);
+          await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, selection: new vscode.Range(position, position), preserveFocus: false });
+        }
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document.uri.toString() !== document.uri.toString()) return;
+        clearTimeout(timer);
+        timer = setTimeout(() => void send(), REFRESH_MS);
+      }),
+    ];
+    panel.onDidDispose(() => {
+      clearTimeout(timer);
+      subscriptions.forEach((s) => s.dispose());
+    });
+  }
+}
+
+function html(webview: vscode.Webview, assets: vscode.Uri): string {
+  const nonce = crypto.randomBytes(16).toString('base64');
+  const asset = (name: string) => webview.asWebviewUri(vscode.Uri.joinPath(assets, name)).toString();
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="UTF-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';">
+<meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${asset('review.css')}">
+<title>SBOM review</title>
+</head>
+<body>
+${REVIEW_BODY}
+<script nonce="${nonce}" src="${asset('review.js')}"></script>
+</body>
+</html>`;
+}
