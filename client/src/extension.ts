@@ -29,6 +29,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Proven
   const treeView = vscode.window.createTreeView<TreeNode>('provenanceLens.tree', { treeDataProvider: tree, showCollapseAll: true });
   const sessionKey = newSessionKey();
   const signing = new Signing(() => client, context, sessionKey);
+  const review = new SbomReviewProvider(context, () => client);
   context.subscriptions.push(output, status, treeView, signing);
 
   let subscriptions: vscode.Disposable[] = [];
@@ -46,7 +47,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<Proven
   context.subscriptions.push(
     ...registerCommands(() => client, tree, treeView, output),
     ...registerSigningCommands(signing),
-    vscode.window.registerCustomEditorProvider(SBOM_REVIEW_VIEW, new SbomReviewProvider(context, () => client), { webviewOptions: { retainContextWhenHidden: true } }),
+    vscode.window.registerCustomEditorProvider(SBOM_REVIEW_VIEW, review, { webviewOptions: { retainContextWhenHidden: true } }),
+    vscode.commands.registerCommand('provenanceLens.compareSbom', async (uri?: vscode.Uri, other?: vscode.Uri) => {
+      const sbom = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
+      if (!sbom) return undefined;
+      let against = other;
+      if (!against) {
+        const candidates = await vscode.workspace.findFiles('**/{*bom*.json,*.cdx.json,*.spdx.json,*bom*.xml,*.spdx,package-lock.json,npm-shrinkwrap.json}', '**/node_modules/**', 200);
+        const picked = await vscode.window.showQuickPick(
+          candidates.filter((c) => c.toString() !== sbom.toString()).map((c) => ({ label: vscode.workspace.asRelativePath(c), uri: c })),
+          { title: `Compare ${vscode.workspace.asRelativePath(sbom)} with… (an earlier SBOM, or the lockfile)` },
+        );
+        against = picked?.uri;
+      }
+      return against && review.compare(sbom, against);
+    }),
     vscode.commands.registerCommand('provenanceLens.reviewSbom', (uri?: vscode.Uri) => {
       const target = uri instanceof vscode.Uri ? uri : vscode.window.activeTextEditor?.document.uri;
       return target && vscode.commands.executeCommand('vscode.openWith', target, SBOM_REVIEW_VIEW, vscode.ViewColumn.Beside);

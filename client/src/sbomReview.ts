@@ -6,7 +6,7 @@
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { SbomReviewRequest } from '../../server/src/protocol';
+import { SbomDiffRequest, SbomReviewRequest } from '../../server/src/protocol';
 import { REVIEW_BODY } from './sbomReviewPage';
 
 export const SBOM_REVIEW_VIEW = 'provenanceLens.sbomReview';
@@ -14,6 +14,9 @@ const REFRESH_MS = 1000;
 const REFRESH_FOR_MS = 120_000;
 
 export class SbomReviewProvider implements vscode.CustomTextEditorProvider {
+  /** Open review views by document, to show a comparison in. */
+  private readonly panels = new Map<string, vscode.WebviewPanel>();
+
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly client: () => LanguageClient | undefined,
@@ -50,10 +53,28 @@ export class SbomReviewProvider implements vscode.CustomTextEditorProvider {
         timer = setTimeout(() => void send(), REFRESH_MS);
       }),
     ];
+    this.panels.set(document.uri.toString(), panel);
     panel.onDidDispose(() => {
       clearTimeout(timer);
       subscriptions.forEach((s) => s.dispose());
+      this.panels.delete(document.uri.toString());
     });
+  }
+
+  /**
+   * "Compare SBOM with…": opens the review of `sbom` and shows what changed from `other` (another
+   * SBOM, or a lockfile) to it, with the provenance of changed components.
+   */
+  async compare(sbom: vscode.Uri, other: vscode.Uri): Promise<unknown> {
+    const report = await this.client()?.sendRequest<{ error?: string }>(SbomDiffRequest, { before: other.toString(), after: sbom.toString() });
+    if (!report || report.error) {
+      void vscode.window.showErrorMessage(`Provenance Lens cannot compare: ${report?.error ?? 'the server is not running'}`);
+      return report;
+    }
+    await vscode.commands.executeCommand('vscode.openWith', sbom, SBOM_REVIEW_VIEW, vscode.ViewColumn.Beside);
+    const panel = this.panels.get(sbom.toString());
+    await panel?.webview.postMessage({ type: 'diff', against: vscode.workspace.asRelativePath(other), diff: report });
+    return report;
   }
 }
 

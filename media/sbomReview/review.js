@@ -126,7 +126,31 @@
     for (const ref of m.graph.roots.slice(0, 500)) root.appendChild(node(ref, 0));
   }
 
+  /** What changed from another SBOM (or the lockfile) to this one. */
+  function changes(against, diff) {
+    const root = $('changes');
+    root.textContent = '';
+    const title = document.createElement('h2');
+    title.textContent = `Changes since ${against}: ${diff.added.length} added, ${diff.removed.length} removed, ${diff.changed.length} changed, ${diff.unchanged} unchanged`;
+    root.appendChild(title);
+    const line = (cls, content) => {
+      const div = document.createElement('div');
+      div.className = cls;
+      div.textContent = content;
+      root.appendChild(div);
+    };
+    for (const c of diff.changed) {
+      const what = c.hashChanged ? `${c.from}: same version, DIFFERENT CONTENT` : `${c.from} → ${c.to}`;
+      const p = c.provenance;
+      const prov = p ? ` — provenance ${p.from || '?'} → ${p.to || '?'}${p.lost ? ' (LOST)' : ''}` : '';
+      line(c.hashChanged || (p && p.lost) ? 'change alarm' : 'change', `~ ${c.name} ${what}${prov}`);
+    }
+    for (const a of diff.added) line('change added', `+ ${a.name}@${a.version || '?'}`);
+    for (const r of diff.removed) line('change removed', `- ${r.name}@${r.version || '?'}`);
+  }
+
   window.addEventListener('message', (event) => {
+    if (event.data.type === 'diff') return changes(event.data.against, event.data.diff);
     if (event.data.type !== 'model') return;
     state.model = event.data.model;
     summary();

@@ -176,3 +176,5 @@ export const RecheckPackageRequest = 'provenanceLens/recheckPackage';
 export const GenerateSbomRequest = 'provenanceLens/generateSbom';
 /** Params `{ uri }` of an SBOM; result: the review model (rows, counts, graph), or null when the file is not an SBOM. */
 export const SbomReviewRequest = 'provenanceLens/sbomReview';
+/** Params `{ before, after }` (file URIs: SBOMs or npm lockfiles); result: the diff report (diffProvenance.ts), or `{ error }`. */
+export const SbomDiffRequest = 'provenanceLens/sbomDiff';

@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { Checker } from './core/checker';
-import { fileKind } from './core/fileKinds';
+import { fileKind, parseFile } from './core/fileKinds';
 import { findManifestFiles, isSkippedPath } from './core/workspaceFiles';
 import { readTextIfExists } from './core/readText';
 import { POLICY_FILE } from './core/trust/policy';
@@ -46,7 +46,10 @@ import {
   SignFilesRequest,
   GenerateSbomRequest,
   SbomReviewRequest,
+  SbomDiffRequest,
 } from './protocol';
+import { diffInventories, inventoryOf } from './core/sbom/diff';
+import { diffReport, provenanceOfChanges } from './core/sbom/diffProvenance';
 import { reviewModel } from './core/sbom/review';
 import { generateCycloneDx } from './core/sbom/generate';
 import { SESSION_KEY_VARIABLE } from './core/signing/sealed';
@@ -202,6 +205,20 @@ connection.onRequest(GenerateSbomRequest, (params: { folder: string }) => {
 connection.onRequest(SbomReviewRequest, (params: { uri: string }) => {
   const view = checks.file(params.uri);
   return view?.parsed.sbom ? reviewModel(view.parsed.sbom, view.parsed.dependencies, (d) => view.result(d)) : null;
+});
+connection.onRequest(SbomDiffRequest, async (params: { before: string; after: string }) => {
+  const inventories = [];
+  for (const uri of [params.before, params.after]) {
+    const file = URI.parse(uri).fsPath;
+    const text = documents.get(uri)?.getText() ?? readTextIfExists(file);
+    const parsed = text === undefined ? undefined : parseFile(file, text);
+    if (!parsed || (!parsed.sbom && parsed.kind !== 'npm-lockfile')) return { error: `${path.basename(file)} is neither an SBOM nor an npm lockfile.` };
+    inventories.push(inventoryOf(parsed));
+  }
+  const diff = diffInventories(inventories[0], inventories[1]);
+  // Provenance of what changed, through the same checker (and so the same cache and configuration).
+  const provenance = checker && diff.changed.length > 0 ? await provenanceOfChanges(diff.changed, checker, URI.parse(params.after).fsPath) : undefined;
+  return diffReport(diff, provenance);
 });
 connection.onRequest(TreeChildrenRequest, (params: TreeChildrenParams) => tree.children(params.parentId, params.problemsOnly));
 connection.onRequest(TreeNodeRequest, (params: { id: string }) => tree.node(params.id) ?? null);

@@ -63,6 +63,15 @@ export async function runSbomReviewTest(ctx: E2eContext): Promise<number> {
     assert.ok(posted.some((m) => m.type === 'ready'), 'the page says it is ready for its data');
     const expected = text.split('\n').findIndex((l, i) => i >= line && l.includes('"name": "pkg-'));
     assert.ok(expected >= line, 'the line is the component\'s in the file');
+    // A comparison, as "Compare SBOM with…" posts it.
+    const diff = { added: [{ name: 'new-dep', version: '1.0.0' }], removed: [], changed: [{ name: 'left-pad', from: '1.3.0', to: '1.3.0', versionChanged: false, hashChanged: true }, { name: 'sigstore', from: '1.0.0', to: '0.9.0', versionChanged: true, hashChanged: false, provenance: { from: 'verified', to: 'absent', lost: true } }], unchanged: 9997 };
+    await tab.evaluate(`window.postMessage({ type: 'diff', against: 'bom-previous.json', diff: ${JSON.stringify(diff)} }, '*')`);
+    const changes = (await tab.locator('#changes').textContent()) ?? '';
+    assert.match(changes, /Changes since bom-previous\.json: 1 added, 0 removed, 2 changed, 9997 unchanged/);
+    assert.match(changes, /~ left-pad 1\.3\.0: same version, DIFFERENT CONTENT/);
+    assert.match(changes, /~ sigstore 1\.0\.0 → 0\.9\.0 — provenance verified → absent \(LOST\)/);
+    assert.equal(await tab.locator('#changes .alarm').count(), 2);
+    await tab.screenshot({ path: path.join(ctx.artifacts, 'sbom-review-changes.png') });
     ctx.log(`sbom review: ${COMPONENTS.toLocaleString('en')} components, first rows on screen ${firstRender} ms after the data; ${rendered} rows in the page`);
     return 0;
   } finally {

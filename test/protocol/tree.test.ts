@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SbomReviewRequest, type TreeNode } from '../../server/src/protocol';
+import { SbomDiffRequest, SbomReviewRequest, type TreeNode } from '../../server/src/protocol';
 import { FIXTURES, SIGNED, recordedScenario } from '../support/fixtureRegistry';
 import { LspClient, cleanEnv } from '../support/lspClient';
 import { TestRegistry } from '../support/registryServer';
@@ -16,11 +16,12 @@ describe('provenance tree over LSP', function () {
   this.timeout(30000);
   const registry = new TestRegistry();
   let client: LspClient;
+  let workspace: string;
   const children = (parentId?: string, problemsOnly = false) => client.connection.sendRequest<TreeNode[]>('provenanceLens/treeChildren', { parentId, problemsOnly });
 
   before(async () => {
     await registry.start();
-    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-tree-'));
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-tree-'));
     fs.writeFileSync(path.join(workspace, '.npmrc'), `registry=${registry.set('tree', recordedScenario())}\n`);
     const lock = {
       lockfileVersion: 3,
@@ -112,6 +113,9 @@ describe('provenance tree over LSP', function () {
     assert.equal(Object.values(review.counts).reduce((a, b) => a + b, 0), 52);
     assert.ok(review.graph.roots.length > 0);
     assert.match(text.split('\n')[review.rows[0].line], /\{/, 'each row knows its line in the file');
+    // Compared with the workspace's lockfile: nothing in common, and the lockfile's packages are gone.
+    const diff = await client.connection.sendRequest<{ added: unknown[]; removed: Array<{ name: string }>; changed: unknown[]; unchanged: number }>(SbomDiffRequest, { before: pathToFileURL(path.join(workspace, 'package-lock.json')).toString(), after: uri });
+    assert.deepEqual([diff.added.length, diff.removed.map((r) => r.name).sort(), diff.changed.length, diff.unchanged], [52, ['async', 'node-fetch', 'sigstore'], 0, 0]);
   });
 });
 

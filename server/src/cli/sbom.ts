@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { Checker } from '../core/checker';
 import { parseFile } from '../core/fileKinds';
 import { type ChangedItem, type InventoryItem, diffInventories, inventoryOf } from '../core/sbom/diff';
-import { type ProvenanceChange, provenanceOfChanges } from '../core/sbom/diffProvenance';
+import { type ProvenanceChange, diffReport, provenanceOfChanges } from '../core/sbom/diffProvenance';
 import { type GenerateInput, generateCycloneDx } from '../core/sbom/generate';
 import { type CliIo, HELP_OPTION, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, filesToRead, parseCommand, resolveTrust, usageError } from './shared';
 
@@ -71,10 +71,10 @@ export async function runSbom(argv: string[], env: NodeJS.ProcessEnv, io: CliIo)
       await checker.dispose();
     }
   }
-  const changed = diff.changed.map((c) => ({ name: c.name, purl: c.to.purl ?? c.from.purl, from: c.from.version, to: c.to.version, versionChanged: c.versionChanged, hashChanged: c.hashChanged, provenance: provenance.get(c) }));
+  const report = diffReport(diff, provenance);
+  const { changed } = report;
   if (values.format === 'json') {
-    const item = (i: InventoryItem) => ({ name: i.name, version: i.version, purl: i.purl });
-    out.write(JSON.stringify({ added: diff.added.map(item), removed: diff.removed.map(item), changed, unchanged: diff.unchanged }, null, 2) + '\n');
+    out.write(JSON.stringify(report, null, 2) + '\n');
   } else {
     const lines: string[] = [];
     for (const a of diff.added) lines.push(`+ ${a.name}@${a.version ?? '?'}`);

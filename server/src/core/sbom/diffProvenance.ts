@@ -5,7 +5,7 @@ import type { Checker } from '../checker';
 import { componentDependency } from '../parsers/sbom/componentDependency';
 import type { Dependency } from '../parsers/types';
 import type { ProvenanceStatus } from '../verdict';
-import type { ChangedItem, InventoryItem } from './diff';
+import type { ChangedItem, InventoryDiff, InventoryItem } from './diff';
 
 export interface ProvenanceChange {
   from?: ProvenanceStatus;
@@ -44,4 +44,22 @@ function dependencyOf(item: InventoryItem): Dependency | undefined {
   if (!item.purl) return undefined;
   const dependency = componentDependency({ purl: item.purl, version: item.version, hashes: item.hashes, nameRange: NOWHERE, specRange: NOWHERE });
   return 'error' in dependency || dependency.ecosystem === 'other' ? undefined : dependency;
+}
+
+/** A diff as reported (CLI JSON, the review view): plain data, with the provenance of changed components where checked. */
+export interface DiffReport {
+  added: Array<{ name: string; version?: string; purl?: string }>;
+  removed: Array<{ name: string; version?: string; purl?: string }>;
+  changed: Array<{ name: string; purl?: string; from?: string; to?: string; versionChanged: boolean; hashChanged: boolean; provenance?: ProvenanceChange }>;
+  unchanged: number;
+}
+
+export function diffReport(diff: InventoryDiff, provenance: Map<ChangedItem, ProvenanceChange> = new Map()): DiffReport {
+  const item = (i: InventoryItem) => ({ name: i.name, version: i.version, purl: i.purl });
+  return {
+    added: diff.added.map(item),
+    removed: diff.removed.map(item),
+    changed: diff.changed.map((c) => ({ name: c.name, purl: c.to.purl ?? c.from.purl, from: c.from.version, to: c.to.version, versionChanged: c.versionChanged, hashChanged: c.hashChanged, provenance: provenance.get(c) })),
+    unchanged: diff.unchanged,
+  };
 }
