@@ -53,15 +53,15 @@ export async function resolveTrust(values: TrustValues, cwd: string, err: NodeJS
     return undefined;
   }
   if (!values['trusted-root'] && !values.offline && !values['no-tuf-refresh']) {
+    // Without a cache folder (--no-cache) the TUF metadata lives only for this run: a shared folder
+    // would mix metadata of different repositories met on the same address.
+    const tufDir = cacheDir ? path.join(cacheDir, 'tuf') : fs.mkdtempSync(path.join(os.tmpdir(), 'provenance-lens-tuf-'));
     try {
-      trust = await refreshTrustFromTuf({
-        cacheDir: path.join(cacheDir ?? path.join(os.tmpdir(), 'provenance-lens'), 'tuf'),
-        mirrorURL: values['tuf-mirror'],
-        rootPath: values['tuf-root'] && path.resolve(cwd, values['tuf-root']),
-        timeoutMs: 5000,
-      });
+      trust = await refreshTrustFromTuf({ cacheDir: tufDir, mirrorURL: values['tuf-mirror'], rootPath: values['tuf-root'] && path.resolve(cwd, values['tuf-root']), timeoutMs: 5000 });
     } catch (error) {
       err.write(`provenance-lens: could not refresh the trusted root through TUF (${(error as Error).message}); using the bundled snapshot.\n`);
+    } finally {
+      if (!cacheDir) fs.rmSync(tufDir, { recursive: true, force: true });
     }
   }
   return trust;

@@ -2,17 +2,12 @@
 // URL we verify), counts by verdict and licence, and the dependency graph. Pure: the parse and the
 // results in, plain data out (posted to the webview as it is).
 
-import type { ParsedSbom } from '../parsers/sbom/cyclonedxJson';
+import type { ParsedSbom, SbomComponent } from '../parsers/sbom/cyclonedxJson';
 import type { Dependency } from '../parsers/types';
 import type { PackageResult } from '../result';
 
-export interface ReviewRow {
-  ref?: string;
-  name: string;
-  version?: string;
-  purl?: string;
-  licenses: string[];
-  supplier?: string;
+/** A component as the SBOM gives it (ref, name, version, purl, licences, supplier), and what we found. */
+export interface ReviewRow extends Omit<SbomComponent, 'hashes' | 'range'> {
   /** `SHA-256: 1a2b…` and so on. */
   hashes: string[];
   verdict: PackageResult['verdict'] | 'pending' | 'not-checked';
