@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { URI } from 'vscode-uri';
 import { Checker } from './core/checker';
-import { fileKind, parseFile } from './core/fileKinds';
+import { fileKind } from './core/fileKinds';
 import { findManifestFiles, isSkippedPath } from './core/workspaceFiles';
 import { readTextIfExists } from './core/readText';
 import { POLICY_FILE } from './core/trust/policy';
@@ -48,7 +48,7 @@ import {
   SbomReviewRequest,
   SbomDiffRequest,
 } from './protocol';
-import { diffInventories, inventoryOf } from './core/sbom/diff';
+import { diffInventories, inventoryOfFile } from './core/sbom/diff';
 import { diffReport, provenanceOfChanges } from './core/sbom/diffProvenance';
 import { reviewModel } from './core/sbom/review';
 import { generateCycloneDx } from './core/sbom/generate';
@@ -211,9 +211,9 @@ connection.onRequest(SbomDiffRequest, async (params: { before: string; after: st
   for (const uri of [params.before, params.after]) {
     const file = URI.parse(uri).fsPath;
     const text = documents.get(uri)?.getText() ?? readTextIfExists(file);
-    const parsed = text === undefined ? undefined : parseFile(file, text);
-    if (!parsed || (!parsed.sbom && parsed.kind !== 'npm-lockfile')) return { error: `${path.basename(file)} is neither an SBOM nor an npm lockfile.` };
-    inventories.push(inventoryOf(parsed));
+    const inventory = text === undefined ? { error: `${path.basename(file)} cannot be read.` } : inventoryOfFile(file, text);
+    if ('error' in inventory) return inventory;
+    inventories.push(inventory);
   }
   const diff = diffInventories(inventories[0], inventories[1]);
   // Provenance of what changed, through the same checker (and so the same cache and configuration).

@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Checker } from '../core/checker';
 import { parseFile } from '../core/fileKinds';
-import { type ChangedItem, type InventoryItem, diffInventories, inventoryOf } from '../core/sbom/diff';
+import { type ChangedItem, type InventoryItem, diffInventories, inventoryOfFile } from '../core/sbom/diff';
 import { type ProvenanceChange, diffReport, provenanceOfChanges } from '../core/sbom/diffProvenance';
 import { type GenerateInput, generateCycloneDx } from '../core/sbom/generate';
 import { type CliIo, HELP_OPTION, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, filesToRead, parseCommand, resolveTrust, usageError } from './shared';
@@ -55,9 +55,9 @@ export async function runSbom(argv: string[], env: NodeJS.ProcessEnv, io: CliIo)
     const file = path.resolve(cwd, name);
     const text = fs.existsSync(file) && fs.statSync(file).isFile() ? fs.readFileSync(file, 'utf8') : undefined;
     if (text === undefined) return usageError(io, `No such file: ${name}`);
-    const parsedFile = parseFile(file, text);
-    if (!parsedFile || (!parsedFile.sbom && parsedFile.kind !== 'npm-lockfile')) return usageError(io, `${name} is neither an SBOM (CycloneDX or SPDX JSON) nor an npm lockfile.`);
-    inventories.push(inventoryOf(parsedFile));
+    const inventory = inventoryOfFile(file, text);
+    if ('error' in inventory) return usageError(io, inventory.error);
+    inventories.push(inventory);
   }
   const diff = diffInventories(inventories[0], inventories[1]);
   let provenance = new Map<ChangedItem, ProvenanceChange>();

@@ -5,7 +5,8 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { rekorEntryUrl, signingEndpoints } from '../core/signing/endpoints';
+import { signingEndpoints } from '../core/signing/endpoints';
+import { rekorEntryUrl } from '../core/trust/trustedRoot';
 import { DEFAULT_OIDC_CLIENT_ID, DEFAULT_OIDC_ISSUER, identityHttpClient } from '../core/signing/identityToken';
 import { ambientIdentityToken } from '../core/signing/ambientToken';
 import { interactiveIdentityToken } from '../core/signing/identityToken';

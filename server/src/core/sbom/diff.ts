@@ -3,7 +3,8 @@
 // are matched by package identity (purl without version, else name); a package present in several
 // versions is paired version by version. Pure: parsed files in, a diff out.
 
-import type { ParsedFile } from '../fileKinds';
+import * as path from 'node:path';
+import { type ParsedFile, parseFile } from '../fileKinds';
 import { PackageURL } from 'packageurl-js';
 
 export interface InventoryItem {
@@ -31,6 +32,13 @@ export interface InventoryDiff {
   removed: InventoryItem[];
   changed: ChangedItem[];
   unchanged: number;
+}
+
+/** A file's inventory, or why it has none (it is neither an SBOM nor an npm lockfile). */
+export function inventoryOfFile(file: string, text: string): InventoryItem[] | { error: string } {
+  const parsed = parseFile(file, text);
+  if (!parsed || (!parsed.sbom && parsed.kind !== 'npm-lockfile')) return { error: `${path.basename(file)} is neither an SBOM (CycloneDX or SPDX) nor an npm lockfile.` };
+  return inventoryOf(parsed);
 }
 
 /** The inventory a parsed SBOM or npm lockfile describes. */

@@ -22,8 +22,3 @@ export function signingEndpoints(settings: SigningSettings, timeoutMs?: number):
     timeoutMs,
   };
 }
-
-/** The page of a log entry in Rekor (v1 API), for links after signing. */
-export function rekorEntryUrl(rekorUrl: string | undefined, logIndex: string | undefined): string | undefined {
-  return rekorUrl && logIndex ? `${rekorUrl.replace(/\/+$/, '')}/api/v1/log/entries?logIndex=${logIndex}` : undefined;
-}

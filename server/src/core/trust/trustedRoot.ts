@@ -95,6 +95,10 @@ export async function refreshTrustFromTuf(options: TufRefreshOptions): Promise<T
 /** The web address of a log entry, in the log the trusted root names for `logId` (base64); works for private deployments too. */
 export function logEntryUrl(trust: TrustContext, logId: string | undefined, logIndex: string | undefined): string | undefined {
   const log = trust.root.tlogs.find((t) => t.logId?.keyId.toString('base64') === logId);
-  if (!log?.baseUrl || !logIndex) return undefined;
-  return `${log.baseUrl.replace(/\/+$/, '')}/api/v1/log/entries?logIndex=${logIndex}`;
+  return rekorEntryUrl(log?.baseUrl, logIndex);
+}
+
+/** The page of a log entry in a Rekor instance (its v1 API). */
+export function rekorEntryUrl(rekorUrl: string | undefined, logIndex: string | undefined): string | undefined {
+  return rekorUrl && logIndex ? `${rekorUrl.replace(/\/+$/, '')}/api/v1/log/entries?logIndex=${logIndex}` : undefined;
 }
