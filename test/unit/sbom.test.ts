@@ -185,4 +185,53 @@ describe('SBOM files', () => {
     assert.ok(messages.some((m) => /used by another component/.test(m)), messages.join('\n'));
     assert.ok(messages.some((m) => /names "demo-dev-dependencies@0.0.0\|@types\/uuid@8.3.4", which no component declares/.test(m)), messages.join('\n'));
   });
+
+  it('reads real SPDX 3 JSON-LD: packages with purls, licences and suppliers joined from their elements, the graph from relationships', () => {
+    const k8s = sample('k8s-bom-example11.spdx3.json');
+    assert.equal(fileKind('/w/sbom.json', k8s), 'sbom', 'by its @context');
+    const parsed = parseFile('/w/sbom.spdx3.json', k8s)!;
+    assert.deepEqual(parsed.problems, []);
+    const sbom = parsed.sbom!;
+    assert.equal(sbom.specVersion, '3.0.1');
+    const id = (n: string) => `https://spdx.org/spdxdocs/k8s-releng-bom-7c6a33ab-bd76-4b06-b291-a850e0815b07-specv3/SPDXRef-gnrtd${n}`;
+    const tokio = sbom.components.find((c) => c.name === 'tokio')!;
+    assert.deepEqual([tokio.version, tokio.purl, tokio.ref], ['1.19.2', 'pkg:cargo/tokio@1.19.2', id('13')]);
+    assert.deepEqual(sbom.components.find((c) => c.name === 'pretty_env_logger')!.licenses, ['(MIT OR Apache-2.0)'], 'the concluded licence; NOASSERTION dropped');
+    assert.deepEqual(sbom.rootRefs, [id('3'), id('5')], 'the document\'s root elements');
+    assert.deepEqual(sbom.graph.get(id('5')), [id('7'), id('13'), id('17')], 'lifecycle-scoped dependsOn relationships');
+    assert.deepEqual(parsed.dependencies.map((d) => [d.ecosystem, d.name, d.version]), [['other', 'debian/libselinux1-dev', '3.1-3'], ['other', 'hyper', '0.14'], ['other', 'tokio', '1.19.2'], ['other', 'pretty_env_logger', '0.4.0']]);
+    assert.equal(k8s.split('\n')[parsed.dependencies[2].specRange.start.line].trim(), '"software_packageVersion" : "1.19.2",');
+
+    const maven = parseFile('/w/examplemaven.spdx3.json', sample('examplemaven-0.0.1.spdx3.json'))!;
+    assert.deepEqual(maven.problems, []);
+    const example = maven.sbom!.components.find((c) => c.name === 'examplemaven')!;
+    assert.equal(example.supplier, 'SPDX', 'suppliedBy names an Organization element');
+    assert.deepEqual(example.hashes, {}, 'a package verification code is not a hash of the package');
+    assert.equal(maven.sbom!.graph.get(example.ref!)?.length, 3, 'contains ×2 and dependsOn; hasDynamicLink makes the linking package depend on it');
+  });
+
+  it('says what is wrong with an inconsistent SPDX 3 document', () => {
+    const text = JSON.stringify({
+      '@context': 'https://spdx.org/rdf/3.0.1/spdx-context.jsonld',
+      '@graph': [
+        { type: 'CreationInfo', '@id': '_:c', specVersion: '3.0.1' },
+        { type: 'SpdxDocument', spdxId: 'urn:doc', rootElement: ['urn:app'], creationInfo: '_:c' },
+        { type: 'software_Package', spdxId: 'urn:app', name: 'app', software_packageUrl: 'pkg:npm/app@1.0.0', verifiedUsing: [{ type: 'Hash', algorithm: 'sha512', hashValue: 'AB'.repeat(64) }] },
+        { type: 'software_Package', spdxId: 'urn:app', name: 'twin', software_packageUrl: 'not a purl' },
+        { type: 'Relationship', spdxId: 'urn:r1', from: 'urn:app', to: ['urn:ghost', 'https://spdx.org/rdf/3.0.1/terms/Core/NoAssertionElement'], relationshipType: 'dependsOn' },
+        { type: 'Relationship', spdxId: 'urn:r2', from: 'urn:app', relationshipType: 'dependsOn' },
+        { spdxId: 'urn:typeless' },
+      ],
+    }, null, 2);
+    const parsed = parseFile('/w/bad.spdx3.json', text)!;
+    const messages = parsed.problems.map((p) => p.message);
+    for (const expected of [/"urn:app" is used by another element/, /names "urn:ghost", which this document does not declare/, /not a purl|package URL/i, /needs "from", "to" and "relationshipType"/, /needs a "type"/]) {
+      assert.ok(messages.some((m) => expected.test(m)), `${expected} in:\n${messages.join('\n')}`);
+    }
+    assert.equal(messages.length, 5, messages.join('\n'));
+    assert.match(parsed.dependencies[0].integrity ?? '', /^sha512-/, 'an SPDX 3 sha512 hash is compared with the registry\'s integrity');
+    for (const broken of ['{ "@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld" }', '{ "@context": "https://spdx.org/rdf/3.0.1/spdx-context.jsonld", "@graph": [1, {"type": ', ]) {
+      assert.ok(parseFile('/w/x.spdx3.json', broken)!.problems.length > 0, broken);
+    }
+  });
 });

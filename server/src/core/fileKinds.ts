@@ -48,7 +48,7 @@ export function parseFile(file: string, text: string): ParsedFile | undefined {
   const kind = fileKind(file, text) ?? (looksLikeSbomName(path.basename(file)) ? 'sbom' : undefined);
   if (kind === 'sbom') {
     const format = sbomFormat(text);
-    if (!format) return { kind, dependencies: [], problems: [{ message: 'This file is named like an SBOM but is neither CycloneDX JSON (bomFormat) nor SPDX 2 (JSON spdxVersion, or tag-value SPDXVersion).', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, code: SBOM_INVALID }] };
+    if (!format) return { kind, dependencies: [], problems: [{ message: 'This file is named like an SBOM but is neither CycloneDX JSON (bomFormat) nor SPDX (SPDX 2 JSON spdxVersion or tag-value SPDXVersion, SPDX 3 JSON-LD @context).', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, code: SBOM_INVALID }] };
     const sbom = parseSbom(text, format);
     return { kind, dependencies: sbom.dependencies, problems: sbom.problems, sbom };
   }

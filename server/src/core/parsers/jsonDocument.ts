@@ -100,6 +100,11 @@ export function properties(node: Node | undefined): Array<{ key: Node; value: No
   return out;
 }
 
+/** The items of an array node; none for anything else. */
+export function arrayItems(node: Node | undefined): Node[] {
+  return node?.type === 'array' ? (node.children ?? []) : [];
+}
+
 export function stringValue(node: Node | undefined): string | undefined {
   return node && node.type === 'string' && typeof node.value === 'string' ? node.value : undefined;
 }

@@ -3,6 +3,9 @@
 // registry's. Shared by the CycloneDX and SPDX parsers and the diff's provenance check.
 
 import type { Dependency, Range } from '../types';
+import type { Node } from 'jsonc-parser';
+import { type LineIndex, nodeRange } from '../jsonDocument';
+import { type ParsedSbom, SBOM_INVALID } from './cyclonedxJson';
 import { parsePurl } from './purl';
 
 export interface ComponentFacts {
@@ -43,4 +46,18 @@ export function npmIntegrity(hashes: Record<string, string>): string | undefined
     if (hex && /^[0-9a-f]+$/.test(hex)) return `${name}-${Buffer.from(hex, 'hex').toString('base64')}`;
   }
   return undefined;
+}
+
+/** Adds a component with a purl to the SBOM's dependencies (what gets verified), or says why its purl is unusable. */
+export function routeComponent(sbom: ParsedSbom, facts: ComponentFacts, purlRange: Range): void {
+  const dependency = componentDependency(facts);
+  if ('error' in dependency) sbom.problems.push({ message: `${dependency.error}.`, range: purlRange, code: SBOM_INVALID });
+  else sbom.dependencies.push(dependency);
+}
+
+/** routeComponent for the JSON encodings: the verdict goes on the version, else the purl. */
+export function routeJsonComponent(sbom: ParsedSbom, lines: LineIndex, nodes: { purl: Node; name?: Node; version?: Node }, facts: Omit<ComponentFacts, 'nameRange' | 'specRange'>): void {
+  const purlRange = nodeRange(lines, nodes.purl);
+  const at = (node: Node | undefined) => (node ? nodeRange(lines, node) : purlRange);
+  routeComponent(sbom, { ...facts, nameRange: at(nodes.name), specRange: at(nodes.version) }, purlRange);
 }

@@ -6,7 +6,7 @@
 import type { Node } from 'jsonc-parser';
 import { type LineIndex, child, nodeRange, parseJsonObject, stringValue } from '../jsonDocument';
 import type { Dependency, ParseProblem } from '../types';
-import { componentDependency } from './componentDependency';
+import { routeJsonComponent } from './componentDependency';
 
 export const SBOM_INVALID = 'sbom-invalid';
 
@@ -113,10 +113,7 @@ function readComponent(component: Node, lines: LineIndex, sbom: ParsedSbom, bad:
   const supplier = stringValue(child(child(component, 'supplier'), 'name'));
   sbom.components.push({ ref, name, version, purl, licenses, supplier, hashes, range: nodeRange(lines, component) });
   if (!purlNode || purl === undefined) return;
-  const purlRange = nodeRange(lines, purlNode);
-  const dependency = componentDependency({ purl, version, hashes, ref, nameRange: nameNode ? nodeRange(lines, nameNode) : purlRange, specRange: versionNode ? nodeRange(lines, versionNode) : purlRange });
-  if ('error' in dependency) return bad(purlNode, `${dependency.error}.`);
-  sbom.dependencies.push(dependency);
+  routeJsonComponent(sbom, lines, { purl: purlNode, name: nameNode, version: versionNode }, { purl, version, hashes, ref });
 }
 
 function readHashes(list: Node | undefined): Record<string, string> {

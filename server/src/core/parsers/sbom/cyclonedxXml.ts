@@ -6,7 +6,7 @@
 
 import * as sax from 'sax';
 import type { Position, Range } from '../types';
-import { componentDependency } from './componentDependency';
+import { routeComponent } from './componentDependency';
 import { type ParsedSbom, SBOM_INVALID } from './cyclonedxJson';
 
 interface Draft {
@@ -121,9 +121,7 @@ function finish(d: Draft, sbom: ParsedSbom, report: (range: Range, message: stri
   const hashes = Object.keys(d.hashes).length > 0 ? d.hashes : d.distributionHashes;
   sbom.components.push({ ref: d.ref, name: d.name, version: d.version, purl: d.purl, licenses: d.licenses, supplier: d.supplier, hashes, range: { start: d.start, end: d.start } });
   if (!d.purl || !d.purlRange) return;
-  const dependency = componentDependency({ purl: d.purl, version: d.version, hashes, ref: d.ref, nameRange: d.purlRange, specRange: d.versionRange ?? d.purlRange });
-  if ('error' in dependency) return report(d.purlRange, `${dependency.error}.`);
-  sbom.dependencies.push(dependency);
+  routeComponent(sbom, { purl: d.purl, version: d.version, hashes, ref: d.ref, nameRange: d.purlRange, specRange: d.versionRange ?? d.purlRange }, d.purlRange);
 }
 
 function localName(qualified: string): string {

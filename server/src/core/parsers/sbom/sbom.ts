@@ -4,11 +4,12 @@
 import { type ParsedSbom, parseCycloneDxJson } from './cyclonedxJson';
 import { cycloneDxSchemaProblems } from './cyclonedxSchema';
 import { parseCycloneDxXml } from './cyclonedxXml';
+import { SPDX3_CONTEXT, parseSpdx3JsonLd } from './spdx3JsonLd';
 import { parseSpdxJson } from './spdxJson';
 import { parseSpdxTagValue } from './spdxTagValue';
 import type { ParseProblem } from '../types';
 
-export type SbomFormat = 'cyclonedx-json' | 'cyclonedx-xml' | 'spdx-json' | 'spdx-tag-value';
+export type SbomFormat = 'cyclonedx-json' | 'cyclonedx-xml' | 'spdx-json' | 'spdx-tag-value' | 'spdx3-jsonld';
 
 /** How far into a file to look for the marker: both formats put it near the top. */
 const SNIFF_LENGTH = 64 * 1024;
@@ -20,17 +21,19 @@ export function sbomFormat(text: string): SbomFormat | undefined {
   if (!/^\s*(\/\/[^\n]*\n\s*)*\{/.test(head)) return undefined;
   if (/"bomFormat"\s*:\s*"CycloneDX"/.test(head)) return 'cyclonedx-json';
   if (/"spdxVersion"\s*:\s*"SPDX-2\.\d+"/.test(head)) return 'spdx-json';
+  if (SPDX3_CONTEXT.test(head)) return 'spdx3-jsonld';
   return undefined;
 }
 
 /** File names SBOM tools write by convention: read as SBOMs when their content says so. */
 export function looksLikeSbomName(base: string): boolean {
-  return /(^|[._-])(bom|sbom|cdx|cyclonedx|spdx)([._-].*)?\.(json|xml)$/i.test(base) || /\.spdx$/i.test(base);
+  return /(^|[._-])(bom|sbom|cdx|cyclonedx|spdx3?)([._-].*)?\.(json|xml)$/i.test(base) || /\.spdx$/i.test(base);
 }
 
 export function parseSbom(text: string, format: SbomFormat): ParsedSbom {
   if (format === 'cyclonedx-json') return parseCycloneDxJson(text);
   if (format === 'cyclonedx-xml') return parseCycloneDxXml(text);
+  if (format === 'spdx3-jsonld') return parseSpdx3JsonLd(text);
   return format === 'spdx-json' ? parseSpdxJson(text) : parseSpdxTagValue(text);
 }
 

@@ -4,8 +4,8 @@
 // elements the document does not declare, required fields that are missing.
 
 import type { Node } from 'jsonc-parser';
-import { type LineIndex, child, nodeRange, parseJsonObject, stringValue } from '../jsonDocument';
-import { componentDependency } from './componentDependency';
+import { type LineIndex, arrayItems, child, nodeRange, parseJsonObject, stringValue } from '../jsonDocument';
+import { routeJsonComponent } from './componentDependency';
 import { type ParsedSbom, SBOM_INVALID } from './cyclonedxJson';
 import { SPDX_ALGORITHMS, SpdxElements, type SpdxRelationship } from './spdxModel';
 
@@ -27,15 +27,15 @@ export function parseSpdxJson(text: string): ParsedSbom {
     if (!idNode || id === undefined) return bad(element, 'Each element needs an "SPDXID".');
     elements.declare(id, nodeRange(lines, idNode));
   };
-  for (const file of list(child(root, 'files'))) declare(file);
-  for (const snippet of list(child(root, 'snippets'))) declare(snippet);
-  for (const pkg of list(child(root, 'packages'))) {
+  for (const file of arrayItems(child(root, 'files'))) declare(file);
+  for (const snippet of arrayItems(child(root, 'snippets'))) declare(snippet);
+  for (const pkg of arrayItems(child(root, 'packages'))) {
     declare(pkg);
     readPackage(pkg, lines, sbom, bad);
   }
-  const describes = list(child(root, 'documentDescribes')).map(stringValue).filter((id): id is string => id !== undefined);
+  const describes = arrayItems(child(root, 'documentDescribes')).map(stringValue).filter((id): id is string => id !== undefined);
   const relationships: SpdxRelationship[] = [];
-  for (const relationship of list(child(root, 'relationships'))) {
+  for (const relationship of arrayItems(child(root, 'relationships'))) {
     const fromNode = child(relationship, 'spdxElementId');
     const toNode = child(relationship, 'relatedSpdxElement');
     const from = stringValue(fromNode);
@@ -54,7 +54,7 @@ function readPackage(pkg: Node, lines: LineIndex, sbom: ParsedSbom, bad: (node: 
   const version = stringValue(versionNode);
   if (!nameNode) bad(pkg, 'A package needs a "name".');
   const hashes: Record<string, string> = {};
-  for (const checksum of list(child(pkg, 'checksums'))) {
+  for (const checksum of arrayItems(child(pkg, 'checksums'))) {
     const alg = stringValue(child(checksum, 'algorithm'));
     const value = stringValue(child(checksum, 'checksumValue'));
     if (alg && value) hashes[SPDX_ALGORITHMS[alg] ?? alg] = value.toLowerCase();
@@ -62,17 +62,10 @@ function readPackage(pkg: Node, lines: LineIndex, sbom: ParsedSbom, bad: (node: 
   const licenses = [stringValue(child(pkg, 'licenseConcluded')), stringValue(child(pkg, 'licenseDeclared'))].filter((l): l is string => !!l && l !== 'NOASSERTION' && l !== 'NONE');
   const supplier = stringValue(child(pkg, 'supplier'))?.replace(/^(Organization|Person|Tool):\s*/, '');
   const ref = stringValue(child(pkg, 'SPDXID'));
-  const purlRef = list(child(pkg, 'externalRefs')).find((r) => stringValue(child(r, 'referenceType')) === 'purl');
+  const purlRef = arrayItems(child(pkg, 'externalRefs')).find((r) => stringValue(child(r, 'referenceType')) === 'purl');
   const purlNode = child(purlRef, 'referenceLocator');
   const purl = stringValue(purlNode);
   sbom.components.push({ ref, name, version, purl, licenses: [...new Set(licenses)], supplier: supplier === 'NOASSERTION' ? undefined : supplier, hashes, range: nodeRange(lines, pkg) });
   if (!purlNode || purl === undefined) return;
-  const purlRange = nodeRange(lines, purlNode);
-  const dependency = componentDependency({ purl, version, hashes, ref, nameRange: nameNode ? nodeRange(lines, nameNode) : purlRange, specRange: versionNode ? nodeRange(lines, versionNode) : purlRange });
-  if ('error' in dependency) return bad(purlNode, `${dependency.error}.`);
-  sbom.dependencies.push(dependency);
-}
-
-function list(node: Node | undefined): Node[] {
-  return node?.type === 'array' ? (node.children ?? []) : [];
+  routeJsonComponent(sbom, lines, { purl: purlNode, name: nameNode, version: versionNode }, { purl, version, hashes, ref });
 }

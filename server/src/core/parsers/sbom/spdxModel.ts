@@ -17,10 +17,27 @@ export interface SpdxRelationship {
   toRange: Range;
 }
 
-export class SpdxElements {
-  private readonly ids = new Set<string>([DOCUMENT_ID]);
+/** Ids a relationship may name without declaring them (SPDX 2: other documents' elements, NONE, NOASSERTION). */
+const spdx2External = (id: string) => id.startsWith('DocumentRef-') || id === 'NONE' || id === 'NOASSERTION';
 
-  constructor(private readonly report: (range: Range, message: string) => void) {}
+/** Relationship types that make `from` depend on (or contain) `to`, as SPDX 2 spells them. */
+const DEPENDENCY_TYPES = new Set(['DEPENDS_ON', 'CONTAINS', 'STATIC_LINK', 'DYNAMIC_LINK']);
+
+export class SpdxElements {
+  private readonly ids: Set<string>;
+
+  /** `documentId`: the document's own id (relationships from it that DESCRIBE name its subjects). */
+  constructor(
+    private readonly report: (range: Range, message: string) => void,
+    private readonly documentId = DOCUMENT_ID,
+    private readonly external = spdx2External,
+  ) {
+    this.ids = new Set([documentId]);
+  }
+
+  has(id: string): boolean {
+    return this.ids.has(id);
+  }
 
   declare(id: string, range: Range): void {
     if (this.ids.has(id)) this.report(range, `The SPDXID "${id}" is used by another element too; SPDXIDs must be unique.`);
@@ -32,11 +49,10 @@ export class SpdxElements {
     const subjects = [...describes];
     for (const r of relationships) {
       for (const [id, range] of [[r.from, r.fromRange], [r.to, r.toRange]] as const) {
-        // DocumentRef-… names an element of another document; NONE and NOASSERTION are allowed values.
-        if (!this.ids.has(id) && !id.startsWith('DocumentRef-') && id !== 'NONE' && id !== 'NOASSERTION') this.report(range, `The relationship names "${id}", which this document does not declare.`);
+        if (!this.ids.has(id) && !this.external(id)) this.report(range, `The relationship names "${id}", which this document does not declare.`);
       }
-      if (r.type === 'DESCRIBES' && r.from === DOCUMENT_ID) subjects.push(r.to);
-      else if (r.type === 'DEPENDS_ON' || r.type === 'CONTAINS') addEdge(sbom.graph, r.from, r.to);
+      if (r.type === 'DESCRIBES' && r.from === this.documentId) subjects.push(r.to);
+      else if (DEPENDENCY_TYPES.has(r.type)) addEdge(sbom.graph, r.from, r.to);
       else if (r.type === 'DEPENDENCY_OF' || r.type === 'CONTAINED_BY') addEdge(sbom.graph, r.to, r.from);
     }
     sbom.rootRefs = [...new Set(subjects)];

@@ -3,7 +3,7 @@
 // of their `ExternalRef: PACKAGE-MANAGER purl …`), relationships as the graph, and the same checks.
 
 import type { Range } from '../types';
-import { componentDependency } from './componentDependency';
+import { routeComponent } from './componentDependency';
 import { type ParsedSbom, SBOM_INVALID, type SbomComponent } from './cyclonedxJson';
 import { SPDX_ALGORITHMS, SpdxElements, type SpdxRelationship } from './spdxModel';
 
@@ -73,9 +73,7 @@ function readPackage(draft: PackageDraft, sbom: ParsedSbom, report: (range: Rang
   if (!purlField || !purl) return;
   const purlColumn = purlField.column + purlField.value.lastIndexOf(purl);
   const purlRange = { start: { line: purlField.line, character: purlColumn }, end: { line: purlField.line, character: purlColumn + purl.length } };
-  const dependency = componentDependency({ purl, version: versionField?.value, hashes, ref, nameRange: purlRange, specRange: versionField ? valueRange(versionField) : purlRange });
-  if ('error' in dependency) return report(purlRange, `${dependency.error}.`);
-  sbom.dependencies.push(dependency);
+  routeComponent(sbom, { purl, version: versionField?.value, hashes, ref, nameRange: purlRange, specRange: versionField ? valueRange(versionField) : purlRange }, purlRange);
 }
 
 /**
