@@ -29,7 +29,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Proven
   const treeView = vscode.window.createTreeView<TreeNode>('provenanceLens.tree', { treeDataProvider: tree, showCollapseAll: true });
   const sessionKey = newSessionKey();
   const signing = new Signing(() => client, context, sessionKey);
-  const review = new SbomReviewProvider(context, () => client);
+  const review = new SbomReviewProvider(context, () => client, (document) => signing.verifyIfSigned(document));
   context.subscriptions.push(output, status, treeView, signing);
 
   let subscriptions: vscode.Disposable[] = [];

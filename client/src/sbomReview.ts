@@ -20,6 +20,8 @@ export class SbomReviewProvider implements vscode.CustomTextEditorProvider {
   constructor(
     private readonly context: vscode.ExtensionContext,
     private readonly client: () => LanguageClient | undefined,
+    /** Verifies the bundle beside the SBOM (if any), so the view can say who signed it. */
+    private readonly verifySignature: (document: vscode.TextDocument) => Promise<void>,
   ) {}
 
   async resolveCustomTextEditor(document: vscode.TextDocument, panel: vscode.WebviewPanel): Promise<void> {
@@ -41,7 +43,10 @@ export class SbomReviewProvider implements vscode.CustomTextEditorProvider {
     };
     const subscriptions = [
       panel.webview.onDidReceiveMessage(async (message: { type: string; line?: number }) => {
-        if (message.type === 'ready') await send();
+        if (message.type === 'ready') {
+          await this.verifySignature(document).catch(() => undefined);
+          await send();
+        }
         if (message.type === 'reveal' && typeof message.line === 'number') {
           const position = new vscode.Position(message.line, 0);
           await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, selection: new vscode.Range(position, position), preserveFocus: false });

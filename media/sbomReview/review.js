@@ -31,10 +31,21 @@
     }
   }
 
+  /** Filter words a row must all contain; `field:value` looks in one column only (licence:MIT, hash:1a2b…). */
+  const FIELDS = { name: 'name', version: 'version', purl: 'purl', licence: 'licenses', license: 'licenses', supplier: 'supplier', hash: 'hashes', verdict: 'verdict', source: 'sourceRepository' };
+  function matcher(query) {
+    const terms = query.toLowerCase().split(/\s+/).filter(Boolean).map((term) => {
+      const colon = term.indexOf(':');
+      const key = colon > 0 ? FIELDS[term.slice(0, colon)] : undefined;
+      return key ? { key, needle: term.slice(colon + 1) } : { needle: term };
+    });
+    return (r) => terms.every(({ key, needle }) => (key ? [text(r[key])] : [r.name, r.version, r.purl, text(r.licenses), r.supplier]).some((v) => v && v.toLowerCase().includes(needle)));
+  }
+
   function apply() {
     const rows = state.model ? state.model.rows : [];
-    const needle = state.filter.toLowerCase();
-    state.shown = rows.filter((r) => (!state.verdict || r.verdict === state.verdict) && (!needle || [r.name, r.version, r.purl, text(r.licenses), r.supplier].some((v) => v && v.toLowerCase().includes(needle))));
+    const matches = matcher(state.filter);
+    state.shown = rows.filter((r) => (!state.verdict || r.verdict === state.verdict) && matches(r));
     const key = state.sortKey;
     state.shown.sort((a, b) => text(a[key]).localeCompare(text(b[key]), undefined, { numeric: true }) * state.sortDir);
     $('spacer').style.height = `${state.shown.length * ROW_HEIGHT}px`;
@@ -81,6 +92,7 @@
       chip.textContent = `${count} ${verdict}`;
       header.appendChild(chip);
     }
+    header.appendChild(signature(m.signature));
     const licences = Object.entries(m.licenses).sort((a, b) => b[1] - a[1]).slice(0, 8).map(([l, n]) => `${l} ${n}`).join(' · ');
     const span = document.createElement('span');
     span.textContent = `Licences: ${licences}`;
@@ -95,6 +107,29 @@
       select.appendChild(option);
     }
     select.value = current;
+  }
+
+  /** Who signed the SBOM itself (a bundle beside it, or the image attestation it came from). */
+  function signature(sig) {
+    const span = document.createElement('span');
+    span.id = 'signature';
+    if (!sig) {
+      span.className = 'unsigned-note';
+      span.textContent = 'No Sigstore signature found for this SBOM';
+      return span;
+    }
+    span.className = `verdict-${sig.verdict}`;
+    span.title = sig.reason;
+    span.textContent = sig.verdict === 'verified'
+      ? `Signed by ${sig.signer || 'a trusted key'}${sig.issuer ? ` (${sig.issuer})` : ''} — ${sig.source}`
+      : `Signature ${sig.verdict}: ${sig.reason} — ${sig.source}`;
+    if (sig.logEntryUrl) {
+      const link = document.createElement('a');
+      link.href = sig.logEntryUrl;
+      link.textContent = 'log entry';
+      span.append(' · ', link);
+    }
+    return span;
   }
 
   /** The dependency graph, one level at a time (a node's children are built when it is opened). */

@@ -91,7 +91,10 @@ delete process.env[SESSION_KEY_VARIABLE];
 const artifacts = new ArtifactChecks({
   checker: () => checker,
   trust: () => trust.get(),
-  changed: () => treeChanges.changedNode(ARTIFACTS_ID),
+  changed: (uri) => {
+    treeChanges.changedNode(ARTIFACTS_ID);
+    if (checks.file(uri)) treeChanges.changed(uri);
+  },
   settings: () => settings,
   workspaceTrusted: () => init.workspaceTrusted,
   sessionKey,
@@ -204,7 +207,7 @@ connection.onRequest(GenerateSbomRequest, (params: { folder: string }) => {
 });
 connection.onRequest(SbomReviewRequest, (params: { uri: string }) => {
   const view = checks.file(params.uri);
-  return view?.parsed.sbom ? reviewModel(view.parsed.sbom, view.parsed.dependencies, (d) => view.result(d)) : null;
+  return view?.parsed.sbom ? reviewModel(view.parsed.sbom, view.parsed.dependencies, (d) => view.result(d), artifacts.signatureOf(params.uri)) : null;
 });
 connection.onRequest(SbomDiffRequest, async (params: { before: string; after: string }) => {
   const inventories = [];

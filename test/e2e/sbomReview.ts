@@ -16,10 +16,13 @@ import { type E2eContext, browserOptions } from './run';
 const COMPONENTS = 10_000;
 
 export async function runSbomReviewTest(ctx: E2eContext): Promise<number> {
-  const text = cycloneDxJson(Array.from({ length: COMPONENTS }, (_, i) => ({ name: `pkg-${i}`, version: `1.0.${i}`, license: i % 3 ? 'MIT' : 'Apache-2.0' })));
+  // One name is markup: it must show as text.
+  const name = (i: number) => (i === 7 ? 'pkg-7 <img src=x onerror="window.pwned=1">' : `pkg-${i}`);
+  const text = cycloneDxJson(Array.from({ length: COMPONENTS }, (_, i) => ({ name: name(i), version: `1.0.${i}`, license: i % 3 ? 'MIT' : 'Apache-2.0' })));
   const parsed = parseFile('/w/bom.json', text)!;
   const verdicts = ['verified', 'invalid', 'unsigned'] as const;
-  const model = reviewModel(parsed.sbom!, parsed.dependencies, (d) => ({ verdict: verdicts[Number(d.version!.split('.')[2]) % 3] }) as never);
+  const signature = { verdict: 'verified' as const, reason: 'Signed.', signer: 'release@example.com', issuer: 'https://issuer.example', logEntryUrl: 'https://log.example/entry/1', source: 'bundle bom.json.sigstore.json' };
+  const model = reviewModel(parsed.sbom!, parsed.dependencies, (d) => ({ verdict: verdicts[Number(d.version!.split('.')[2]) % 3] }) as never, signature);
   const media = path.join(REPO_ROOT, 'media', 'sbomReview');
   const page = `<!DOCTYPE html><html><head><style>${fs.readFileSync(path.join(media, 'review.css'), 'utf8')}</style></head><body>${REVIEW_BODY}
 <script>window.posted = []; window.acquireVsCodeApi = () => ({ postMessage: (m) => window.posted.push(m) });</script>
@@ -37,6 +40,7 @@ export async function runSbomReviewTest(ctx: E2eContext): Promise<number> {
     assert.ok(rendered > 10 && rendered < 100, `only the rows in sight are in the page (${rendered})`);
     assert.equal(await tab.locator('#shown').textContent(), `${COMPONENTS} of ${COMPONENTS} components`);
     assert.match((await tab.locator('#summary').textContent()) ?? '', /3334 verified/);
+    assert.equal(await tab.locator('#signature').textContent(), 'Signed by release@example.com (https://issuer.example) — bundle bom.json.sigstore.json · log entry');
 
     const firstName = () => tab.locator('#rows .row >> nth=0 >> div >> nth=0').textContent();
     assert.equal(await firstName(), 'pkg-0', 'sorted by name, numbers in order');
@@ -45,6 +49,14 @@ export async function runSbomReviewTest(ctx: E2eContext): Promise<number> {
 
     await tab.fill('#filter', 'pkg-4242');
     assert.equal(await tab.locator('#shown').textContent(), `1 of ${COMPONENTS} components`);
+    await tab.fill('#filter', 'licence:apache version:1.0.4242');
+    assert.equal(await tab.locator('#shown').textContent(), `1 of ${COMPONENTS} components`, 'field:value filters one column each');
+    await tab.fill('#filter', 'licence:mit version:1.0.4242');
+    assert.equal(await tab.locator('#shown').textContent(), `0 of ${COMPONENTS} components`);
+    await tab.fill('#filter', 'onerror');
+    assert.equal(await tab.locator('#rows .row >> nth=0 >> div >> nth=0').textContent(), 'pkg-7 <img src=x onerror="window.pwned=1">', 'markup in a name is shown as text');
+    assert.equal(await tab.locator('#rows img').count(), 0);
+    assert.equal(await tab.evaluate('window.pwned'), undefined);
     await tab.fill('#filter', '');
     await tab.selectOption('#verdict', 'invalid');
     assert.equal(await tab.locator('#shown').textContent(), `3333 of ${COMPONENTS} components`);

@@ -10,7 +10,9 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SESSION_KEY_VARIABLE, newSessionKey, seal } from '../../server/src/core/signing/sealed';
 import { generateSigningKey } from '../../server/src/core/signing/keys';
-import { type ArtifactReport, ExternalUriRequest, type SignedFileReport, SignFilesRequest, type TreeNode, VerifyArtifactRequest } from '../../server/src/protocol';
+import type { SbomSignature } from '../../server/src/core/sbom/review';
+import { type ArtifactReport, ExternalUriRequest, SbomReviewRequest, type SignedFileReport, SignFilesRequest, type TreeNode, VerifyArtifactRequest } from '../../server/src/protocol';
+import { FIXTURES } from '../support/fixtureRegistry';
 import { LocalSigstore } from '../support/localSigstore';
 import { LspClient, cleanEnv } from '../support/lspClient';
 import { OidcIssuer } from '../support/oidcIssuer';
@@ -99,6 +101,34 @@ describe('signing over LSP', function () {
     assert.match(ok.keyHint ?? '', /^[0-9a-f]{64}$/);
     const [refused] = await client.connection.sendRequest<SignedFileReport[]>(SignFilesRequest, { uris: [uriOf('tool.bin')], sealedKey: seal(newSessionKey(), secret) });
     assert.deepEqual([refused.ok, refused.error], [false, 'the signing key did not arrive intact']);
+  });
+
+  it('says who signed an SBOM in its review and on its node in the tree', async () => {
+    const name = 'sbom.spdx3.json';
+    const text = fs.readFileSync(path.join(FIXTURES, 'sbom', 'k8s-bom-example11.spdx3.json'), 'utf8');
+    fs.writeFileSync(path.join(workspace, name), text);
+    await client.open(uriOf(name), text);
+    const [signed] = await client.connection.sendRequest<SignedFileReport[]>(SignFilesRequest, { uris: [uriOf(name)], sbom: true });
+    assert.ok(signed.ok, signed.error);
+    const unsignedReview = await client.connection.sendRequest<{ signature?: unknown }>(SbomReviewRequest, { uri: uriOf('app.tgz') });
+    assert.equal(unsignedReview, null, 'not an SBOM: no review');
+    await client.connection.sendRequest<ArtifactReport>(VerifyArtifactRequest, { uri: uriOf(name), accepted: [{ subject: 'dev@example.test', issuer: issuer.url }] });
+    const review = await client.connection.sendRequest<{ signature?: SbomSignature; rows: unknown[] }>(SbomReviewRequest, { uri: uriOf(name) });
+    assert.equal(review.rows.length, 4);
+    assert.deepEqual(
+      { ...review.signature, logEntryUrl: undefined },
+      { verdict: 'verified', reason: review.signature!.reason, signer: 'dev@example.test', issuer: issuer.url, logEntryUrl: undefined, source: `bundle ${name}.sigstore.json` },
+    );
+    const roots = await client.connection.sendRequest<TreeNode[]>('provenanceLens/treeChildren', { problemsOnly: false });
+    const node = roots.find((n) => n.label === name)!;
+    assert.match(node.description ?? '', /signed by dev@example\.test$/);
+
+    // The SBOM changes after signing: its signature no longer holds, and its node says so.
+    fs.appendFileSync(path.join(workspace, name), ' ');
+    const broken = await client.connection.sendRequest<ArtifactReport>(VerifyArtifactRequest, { uri: uriOf(name), accepted: [{ subject: 'dev@example.test', issuer: issuer.url }] });
+    assert.equal(broken.verdict, 'invalid');
+    const after = (await client.connection.sendRequest<TreeNode[]>('provenanceLens/treeChildren', { problemsOnly: false })).find((n) => n.label === name)!;
+    assert.deepEqual([after.verdict, /signature invalid$/.test(after.description ?? '')], ['invalid', true]);
   });
 
   it('never logs the identity token, the key or its passphrase', () => {

@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { Checker } from '../core/checker';
+import type { SbomSignature } from '../core/sbom/review';
 import { signingEndpoints } from '../core/signing/endpoints';
 import { rekorEntryUrl } from '../core/trust/trustedRoot';
 import { DEFAULT_OIDC_CLIENT_ID, DEFAULT_OIDC_ISSUER, identityHttpClient, interactiveIdentityToken } from '../core/signing/identityToken';
@@ -34,8 +35,8 @@ export interface ArtifactDeps {
   openBrowser: (url: string) => Promise<void>;
   /** The loopback redirect as the browser reaches it. */
   externalUri: (uri: string) => Promise<string>;
-  /** The tree's "Signed files" part changed. */
-  changed: () => void;
+  /** The tree's "Signed files" part changed, and the node of the file whose signature was verified. */
+  changed: (uri: string) => void;
 }
 
 export class ArtifactChecks {
@@ -129,6 +130,19 @@ export class ArtifactChecks {
     return this.keep(report);
   }
 
+  /** The last verdict on a file's signature, if it has been verified. */
+  report(uri: string): ArtifactReport | undefined {
+    return this.reports.get(uri);
+  }
+
+  /** The signature of a file as the SBOM review shows it. */
+  signatureOf(uri: string): SbomSignature | undefined {
+    const r = this.reports.get(uri);
+    if (!r) return undefined;
+    const source = `bundle ${path.basename(URI.parse(r.bundleUri).fsPath)}`;
+    return { verdict: r.verdict, reason: r.reason, signer: r.subject ?? r.keyName, issuer: r.issuer, logEntryUrl: r.logEntryUrl, source };
+  }
+
   /** Verifies again every file verified so far (the trusted root or the policy changed). */
   async reverify(accepted: VerifyArtifactParams['accepted']): Promise<void> {
     for (const uri of [...this.reports.keys()]) await this.verify({ uri, accepted });
@@ -178,7 +192,7 @@ export class ArtifactChecks {
 
   private keep(report: ArtifactReport): ArtifactReport {
     this.reports.set(report.uri, report);
-    this.deps.changed();
+    this.deps.changed(report.uri);
     return report;
   }
 }

@@ -9,6 +9,7 @@ import { type LockGraph, lockGraph } from '../core/parsers/lockGraph';
 import { sbomGraph } from '../core/sbom/graph';
 import type { Dependency } from '../core/parsers/types';
 import { type PackageResult, commitUrl } from '../core/result';
+import type { SbomSignature } from '../core/sbom/review';
 import type { TreeNode, TreeVerdict } from '../protocol';
 import type { FileView } from './documentChecks';
 import { evidenceNodes } from './treeEvidence';
@@ -31,6 +32,8 @@ export interface TreeSection {
   /** Undefined when the id is not the section's. */
   children(id: string, problemsOnly: boolean): TreeNode[] | undefined;
   node(id: string): TreeNode | undefined;
+  /** The signature of a file of the tree itself (a signed SBOM), shown on its node. */
+  signatureOf?(uri: string): SbomSignature | undefined;
 }
 
 export class ProvenanceTree {
@@ -126,7 +129,10 @@ export class ProvenanceTree {
       const v = verdictOf(view.result(d));
       counts.set(v, (counts.get(v) ?? 0) + 1);
     }
-    const worst = (['invalid', 'policy-violation', 'unsigned', 'unverifiable', 'pending', 'verified'] as TreeVerdict[]).find((v) => counts.get(v));
+    // A signed file's own signature counts like one of its packages: a broken signature marks the file.
+    const signature = this.section?.signatureOf?.(view.uri);
+    const signed = signature && (signature.verdict === 'verified' ? `signed by ${signature.signer ?? 'a trusted signer'}` : `signature ${signature.verdict}`);
+    const worst = (['invalid', 'policy-violation', 'unsigned', 'unverifiable', 'pending', 'verified'] as TreeVerdict[]).find((v) => counts.get(v) || (signature?.verdict === v && v !== 'unsigned'));
     const parts = (['verified', 'invalid', 'policy-violation', 'unsigned', 'unverifiable', 'pending'] as TreeVerdict[])
       .filter((v) => counts.get(v))
       .map((v) => `${counts.get(v)} ${v}`);
@@ -135,8 +141,8 @@ export class ProvenanceTree {
       id: fileIdOf(view.uri),
       kind: 'file',
       label: this.relativePath(file),
-      description: parts.join(' · ') || 'no dependencies',
-      tooltip: `**${file}**\n\n${view.parsed.dependencies.length} packages: ${parts.join(', ') || 'none'}`,
+      description: [parts.join(' · ') || 'no dependencies', signed].filter(Boolean).join(' · '),
+      tooltip: `**${file}**\n\n${view.parsed.dependencies.length} packages: ${parts.join(', ') || 'none'}${signature ? `\n\nSignature (${signature.source}): ${signature.verdict}. ${signature.reason}` : ''}`,
       verdict: worst,
       collapsible: view.parsed.dependencies.length > 0,
       uri: view.uri,

@@ -17,8 +17,21 @@ export interface ReviewRow extends Omit<SbomComponent, 'hashes' | 'range'> {
   line: number;
 }
 
+/** Who signed the SBOM itself: a bundle beside the file, or the attestation it came from. */
+export interface SbomSignature {
+  verdict: PackageResult['verdict'];
+  reason: string;
+  /** Certificate identity or key name. */
+  signer?: string;
+  issuer?: string;
+  logEntryUrl?: string;
+  /** Where the signature is: "bundle app.cdx.json.sigstore.json", "attestation on <image>". */
+  source: string;
+}
+
 export interface ReviewModel {
   format: string;
+  signature?: SbomSignature;
   specVersion?: string;
   rows: ReviewRow[];
   counts: Record<string, number>;
@@ -27,7 +40,7 @@ export interface ReviewModel {
   graph: { roots: string[]; children: Record<string, string[]> };
 }
 
-export function reviewModel(sbom: ParsedSbom, dependencies: Dependency[], result: (d: Dependency) => PackageResult | undefined): ReviewModel {
+export function reviewModel(sbom: ParsedSbom, dependencies: Dependency[], result: (d: Dependency) => PackageResult | undefined, signature?: SbomSignature): ReviewModel {
   const byRef = new Map(dependencies.filter((d) => d.ref).map((d) => [d.ref!, d]));
   const byPurl = new Map(dependencies.filter((d) => d.purl).map((d) => [d.purl!, d]));
   const rows = sbom.components.map((c): ReviewRow => {
@@ -56,5 +69,5 @@ export function reviewModel(sbom: ParsedSbom, dependencies: Dependency[], result
   const children = Object.fromEntries(sbom.graph);
   const dependedOn = new Set([...sbom.graph.values()].flat());
   const roots = sbom.rootRefs.length > 0 ? sbom.rootRefs : rows.map((r) => r.ref).filter((ref): ref is string => !!ref && !dependedOn.has(ref));
-  return { format: sbom.format, specVersion: sbom.specVersion, rows, counts, licenses, graph: { roots, children } };
+  return { format: sbom.format, specVersion: sbom.specVersion, signature, rows, counts, licenses, graph: { roots, children } };
 }

@@ -4,6 +4,7 @@
 // against the SBOM file checks both the signature and that the SBOM is the one signed.
 
 import * as crypto from 'node:crypto';
+import { SPDX3_CONTEXT } from '../parsers/sbom/spdx3JsonLd';
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
 export const SBOM_PREDICATES = { cyclonedx: 'https://cyclonedx.org/bom', spdx: 'https://spdx.dev/Document' } as const;
@@ -18,8 +19,10 @@ export function isInTotoStatement(data: Buffer): boolean {
 export function sbomStatement(sbom: Buffer, name: string): { statement: Buffer; predicateType: string } | { error: string } {
   const document = parseJson(sbom);
   if (!document) return { error: `${name} is not JSON: only CycloneDX and SPDX JSON SBOMs can be signed as SBOMs` };
-  const predicateType = document.bomFormat === 'CycloneDX' ? SBOM_PREDICATES.cyclonedx : typeof document.spdxVersion === 'string' ? SBOM_PREDICATES.spdx : undefined;
-  if (!predicateType) return { error: `${name} is neither a CycloneDX (bomFormat) nor an SPDX (spdxVersion) JSON document` };
+  // SPDX 3 has no predicate type of its own yet: in-toto's SPDX predicate names SPDX documents.
+  const spdx = typeof document.spdxVersion === 'string' || SPDX3_CONTEXT.test(JSON.stringify({ '@context': document['@context'] }));
+  const predicateType = document.bomFormat === 'CycloneDX' ? SBOM_PREDICATES.cyclonedx : spdx ? SBOM_PREDICATES.spdx : undefined;
+  if (!predicateType) return { error: `${name} is neither a CycloneDX (bomFormat) nor an SPDX (spdxVersion, or SPDX 3's @context) JSON document` };
   const digest = crypto.createHash('sha256').update(sbom).digest('hex');
   const statement = { _type: STATEMENT_TYPE, subject: [{ name, digest: { sha256: digest } }], predicateType, predicate: document };
   return { statement: Buffer.from(JSON.stringify(statement)), predicateType };
