@@ -96,10 +96,10 @@ export class LocalSigstore {
     await Promise.all(this.servers.map(closeServer));
   }
 
-  /** Signs an in-toto statement about `imageDigest` as `subject` (an OIDC identity from `issuer`), logged in Rekor. */
-  async signImage(imageDigest: string, predicateType: string, subject: string, issuer = 'https://issuer.local'): Promise<object> {
+  /** Signs an in-toto statement about `imageDigest` (with `predicate`) as `subject` (an OIDC identity from `issuer`), logged in Rekor. */
+  async signImage(imageDigest: string, predicateType: string, subject: string, issuer = 'https://issuer.local', predicate?: object): Promise<object> {
     const builder = new DSSEBundleBuilder({ signer: this.fulcioSigner(subject, issuer), witnesses: [new RekorWitness({ rekorBaseURL: this.rekorUrl, entryType: 'intoto' })] });
-    const bundle = await builder.create({ data: imageStatement(imageDigest, predicateType), type: IN_TOTO });
+    const bundle = await builder.create({ data: imageStatement(imageDigest, predicateType, predicate), type: IN_TOTO });
     return bundleToJSON(bundle) as object;
   }
 

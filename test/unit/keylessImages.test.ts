@@ -18,7 +18,10 @@ import { codeActions } from '../../server/src/features/codeActions';
 import { COSIGN_SIGN_PREDICATE } from '../../server/src/core/verify/oci/imageBundle';
 import { cleanEnv } from '../support/env';
 import { LocalSigstore } from '../support/localSigstore';
+import { FIXTURES } from '../support/fixtureRegistry';
 import { OciRegistry, registryAvailable } from '../support/ociRegistry';
+
+const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
 
 const SLSA_V02 = 'https://slsa.dev/provenance/v0.2';
 const BUILDER = 'https://ci.acme.example/builder@v1';
@@ -71,10 +74,41 @@ describe('keyless image signatures from a local Sigstore', function () {
     await registry.attachBundle('acme/altered', altered.digest, await sigstore.signImage(altered.digest, COSIGN_SIGN_PREDICATE, 'release@acme.example'));
     const logged = await sigstore.attestImage(altered.digest, SLSA_V02, 'build@acme.example');
     await registry.attachAttestations('acme/altered', altered.digest, [{ ...logged, blob: Buffer.from(JSON.stringify(JSON.parse(logged.blob.toString()), null, 1)) }]);
+    // SBOMs attested on an image: a real CycloneDX SBOM on the `.att` tag (cosign attest --type
+    // cyclonedx), a real SPDX 3 SBOM in a referrer bundle.
+    const withSboms = await registry.pushImage('acme/with-sboms', '1.0');
+    await registry.attachBundle('acme/with-sboms', withSboms.digest, await sigstore.signImage(withSboms.digest, COSIGN_SIGN_PREDICATE, 'release@acme.example'));
+    await registry.attachAttestations('acme/with-sboms', withSboms.digest, [await sigstore.attestImage(withSboms.digest, 'https://cyclonedx.org/bom', 'sbom@acme.example', { predicate: JSON.parse(fixture('sbom/dev-dependencies.bom.1.6.json')) })]);
+    await registry.attachBundle('acme/with-sboms', withSboms.digest, await sigstore.signImage(withSboms.digest, 'https://spdx.dev/Document', 'sbom@acme.example', 'https://issuer.local', JSON.parse(fixture('sbom/k8s-bom-example11.spdx3.json'))));
   });
   after(async () => {
     await Promise.all(checkers.map((c) => c.dispose()));
     await Promise.all([registry.stop(), sigstore.stop()]);
+  });
+
+  it('lists the SBOMs attested on an image with their signers, and opens each only after verifying it again', async () => {
+    const { file, checked: image } = await checked('acme/with-sboms:1.0', sigstore.trust);
+    const r = image.result;
+    assert.equal(r.verdict, 'verified', r.reason);
+    assert.deepEqual(r.sboms?.map((s) => [s.predicateType, s.location.kind, s.subject]), [
+      ['https://cyclonedx.org/bom', 'att', 'sbom@acme.example'],
+      ['https://spdx.dev/Document', 'referrer', 'sbom@acme.example'],
+    ]);
+    const checker = checkers[checkers.length - 1];
+    const cyclonedx = await checker.attestedSbom(file, image.dependency, r.digest!, r.sboms![0].location);
+    assert.ok(!('error' in cyclonedx), JSON.stringify(cyclonedx));
+    assert.equal(cyclonedx.fileName, 'sbom.cdx.json');
+    assert.equal(parseFile('/x/sbom.cdx.json', cyclonedx.text)!.dependencies.length, parseFile('/x/bom.json', fixture('sbom/dev-dependencies.bom.1.6.json'))!.dependencies.length);
+    const spdx = await checker.attestedSbom(file, image.dependency, r.digest!, r.sboms![1].location);
+    assert.ok(!('error' in spdx) && spdx.fileName === 'sbom.spdx3.json' && spdx.check.ok && spdx.check.identity?.subjectAlternativeName === 'sbom@acme.example', JSON.stringify(spdx).slice(0, 300));
+
+    // Evidence that does not hold (or is gone) is never opened.
+    const { file: alteredFile, checked: altered } = await checked('acme/altered:1.0', sigstore.trust);
+    const attTag = `${altered.result.digest!.replace(':', '-')}.att`;
+    const manifest = (await (await fetch(`http://${registry.host}/v2/acme/altered/manifests/${attTag}`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).json()) as { layers: Array<{ digest: string }> };
+    const layer = manifest.layers[0].digest;
+    assert.match(JSON.stringify(await checker.attestedSbom(alteredFile, altered.dependency, altered.result.digest!, { kind: 'att', digest: layer })), /does not verify now: the transparency-log entry is for another envelope/);
+    assert.match(JSON.stringify(await checker.attestedSbom(file, image.dependency, r.digest!, { kind: 'att', digest: `sha256:${'0'.repeat(64)}` })), /no longer attached/);
   });
 
   it('verifies the signature and shows who signed', async () => {

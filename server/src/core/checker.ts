@@ -21,6 +21,7 @@ import type { TrustContext } from './trust/trustedRoot';
 import { NpmVerifier } from './verify/npm/npmVerifier';
 import type { ArtifactExpectation } from './verify/artifact/artifactVerifier';
 import type { PublicKeyEntry } from './verify/oci/cosignLayer';
+import type { AttestationLocation } from './verify/oci/attestedSboms';
 import { OciVerifier } from './verify/oci/ociVerifier';
 import { credentialsFor, loadDaemonConfig, loadDockerConfig } from './registries/dockerConfig';
 import { OciClient } from './registries/ociClient';
@@ -126,6 +127,15 @@ export class Checker {
   reset(): void {
     for (const pending of this.projects.values()) void pending.then((p) => p.http.close()).catch(() => undefined);
     this.projects.clear();
+  }
+
+  /** The SBOM an image attestation carries, verified again now with the keys the policy accepts for the image. */
+  async attestedSbom(file: string, dependency: Dependency, digest: string, location: AttestationLocation, signal?: AbortSignal): ReturnType<OciVerifier['attestedSbom']> {
+    const image = dependency.image;
+    if (!image) return { error: 'not an image reference' };
+    const { policy } = await this.project(path.dirname(path.resolve(file)));
+    const keys = policyKeys(policy, ruleFor(policy, image.name));
+    return this.imageVerifier().attestedSbom({ domain: image.domain, repository: image.repository, digest }, location, keys, signal);
   }
 
   /** The policy that applies to files in `dir` (for quick fixes that edit it). */

@@ -2,6 +2,7 @@
 // diagnostics, hovers and the tree view are all views of this one shape.
 
 import type { Ecosystem } from './parsers/types';
+import type { AttestedSbom } from './verify/oci/attestedSboms';
 import type { BuildIdentity } from './verify/sigstore/certificate';
 import type { Finding, ProvenanceStatus, ReasonCode, SignatureStatus, Verdict } from './verdict';
 
@@ -59,6 +60,8 @@ export interface PackageResult {
   /** Images: the manifest digest the reference resolved to, and who signed it. */
   digest?: string;
   signers?: ImageSigner[];
+  /** Images: the verified attestations that carry an SBOM, and who signed each. */
+  sboms?: AttestedSbom[];
   /** Images that are multi-platform indexes: the platforms whose manifests the (index) signature covers. */
   platforms?: string[];
   /** Digest of the registry keys the signature was judged with; a key rotation invalidates the entry. */

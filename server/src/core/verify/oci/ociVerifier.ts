@@ -10,6 +10,7 @@ import { DigestMismatchError, MEDIA_TYPES, type Manifest, type OciClient } from 
 import { type ImageSigner, type PackageResult, type ProvenanceDetails, unverifiableResult } from '../../result';
 import type { TrustContext } from '../../trust/trustedRoot';
 import type { Finding, ProvenanceStatus, ReasonCode, SignatureStatus } from '../../verdict';
+import { type AttestationLocation, type LocatedCheck, attestedSboms, sbomOfStatement } from './attestedSboms';
 import { DSSE_LAYER, verifyCosignAttestation } from './cosignAttestation';
 import type { CosignCheck, PublicKeyEntry } from './cosignLayer';
 import { verifyCosignSignature } from './cosignSignature';
@@ -19,7 +20,7 @@ const SIMPLE_SIGNING = 'application/vnd.dev.cosign.simplesigning.v1+json';
 const BUNDLE_PREFIX = 'application/vnd.dev.sigstore.bundle';
 /** Bounds the work one image can cause: referrers, and layers of the `.sig` and `.att` tags, each take requests and a verification. */
 const MAX_PIECES = 20;
-const RESULT_SCHEMA = 'oci-result-v1';
+const RESULT_SCHEMA = 'oci-result-v2'; // v2: results list the SBOM attestations
 
 export interface OciVerifierOptions {
   client: OciClient;
@@ -105,7 +106,8 @@ export class OciVerifier {
     let reason = signatureReason;
     if (provenance.status === 'invalid') [verdict, code, reason] = ['invalid', 'provenance-invalid', provenance.message];
     else if (provenance.status === 'unverifiable' && verdict === 'verified') [verdict, code, reason] = ['unverifiable', 'network-error', provenance.message];
-    return { ...base, signature, signatureReason, signers, provenance: provenance.status, provenanceReason: provenance.message, provenanceDetails: provenance.details, verdict, code, reason };
+    const sboms = attestedSboms(attestations);
+    return { ...base, signature, signatureReason, signers, provenance: provenance.status, provenanceReason: provenance.message, provenanceDetails: provenance.details, verdict, code, reason, ...(sboms.length > 0 ? { sboms } : {}) };
   }
 
   /**
@@ -140,40 +142,78 @@ export class OciVerifier {
       );
     }
     for (const layer of await tagged('att', DSSE_LAYER)) {
-      evidence.attestations.push(
-        await fetched(
-          () => client.getBlob(domain, repository, layer.digest, signal),
-          (blob) => verifyCosignAttestation(blob, layer.annotations ?? {}, digest, trust(), keys),
-          'an attestation layer is missing from the registry',
-        ),
+      const check = await fetched(
+        () => client.getBlob(domain, repository, layer.digest, signal),
+        (blob) => verifyCosignAttestation(blob, layer.annotations ?? {}, digest, trust(), keys),
+        'an attestation layer is missing from the registry',
       );
+      evidence.attestations.push({ ...check, location: { kind: 'att', digest: layer.digest } });
     }
     const referrers = await listed('the referrers', async () => (await client.getReferrers(domain, repository, digest, signal)).filter((r) => r.artifactType?.startsWith(BUNDLE_PREFIX)).slice(0, MAX_PIECES));
     for (const referrer of referrers) {
-      const check = await fetched(
-        async () => {
-          const manifest = await client.getManifest(domain, repository, referrer.digest, signal);
-          const layer = manifest?.json.layers?.find((l) => l.mediaType?.startsWith(BUNDLE_PREFIX));
-          return layer && client.getBlob(domain, repository, layer.digest, signal);
-        },
-        (blob): BundleCheckResult => {
-          try {
-            return verifyImageBundle(JSON.parse(blob.toString('utf8')), digest, trust(), keys);
-          } catch {
-            return { ok: false, status: 'invalid', message: 'a referrer holds a bundle that is not JSON' };
-          }
-        },
-        'a referrer names a bundle the registry does not have',
-      );
-      ((check as BundleCheckResult).predicateType && (check as BundleCheckResult).predicateType !== COSIGN_SIGN_PREDICATE ? evidence.attestations : evidence.signatures).push(check);
+      const check: LocatedCheck = { ...(await this.referrerCheck(domain, repository, referrer.digest, digest, keys, signal)), location: { kind: 'referrer', digest: referrer.digest } };
+      (check.predicateType && check.predicateType !== COSIGN_SIGN_PREDICATE ? evidence.attestations : evidence.signatures).push(check);
     }
     return evidence;
+  }
+
+  /** One referrer's bundle, fetched and verified; with the bundle's statement payload when it has one. */
+  private async referrerCheck(domain: string, repository: string, referrer: string, digest: string, keys: PublicKeyEntry[], signal?: AbortSignal): Promise<BundleCheckResult & { payload?: Buffer }> {
+    const { client, trust } = this.options;
+    return fetched(
+      async () => {
+        const manifest = await client.getManifest(domain, repository, referrer, signal);
+        const layer = manifest?.json.layers?.find((l) => l.mediaType?.startsWith(BUNDLE_PREFIX));
+        return layer && client.getBlob(domain, repository, layer.digest, signal);
+      },
+      (blob) => {
+        try {
+          const json = JSON.parse(blob.toString('utf8'));
+          const payload = json?.dsseEnvelope?.payload;
+          return { ...verifyImageBundle(json, digest, trust(), keys), payload: typeof payload === 'string' ? Buffer.from(payload, 'base64') : undefined };
+        } catch {
+          return { ok: false, status: 'invalid', message: 'a referrer holds a bundle that is not JSON' };
+        }
+      },
+      'a referrer names a bundle the registry does not have',
+    );
+  }
+
+  /**
+   * The SBOM of one attestation of an image (as an earlier verification listed it), fetched and
+   * verified again now: it is returned only when its signature, log entry and subject still hold.
+   */
+  async attestedSbom(image: { domain: string; repository: string; digest: string }, location: AttestationLocation, extraKeys: PublicKeyEntry[] = [], signal?: AbortSignal): Promise<{ text: string; fileName: string; check: BundleCheckResult } | { error: string }> {
+    const keys = [...this.options.keys, ...extraKeys];
+    const { client, trust } = this.options;
+    const { domain, repository, digest } = image;
+    let check: BundleCheckResult & { payload?: Buffer };
+    if (location.kind === 'referrer') {
+      check = await this.referrerCheck(domain, repository, location.digest, digest, keys, signal);
+    } else {
+      const manifest = await client.getManifest(domain, repository, `${digest.replace(':', '-')}.att`, signal);
+      const layer = manifest?.json.layers?.find((l) => l.digest === location.digest);
+      if (!layer) return { error: 'the attestation is no longer attached to the image' };
+      check = await fetched(
+        () => client.getBlob(domain, repository, layer.digest, signal),
+        (blob) => {
+          const checked = verifyCosignAttestation(blob, layer.annotations ?? {}, digest, trust(), keys);
+          // Verified means the layer is a JSON envelope.
+          const payload = checked.ok ? (JSON.parse(blob.toString('utf8')) as { payload: string }).payload : undefined;
+          return { ...checked, payload: payload ? Buffer.from(payload, 'base64') : undefined };
+        },
+        'the attestation layer is missing from the registry',
+      );
+    }
+    if (!check.ok) return { error: `the attestation does not verify now: ${check.message}` };
+    const sbom = check.payload ? sbomOfStatement(check.payload) : { error: 'the attestation carries no statement' };
+    return 'error' in sbom ? sbom : { ...sbom, check };
   }
 }
 
 interface Evidence {
   signatures: CosignCheck[];
-  attestations: BundleCheckResult[];
+  attestations: LocatedCheck[];
   /** Set when a place evidence lives (a tag, the referrers) could not be listed: what it holds is unknown. */
   unreachable?: string;
 }
@@ -202,7 +242,7 @@ function platformsOf(manifest: Manifest): string[] | undefined {
 }
 
 /** Provenance for images: a verified SLSA provenance attestation; an attestation that fails is invalid. */
-function judgeAttestations(attestations: BundleCheckResult[], unreachable?: string): { status: ProvenanceStatus; message: string; details?: ProvenanceDetails } {
+function judgeAttestations(attestations: LocatedCheck[], unreachable?: string): { status: ProvenanceStatus; message: string; details?: ProvenanceDetails } {
   const failed = attestations.find((a) => !a.ok && a.status === 'invalid') ?? attestations.find((a) => !a.ok);
   if (failed && !failed.ok) {
     const status = failed.status === 'invalid' ? 'invalid' : 'unverifiable';
