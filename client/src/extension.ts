@@ -4,8 +4,9 @@
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { SESSION_KEY_VARIABLE, newSessionKey } from '../../server/src/core/signing/sealed';
-import { ExternalUriRequest, type InitializationOptions, type StatusParams, StatusNotification, type TreeNode } from '../../server/src/protocol';
+import { ATTESTED_SBOM_SCHEME, ExternalUriRequest, type InitializationOptions, type StatusParams, StatusNotification, type TreeNode } from '../../server/src/protocol';
 import { registerCommands, registerSigningCommands } from './commands';
+import { AttestedSbomDocuments } from './attestedSbom';
 import { SBOM_REVIEW_VIEW, SbomReviewProvider } from './sbomReview';
 import { Signing, loopbackAsSeenByBrowser } from './signing';
 import { StatusBar } from './statusBar';
@@ -31,6 +32,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Proven
   const signing = new Signing(() => client, context, sessionKey);
   const review = new SbomReviewProvider(context, () => client, (document) => signing.verifyIfSigned(document));
   context.subscriptions.push(output, status, treeView, signing);
+  AttestedSbomDocuments.register(context, () => client);
 
   let subscriptions: vscode.Disposable[] = [];
   const start = async () => {
@@ -111,6 +113,7 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
       { scheme: 'file', language: 'json' },
       { scheme: 'file', language: 'xml' },
       { scheme: 'file', pattern: '**/*.spdx' },
+      { scheme: ATTESTED_SBOM_SCHEME },
     ],
     // Manifests that are not open are verified from disk; .npmrc and policy changes reload the configuration.
     synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{package.json,package-lock.json,npm-shrinkwrap.json,.npmrc,provenance-policy.json,Dockerfile,Containerfile,*.yaml,*.yml,*bom*.json,*.cdx.json,*.spdx.json,*bom*.xml,*.cdx.xml,*.spdx}') },

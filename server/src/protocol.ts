@@ -155,6 +155,8 @@ export interface TreeNode {
   purl?: string;
   logEntryUrl?: string;
   commitUrl?: string;
+  /** An image's SBOM attestation (its index in the result's `sboms`): can be opened (OpenAttestedSbomRequest). */
+  sbomIndex?: number;
 }
 
 export interface TreeChildrenParams {
@@ -178,3 +180,9 @@ export const GenerateSbomRequest = 'provenanceLens/generateSbom';
 export const SbomReviewRequest = 'provenanceLens/sbomReview';
 /** Params `{ before, after }` (file URIs: SBOMs or npm lockfiles); result: the diff report (diffProvenance.ts), or `{ error }`. */
 export const SbomDiffRequest = 'provenanceLens/sbomDiff';
+
+/** The scheme of SBOM documents opened from image attestations (read-only, served by the extension). */
+export const ATTESTED_SBOM_SCHEME = 'provenance-lens-sbom';
+/** Params `{ nodeId }` of an image's "SBOM" evidence node; result: the SBOM document to open, or why not. */
+export const OpenAttestedSbomRequest = 'provenanceLens/openAttestedSbom';
+export type OpenAttestedSbomResult = { uri: string; text: string } | { error: string };

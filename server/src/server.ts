@@ -29,6 +29,7 @@ import { TreeChangeNotifier } from './features/treeChanges';
 import { Throttled } from './features/throttle';
 import { TrustStore } from './features/trustStore';
 import { ARTIFACTS_ID, ArtifactChecks } from './features/artifacts';
+import { AttestedSboms } from './features/attestedSboms';
 import {
   DEFAULT_SETTINGS,
   type InitializationOptions,
@@ -47,6 +48,7 @@ import {
   GenerateSbomRequest,
   SbomReviewRequest,
   SbomDiffRequest,
+  OpenAttestedSbomRequest,
 } from './protocol';
 import { diffInventories, inventoryOfFile } from './core/sbom/diff';
 import { diffReport, provenanceOfChanges } from './core/sbom/diffProvenance';
@@ -111,6 +113,7 @@ const tree = new ProvenanceTree(
   artifacts,
 );
 const treeChanges = new TreeChangeNotifier(connection);
+const attestedSboms = new AttestedSboms({ checker: () => checker, tree, file: (uri) => checks.file(uri), workspaceTrusted: () => init.workspaceTrusted });
 const inlayRefresh = new Throttled(500, () => {
   if (canRefreshInlayHints) void connection.languages.inlayHint.refresh().catch(() => undefined);
 });
@@ -207,7 +210,13 @@ connection.onRequest(GenerateSbomRequest, (params: { folder: string }) => {
 });
 connection.onRequest(SbomReviewRequest, (params: { uri: string }) => {
   const view = checks.file(params.uri);
-  return view?.parsed.sbom ? reviewModel(view.parsed.sbom, view.parsed.dependencies, (d) => view.result(d), artifacts.signatureOf(params.uri)) : null;
+  const signature = artifacts.signatureOf(params.uri) ?? attestedSboms.signatureOf(params.uri);
+  return view?.parsed.sbom ? reviewModel(view.parsed.sbom, view.parsed.dependencies, (d) => view.result(d), signature) : null;
+});
+connection.onRequest(OpenAttestedSbomRequest, (params: { nodeId: string }, token) => {
+  const controller = new AbortController();
+  token.onCancellationRequested(() => controller.abort());
+  return attestedSboms.open(params.nodeId, controller.signal);
 });
 connection.onRequest(SbomDiffRequest, async (params: { before: string; after: string }) => {
   const inventories = [];

@@ -17,6 +17,8 @@ import { chromium } from 'playwright-core';
 import { cleanEnv } from '../support/env';
 import { addSigstoreWithoutProvenance, breakSignature, tampered } from '../support/fixtureRegistry';
 import { REPO_ROOT } from '../support/paths';
+import { keySignedAttestationLayer } from '../support/bundles';
+import { FIXTURES } from '../support/fixtureRegistry';
 import { OciRegistry, registryAvailable } from '../support/ociRegistry';
 import { TestRegistry } from '../support/registryServer';
 import { LocalSigstore } from '../support/localSigstore';
@@ -132,6 +134,9 @@ async function withSignedImage(workspace: string, tmp: string): Promise<OciRegis
   const { digest } = await images.pushImage('acme/web', '1.0');
   const signer = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
   await images.signWithKey('acme/web', digest, signer.privateKey);
+  // An SBOM attested on the image (a real SPDX 3 SBOM, test/fixtures/sbom), for "Open Attested SBOM".
+  const sbom = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'sbom', 'k8s-bom-example11.spdx3.json'), 'utf8'));
+  await images.attachAttestations('acme/web', digest, [keySignedAttestationLayer(digest, 'https://spdx.dev/Document', signer.privateKey, sbom)]);
   fs.writeFileSync(path.join(workspace, 'Dockerfile'), `FROM ${images.host}/acme/web:1.0\nCOPY . /app\n`);
   const keyFile = path.join(tmp, 'cosign.pub');
   fs.writeFileSync(keyFile, signer.publicKey.export({ format: 'pem', type: 'spki' }));

@@ -11,7 +11,9 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Checker } from '../../server/src/core/checker';
 import { parseFile } from '../../server/src/core/fileKinds';
 import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
-import type { TreeNode } from '../../server/src/protocol';
+import type { SbomSignature } from '../../server/src/core/sbom/review';
+import { OpenAttestedSbomRequest, type OpenAttestedSbomResult, SbomReviewRequest, type TreeNode } from '../../server/src/protocol';
+import { FIXTURES } from '../support/fixtureRegistry';
 import { LspClient, cleanEnv } from '../support/lspClient';
 import { keySignedAttestationLayer } from '../support/bundles';
 import { OciRegistry, RegistryProxy, registryAvailable } from '../support/ociRegistry';
@@ -35,7 +37,11 @@ describe('images over LSP', function () {
     await registry.start();
     digest = (await registry.pushImage('acme/app', '1.0')).digest;
     await registry.signWithKey('acme/app', digest, signer.privateKey);
-    await registry.attachAttestations('acme/app', digest, [keySignedAttestationLayer(digest, 'https://slsa.dev/provenance/v1', signer.privateKey, { runDetails: { builder: { id: 'https://ci.acme.example/builder' } } })]);
+    await registry.attachAttestations('acme/app', digest, [
+      keySignedAttestationLayer(digest, 'https://slsa.dev/provenance/v1', signer.privateKey, { runDetails: { builder: { id: 'https://ci.acme.example/builder' } } }),
+      // A real SPDX 3 SBOM attested on the image (its cargo components are listed, not fetched).
+      keySignedAttestationLayer(digest, 'https://spdx.dev/Document', signer.privateKey, JSON.parse(fs.readFileSync(path.join(FIXTURES, 'sbom', 'k8s-bom-example11.spdx3.json'), 'utf8'))),
+    ]);
     proxy = new RegistryProxy(registry.host, 'none');
     await proxy.start();
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-images-'));
@@ -87,6 +93,18 @@ describe('images over LSP', function () {
     const evidence = await client.connection.sendRequest<TreeNode[]>('provenanceLens/treeChildren', { parentId: image.id, problemsOnly: false });
     const labels = evidence.map((n) => n.label);
     for (const expected of ['Attestations: verified', 'Builder: https://ci.acme.example/builder', 'Provenance signer: key cosign.pub']) assert.ok(labels.includes(expected), `${expected} in ${labels.join(' | ')}`);
+
+    // The SBOM attested on the image opens (verified again) as a document whose review names its signer.
+    const sbomNode = evidence.find((n) => n.label === 'SBOM: SPDX SBOM')!;
+    assert.deepEqual([sbomNode.description, sbomNode.sbomIndex], ['attested by cosign.pub', 0]);
+    const opened = await client.connection.sendRequest<OpenAttestedSbomResult>(OpenAttestedSbomRequest, { nodeId: sbomNode.id });
+    assert.ok(!('error' in opened), JSON.stringify(opened));
+    assert.equal(opened.uri, `provenance-lens-sbom:/${proxy.host.replace(':', '%3A')}/acme/app%40${digest.replace(':', '%3A')}/${opened.uri.split('/').at(-2)}/sbom.spdx3.json`);
+    await client.open(opened.uri, opened.text);
+    const review = await client.connection.sendRequest<{ rows: unknown[]; signature: SbomSignature }>(SbomReviewRequest, { uri: opened.uri });
+    assert.equal(review.rows.length, 4);
+    assert.deepEqual([review.signature.verdict, review.signature.signer], ['verified', 'cosign.pub']);
+    assert.match(review.signature.source, /^attestation \(cosign \.att\) on app@sha256:/);
 
     // "Verify again" on the image goes back to the registry for its signatures, past the verdict cache.
     const sigTag = `${digest.replace(':', '-')}.sig`;

@@ -26,6 +26,14 @@ export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
       const by = d.signerKey ? `key ${d.signerKey}` : d.subjectAlternativeName;
       if (by) add('signer', `Provenance signer: ${by}`, { description: d.issuer });
     }
+    (r.sboms ?? []).forEach((sbom, sbomIndex) =>
+      add('attestation', `SBOM: ${shortPredicate(sbom.predicateType)}`, {
+        description: `attested by ${sbom.key ?? sbom.subject ?? 'an unknown signer'}`,
+        tooltip: `${sbom.predicateType}, signed by ${sbom.key ? `key ${sbom.key}` : `${sbom.subject} (${sbom.issuer})`}. Open it to review its components.`,
+        verdict: 'verified',
+        sbomIndex,
+      }),
+    );
     if (r.platforms) add('source', `Platforms: ${r.platforms.length}`, { description: r.platforms.join(', ') });
     return nodes;
   }

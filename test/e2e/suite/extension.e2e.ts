@@ -168,6 +168,15 @@ describe('Provenance Lens in VS Code', () => {
     const [image] = await api.tree.getChildren(file);
     assert.match(image.label, /acme\/web:1\.0$/);
     assert.equal(image.verdict, 'verified');
+    // The SBOM attested on the image opens, verified again, in the review view.
+    const sbomNode = (await api.tree.getChildren(image)).find((n) => n.label === 'SBOM: SPDX SBOM')!;
+    assert.equal(sbomNode.description, 'attested by cosign.pub');
+    const sbomUri = await vscode.commands.executeCommand<string>('provenanceLens.openAttestedSbom', sbomNode);
+    assert.match(sbomUri, /^provenance-lens-sbom:\/.*\/sbom\.spdx3\.json$/);
+    const tab = await waitFor('the review of the attested SBOM', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.toString() === sbomUri));
+    assert.equal((tab.input as vscode.TabInputCustom).viewType, 'provenanceLens.sbomReview');
+    const attested = await vscode.workspace.openTextDocument(vscode.Uri.parse(sbomUri));
+    assert.match(attested.getText(), /"software_packageUrl" : "pkg:cargo\/tokio@1\.19\.2"|"software_packageUrl": "pkg:cargo\/tokio@1\.19\.2"/);
     const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', dockerfile, warning.range);
     const pin = actions.find((a) => a.title.startsWith('Pin'))!;
     assert.ok(await vscode.workspace.applyEdit(pin.edit!));
