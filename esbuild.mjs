@@ -4,12 +4,15 @@ import * as esbuild from 'esbuild';
 
 // The CycloneDX library reads its JSON schemas from `<its folder>/../res/schema` at run time. In
 // a bundle that folder is dist/, so the schemas are copied to dist/cyclonedx-res and the library
-// is pointed there. Its XML validator's optional native dependency is not shipped.
+// is pointed there. Its XML validator's optional native dependency is not shipped: XML schemas are
+// applied by xmllint-wasm, which starts `xmllint-node.js` (loading `xmllint.wasm`) from beside the
+// bundle as a worker, so both are copied to dist/ too.
 const CYCLONEDX_RES = 'dist/cyclonedx-res/schema';
 fs.mkdirSync(CYCLONEDX_RES, { recursive: true });
-for (const file of fs.readdirSync('node_modules/@cyclonedx/cyclonedx-library/res/schema').filter((f) => f.endsWith('.json'))) {
+for (const file of fs.readdirSync('node_modules/@cyclonedx/cyclonedx-library/res/schema').filter((f) => f.endsWith('.json') || f.endsWith('.xsd'))) {
   fs.copyFileSync(`node_modules/@cyclonedx/cyclonedx-library/res/schema/${file}`, `${CYCLONEDX_RES}/${file}`);
 }
+for (const file of ['xmllint-node.js', 'xmllint.wasm']) fs.copyFileSync(`node_modules/xmllint-wasm/${file}`, `dist/${file}`);
 const cyclonedxResources = {
   name: 'cyclonedx-resources',
   setup(build) {

@@ -13,6 +13,15 @@ export interface NpmComponent {
 }
 
 export function cycloneDxJson(components: NpmComponent[], spec = Spec.Spec1dot6): string {
+  return new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(spec)).serialize(bomOf(components), { space: 2 });
+}
+
+/** The same SBOM in CycloneDX XML (the library's XML serializer). */
+export function cycloneDxXml(components: NpmComponent[], spec = Spec.Spec1dot6): string {
+  return new Serialize.XmlSerializer(new Serialize.XML.Normalize.Factory(spec)).serialize(bomOf(components), { space: 2 });
+}
+
+function bomOf(components: NpmComponent[]): Models.Bom {
   const bom = new Models.Bom();
   bom.metadata.component = new Models.Component(Enums.ComponentType.Application, 'app', { bomRef: 'app' });
   for (const c of components) {
@@ -24,7 +33,7 @@ export function cycloneDxJson(components: NpmComponent[], spec = Spec.Spec1dot6)
     bom.components.add(component);
     bom.metadata.component.dependencies.add(component.bomRef);
   }
-  return new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(spec)).serialize(bom, { space: 2 });
+  return bom;
 }
 
 /** npm's `sha512-<base64>` integrity as the hex an SBOM records. */

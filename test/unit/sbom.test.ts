@@ -176,6 +176,19 @@ describe('SBOM files', () => {
     assert.equal(xml.split('\n')[types.specRange.start.line].slice(types.specRange.start.character, types.specRange.end.character), '20.14.10');
   });
 
+  it('validates CycloneDX XML against the library\'s XSD for its version: every error on its line', async () => {
+    const xml = sample('dev-dependencies.bom.1.6.xml');
+    assert.deepEqual(await laterProblems(xml, parseFile('/w/bom.xml', xml)!), [], 'the real SBOM is valid');
+    const broken = xml.replace('type="library"', 'type="lib"').replace('<version>20.14.10</version>', '<version>20.14.10</version><colour>blue</colour>');
+    const problems = await laterProblems(broken, parseFile('/w/bom.xml', broken)!);
+    assert.equal(problems.length, 2, problems.map((p) => p.message).join('\n'));
+    assert.match(problems[0].message, /^CycloneDX 1\.6 XML schema: Element 'component', attribute 'type': .*'lib' is not an element of the set/);
+    assert.equal(problems[0].range.start.line, lineOf(broken, 'type="lib"'));
+    assert.match(problems[1].message, /Element 'colour': This element is not expected/);
+    const malformed = xml.slice(0, 3000);
+    assert.deepEqual(await laterProblems(malformed, parseFile('/w/bom.xml', malformed)!), [], 'not well-formed: said by the parser, not repeated by the schema');
+  });
+
   it('says what is wrong with a malformed or inconsistent CycloneDX XML, without crashing', () => {
     const xml = sample('dev-dependencies.bom.1.6.xml');
     const truncated = parseFile('/w/bom.xml', xml.slice(0, 2000))!;

@@ -1,9 +1,10 @@
 // SBOM files: which format a text is (by content, whatever the file is called), its parse, and its
-// schema problems (asynchronous, CycloneDX only: SPDX's required fields are checked by its parser).
+// schema problems (asynchronous, CycloneDX JSON and XML: SPDX's required fields are checked by its parser).
 
 import { type ParsedSbom, parseCycloneDxJson } from './cyclonedxJson';
 import { cycloneDxSchemaProblems } from './cyclonedxSchema';
 import { parseCycloneDxXml } from './cyclonedxXml';
+import { cycloneDxXmlSchemaProblems } from './cyclonedxXmlSchema';
 import { SPDX3_CONTEXT, parseSpdx3JsonLd } from './spdx3JsonLd';
 import { parseSpdxJson } from './spdxJson';
 import { parseSpdxTagValue } from './spdxTagValue';
@@ -38,6 +39,9 @@ export function parseSbom(text: string, format: SbomFormat): ParsedSbom {
 }
 
 export async function sbomSchemaProblems(text: string, parsed: ParsedSbom): Promise<ParseProblem[]> {
-  // The JSON encoding only: the library's XML validator needs a native module we do not ship.
-  return parsed.format === 'cyclonedx' && sbomFormat(text) === 'cyclonedx-json' ? cycloneDxSchemaProblems(text, parsed.specVersion) : [];
+  if (parsed.format !== 'cyclonedx') return [];
+  const format = sbomFormat(text);
+  if (format === 'cyclonedx-json') return cycloneDxSchemaProblems(text, parsed.specVersion);
+  // A document that is not well-formed XML already has its problem; the schema would only repeat it.
+  return format === 'cyclonedx-xml' && !parsed.problems.some((p) => /well-formed/.test(p.message)) ? cycloneDxXmlSchemaProblems(text, parsed.specVersion) : [];
 }
