@@ -6,6 +6,7 @@ import { LanguageClient, type LanguageClientOptions, type ServerOptions, Transpo
 import { SESSION_KEY_VARIABLE, newSessionKey } from '../../server/src/core/signing/sealed';
 import { ATTESTED_SBOM_SCHEME, ExternalUriRequest, type InitializationOptions, type StatusParams, StatusNotification, type TreeNode } from '../../server/src/protocol';
 import { registerCommands, registerSigningCommands } from './commands';
+import { ECOSYSTEM_DOCUMENT_PATTERNS } from '../../server/src/core/ecosystems/documentPatterns';
 import { AttestedSbomDocuments } from './attestedSbom';
 import { SBOM_REVIEW_VIEW, SbomReviewProvider } from './sbomReview';
 import { Signing, loopbackAsSeenByBrowser } from './signing';
@@ -114,9 +115,16 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
       { scheme: 'file', language: 'xml' },
       { scheme: 'file', pattern: '**/*.spdx' },
       { scheme: ATTESTED_SBOM_SCHEME },
+      // Other ecosystems' manifests and lockfiles (requirements files, pyproject.toml, poetry.lock…).
+      ...ECOSYSTEM_DOCUMENT_PATTERNS.map((pattern) => ({ scheme: 'file', pattern })),
     ],
     // Manifests that are not open are verified from disk; .npmrc and policy changes reload the configuration.
-    synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/{package.json,package-lock.json,npm-shrinkwrap.json,.npmrc,provenance-policy.json,Dockerfile,Containerfile,*.yaml,*.yml,*bom*.json,*.cdx.json,*.spdx.json,*bom*.xml,*.cdx.xml,*.spdx}') },
+    synchronize: {
+      fileEvents: [
+        vscode.workspace.createFileSystemWatcher('**/{package.json,package-lock.json,npm-shrinkwrap.json,.npmrc,provenance-policy.json,Dockerfile,Containerfile,*.yaml,*.yml,*bom*.json,*.cdx.json,*.spdx.json,*bom*.xml,*.cdx.xml,*.spdx}'),
+        ...ECOSYSTEM_DOCUMENT_PATTERNS.map((pattern) => vscode.workspace.createFileSystemWatcher(pattern)),
+      ],
+    },
     initializationOptions,
     outputChannel: output,
     middleware: {

@@ -6,7 +6,9 @@ import * as path from 'node:path';
 import { DiskCache } from './cache/diskCache';
 import { TieredCache } from './cache/tieredCache';
 import type { ParsedFile } from './fileKinds';
-import type { Dependency } from './parsers/types';
+import type { Dependency, Ecosystem } from './parsers/types';
+import type { EcosystemPlugin, PackageVerifier } from './ecosystems/plugin';
+import { pluginFor } from './ecosystems/registry';
 import { HttpClient, type HttpOptions, redact } from './registries/http';
 import { authFor, loadNpmConfig, proxyFor, tlsFor, withTrailingSlash } from './registries/npmConfig';
 import { NpmRegistryClient } from './registries/npmRegistry';
@@ -43,6 +45,8 @@ export interface CheckerOptions {
   policyFile?: string;
   /** Registries allowed over plain HTTP besides loopback. */
   insecureRegistries?: string[];
+  /** Settings of the plugin ecosystems (`python.indexUrl`…). */
+  ecosystemSettings?: Record<string, string | undefined>;
   timeoutMs?: number;
   log?: (message: string) => void;
 }
@@ -59,6 +63,7 @@ export class Checker {
   private readonly siblingLocks = new SiblingLocks();
   private readonly projects = new Map<string, Promise<Project>>();
   private images?: { verifier: OciVerifier; http: HttpClient };
+  private readonly pluginVerifiers = new Map<Ecosystem, PackageVerifier>();
 
   constructor(private readonly options: CheckerOptions) {
     this.scheduler = new Scheduler(options.concurrency ?? 16);
@@ -86,15 +91,20 @@ export class Checker {
     const tasks = parsed.dependencies.map(async (dependency): Promise<CheckedDependency | undefined> => {
       let key: string;
       let run: () => Promise<PackageResult>;
-      if (dependency.ecosystem === 'other') {
+      const plugin = pluginFor(dependency.ecosystem);
+      if (plugin) {
+        // A plan that fails (it reads configuration) is an internal error of that dependency only.
+        ({ key, run } = await this.pluginVerifier(plugin)
+          .plan({ dependency, file, parsed, fresh, signal })
+          .catch((error: Error) => ({ key: `${plugin.ecosystem}\nfailed\n${dependency.name}`, run: async () => unverifiableResult(dependency.name, 'registry-error', `Internal error: ${error.message}`, dependency.version, dependency.ecosystem) })));
+      } else if (dependency.ecosystem === 'other') {
         // Named by a package URL of an ecosystem without a verifier yet: said, not guessed.
         const type = purlType(dependency.purl) ?? 'this';
         const result = { ...unverifiableResult(dependency.name, 'spec-unsupported', `Packages of the ${type} ecosystem are not verified yet.`, dependency.version, 'other'), purl: dependency.purl };
         const checked = { dependency, result };
         onResult?.(checked);
         return checked;
-      }
-      if (dependency.ecosystem === 'oci') {
+      } else if (dependency.ecosystem === 'oci') {
         const ruleKeys = policyKeys(policy, ruleFor(policy, dependency.image?.name ?? ''));
         key = `oci\n${dependency.image?.written}\n${ruleKeys.map((k) => k.name).join()}\n${fresh}`;
         run = () => this.imageVerifier().verify(dependency, signal, ruleKeys, fresh);
@@ -151,7 +161,19 @@ export class Checker {
   async dispose(): Promise<void> {
     await this.flush();
     await this.images?.http.close();
+    await Promise.all([...this.pluginVerifiers.values()].map((v) => v.dispose()));
     await Promise.all([...this.projects.values()].map((p) => p.then((x) => x.http.close()).catch(() => undefined)));
+  }
+
+  /** One verifier per plugin ecosystem for the whole checker, made on first use. */
+  private pluginVerifier(plugin: EcosystemPlugin): PackageVerifier {
+    let verifier = this.pluginVerifiers.get(plugin.ecosystem);
+    if (!verifier) {
+      const { env, homeDir, offline, allowProcessExecution, trust, log } = this.options;
+      verifier = plugin.createVerifier({ env, homeDir, offline, allowProcessExecution, trust, log, cache: this.cache, settings: this.options.ecosystemSettings ?? {}, http: (specific) => this.httpClient(specific) });
+      this.pluginVerifiers.set(plugin.ecosystem, verifier);
+    }
+    return verifier;
   }
 
   /** One image verifier for the whole checker: docker's configuration is the user's, not a project's. */
@@ -216,7 +238,6 @@ export class Checker {
   }
 }
 
-/** The keys a policy rule accepts for an image, read from files next to the policy (unreadable ones are left out). */
 
 /** Image registries are not npm's: only the environment's proxy settings apply to them. */
 const NO_NPM_CONFIG = { values: new Map<string, string>(), files: [] };

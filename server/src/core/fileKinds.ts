@@ -10,8 +10,10 @@ import type { Dependency, ParseProblem } from './parsers/types';
 import { type ParsedSbom, SBOM_INVALID } from './parsers/sbom/cyclonedxJson';
 import { looksLikeSbomName, parseSbom, sbomFormat, sbomSchemaProblems } from './parsers/sbom/sbom';
 import { POLICY_FILES, parsePolicy } from './trust/policy';
+import { ecosystemFileOf } from './ecosystems/registry';
 
-export type FileKind = 'npm-manifest' | 'npm-lockfile' | 'policy' | 'dockerfile' | 'sbom' | YamlImageKind;
+/** The kinds read here, and those of the ecosystem plugins (ecosystems/registry.ts: `pip-requirements`, `uv-lock`…). */
+export type FileKind = 'npm-manifest' | 'npm-lockfile' | 'policy' | 'dockerfile' | 'sbom' | YamlImageKind | (string & {});
 
 /**
  * What a file is, by its name — and, for JSON, by its content when `text` is given: an SBOM is one
@@ -22,6 +24,8 @@ export function fileKind(file: string, text?: string): FileKind | undefined {
   if (POLICY_FILES.includes(base)) return 'policy';
   if (base === 'package.json') return 'npm-manifest';
   if (base === 'package-lock.json' || base === 'npm-shrinkwrap.json') return 'npm-lockfile';
+  const ecosystemFile = ecosystemFileOf(file, base);
+  if (ecosystemFile) return ecosystemFile.kind;
   if (/\.(json|spdx|xml)$/.test(base)) return (text === undefined ? looksLikeSbomName(base) : sbomFormat(text) !== undefined) ? 'sbom' : undefined;
   if (/^(Dockerfile|Containerfile)(\..+)?$|\.(Dockerfile|dockerfile|Containerfile)$/.test(base)) return 'dockerfile';
   if (!/\.ya?ml$/.test(base)) return undefined;
@@ -33,6 +37,8 @@ export function fileKind(file: string, text?: string): FileKind | undefined {
   return 'kubernetes';
 }
 
+const YAML_KINDS: ReadonlySet<string> = new Set<YamlImageKind>(['compose', 'kubernetes', 'workflow', 'helm-values', 'helm-chart']);
+
 export interface ParsedFile {
   kind: FileKind;
   dependencies: Dependency[];
@@ -41,6 +47,8 @@ export interface ParsedFile {
   rootRequires?: string[];
   /** SBOMs: the whole document (components, graph), for review. */
   sbom?: ParsedSbom;
+  /** Package indexes the file itself names (pip `-i`, pyproject sources), the primary first. */
+  indexes?: string[];
 }
 
 export function parseFile(file: string, text: string): ParsedFile | undefined {
@@ -60,13 +68,18 @@ export function parseFile(file: string, text: string): ParsedFile | undefined {
     const l = parsePackageLock(text);
     return { kind, dependencies: l.packages, problems: l.problems, rootRequires: l.rootRequires };
   }
+  const ecosystemFile = ecosystemFileOf(file, path.basename(file));
+  if (ecosystemFile && kind === ecosystemFile.kind) {
+    const parsed = ecosystemFile.parse(text, file);
+    return { kind, dependencies: parsed.dependencies, problems: parsed.problems, indexes: parsed.indexes };
+  }
   if (kind === 'policy') return { kind, dependencies: [], problems: parsePolicy(text, file).problems };
   if (kind === 'dockerfile') {
     const d = parseDockerfile(text);
     return { kind, dependencies: d.images, problems: d.problems };
   }
-  if (kind) {
-    const y = parseYamlImages(text, kind);
+  if (kind && YAML_KINDS.has(kind)) {
+    const y = parseYamlImages(text, kind as YamlImageKind);
     return { kind, dependencies: y.images, problems: y.problems };
   }
   return undefined;

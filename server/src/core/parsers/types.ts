@@ -29,10 +29,11 @@ export type DependencyGroup =
   | 'peerDependencies'
   | 'overrides'
   | 'lockfile'
-  | 'sbom';
+  | 'sbom'
+  | 'constraints';
 
 /** `other`: an ecosystem named by a package URL that is not verified (yet); its purl says which. */
-export type Ecosystem = 'npm' | 'oci' | 'other';
+export type Ecosystem = 'npm' | 'oci' | 'pypi' | 'other';
 
 /** One dependency as written in a manifest, lockfile, Dockerfile, YAML file or SBOM. */
 export interface Dependency {
@@ -60,4 +61,10 @@ export interface Dependency {
   /** SBOM components: the package URL as written, and the component's own identifier (bom-ref / SPDXID). */
   purl?: string;
   ref?: string;
+  /** The file hashes a lock or requirements file pins (`sha256:<hex>`): only those files may be installed. */
+  hashes?: string[];
+  /** Where the file says this package comes from (an index URL), when it says so for this package. */
+  index?: string;
+  /** Installed from a URL or a path rather than an index (PEP 508 `name @ url`, a local directory…). */
+  url?: string;
 }

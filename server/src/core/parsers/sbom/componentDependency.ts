@@ -29,10 +29,12 @@ export function componentDependency(facts: ComponentFacts): Dependency | { error
     spec: exact,
     version: exact || undefined,
     integrity: target.ecosystem === 'npm' ? npmIntegrity(facts.hashes) : undefined,
+    // A Python component's SHA-256 names the one file it is: only that file is checked.
+    hashes: target.ecosystem === 'pypi' && facts.hashes['SHA-256'] ? [`sha256:${facts.hashes['SHA-256']}`] : undefined,
     group: 'sbom',
     nameRange: facts.nameRange,
     specRange: facts.specRange,
-    image: target.ecosystem === 'oci' ? target.image : undefined,
+    image: target.ecosystem === 'oci' && 'image' in target ? target.image : undefined,
     source: target.ecosystem === 'oci' ? 'SBOM component' : undefined,
     purl: facts.purl,
     ref: facts.ref,

@@ -3,12 +3,17 @@
 // pkg:docker), or an ecosystem we do not verify yet.
 
 import { PackageURL } from 'packageurl-js';
+import { pluginForPurlType } from '../../ecosystems/registry';
+import type { Ecosystem } from '../types';
+import { normalizeName } from '../python/pep508';
 import { DEFAULT_DOMAIN, type ImageReference, isImageReference, parseImageReference } from '../oci/imageReference';
 
 export type PurlTarget =
   | { ecosystem: 'npm'; name: string; version?: string }
   | { ecosystem: 'oci'; name: string; version?: string; image: ImageReference }
-  | { ecosystem: 'other'; type: string; name: string; version?: string };
+  | { ecosystem: 'other'; type: string; name: string; version?: string }
+  /** An ecosystem a plugin verifies (ecosystems/registry.ts), by its purl type. */
+  | { ecosystem: Ecosystem; name: string; version?: string; plugin: true };
 
 export function parsePurl(purl: string): PurlTarget | { error: string } {
   let p: PackageURL;
@@ -26,6 +31,8 @@ export function parsePurl(purl: string): PurlTarget | { error: string } {
     if (!isImageReference(image)) return { error: `"${purl}" does not name a valid image (${image.error})` };
     return { ecosystem: 'oci', name: image.name, version, image };
   }
+  const plugin = pluginForPurlType(p.type);
+  if (plugin) return { ecosystem: plugin.ecosystem, name: p.type === 'pypi' ? normalizeName(full) : full, version, plugin: true };
   return { ecosystem: 'other', type: p.type, name: full, version };
 }
 

@@ -1,0 +1,7 @@
+// The files of each plugin ecosystem as glob patterns, for the editor's document selector (the
+// client imports this small module; the plugins themselves stay in the server).
+
+export const ECOSYSTEM_DOCUMENT_PATTERNS: readonly string[] = [
+  // Python (ecosystems/pypi.ts)
+  '**/{requirements*.txt,requirements/*.txt,constraints*.txt,pyproject.toml,poetry.lock,uv.lock,Pipfile.lock}',
+];

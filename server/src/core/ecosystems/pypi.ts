@@ -1,0 +1,85 @@
+// Python as a plugin: pip requirements and constraints files, pyproject.toml, poetry.lock,
+// uv.lock and Pipfile.lock; verified against the package index the user's configuration names
+// (the file's own index options and sources first, then pip/uv configuration, then the
+// provenanceLens.python.indexUrl setting, then pip's own default — asked of pip, never assumed).
+
+import { execFile } from 'node:child_process';
+import { parsePyproject } from '../parsers/python/pyproject';
+import { parsePipfileLock, parsePoetryLock, parseUvLock } from '../parsers/python/pythonLocks';
+import { parseRequirementsTxt } from '../parsers/python/requirementsTxt';
+import type { Dependency } from '../parsers/types';
+import { redact } from '../registries/http';
+import { loadPipConfig, pipAuthFor, pipProxy, splitIndexCredentials } from '../registries/pipConfig';
+import { PypiIndexClient } from '../registries/pypiIndex';
+import type { PackageResult } from '../result';
+import { PypiVerifier } from '../verify/pypi/pypiVerifier';
+import type { EcosystemPlugin, PackageVerifier, VerifierEnvironment, VerifyTarget } from './plugin';
+
+export const pypiPlugin: EcosystemPlugin = {
+  ecosystem: 'pypi',
+  purlTypes: ['pypi'],
+  files: [
+    { kind: 'pip-requirements', matches: (base, file) => /^requirements.*\.txt$/.test(base) || (/[\\/]requirements[\\/][^\\/]+\.txt$/.test(file) && base.endsWith('.txt')), parse: (text) => parseRequirementsTxt(text) },
+    { kind: 'pip-constraints', matches: (base) => /^constraints.*\.txt$/.test(base), parse: (text) => parseRequirementsTxt(text, true) },
+    { kind: 'pyproject', matches: (base) => base === 'pyproject.toml', parse: parsePyproject },
+    { kind: 'poetry-lock', matches: (base) => base === 'poetry.lock', parse: parsePoetryLock },
+    { kind: 'uv-lock', matches: (base) => base === 'uv.lock', parse: parseUvLock },
+    { kind: 'pipfile-lock', matches: (base) => base === 'Pipfile.lock', parse: parsePipfileLock },
+  ],
+  createVerifier: (environment) => new PypiPlugin(environment),
+};
+
+class PypiPlugin implements PackageVerifier {
+  /** Credentials written in index URLs, by host: sent to that host only. */
+  private readonly credentials = new Map<string, string>();
+  private readonly config;
+  private readonly http;
+  private readonly verifier: PypiVerifier;
+  private pipDefault?: Promise<string | undefined>;
+
+  constructor(private readonly environment: VerifierEnvironment) {
+    this.config = loadPipConfig({ env: environment.env, homeDir: environment.homeDir });
+    this.http = environment.http({ maxBodyBytes: 32 * 1024 * 1024, proxy: pipProxy(this.config, environment.env), authFor: (url) => pipAuthFor(this.credentials, url) });
+    this.verifier = new PypiVerifier({ index: new PypiIndexClient(this.http), trust: environment.trust, cache: environment.cache });
+    environment.log?.(`pip config: files ${this.config.files.join(', ') || '(none)'}; index ${this.config.indexUrl ? redact(this.config.indexUrl) : '(none)'}`);
+  }
+
+  async plan(target: VerifyTarget): Promise<{ key: string; run: () => Promise<PackageResult> }> {
+    const { dependency: d, fresh, signal } = target;
+    const indexes = (await this.indexesFor(d, target.parsed.indexes ?? [])).map((url) => this.withoutCredentials(url));
+    const key = ['pypi', indexes.join(' '), d.name, d.spec, d.version ?? '', (d.hashes ?? []).join(','), d.url ?? '', fresh].join('\n');
+    return { key, run: () => this.verifier.verify({ name: d.name, spec: d.spec, version: d.version, hashes: d.hashes, url: d.url }, indexes, signal, fresh) };
+  }
+
+  async dispose(): Promise<void> {
+    await this.http.close();
+  }
+
+  /** Where a package comes from: the lock's own source for it, else the file's indexes, else the configuration. */
+  private async indexesFor(d: Dependency, fileIndexes: string[]): Promise<string[]> {
+    if (d.index) return [d.index];
+    const extra = this.config.extraIndexUrls;
+    if (fileIndexes.length > 0) return [...new Set([...fileIndexes, ...extra])];
+    const primary = this.config.indexUrl ?? this.environment.settings['python.indexUrl'] ?? (await this.askPip());
+    return [...new Set([...(primary ? [primary] : []), ...extra])];
+  }
+
+  private withoutCredentials(url: string): string {
+    const { url: bare, auth } = splitIndexCredentials(url);
+    if (auth) this.credentials.set(auth.host, auth.authorization);
+    return bare;
+  }
+
+  /** pip's built-in default index, from pip itself (as npm is asked for its registry). */
+  private askPip(): Promise<string | undefined> {
+    if (!this.environment.allowProcessExecution || this.environment.offline) return Promise.resolve(undefined);
+    this.pipDefault ??= new Promise((resolve) => {
+      const script = 'from pip._internal.models.index import PyPI; print(PyPI.simple_url)';
+      execFile('python3', ['-c', script], { env: this.environment.env, timeout: 10_000 }, (error, stdout) => {
+        const value = stdout?.trim();
+        resolve(!error && value && /^https?:\/\//.test(value) ? value : undefined);
+      });
+    });
+    return this.pipDefault;
+  }
+}
