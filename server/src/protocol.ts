@@ -45,6 +45,8 @@ export interface Settings {
     keys: Array<{ path: string; ignoreTlog?: boolean }>;
     insecureRegistries: string[];
   };
+  /** Python: the index to use when no file or pip/uv configuration names one (empty: ask pip). */
+  python: { indexUrl: string };
   /** Where signing goes (empty: Sigstore's public-good services). */
   signing: { fulcioUrl: string; rekorUrl: string; tsaUrl: string; tlogUpload: boolean; oidcIssuer: string; oidcClientId: string };
 }
@@ -62,6 +64,7 @@ export const DEFAULT_SETTINGS: Settings = {
   timeoutMs: 15000,
   rules: {},
   oci: { keys: [], insecureRegistries: [] },
+  python: { indexUrl: '' },
   signing: { fulcioUrl: '', rekorUrl: '', tsaUrl: '', tlogUpload: true, oidcIssuer: '', oidcClientId: '' },
 };
 

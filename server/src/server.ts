@@ -256,6 +256,7 @@ async function applySettings(): Promise<void> {
       cache: { ...DEFAULT_SETTINGS.cache, ...pulled?.cache },
       tuf: { ...DEFAULT_SETTINGS.tuf, ...pulled?.tuf },
       oci: { ...DEFAULT_SETTINGS.oci, ...pulled?.oci },
+      python: { ...DEFAULT_SETTINGS.python, ...pulled?.python },
       signing: { ...DEFAULT_SETTINGS.signing, ...pulled?.signing },
       rules: { ...pulled?.rules },
     };
@@ -281,6 +282,7 @@ function rebuildChecker(): void {
     timeoutMs: settings.timeoutMs,
     imageKeys: imageKeysFrom(settings),
     insecureRegistries: settings.oci.insecureRegistries,
+    ecosystemSettings: { 'python.indexUrl': settings.python.indexUrl || undefined },
     log,
   });
 }

@@ -3,16 +3,23 @@ import * as path from 'node:path';
 
 /**
  * The environment without npm's script variables, the machine's global npmrc or docker daemon
- * settings, so only the test's own files decide the registries (tests set HOME to an empty folder too).
+ * settings, or Python's package configuration, so only the test's own files decide the registries
+ * (tests set HOME to an empty folder too). Python packages go to a closed loopback port unless a
+ * test names its own index: no test reaches a public index, even when pip would name one.
  */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(npm_|https?_proxy$|no_proxy$)/i.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!/^(npm_|https?_proxy$|no_proxy$|PIP_|UV_|VIRTUAL_ENV$)/i.test(k)) env[k] = v;
   return {
     ...env,
     npm_config_globalconfig: path.join(os.tmpdir(), 'provenance-lens-no-global-npmrc'),
     DOCKER_DAEMON_CONFIG: path.join(os.tmpdir(), 'provenance-lens-no-daemon-json'),
     NO_PROXY: '127.0.0.1,localhost',
+    PIP_CONFIG_FILE: 'os.devnull',
+    PIP_INDEX_URL: CLOSED_INDEX,
     ...extra,
   };
 }
+
+/** A loopback port nothing listens on (the discard port): connecting fails at once. */
+export const CLOSED_INDEX = 'http://127.0.0.1:9/simple/';

@@ -2,12 +2,14 @@
 
 import * as assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FIXTURES, SIGNED, addSigstoreWithoutProvenance, breakSignature, recordedScenario, tampered } from '../support/fixtureRegistry';
 import { cleanEnv } from '../support/lspClient';
 import { TestRegistry } from '../support/registryServer';
+import { TestPypiIndex, provenanceObject } from '../support/pypiIndex';
 import { REPO_ROOT } from '../support/paths';
 import { TufRepository } from '../support/tufRepository';
 import { cycloneDxJson, integrityToHex } from '../support/sbomFactory';
@@ -189,9 +191,32 @@ describe('provenance-lens CLI', function () {
       [
         ['inventory.json', 'npm', 'sigstore', 'verified', 'verified'],
         ['inventory.json', 'npm', 'kms-demo', 'invalid', 'integrity-mismatch'],
-        ['inventory.json', 'pypi', 'requests', 'unverifiable', 'spec-unsupported'],
+        // Python components go to the index the environment names (here a closed loopback port).
+        ['inventory.json', 'pypi', 'requests', 'unverifiable', 'network-error'],
       ],
     );
+  });
+
+  it('checks Python requirements with the same JSON contract (PEP 740 provenance from the file\'s index)', async () => {
+    const index = new TestPypiIndex();
+    await index.start();
+    try {
+      const attestation = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'pypi', 'gitlab_oidc_project-0.0.3.tar.gz.publish.attestation'), 'utf8'));
+      const sha = crypto.createHash('sha256').update(fs.readFileSync(path.join(FIXTURES, 'pypi', 'gitlab_oidc_project-0.0.3.tar.gz'))).digest('hex');
+      index.projects.set('gitlab-oidc-project', [{ filename: 'gitlab_oidc_project-0.0.3.tar.gz', sha256: sha, provenance: provenanceObject(attestation, { kind: 'GitLab', repository: 'facutuesca/gitlab-oidc-project', workflow_filepath: '.gitlab-ci.yml' }) }]);
+      index.projects.set('plain', [{ filename: 'plain-1.0.tar.gz', sha256: 'a'.repeat(64), provenance: null }]);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-cli-python-'));
+      fs.writeFileSync(path.join(dir, 'requirements.txt'), `--index-url ${index.url}\ngitlab-oidc-project==0.0.3 --hash=sha256:${sha}\nplain==1.0\n`);
+      const r = await cli(['check', '--format', 'json', '--no-cache'], dir);
+      assert.equal(r.status, 1, r.stderr + r.stdout);
+      const results = JSON.parse(r.stdout).results as Array<{ file: string; line: number; ecosystem: string; name: string; purl: string; verdict: string; code: string }>;
+      assert.deepEqual(results.map((x) => [x.file, x.line, x.ecosystem, x.name, x.purl, x.verdict, x.code]), [
+        ['requirements.txt', 2, 'pypi', 'gitlab-oidc-project', 'pkg:pypi/gitlab-oidc-project@0.0.3', 'verified', 'verified'],
+        ['requirements.txt', 3, 'pypi', 'plain', 'pkg:pypi/plain@1.0', 'unsigned', 'signature-missing'],
+      ]);
+    } finally {
+      await index.stop();
+    }
   });
 
   it('diffs two SBOMs: a component that lost provenance and one whose content changed fail the diff', async () => {

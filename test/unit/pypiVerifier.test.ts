@@ -38,13 +38,15 @@ describe('PyPI: PEP 740 provenance', function () {
   /** Python's own configuration stays out of the test: only what a test sets applies. */
   const env = (extra: Record<string, string> = {}) => {
     const e = cleanEnv({ HOME: home, XDG_CONFIG_DIRS: path.join(home, 'xdg'), XDG_CONFIG_HOME: path.join(home, 'config'), ...extra });
+    // cleanEnv points Python at a closed port; these tests want to see the configuration chain itself.
     for (const key of Object.keys(e)) if (/^(PIP_|UV_|VIRTUAL_ENV$)/.test(key) && !(key in extra)) delete e[key];
     return e;
   };
-  const check = async (requirements: string, options: { env?: Record<string, string>; settings?: Record<string, string> } = {}): Promise<PackageResult[]> => {
+  const check = async (requirements: string, options: { env?: Record<string, string>; settings?: Record<string, string>; name?: string; beside?: Record<string, string> } = {}): Promise<PackageResult[]> => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-pypi-'));
-    const file = path.join(dir, 'requirements.txt');
+    const file = path.join(dir, options.name ?? 'requirements.txt');
     fs.writeFileSync(file, requirements);
+    for (const [name, text] of Object.entries(options.beside ?? {})) fs.writeFileSync(path.join(dir, name), text);
     const trust = embeddedTrust();
     const checker = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: env(options.env), homeDir: home, timeoutMs: 3000, ecosystemSettings: options.settings });
     checkers.push(checker);
@@ -96,6 +98,15 @@ describe('PyPI: PEP 740 provenance', function () {
   it('resolves a range to the newest release the index has', async () => {
     const [resolved] = await check(`-i ${index.url}\ngitlab-oidc-project>=0.0.1,<1\n`);
     assert.deepEqual([resolved.verdict, resolved.version], ['verified', '0.0.3']);
+  });
+
+  it('verifies a pyproject dependency at the version and files its uv.lock pins, from the index the lock names', async () => {
+    const pyproject = `[project]\nname = "app"\nversion = "1.0"\ndependencies = ["gitlab-oidc-project>=0.0.1"]\n`;
+    const lock = (hash: string) => `version = 1\n\n[[package]]\nname = "gitlab-oidc-project"\nversion = "0.0.3"\nsource = { registry = "${index.url}" }\nsdist = { url = "${index.url}../files/${GITLAB_FILE}", hash = "sha256:${hash}", size = 1 }\n`;
+    const [locked] = await check(pyproject, { name: 'pyproject.toml', beside: { 'uv.lock': lock(gitlabSha) } });
+    assert.deepEqual([locked.verdict, locked.version], ['verified', '0.0.3'], locked.reason);
+    const [otherContent] = await check(pyproject, { name: 'pyproject.toml', beside: { 'uv.lock': lock('2'.repeat(64)) } });
+    assert.deepEqual([otherContent.verdict, otherContent.code], ['invalid', 'integrity-mismatch'], 'the lock\'s hashes are the ones compared');
   });
 
   for (const [label, mutate, expected] of [

@@ -13,10 +13,11 @@ import { type CliIo, HELP_OPTION, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, defaul
 const USAGE = `Usage: provenance-lens check [paths…] [options]
 
 Verifies registry signatures and Sigstore provenance of npm dependencies (package.json,
-package-lock.json, npm-shrinkwrap.json), cosign signatures of container images (Dockerfiles,
-compose files, Kubernetes manifests, GitHub Actions workflows, Helm values and Chart.yaml), and
-every component of CycloneDX (JSON, XML) or SPDX (JSON, tag-value) SBOMs, by their package URLs.
-Folders are searched.
+package-lock.json, npm-shrinkwrap.json), PEP 740 provenance of Python packages (requirements and
+constraints files, pyproject.toml, poetry.lock, uv.lock, Pipfile.lock), cosign signatures of
+container images (Dockerfiles, compose files, Kubernetes manifests, GitHub Actions workflows, Helm
+values and Chart.yaml), and every component of CycloneDX (JSON, XML) or SPDX (2 JSON and
+tag-value, 3 JSON-LD) SBOMs, by their package URLs. Folders are searched.
 
 Options:
   --format text|json|sarif   output format (default: text)
@@ -29,6 +30,8 @@ ${TRUST_USAGE}
   --key FILE                 a cosign public key accepted for image signatures (repeatable)
   --insecure-ignore-tlog     accept key-based image signatures without a transparency-log entry
   --insecure-registry HOST   allow plain HTTP to this registry (repeatable; loopback always is)
+  --python-index-url URL     the Python index when neither the file nor pip/uv configuration
+                             (pip.conf, PIP_INDEX_URL, UV_DEFAULT_INDEX) names one (default: ask pip)
   --concurrency N            verifications at once (default: 16)
   --timeout MS               per-request deadline (default: 15000)
   -h, --help                 this help
@@ -49,6 +52,7 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
       key: { type: 'string', multiple: true, default: [] },
       'insecure-ignore-tlog': { type: 'boolean', default: false },
       'insecure-registry': { type: 'string', multiple: true, default: [] },
+      'python-index-url': { type: 'string' },
       concurrency: { type: 'string', default: '16' },
       timeout: { type: 'string', default: '15000' },
       ...HELP_OPTION,
@@ -102,6 +106,7 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
     timeoutMs,
     imageKeys,
     insecureRegistries: values['insecure-registry'],
+    ecosystemSettings: { 'python.indexUrl': values['python-index-url'] },
     policyFile: values.policy && path.resolve(cwd, values.policy),
   });
   let reports: FileReport[];

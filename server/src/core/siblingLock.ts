@@ -1,7 +1,8 @@
-// The versions a package.json's direct dependencies are locked at, from the npm-shrinkwrap.json or
-// package-lock.json beside it. A manifest is re-verified on every (debounced) edit; the lockfile
-// beside it rarely changes, and a large one takes tens of milliseconds to parse, so each parse is
-// kept until the file's size or modification time changes.
+// The versions a manifest's direct dependencies are locked at, from the lockfile beside it
+// (package.json: npm-shrinkwrap.json or package-lock.json; pyproject.toml: uv.lock or poetry.lock).
+// A manifest is re-verified on every (debounced) edit; the lockfile beside it rarely changes, and a
+// large one takes tens of milliseconds to parse, so each parse is kept until the file's size or
+// modification time changes.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,16 +10,25 @@ import { parsePackageLock } from './parsers/packageLock';
 import type { Dependency } from './parsers/types';
 import { readTextIfExists } from './readText';
 
-const LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'];
+const NPM_LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'];
 /** Bounds the memo for workspaces with many packages; the oldest entry goes first. */
 const MAX_ENTRIES = 64;
 
 export class SiblingLocks {
   private readonly parsed = new Map<string, { stamp: string; top: Map<string, Dependency> }>();
 
-  /** The top-level packages of the lockfile in `dir`, by the name they are installed as; undefined without one. */
+  /**
+   * `lockfiles`: the names to look for, in order of preference; `read`: a lockfile's text → its
+   * packages by the name a manifest uses for them. Default: npm's.
+   */
+  constructor(
+    private readonly lockfiles: string[] = NPM_LOCKFILES,
+    private readonly read: (text: string, lockfile: string) => Map<string, Dependency> = topLevel,
+  ) {}
+
+  /** The packages of the lockfile in `dir`, by name; undefined without one. */
   get(dir: string): Map<string, Dependency> | undefined {
-    for (const name of LOCKFILES) {
+    for (const name of this.lockfiles) {
       const file = path.join(dir, name);
       const stamp = stampOf(file);
       if (stamp === undefined) continue;
@@ -26,7 +36,7 @@ export class SiblingLocks {
       if (known?.stamp === stamp) return known.top;
       const text = readTextIfExists(file);
       if (text === undefined) continue;
-      const top = topLevel(text);
+      const top = this.read(text, name);
       this.parsed.delete(file);
       this.parsed.set(file, { stamp, top });
       if (this.parsed.size > MAX_ENTRIES) this.parsed.delete(this.parsed.keys().next().value!);

@@ -19,8 +19,10 @@ export function hoverFor(c: CheckedDependency): Hover {
   lines.push(r.reason, '');
   if (r.ecosystem === 'oci') return { contents: { kind: 'markdown', value: [...lines, ...imageLines(c)].join('\n') }, range: c.dependency.specRange };
   const key = r.signatureKeyId ? ` (key \`${r.signatureKeyId}\`)` : '';
-  lines.push(`- Registry signature: **${r.signature}**${key}${r.signature === 'verified' ? '' : ' — ' + r.signatureReason}`);
-  lines.push(`- Provenance: **${r.provenance}**${r.provenance === 'verified' ? '' : ' — ' + r.provenanceReason}`);
+  // A Python file's PEP 740 provenance is its only signature: one line says both.
+  const single = r.ecosystem === 'pypi';
+  lines.push(`- ${single ? 'PEP 740 provenance' : 'Registry signature'}: **${r.signature}**${key}${r.signature === 'verified' ? '' : ' — ' + r.signatureReason}`);
+  if (!single) lines.push(`- Provenance: **${r.provenance}**${r.provenance === 'verified' ? '' : ' — ' + r.provenanceReason}`);
   const d = r.provenanceDetails;
   if (d && r.provenance === 'verified') {
     const repo = d.sourceRepository;

@@ -38,13 +38,13 @@ export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
     return nodes;
   }
 
-  add('signature', `Registry signature: ${r.signature}`, {
-    description: r.signatureKeyId ?? '',
-    tooltip: r.signatureReason,
-    verdict: r.signature,
-  });
-  const provenanceVerdict: TreeVerdict = r.provenance === 'absent' ? 'absent' : r.provenance;
-  add('provenance', `Provenance: ${r.provenance}`, { tooltip: r.provenanceReason, verdict: provenanceVerdict });
+  // A Python file's PEP 740 provenance is its only signature: one node says both.
+  if (r.ecosystem === 'pypi') add('provenance', `PEP 740 provenance: ${r.signature}`, { tooltip: r.signatureReason, verdict: r.signature });
+  else {
+    add('signature', `Registry signature: ${r.signature}`, { description: r.signatureKeyId ?? '', tooltip: r.signatureReason, verdict: r.signature });
+    const provenanceVerdict: TreeVerdict = r.provenance === 'absent' ? 'absent' : r.provenance;
+    add('provenance', `Provenance: ${r.provenance}`, { tooltip: r.provenanceReason, verdict: provenanceVerdict });
+  }
   const d = r.provenanceDetails;
   if (d && r.provenance === 'verified') {
     if (d.sourceRepository) {

@@ -4,6 +4,7 @@
 // provenanceLens.python.indexUrl setting, then pip's own default — asked of pip, never assumed).
 
 import { execFile } from 'node:child_process';
+import * as path from 'node:path';
 import { parsePyproject } from '../parsers/python/pyproject';
 import { parsePipfileLock, parsePoetryLock, parseUvLock } from '../parsers/python/pythonLocks';
 import { parseRequirementsTxt } from '../parsers/python/requirementsTxt';
@@ -12,6 +13,7 @@ import { redact } from '../registries/http';
 import { loadPipConfig, pipAuthFor, pipProxy, splitIndexCredentials } from '../registries/pipConfig';
 import { PypiIndexClient } from '../registries/pypiIndex';
 import type { PackageResult } from '../result';
+import { SiblingLocks } from '../siblingLock';
 import { PypiVerifier } from '../verify/pypi/pypiVerifier';
 import type { EcosystemPlugin, PackageVerifier, VerifierEnvironment, VerifyTarget } from './plugin';
 
@@ -36,6 +38,11 @@ class PypiPlugin implements PackageVerifier {
   private readonly http;
   private readonly verifier: PypiVerifier;
   private pipDefault?: Promise<string | undefined>;
+  /** pyproject.toml's dependencies are verified at the versions (and files) its lockfile pins. */
+  private readonly locks = new SiblingLocks(['uv.lock', 'poetry.lock'], (text, lockfile) => {
+    const parsed = lockfile === 'uv.lock' ? parseUvLock(text) : parsePoetryLock(text);
+    return new Map(parsed.dependencies.map((d) => [d.name, d]));
+  });
 
   constructor(private readonly environment: VerifierEnvironment) {
     this.config = loadPipConfig({ env: environment.env, homeDir: environment.homeDir });
@@ -45,10 +52,19 @@ class PypiPlugin implements PackageVerifier {
   }
 
   async plan(target: VerifyTarget): Promise<{ key: string; run: () => Promise<PackageResult> }> {
-    const { dependency: d, fresh, signal } = target;
+    const { fresh, signal } = target;
+    const d = this.pinned(target);
     const indexes = (await this.indexesFor(d, target.parsed.indexes ?? [])).map((url) => this.withoutCredentials(url));
     const key = ['pypi', indexes.join(' '), d.name, d.spec, d.version ?? '', (d.hashes ?? []).join(','), d.url ?? '', fresh].join('\n');
     return { key, run: () => this.verifier.verify({ name: d.name, spec: d.spec, version: d.version, hashes: d.hashes, url: d.url }, indexes, signal, fresh) };
+  }
+
+  /** A pyproject dependency at the version its lockfile pins (with the lock's hashes and source). */
+  private pinned(target: VerifyTarget): Dependency {
+    const d = target.dependency;
+    if (target.parsed.kind !== 'pyproject' || d.version || d.url) return d;
+    const locked = this.locks.get(path.dirname(target.file))?.get(d.name);
+    return locked?.version ? { ...d, version: locked.version, hashes: locked.hashes, index: locked.index } : d;
   }
 
   async dispose(): Promise<void> {

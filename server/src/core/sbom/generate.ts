@@ -105,6 +105,8 @@ function purlOf(dependency: Dependency, result: PackageResult | undefined): Pack
     if (image.tag) qualifiers.tag = image.tag;
     return new PackageURL('oci', undefined, image.repository.split('/').pop()!, digest, qualifiers, undefined);
   }
+  // Python packages from an index, at their exact version (packages from URLs or paths have no purl).
+  if (dependency.ecosystem === 'pypi' && version && !dependency.url) return new PackageURL('pypi', undefined, dependency.name, version, undefined, undefined);
   return dependency.purl ? safePurl(dependency.purl) : undefined;
 }
 
@@ -120,6 +122,9 @@ function newComponent(dependency: Dependency, purl: PackageURL, result: PackageR
   });
   const sha512 = /^sha512-(.+)$/.exec(dependency.integrity ?? '')?.[1];
   if (sha512) component.hashes.set(Enums.HashAlgorithm['SHA-512'], Buffer.from(sha512, 'base64').toString('hex'));
+  // A lock that pins one file gives its hash; several files (wheels for each platform) are not one component hash.
+  const sha256 = dependency.hashes?.length === 1 ? /^sha256:([0-9a-f]{64})$/.exec(dependency.hashes[0])?.[1] : undefined;
+  if (sha256) component.hashes.set(Enums.HashAlgorithm['SHA-256'], sha256);
   if (result) {
     const property = (key: string, value: string | undefined) => {
       if (value) component.properties.add(new Models.Property(`${PROPERTY}:${key}`, value));
