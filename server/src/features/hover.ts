@@ -4,7 +4,7 @@
 import type { Hover, Position } from 'vscode-languageserver';
 import type { CheckedDependency } from '../core/checker';
 import type { Range } from '../core/parsers/types';
-import { commitUrl } from '../core/result';
+import { commitUrl, singleEvidenceLabel } from '../core/result';
 
 export function dependencyAt(checked: CheckedDependency[], position: Position): CheckedDependency | undefined {
   return checked.find((c) => contains(c.dependency.nameRange, position) || contains(c.dependency.specRange, position));
@@ -19,9 +19,9 @@ export function hoverFor(c: CheckedDependency): Hover {
   lines.push(r.reason, '');
   if (r.ecosystem === 'oci') return { contents: { kind: 'markdown', value: [...lines, ...imageLines(c)].join('\n') }, range: c.dependency.specRange };
   const key = r.signatureKeyId ? ` (key \`${r.signatureKeyId}\`)` : '';
-  // A Python file's PEP 740 provenance is its only signature: one line says both.
-  const single = r.ecosystem === 'pypi';
-  lines.push(`- ${single ? 'PEP 740 provenance' : 'Registry signature'}: **${r.signature}**${key}${r.signature === 'verified' ? '' : ' — ' + r.signatureReason}`);
+  // Where one attestation is the only evidence (Python, gems), one line says both.
+  const single = singleEvidenceLabel(r.ecosystem);
+  lines.push(`- ${single ?? 'Registry signature'}: **${r.signature}**${key}${r.signature === 'verified' ? '' : ' — ' + r.signatureReason}`);
   if (!single) lines.push(`- Provenance: **${r.provenance}**${r.provenance === 'verified' ? '' : ' — ' + r.provenanceReason}`);
   const d = r.provenanceDetails;
   if (d && r.provenance === 'verified') {

@@ -1,7 +1,7 @@
 // The evidence under a package node: each check with its verdict, and what the provenance says
 // (source, workflow, builder, signer, log entry, attestations), with links where there are some.
 
-import { type PackageResult, commitUrl } from '../core/result';
+import { type PackageResult, commitUrl, singleEvidenceLabel } from '../core/result';
 import type { TreeNode, TreeVerdict } from '../protocol';
 
 export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
@@ -38,8 +38,9 @@ export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
     return nodes;
   }
 
-  // A Python file's PEP 740 provenance is its only signature: one node says both.
-  if (r.ecosystem === 'pypi') add('provenance', `PEP 740 provenance: ${r.signature}`, { tooltip: r.signatureReason, verdict: r.signature });
+  // Where one attestation is the only evidence (Python, gems), one node says both.
+  const single = singleEvidenceLabel(r.ecosystem);
+  if (single) add('provenance', `${single}: ${r.signature}`, { tooltip: r.signatureReason, verdict: r.signature });
   else {
     add('signature', `Registry signature: ${r.signature}`, { description: r.signatureKeyId ?? '', tooltip: r.signatureReason, verdict: r.signature });
     const provenanceVerdict: TreeVerdict = r.provenance === 'absent' ? 'absent' : r.provenance;

@@ -4,4 +4,6 @@
 export const ECOSYSTEM_DOCUMENT_PATTERNS: readonly string[] = [
   // Python (ecosystems/pypi.ts)
   '**/{requirements*.txt,requirements/*.txt,constraints*.txt,pyproject.toml,poetry.lock,uv.lock,Pipfile.lock}',
+  // Ruby (ecosystems/rubygems.ts)
+  '**/{Gemfile.lock,gems.locked,*.rb.lock,*.gemfile.lock}',
 ];

@@ -5,8 +5,9 @@
 import type { Ecosystem } from '../parsers/types';
 import type { EcosystemFile, EcosystemPlugin } from './plugin';
 import { pypiPlugin } from './pypi';
+import { rubygemsPlugin } from './rubygems';
 
-export const ECOSYSTEM_PLUGINS: readonly EcosystemPlugin[] = [pypiPlugin];
+export const ECOSYSTEM_PLUGINS: readonly EcosystemPlugin[] = [pypiPlugin, rubygemsPlugin];
 
 export function ecosystemFileOf(file: string, base: string): EcosystemFile | undefined {
   for (const plugin of ECOSYSTEM_PLUGINS) {

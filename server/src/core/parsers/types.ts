@@ -33,7 +33,7 @@ export type DependencyGroup =
   | 'constraints';
 
 /** `other`: an ecosystem named by a package URL that is not verified (yet); its purl says which. */
-export type Ecosystem = 'npm' | 'oci' | 'pypi' | 'other';
+export type Ecosystem = 'npm' | 'oci' | 'pypi' | 'gem' | 'other';
 
 /** One dependency as written in a manifest, lockfile, Dockerfile, YAML file or SBOM. */
 export interface Dependency {
@@ -56,7 +56,7 @@ export interface Dependency {
   image?: ImageReference;
   /** Images only: e.g. `FROM`, `COPY --from`, `compose service web`, `Deployment/api container app`. */
   source?: string;
-  /** Images only: the platform asked for (`FROM --platform=…`). */
+  /** Images: the platform asked for (`FROM --platform=…`); gems: the platform of a native build (`x86_64-linux`). */
   platform?: string;
   /** SBOM components: the package URL as written, and the component's own identifier (bom-ref / SPDXID). */
   purl?: string;

@@ -107,6 +107,7 @@ function purlOf(dependency: Dependency, result: PackageResult | undefined): Pack
   }
   // Python packages from an index, at their exact version (packages from URLs or paths have no purl).
   if (dependency.ecosystem === 'pypi' && version && !dependency.url) return new PackageURL('pypi', undefined, dependency.name, version, undefined, undefined);
+  if (dependency.ecosystem === 'gem' && version && !dependency.url) return new PackageURL('gem', undefined, dependency.name, version, dependency.platform && dependency.platform !== 'ruby' ? { platform: dependency.platform } : undefined, undefined);
   return dependency.purl ? safePurl(dependency.purl) : undefined;
 }
 

@@ -29,8 +29,10 @@ export function componentDependency(facts: ComponentFacts): Dependency | { error
     spec: exact,
     version: exact || undefined,
     integrity: target.ecosystem === 'npm' ? npmIntegrity(facts.hashes) : undefined,
-    // A Python component's SHA-256 names the one file it is: only that file is checked.
-    hashes: target.ecosystem === 'pypi' && facts.hashes['SHA-256'] ? [`sha256:${facts.hashes['SHA-256']}`] : undefined,
+    // A Python or Ruby component's SHA-256 names the one file it is: only that file is checked.
+    hashes: 'plugin' in target && facts.hashes['SHA-256'] ? [`sha256:${facts.hashes['SHA-256']}`] : undefined,
+    index: 'plugin' in target ? target.index : undefined,
+    platform: 'plugin' in target ? target.platform : undefined,
     group: 'sbom',
     nameRange: facts.nameRange,
     specRange: facts.specRange,

@@ -13,7 +13,7 @@ export type PurlTarget =
   | { ecosystem: 'oci'; name: string; version?: string; image: ImageReference }
   | { ecosystem: 'other'; type: string; name: string; version?: string }
   /** An ecosystem a plugin verifies (ecosystems/registry.ts), by its purl type. */
-  | { ecosystem: Ecosystem; name: string; version?: string; plugin: true };
+  | { ecosystem: Ecosystem; name: string; version?: string; plugin: true; index?: string; platform?: string };
 
 export function parsePurl(purl: string): PurlTarget | { error: string } {
   let p: PackageURL;
@@ -32,7 +32,11 @@ export function parsePurl(purl: string): PurlTarget | { error: string } {
     return { ecosystem: 'oci', name: image.name, version, image };
   }
   const plugin = pluginForPurlType(p.type);
-  if (plugin) return { ecosystem: plugin.ecosystem, name: p.type === 'pypi' ? normalizeName(full) : full, version, plugin: true };
+  if (plugin) {
+    // The purl spec's `repository_url` names the package's registry (and `platform` a gem's build).
+    const q = (p.qualifiers ?? {}) as Record<string, string>;
+    return { ecosystem: plugin.ecosystem, name: p.type === 'pypi' ? normalizeName(full) : full, version, plugin: true, index: q.repository_url, platform: q.platform };
+  }
   return { ecosystem: 'other', type: p.type, name: full, version };
 }
 
