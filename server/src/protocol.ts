@@ -47,6 +47,8 @@ export interface Settings {
   };
   /** Python: the index to use when no file or pip/uv configuration names one (empty: ask pip). */
   python: { indexUrl: string };
+  /** The GitHub API for looking up actions' commits (empty: GITHUB_API_URL, else none). */
+  github: { apiUrl: string };
   /** Where signing goes (empty: Sigstore's public-good services). */
   signing: { fulcioUrl: string; rekorUrl: string; tsaUrl: string; tlogUpload: boolean; oidcIssuer: string; oidcClientId: string };
 }
@@ -65,6 +67,7 @@ export const DEFAULT_SETTINGS: Settings = {
   rules: {},
   oci: { keys: [], insecureRegistries: [] },
   python: { indexUrl: '' },
+  github: { apiUrl: '' },
   signing: { fulcioUrl: '', rekorUrl: '', tsaUrl: '', tlogUpload: true, oidcIssuer: '', oidcClientId: '' },
 };
 

@@ -257,6 +257,7 @@ async function applySettings(): Promise<void> {
       tuf: { ...DEFAULT_SETTINGS.tuf, ...pulled?.tuf },
       oci: { ...DEFAULT_SETTINGS.oci, ...pulled?.oci },
       python: { ...DEFAULT_SETTINGS.python, ...pulled?.python },
+      github: { ...DEFAULT_SETTINGS.github, ...pulled?.github },
       signing: { ...DEFAULT_SETTINGS.signing, ...pulled?.signing },
       rules: { ...pulled?.rules },
     };
@@ -282,7 +283,7 @@ function rebuildChecker(): void {
     timeoutMs: settings.timeoutMs,
     imageKeys: imageKeysFrom(settings),
     insecureRegistries: settings.oci.insecureRegistries,
-    ecosystemSettings: { 'python.indexUrl': settings.python.indexUrl || undefined },
+    ecosystemSettings: { 'python.indexUrl': settings.python.indexUrl || undefined, 'github.apiUrl': settings.github.apiUrl || undefined },
     log,
   });
 }

@@ -11,6 +11,7 @@ import { type ParsedSbom, SBOM_INVALID } from './parsers/sbom/cyclonedxJson';
 import { looksLikeSbomName, parseSbom, sbomFormat, sbomSchemaProblems } from './parsers/sbom/sbom';
 import { POLICY_FILES, parsePolicy } from './trust/policy';
 import { ecosystemFileOf } from './ecosystems/registry';
+import { parseWorkflowActions } from './parsers/github/workflowActions';
 
 /** The kinds read here, and those of the ecosystem plugins (ecosystems/registry.ts: `pip-requirements`, `uv-lock`…). */
 export type FileKind = 'npm-manifest' | 'npm-lockfile' | 'policy' | 'dockerfile' | 'sbom' | YamlImageKind | (string & {});
@@ -80,7 +81,9 @@ export function parseFile(file: string, text: string): ParsedFile | undefined {
   }
   if (kind && YAML_KINDS.has(kind)) {
     const y = parseYamlImages(text, kind as YamlImageKind);
-    return { kind, dependencies: y.images, problems: y.problems };
+    // A workflow also names the actions it runs.
+    const actions = kind === 'workflow' ? parseWorkflowActions(text) : [];
+    return { kind, dependencies: [...y.images, ...actions], problems: y.problems };
   }
   return undefined;
 }

@@ -31,7 +31,7 @@ export function commitUrl(d: ProvenanceDetails | undefined): string | undefined 
  * call it in hovers and the tree; undefined where signature and provenance are two checks (npm).
  */
 export function singleEvidenceLabel(ecosystem: PackageResult['ecosystem']): string | undefined {
-  return ({ pypi: 'PEP 740 provenance', gem: 'Sigstore attestation' } as Partial<Record<PackageResult['ecosystem'], string>>)[ecosystem];
+  return ({ pypi: 'PEP 740 provenance', gem: 'Sigstore attestation', 'github-actions': 'Release attestation' } as Partial<Record<PackageResult['ecosystem'], string>>)[ecosystem];
 }
 
 export interface ImageSigner {
@@ -68,6 +68,8 @@ export interface PackageResult {
   /** Images: the manifest digest the reference resolved to, and who signed it. */
   digest?: string;
   signers?: ImageSigner[];
+  /** GitHub Actions: the commit the ref names (itself when pinned), for "pin to commit". */
+  commit?: string;
   /** Images: the verified attestations that carry an SBOM, and who signed each. */
   sboms?: AttestedSbom[];
   /** Images that are multi-platform indexes: the platforms whose manifests the (index) signature covers. */

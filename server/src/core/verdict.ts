@@ -26,6 +26,7 @@ export type ReasonCode =
   | 'provenance-downgrade'
   | 'image-not-pinned'
   | 'image-tag-moved'
+  | 'action-not-pinned'
   | 'provenance-repository-mismatch'
   | 'provenance-required'
   | 'signer-not-allowed'

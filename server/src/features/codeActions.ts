@@ -1,4 +1,4 @@
-// Quick fixes on a dependency: pin an image to its digest, upgrade to the nearest version published
+// Quick fixes on a dependency: pin an image to its digest, an action to its commit, upgrade to the nearest version published
 // with provenance, and trust a verified signer in the workspace policy — JSON or YAML, creating
 // the policy file if need be.
 
@@ -28,7 +28,22 @@ export interface CodeActionInput {
 const MANIFEST_GROUPS = new Set(['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies']);
 
 export function codeActions(input: CodeActionInput): CodeAction[] {
-  return [pinToDigest(input), upgradeToProvenance(input), trustSigner(input)].filter((a): a is CodeAction => a !== undefined);
+  return [pinToDigest(input), pinActionToCommit(input), upgradeToProvenance(input), trustSigner(input)].filter((a): a is CodeAction => a !== undefined);
+}
+
+/** `actions/checkout@v4` → `actions/checkout@<commit> # v4`: pinned, and the tag kept for people (and update bots). */
+function pinActionToCommit({ uri, checked, diagnostics, documentText }: CodeActionInput): CodeAction | undefined {
+  const { dependency, result } = checked;
+  if (dependency.ecosystem !== 'github-actions' || dependency.version || !result.commit) return undefined;
+  const end = dependency.specRange.end;
+  const line = (documentText.split('\n')[end.line] ?? '').replace(/\r$/, '');
+  const edits = [TextEdit.replace(dependency.specRange, result.commit)];
+  if (!line.slice(end.character).includes('#')) edits.push(TextEdit.insert({ line: end.line, character: line.length }, ` # ${dependency.spec}`));
+  const related = diagnostics.filter((d) => d.code === 'action-not-pinned');
+  const action = CodeAction.create(`Pin ${dependency.name}@${dependency.spec} to its commit`, { changes: { [uri]: edits } }, CodeActionKind.QuickFix);
+  action.diagnostics = related;
+  action.isPreferred = related.length > 0;
+  return action;
 }
 
 /** `image:tag` → `image:tag@sha256:…`, in place, where the file spells the reference out. */

@@ -31,6 +31,8 @@ export const DEFAULT_RULES: Record<ReasonCode | 'parse-error' | 'sbom-invalid' |
   'image-tag-moved': 'warning',
   // Most images are referenced by tag; a warning on every one would drown the rest. Turn on with "warning".
   'image-not-pinned': 'off',
+  // A tag of an action can be moved to other code; GitHub's own hardening guide asks for commits.
+  'action-not-pinned': 'warning',
   'provenance-required': 'warning',
   'signer-not-allowed': 'error',
   'policy-invalid': 'error',

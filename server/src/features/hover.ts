@@ -23,6 +23,7 @@ export function hoverFor(c: CheckedDependency): Hover {
   const single = singleEvidenceLabel(r.ecosystem);
   lines.push(`- ${single ?? 'Registry signature'}: **${r.signature}**${key}${r.signature === 'verified' ? '' : ' — ' + r.signatureReason}`);
   if (!single) lines.push(`- Provenance: **${r.provenance}**${r.provenance === 'verified' ? '' : ' — ' + r.provenanceReason}`);
+  if (r.commit) lines.push(`- Commit: \`${r.commit}\`${c.dependency.version ? ' (pinned)' : ` (what \`${c.dependency.spec}\` names now)`}`);
   const d = r.provenanceDetails;
   if (d && r.provenance === 'verified') {
     const repo = d.sourceRepository;

@@ -62,6 +62,7 @@ export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
     if (d.logIndex) add('log', `Transparency log entry ${d.logIndex}`, { description: d.integratedTime, logEntryUrl: d.logEntryUrl });
     if (d.predicateTypes.length > 0) add('attestation', `Attestations: ${d.predicateTypes.length}`, { description: d.predicateTypes.map(shortPredicate).join(', '), tooltip: d.predicateTypes.join('\n\n') });
   }
+  if (r.commit) add('source', `Commit: ${r.commit.slice(0, 12)}`, { tooltip: r.commit });
   for (const f of r.findings) add('finding', f.message, { tooltip: f.code });
   return nodes;
 }
