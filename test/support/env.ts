@@ -9,7 +9,7 @@ import * as path from 'node:path';
  */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(npm_|https?_proxy$|no_proxy$|PIP_|UV_|VIRTUAL_ENV$|BUNDLE_|GITHUB_API_URL$|GITHUB_TOKEN$|GH_TOKEN$)/i.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!/^(npm_|https?_proxy$|no_proxy$|PIP_|UV_|VIRTUAL_ENV$|BUNDLE_|GITHUB_API_URL$|GITHUB_TOKEN$|GH_TOKEN$|GOSUMDB$|GOPROXY$|GONOSUMDB$|GOPRIVATE$)/i.test(k)) env[k] = v;
   return {
     ...env,
     npm_config_globalconfig: path.join(os.tmpdir(), 'provenance-lens-no-global-npmrc'),
@@ -17,6 +17,11 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
     NO_PROXY: '127.0.0.1,localhost',
     PIP_CONFIG_FILE: 'os.devnull',
     PIP_INDEX_URL: CLOSED_INDEX,
+    // Go: the public checksum database's name, reached only through a closed loopback proxy.
+    GOSUMDB: 'sum.golang.org',
+    GOPROXY: 'http://127.0.0.1:9',
+    GONOSUMDB: '',
+    GOPRIVATE: '',
     ...extra,
   };
 }

@@ -15,7 +15,7 @@ const USAGE = `Usage: provenance-lens check [paths…] [options]
 Verifies registry signatures and Sigstore provenance of npm dependencies (package.json,
 package-lock.json, npm-shrinkwrap.json), PEP 740 provenance of Python packages (requirements and
 constraints files, pyproject.toml, poetry.lock, uv.lock, Pipfile.lock) and Ruby gems (Bundler
-lockfiles), cosign signatures of
+lockfiles), go.sum/go.mod against the Go checksum database, pinning of GitHub Actions, cosign signatures of
 container images (Dockerfiles, compose files, Kubernetes manifests, GitHub Actions workflows, Helm
 values and Chart.yaml), and every component of CycloneDX (JSON, XML) or SPDX (2 JSON and
 tag-value, 3 JSON-LD) SBOMs, by their package URLs. Folders are searched.

@@ -6,4 +6,6 @@ export const ECOSYSTEM_DOCUMENT_PATTERNS: readonly string[] = [
   '**/{requirements*.txt,requirements/*.txt,constraints*.txt,pyproject.toml,poetry.lock,uv.lock,Pipfile.lock}',
   // Ruby (ecosystems/rubygems.ts)
   '**/{Gemfile.lock,gems.locked,*.rb.lock,*.gemfile.lock}',
+  // Go (ecosystems/golang.ts)
+  '**/{go.mod,go.sum}',
 ];
