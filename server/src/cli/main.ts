@@ -1,5 +1,6 @@
 // The CLI's entry: one command per job, each with its own options and help.
 
+import { runAttestation } from './attestation';
 import { runCheck } from './check';
 import type { CliIo } from './shared';
 import { runSbom } from './sbom';
@@ -9,9 +10,10 @@ import { runVerify } from './verify';
 const USAGE = `Usage: provenance-lens <command> [options]
 
 Commands:
-  check [paths…]        verify the dependencies files declare (npm, container images)
+  check [paths…]        verify the dependencies files declare (npm, Python, Ruby, Go, actions, images, SBOMs)
   sign FILE…            sign files with Sigstore, writing FILE.sigstore.json beside each
   verify FILE           verify FILE against its Sigstore bundle (like cosign verify-blob --bundle)
+  attestation verify FILE  verify GitHub artifact attestations of FILE (like gh attestation verify)
   generate-key-pair     make an encrypted ECDSA P-256 key pair for key-based signing
   sbom diff A B         compare two SBOMs (or an SBOM and a lockfile): added, removed, changed, lost provenance
   sbom generate [paths] write a CycloneDX SBOM of the lockfiles and images, with verification results
@@ -23,6 +25,7 @@ const COMMANDS: Record<string, (argv: string[], env: NodeJS.ProcessEnv, io: CliI
   check: runCheck,
   sign: runSign,
   verify: runVerify,
+  attestation: runAttestation,
   'generate-key-pair': runKeygen,
   sbom: runSbom,
 };

@@ -8,7 +8,7 @@ import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { type TrustMaterial, toTrustMaterial } from '@sigstore/verify';
 import embeddedRoot from '../../../../resources/trusted_root.public-good.json';
 
-export type TrustSource = 'embedded snapshot' | 'TUF' | 'custom file';
+export type TrustSource = 'embedded snapshot' | 'TUF' | 'custom file' | "GitHub's embedded snapshot";
 
 export interface TrustContext {
   root: TrustedRoot;

@@ -11,6 +11,16 @@ export type BundleCheck =
   /** `invalid`: evidence exists and is wrong. `unverifiable`: we lack the trust material to decide. */
   | { ok: false; status: 'invalid' | 'unverifiable'; message: string };
 
+/**
+ * How many log entries, SCTs and timestamps must verify. The default is public-good Sigstore's; a
+ * deployment without a transparency log (GitHub's own) vouches for time with RFC 3161 timestamps only.
+ */
+export interface Thresholds {
+  tlogThreshold: number;
+  ctlogThreshold: number;
+  timestampThreshold: number;
+}
+
 export function parseBundle(json: unknown): { bundle: Bundle } | { error: string } {
   try {
     return { bundle: bundleFromJSON(json) };
@@ -25,7 +35,7 @@ export function parseBundle(json: unknown): { bundle: Bundle } | { error: string
  * --insecure-ignore-tlog, which the user grants per key). `artifact`: the bytes a message
  * signature signs (a DSSE envelope carries what it signs).
  */
-export function checkBundle(bundle: Bundle, trust: TrustContext, keys?: KeyFinderFunc, requireLogEntry = true, artifact?: Buffer): BundleCheck {
+export function checkBundle(bundle: Bundle, trust: TrustContext, keys?: KeyFinderFunc, requireLogEntry = true, artifact?: Buffer, thresholds?: Thresholds): BundleCheck {
   const unknownLog = bundle.verificationMaterial.tlogEntries.find(
     (entry) => !trust.logIds.has(Buffer.from(entry.logId?.keyId ?? []).toString('base64')),
   );
@@ -41,7 +51,7 @@ export function checkBundle(bundle: Bundle, trust: TrustContext, keys?: KeyFinde
     // Key-signed bundles (npm publish attestations) carry no certificate, so no SCT is expected.
     const keySigned = bundle.verificationMaterial.content.$case === 'publicKey';
     const withoutLog = keySigned && !requireLogEntry;
-    const verifier = new Verifier(material, { ctlogThreshold: keySigned ? 0 : 1, tlogThreshold: withoutLog ? 0 : 1, timestampThreshold: withoutLog ? 0 : 1 });
+    const verifier = new Verifier(material, thresholds ?? { ctlogThreshold: keySigned ? 0 : 1, tlogThreshold: withoutLog ? 0 : 1, timestampThreshold: withoutLog ? 0 : 1 });
     if (bundle.content.$case === 'messageSignature' && !artifact) return { ok: false, status: 'unverifiable', message: 'a message signature can only be checked against the bytes it signs' };
     const signer = verifier.verify(withRekorV2DsseDigest(bundle, toSignedEntity(bundle, artifact)));
     return { ok: true, bundle, signer };

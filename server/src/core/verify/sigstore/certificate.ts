@@ -14,6 +14,8 @@ export interface BuildIdentity {
   buildTrigger?: string;
   runnerEnvironment?: string;
   buildConfigURI?: string;
+  /** The owner (user or organisation) of the source repository: `https://github.com/<owner>`. */
+  sourceRepositoryOwnerURI?: string;
 }
 
 const OID = '1.3.6.1.4.1.57264.1.';
@@ -31,6 +33,7 @@ export function readBuildIdentity(cert: X509Certificate): BuildIdentity {
     buildTrigger: text(20) ?? text(2),
     runnerEnvironment: text(11),
     buildConfigURI: text(18),
+    sourceRepositoryOwnerURI: text(16),
   };
 }
 

@@ -1,0 +1,34 @@
+// GitHub's attestations API: the attestations (Sigstore bundles) that name a digest, for a
+// repository or for an owner (organisation, else user). The API is the one the environment names.
+
+import type { HttpClient } from './http';
+
+export async function fetchAttestations(http: HttpClient, apiUrl: string, scope: { owner: string; repo?: string }, sha256: string, signal?: AbortSignal): Promise<unknown[]> {
+  const api = apiUrl.replace(/\/+$/, '');
+  const paths = scope.repo ? [`repos/${scope.repo}`] : [`orgs/${encodeURIComponent(scope.owner)}`, `users/${encodeURIComponent(scope.owner)}`];
+  for (const where of paths) {
+    const response = await http.get(`${api}/${where}/attestations/sha256:${sha256}?per_page=100`, { accept: 'application/vnd.github+json', signal });
+    if (response.status === 404) continue;
+    const body = JSON.parse(response.body.toString('utf8')) as { attestations?: Array<{ bundle?: unknown }> };
+    return (body.attestations ?? []).flatMap((a) => (a.bundle ? [a.bundle] : []));
+  }
+  return [];
+}
+
+/** Bundles from a file: one bundle (JSON), or gh's download form (one bundle per line, JSONL). */
+export function bundlesFromText(text: string): unknown[] {
+  const trimmed = text.trim();
+  try {
+    return [JSON.parse(trimmed)];
+  } catch {
+    return trimmed.split('\n').filter((line) => line.trim()).map((line) => {
+      try {
+        const value = JSON.parse(line) as { bundle?: unknown };
+        // `gh attestation download` writes bundles; the API's entries wrap them in { bundle }.
+        return value.bundle ?? value;
+      } catch {
+        return line;
+      }
+    });
+  }
+}
