@@ -19,6 +19,9 @@ import { FIXTURES } from '../support/fixtureRegistry';
 import { closeServer, listenOnLoopback } from '../support/loopback';
 
 const CHECKOUT_V4 = '11bd71901bbe5b1630ceea73d27597364c9af683';
+/** bdehamer/delme v6: a real immutable release GitHub attested (test/fixtures/github/github_release_bundle.json). */
+const DELME_V6 = 'c5e17a62e06a1d201570249c61fae531e9244e1b';
+const RELEASE = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'github', 'github_release_bundle.json'), 'utf8'));
 
 describe('GitHub Actions', function () {
   this.timeout(20000);
@@ -32,9 +35,16 @@ describe('GitHub Actions', function () {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-home-'));
     api = http.createServer((req, res) => {
       seen.push({ path: req.url ?? '', authorization: req.headers.authorization, accept: req.headers.accept });
-      if (req.url === '/api/v3/repos/actions/checkout/commits/v4') {
+      const commits: Record<string, string> = { '/api/v3/repos/actions/checkout/commits/v4': CHECKOUT_V4, '/api/v3/repos/bdehamer/delme/commits/v6': DELME_V6, '/api/v3/repos/bdehamer/delme/commits/v7': CHECKOUT_V4 };
+      const commit = commits[req.url ?? ''];
+      if (commit) {
         res.writeHead(200, { 'content-type': 'application/vnd.github.sha' });
-        return res.end(CHECKOUT_V4);
+        return res.end(commit);
+      }
+      // The release attestation is served for any commit asked about: only the right one must verify.
+      if (req.url?.startsWith('/api/v3/repos/bdehamer/delme/attestations/sha1:')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        return res.end(JSON.stringify({ attestations: [{ bundle: RELEASE }] }));
       }
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end('{"message":"Not Found"}');
@@ -92,6 +102,16 @@ describe('GitHub Actions', function () {
     assert.equal(pin.title, 'Pin actions/checkout@v4 to its commit');
     const after = TextDocument.applyEdits(TextDocument.create(uri, 'yaml', 1, text), pin.edit!.changes![uri]);
     assert.equal(after.split('\n')[5], `      - uses: actions/checkout@${CHECKOUT_V4} # v4`);
+  });
+
+  it('verifies an action at a commit GitHub attests as an immutable release, and refuses a release attestation of another commit', async () => {
+    const { checked } = await check(`on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - uses: bdehamer/delme@${DELME_V6} # v6\n      - uses: bdehamer/delme@v6\n      - uses: bdehamer/delme@v7\n      - uses: actions/checkout@v4\n`, { GITHUB_API_URL: apiUrl });
+    const [pinned, byTag, moved, unattested] = checked.map((c) => c.result);
+    assert.deepEqual([pinned.verdict, pinned.findings], ['verified', []], pinned.reason);
+    assert.match(pinned.reason, /immutable release v6 of bdehamer\/delme at commit c5e17a6/);
+    assert.deepEqual([byTag.verdict, byTag.findings.map((f) => f.code)], ['verified', ['action-not-pinned']]);
+    assert.deepEqual([moved.verdict, moved.code], ['invalid', 'provenance-invalid'], moved.reason);
+    assert.deepEqual([unattested.verdict, unattested.code], ['unsigned', 'release-unattested']);
   });
 
   it('still flags an unpinned action without an API to ask, and says how to name one', async () => {

@@ -88,7 +88,7 @@ export async function runAttestation(argv: string[], env: NodeJS.ProcessEnv, io:
     const apiHost = new URL(apiUrl!).host;
     const http = new HttpClient({ timeoutMs: 15_000, maxBodyBytes: 32 * 1024 * 1024, retries: 2, backoffMs: 250, offline: false, userAgent: 'provenance-lens/0.1', proxy: proxyFor({ values: new Map(), files: [] }, env), authFor: (url) => (token && new URL(url).host === apiHost ? { authorization: `Bearer ${token}` } : undefined) });
     try {
-      bundles = await fetchAttestations(http, apiUrl!, { owner, repo: values.repo }, sha256);
+      bundles = await fetchAttestations(http, apiUrl!, { owner, repo: values.repo }, `sha256:${sha256}`);
     } catch (error) {
       io.err.write(`Could not fetch the attestations: ${(error as Error).message}.\n`);
       return 1;

@@ -27,6 +27,7 @@ export type ReasonCode =
   | 'image-not-pinned'
   | 'image-tag-moved'
   | 'action-not-pinned'
+  | 'release-unattested'
   | 'provenance-repository-mismatch'
   | 'provenance-required'
   | 'signer-not-allowed'

@@ -33,6 +33,8 @@ export const DEFAULT_RULES: Record<ReasonCode | 'parse-error' | 'sbom-invalid' |
   'image-not-pinned': 'off',
   // A tag of an action can be moved to other code; GitHub's own hardening guide asks for commits.
   'action-not-pinned': 'warning',
+  // Immutable releases with attestations are new: most actions have none yet.
+  'release-unattested': 'info',
   'provenance-required': 'warning',
   'signer-not-allowed': 'error',
   'policy-invalid': 'error',

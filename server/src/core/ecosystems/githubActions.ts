@@ -28,7 +28,7 @@ class GithubActionsPlugin implements PackageVerifier {
       proxy: proxyFor({ values: new Map(), files: [] }, environment.env),
       authFor: (url) => (token && apiHost && hostOf(url) === apiHost ? { authorization: `Bearer ${token}` } : undefined),
     });
-    this.verifier = new ActionVerifier(this.http, apiUrl);
+    this.verifier = new ActionVerifier(this.http, apiUrl, environment.trust);
   }
 
   async plan(target: VerifyTarget): Promise<{ key: string; run: () => Promise<PackageResult> }> {

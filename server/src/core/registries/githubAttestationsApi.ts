@@ -3,11 +3,12 @@
 
 import type { HttpClient } from './http';
 
-export async function fetchAttestations(http: HttpClient, apiUrl: string, scope: { owner: string; repo?: string }, sha256: string, signal?: AbortSignal): Promise<unknown[]> {
+/** `digest`: `sha256:<hex>` for files, `sha1:<commit>` for a release's commit. */
+export async function fetchAttestations(http: HttpClient, apiUrl: string, scope: { owner: string; repo?: string }, digest: string, signal?: AbortSignal): Promise<unknown[]> {
   const api = apiUrl.replace(/\/+$/, '');
   const paths = scope.repo ? [`repos/${scope.repo}`] : [`orgs/${encodeURIComponent(scope.owner)}`, `users/${encodeURIComponent(scope.owner)}`];
   for (const where of paths) {
-    const response = await http.get(`${api}/${where}/attestations/sha256:${sha256}?per_page=100`, { accept: 'application/vnd.github+json', signal });
+    const response = await http.get(`${api}/${where}/attestations/${digest}?per_page=100`, { accept: 'application/vnd.github+json', signal });
     if (response.status === 404) continue;
     const body = JSON.parse(response.body.toString('utf8')) as { attestations?: Array<{ bundle?: unknown }> };
     return (body.attestations ?? []).flatMap((a) => (a.bundle ? [a.bundle] : []));

@@ -1,12 +1,16 @@
-// GitHub Actions referenced by workflows: an action at a tag or branch is not pinned (the ref can be
-// moved to other code); the commit it names now is looked up through the GitHub API the user's
-// environment names, for the "pin to commit" quick fix. Release attestations of actions are not
-// verified yet: the verdict says so rather than guess.
+// GitHub Actions referenced by workflows. An action at a tag or branch is not pinned (the ref can be
+// moved to other code); the commit it names is looked up through the GitHub API the environment
+// names. That commit is verified when GitHub attests an immutable release of the action's
+// repository at it (a release attestation: GitHub's release signer, `pkg:github/<repo>@<tag>` with
+// the commit's sha1); a commit no release attests is `unsigned` (code release-unattested).
 
+import { fetchAttestations } from '../../registries/githubAttestationsApi';
 import { HttpError, type HttpClient } from '../../registries/http';
 import { type PackageResult, unverifiableResult } from '../../result';
+import type { TrustContext } from '../../trust/trustedRoot';
 import type { Finding } from '../../verdict';
 import { FULL_SHA } from '../../parsers/github/workflowActions';
+import { verifyReleaseAttestations } from './githubAttestations';
 
 export interface ActionTarget {
   /** `owner/repo` or `owner/repo/path`. */
@@ -16,28 +20,51 @@ export interface ActionTarget {
 
 export class ActionVerifier {
   /** `apiUrl`: the GitHub REST API base (undefined when none is configured: no look-up). */
-  constructor(private readonly http: HttpClient, private readonly apiUrl: string | undefined) {}
+  constructor(
+    private readonly http: HttpClient,
+    private readonly apiUrl: string | undefined,
+    private readonly trust: () => TrustContext,
+  ) {}
 
   async verify(target: ActionTarget, signal?: AbortSignal): Promise<PackageResult> {
     const [owner, repo] = target.name.split('/');
-    const base = unverifiableResult(target.name, 'spec-unsupported', 'Release attestations of GitHub Actions are not verified yet.', target.ref, 'github-actions');
-    const purl = `pkg:github/${owner}/${repo}@${target.ref}`;
-    if (FULL_SHA.test(target.ref)) return { ...base, purl, commit: target.ref };
-    const finding = (message: string): Finding => ({ code: 'action-not-pinned', message });
+    const repository = `${owner}/${repo}`;
+    const purl = `pkg:github/${repository}@${target.ref}`;
+    const pinned = FULL_SHA.test(target.ref);
+    const findings: Finding[] = [];
     const unpinned = `${target.name}@${target.ref} is not pinned to a full commit SHA: the ${/^v?\d/.test(target.ref) ? 'tag' : 'ref'} can be moved to other code.`;
-    if (!this.apiUrl) return { ...base, purl, findings: [finding(`${unpinned} (Set GITHUB_API_URL or provenanceLens.github.apiUrl to look up the commit it names.)`)] };
+    const undecided = (reason: string, commit?: string): PackageResult => ({ ...unverifiableResult(target.name, 'spec-unsupported', reason, target.ref, 'github-actions'), purl, commit, findings });
+    if (!this.apiUrl) {
+      if (!pinned) findings.push({ code: 'action-not-pinned', message: `${unpinned} (Set GITHUB_API_URL or provenanceLens.github.apiUrl to look up the commit it names.)` });
+      return undecided('No GitHub API is configured (GITHUB_API_URL or provenanceLens.github.apiUrl): release attestations cannot be checked.', pinned ? target.ref : undefined);
+    }
     try {
-      const commit = await this.commitOf(owner, repo, target.ref, signal);
-      if (!commit) return { ...base, purl, findings: [finding(`${unpinned} The repository has no ref ${target.ref}.`)] };
-      return { ...base, purl, commit, findings: [finding(`${unpinned} It names ${commit} now.`)] };
+      const commit = pinned ? target.ref : await this.commitOf(repository, target.ref, signal);
+      if (!commit) {
+        findings.push({ code: 'action-not-pinned', message: `${unpinned} The repository has no ref ${target.ref}.` });
+        return { ...unverifiableResult(target.name, 'version-not-found', `${repository} has no ref ${target.ref}.`, target.ref, 'github-actions'), purl, findings };
+      }
+      if (!pinned) findings.push({ code: 'action-not-pinned', message: `${unpinned} It names ${commit} now.` });
+      const release = verifyReleaseAttestations(repository, commit, await fetchAttestations(this.http, this.apiUrl, { owner, repo: repository }, `sha1:${commit}`, signal), this.trust());
+      const base = { ecosystem: 'github-actions' as const, name: target.name, version: target.ref, purl, commit, findings };
+      if (release.ok) {
+        const reason = `GitHub attests the immutable release ${release.tag} of ${repository} at commit ${commit}.`;
+        return { ...base, signature: 'verified', signatureReason: reason, provenance: 'absent', provenanceReason: reason, verdict: 'verified', code: 'verified', reason };
+      }
+      const reason = `${release.message[0].toUpperCase()}${release.message.slice(1)}.`;
+      if (release.status === 'unsigned') return { ...base, signature: 'unsigned', signatureReason: reason, provenance: 'absent', provenanceReason: reason, verdict: 'unsigned', code: 'release-unattested', reason };
+      if (release.status === 'invalid') return { ...base, signature: 'invalid', signatureReason: reason, provenance: 'invalid', provenanceReason: reason, verdict: 'invalid', code: 'provenance-invalid', reason };
+      return undecided(reason, commit);
     } catch (error) {
-      return { ...base, purl, findings: [finding(`${unpinned} (The commit it names could not be looked up: ${(error as Error).message}.)`)] };
+      if (!pinned) findings.push({ code: 'action-not-pinned', message: `${unpinned} (The commit it names could not be looked up: ${(error as Error).message}.)` });
+      const offline = error instanceof HttpError && error.kind === 'offline';
+      return { ...unverifiableResult(target.name, offline ? 'offline-not-cached' : 'network-error', `Could not check: ${(error as Error).message}.`, target.ref, 'github-actions'), purl, findings };
     }
   }
 
   /** The commit a ref names (GitHub answers with the bare SHA for the `sha` media type). */
-  private async commitOf(owner: string, repo: string, ref: string, signal?: AbortSignal): Promise<string | undefined> {
-    const url = `${this.apiUrl!.replace(/\/+$/, '')}/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/commits/${encodeURIComponent(ref)}`;
+  private async commitOf(repository: string, ref: string, signal?: AbortSignal): Promise<string | undefined> {
+    const url = `${this.apiUrl!.replace(/\/+$/, '')}/repos/${repository}/commits/${encodeURIComponent(ref)}`;
     const response = await this.http.get(url, { accept: 'application/vnd.github.sha', pass: [404, 422], signal });
     if (response.status === 404 || response.status === 422) return undefined;
     const sha = response.body.toString('utf8').trim();

@@ -102,3 +102,55 @@ function policyMismatch(identity: BuildIdentity, predicateType: string | undefin
   if (!signer.toLowerCase().startsWith(expected.toLowerCase())) return `signed by ${signer || 'an unknown workflow'}, not by ${policy.signerWorkflow ? `the workflow ${policy.signerWorkflow}` : `a workflow of ${policy.signerRepo ?? policy.owner}`}`;
   return undefined;
 }
+
+export const RELEASE_PREDICATE = 'https://in-toto.io/attestation/release/v0.1';
+/** The identity GitHub signs immutable releases with on github.com (gh release verify expects it). */
+const RELEASE_SIGNER = 'https://dotcom.releases.github.com';
+
+/**
+ * A release of `owner/repo` attested by GitHub (immutable releases): a bundle that verifies, signed
+ * by GitHub's release identity, whose statement's `pkg:github/<owner>/<repo>@<tag>` subject has the
+ * commit's sha1. Returns the tag attested, or why none holds.
+ */
+export function verifyReleaseAttestations(repository: string, commit: string, bundles: unknown[], publicGood: TrustContext): { ok: true; tag: string } | { ok: false; status: 'invalid' | 'unsigned' | 'unverifiable'; message: string } {
+  if (bundles.length === 0) return { ok: false, status: 'unsigned', message: `no release of ${repository} attests commit ${commit}` };
+  let failure: { ok: false; status: 'invalid' | 'unverifiable'; message: string } | undefined;
+  for (const json of bundles) {
+    const parsed = parseBundle(json);
+    if ('error' in parsed || parsed.bundle.content.$case !== 'dsseEnvelope') {
+      failure ??= { ok: false, status: 'invalid', message: 'a release attestation is malformed' };
+      continue;
+    }
+    const bundle = parsed.bundle;
+    const envelope = bundle.content.$case === 'dsseEnvelope' ? bundle.content.dsseEnvelope : undefined;
+    let statement: { predicateType?: string; subject?: Array<{ uri?: string; digest?: Record<string, string> }>; predicate?: { repository?: string; tag?: string } };
+    try {
+      statement = JSON.parse(Buffer.from(envelope!.payload).toString('utf8'));
+    } catch {
+      failure ??= { ok: false, status: 'invalid', message: 'a release attestation\'s statement is not JSON' };
+      continue;
+    }
+    if (statement.predicateType !== RELEASE_PREDICATE) continue; // another kind of attestation of the commit
+    const prefix = `pkg:github/${repository.toLowerCase()}@`;
+    const subject = statement.subject?.find((s) => s.uri?.toLowerCase().startsWith(prefix));
+    if (!subject || subject.digest?.sha1 !== commit || statement.predicate?.repository?.toLowerCase() !== repository.toLowerCase()) {
+      failure = { ok: false, status: 'invalid', message: `a release attestation is not about ${repository} at ${commit}` };
+      continue;
+    }
+    const github = bundle.verificationMaterial.tlogEntries.length === 0;
+    const checked = github ? checkBundle(bundle, githubInstanceTrust(), undefined, true, undefined, { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 1 }) : checkBundle(bundle, publicGood);
+    if (!checked.ok) {
+      failure = { ok: false, status: checked.status, message: `a release attestation does not verify: ${checked.message}` };
+      continue;
+    }
+    const material = bundle.verificationMaterial.content;
+    const raw = material.$case === 'certificate' ? material.certificate.rawBytes : material.$case === 'x509CertificateChain' ? material.x509CertificateChain.certificates[0]?.rawBytes : undefined;
+    const san = raw ? X509Certificate.parse(raw as Buffer<ArrayBuffer>).subjectAltName : undefined;
+    if (san !== RELEASE_SIGNER) {
+      failure = { ok: false, status: 'invalid', message: `a release attestation is signed by ${san ?? 'an unknown identity'}, not GitHub's release signer` };
+      continue;
+    }
+    return { ok: true, tag: subject.uri!.slice(prefix.length) };
+  }
+  return failure ?? { ok: false, status: 'unsigned', message: `no release of ${repository} attests commit ${commit}` };
+}
