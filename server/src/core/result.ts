@@ -78,6 +78,22 @@ export interface PackageResult {
   keysDigest?: string;
 }
 
+const PROVENANCE_OF: Record<'verified' | 'unsigned' | 'invalid' | 'unverifiable', ProvenanceStatus> = { verified: 'verified', unsigned: 'absent', invalid: 'invalid', unverifiable: 'unverifiable' };
+
+/**
+ * The result where one piece of evidence decides (PyPI, gems, Go, actions): its verdict is the
+ * signature's status, with the provenance status that follows (or the one given), and one reason.
+ */
+export function decided(
+  base: Pick<PackageResult, 'ecosystem' | 'name' | 'version' | 'findings'> & Partial<PackageResult>,
+  verdict: 'verified' | 'unsigned' | 'invalid' | 'unverifiable',
+  code: ReasonCode,
+  reason: string,
+  provenance: ProvenanceStatus = PROVENANCE_OF[verdict],
+): PackageResult {
+  return { ...base, signature: verdict, signatureReason: reason, provenance, provenanceReason: reason, verdict, code, reason };
+}
+
 export function unverifiableResult(name: string, code: ReasonCode, reason: string, version?: string, ecosystem: PackageResult['ecosystem'] = 'npm'): PackageResult {
   return {
     ecosystem,

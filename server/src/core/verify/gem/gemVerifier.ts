@@ -7,9 +7,9 @@
 import * as crypto from 'node:crypto';
 import { X509Certificate } from '@sigstore/core';
 import type { TieredCache } from '../../cache/tieredCache';
-import { HttpError } from '../../registries/http';
 import type { GemRegistryClient } from '../../registries/gemRegistry';
-import { type PackageResult, unverifiableResult } from '../../result';
+import { type PackageResult, decided, unverifiableResult } from '../../result';
+import { cachedVerdict, faultResult } from '../cachedVerdict';
 import type { TrustContext } from '../../trust/trustedRoot';
 import type { ReasonCode } from '../../verdict';
 import { checkBundle, parseBundle } from '../sigstore/bundleCheck';
@@ -36,14 +36,9 @@ export class GemVerifier {
     if (target.url || !remote) return fail('spec-unsupported', `${target.name} comes from ${target.url ?? 'no gem server'}, not from a gem server: there is nothing to verify it against.`);
     try {
       const key = [RESULT_SCHEMA, remote, full, (target.hashes ?? []).join(','), this.options.trust().digest].join('\n');
-      const cached = fresh ? undefined : await this.options.cache.get(key);
-      if (cached) return cached;
-      const result = await this.judge(target, full, remote, signal);
-      if (result.verdict !== 'unverifiable') await this.options.cache.set(key, result);
-      return result;
+      return await cachedVerdict(this.options.cache, key, fresh, () => this.judge(target, full, remote, signal));
     } catch (error) {
-      if (error instanceof HttpError && error.kind === 'offline') return fail('offline-not-cached', 'Offline, and this gem has not been verified before.');
-      return fail(error instanceof HttpError && error.kind === 'status' ? 'registry-error' : 'network-error', `Could not verify: ${(error as Error).message}.`);
+      return faultResult(error, fail, 'gem');
     }
   }
 
@@ -51,14 +46,14 @@ export class GemVerifier {
     const { registry } = this.options;
     const host = new URL(remote).host;
     const base = { ecosystem: 'gem' as const, name: target.name, version: target.version, purl: `pkg:gem/${target.name}@${target.version}${target.platform && target.platform !== 'ruby' ? `?platform=${encodeURIComponent(target.platform)}` : ''}`, registry: host, findings: [] };
-    const invalid = (code: ReasonCode, reason: string): PackageResult => ({ ...base, signature: 'invalid', signatureReason: reason, provenance: 'invalid', provenanceReason: reason, verdict: 'invalid', code, reason });
+    const invalid = (code: ReasonCode, reason: string): PackageResult => (decided(base, 'invalid', code, reason));
     const locked = target.hashes?.find((h) => h.startsWith('sha256:'))?.slice('sha256:'.length);
     const served = (await registry.checksums(remote, target.name, signal))?.get(full.slice(target.name.length + 1));
     if (locked && served && locked !== served) return invalid('integrity-mismatch', `${host} lists sha256 ${served} for ${full}, but the lock pins ${locked}.`);
     const bundles = await registry.attestations(remote, full, signal);
     if (bundles.length === 0) {
       const reason = `${full} on ${host} has no Sigstore attestation.`;
-      return { ...base, signature: 'unsigned', signatureReason: reason, provenance: 'absent', provenanceReason: reason, verdict: 'unsigned', code: 'signature-missing', reason };
+      return decided(base, 'unsigned', 'signature-missing', reason);
     }
     const expected = locked ?? served;
     // The signatures are over the gem's bytes: verify them against the file itself.
@@ -71,21 +66,11 @@ export class GemVerifier {
     if (failed && !failed.ok) {
       const reason = `An attestation of ${full} does not hold: ${failed.message}.`;
       if (failed.status === 'invalid') return invalid('provenance-invalid', reason);
-      return { ...base, signature: 'unverifiable', signatureReason: reason, provenance: 'unverifiable', provenanceReason: reason, verdict: 'unverifiable', code: 'trust-material-missing', reason };
+      return decided(base, 'unverifiable', 'trust-material-missing', reason);
     }
     const first = checks[0] as Extract<GemBundleCheck, { ok: true }>;
     const reason = `${full} is signed by ${first.identity.subjectAlternativeName ?? 'an unknown identity'} (${bundles.length} Sigstore attestation${bundles.length > 1 ? 's' : ''}, logged).`;
-    return {
-      ...base,
-      signature: 'verified',
-      signatureReason: reason,
-      provenance: 'verified',
-      provenanceReason: reason,
-      provenanceDetails: { ...first.identity, predicateTypes: checks.flatMap((c) => (c.ok && c.predicateType ? [c.predicateType] : [])), logIndex: first.logIndex, integratedTime: first.integratedTime },
-      verdict: 'verified',
-      code: 'verified',
-      reason,
-    };
+    return { ...decided(base, 'verified', 'verified', reason), provenanceDetails: { ...first.identity, predicateTypes: checks.flatMap((c) => (c.ok && c.predicateType ? [c.predicateType] : [])), logIndex: first.logIndex, integratedTime: first.integratedTime } };
   }
 }
 

@@ -6,7 +6,7 @@
 
 import { fetchAttestations } from '../../registries/githubAttestationsApi';
 import { HttpError, type HttpClient } from '../../registries/http';
-import { type PackageResult, unverifiableResult } from '../../result';
+import { type PackageResult, decided, unverifiableResult } from '../../result';
 import type { TrustContext } from '../../trust/trustedRoot';
 import type { Finding } from '../../verdict';
 import { FULL_SHA } from '../../parsers/github/workflowActions';
@@ -49,11 +49,11 @@ export class ActionVerifier {
       const base = { ecosystem: 'github-actions' as const, name: target.name, version: target.ref, purl, commit, findings };
       if (release.ok) {
         const reason = `GitHub attests the immutable release ${release.tag} of ${repository} at commit ${commit}.`;
-        return { ...base, signature: 'verified', signatureReason: reason, provenance: 'absent', provenanceReason: reason, verdict: 'verified', code: 'verified', reason };
+        return decided(base, 'verified', 'verified', reason, 'absent');
       }
       const reason = `${release.message[0].toUpperCase()}${release.message.slice(1)}.`;
-      if (release.status === 'unsigned') return { ...base, signature: 'unsigned', signatureReason: reason, provenance: 'absent', provenanceReason: reason, verdict: 'unsigned', code: 'release-unattested', reason };
-      if (release.status === 'invalid') return { ...base, signature: 'invalid', signatureReason: reason, provenance: 'invalid', provenanceReason: reason, verdict: 'invalid', code: 'provenance-invalid', reason };
+      if (release.status === 'unsigned') return decided(base, 'unsigned', 'release-unattested', reason);
+      if (release.status === 'invalid') return decided(base, 'invalid', 'provenance-invalid', reason);
       return undecided(reason, commit);
     } catch (error) {
       if (!pinned) findings.push({ code: 'action-not-pinned', message: `${unpinned} (The commit it names could not be looked up: ${(error as Error).message}.)` });

@@ -4,9 +4,9 @@
 // Any mismatch is `invalid`; a database we cannot reach or do not know is `unverifiable`.
 
 import type { TieredCache } from '../../cache/tieredCache';
-import { HttpError } from '../../registries/http';
 import { type SumdbClient, type SumdbConfig, isExcluded } from '../../registries/goSumdb';
 import { type PackageResult, unverifiableResult } from '../../result';
+import { cachedVerdict, faultResult } from '../cachedVerdict';
 import type { ReasonCode } from '../../verdict';
 import { openNote, parseTreeHead } from './note';
 import { leafHash, proveRecord, tilePath } from './tlog';
@@ -30,14 +30,9 @@ export class GoVerifier {
     if (!target.hashes?.length) return fail('spec-unsupported', `go.sum has no hash for ${target.module} ${target.version} (run go mod tidy): there is nothing to check.`);
     try {
       const key = [RESULT_SCHEMA, config.base, config.key.name, target.module, target.version, target.hashes.join(',')].join('\n');
-      const cached = fresh ? undefined : await this.options.cache.get(key);
-      if (cached) return cached;
-      const result = await this.judge(target, config, signal);
-      if (result.verdict !== 'unverifiable') await this.options.cache.set(key, result);
-      return result;
+      return await cachedVerdict(this.options.cache, key, fresh, () => this.judge(target, config, signal));
     } catch (error) {
-      if (error instanceof HttpError && error.kind === 'offline') return fail('offline-not-cached', 'Offline, and this module has not been checked before.');
-      return fail(error instanceof HttpError && error.kind === 'status' ? 'registry-error' : 'network-error', `Could not check: ${(error as Error).message}.`);
+      return faultResult(error, fail, 'module');
     }
   }
 

@@ -6,9 +6,9 @@
 
 import * as pep440 from '@renovatebot/pep440';
 import type { TieredCache } from '../../cache/tieredCache';
-import { HttpError } from '../../registries/http';
 import { type IndexFile, type PypiIndexClient } from '../../registries/pypiIndex';
-import { type PackageResult, unverifiableResult } from '../../result';
+import { type PackageResult, decided, unverifiableResult } from '../../result';
+import { cachedVerdict, faultResult } from '../cachedVerdict';
 import type { TrustContext } from '../../trust/trustedRoot';
 import type { ReasonCode } from '../../verdict';
 import { type AttestationCheck, checkProvenance } from './pep740';
@@ -46,14 +46,9 @@ export class PypiVerifier {
       const version = target.version ?? newestSatisfying(found.files, target.spec);
       if (!version) return fail('version-not-found', `${host(found.index)} has no release of ${target.name} that satisfies "${target.spec}".`);
       const key = [RESULT_SCHEMA, found.index, target.name, version, (target.hashes ?? []).join(','), this.options.trust().digest].join('\n');
-      const cached = fresh ? undefined : await this.options.cache.get(key);
-      if (cached) return cached;
-      const result = await this.judge(target, version, found, signal);
-      if (result.verdict !== 'unverifiable') await this.options.cache.set(key, result);
-      return result;
+      return await cachedVerdict(this.options.cache, key, fresh, () => this.judge(target, version, found, signal));
     } catch (error) {
-      if (error instanceof HttpError && error.kind === 'offline') return fail('offline-not-cached', 'Offline, and this package has not been verified before.');
-      return fail(error instanceof HttpError && error.kind === 'status' ? 'registry-error' : 'network-error', `Could not verify: ${(error as Error).message}.`);
+      return faultResult(error, fail, 'package');
     }
   }
 
@@ -75,7 +70,7 @@ export class PypiVerifier {
       files = ofVersion.filter((f) => f.sha256 && pinned.has(f.sha256));
       if (files.length === 0 && ofVersion.some((f) => f.sha256)) {
         const reason = `None of the files ${host(found.index)} serves for ${target.name} ${version} has a hash the lock pins: the index serves other content than was locked.`;
-        return { ...base, signature: 'invalid', signatureReason: reason, provenance: 'unverifiable', provenanceReason: reason, verdict: 'invalid', code: 'integrity-mismatch', reason };
+        return decided(base, 'invalid', 'integrity-mismatch', reason, 'unverifiable');
       }
     }
     const checked = await mapLimited(files.slice(0, MAX_FILES), PARALLEL_FILES, (file) => this.checkFile(target.name, version, file, found.index, signal));
@@ -100,33 +95,23 @@ function summarise(base: Base, checked: Array<{ file: IndexFile; checks: Attesta
   const invalid = failures.find((f) => f.c.status === 'invalid');
   if (invalid) {
     const reason = `The provenance of ${invalid.file.filename} does not hold: ${invalid.c.message}.`;
-    return { ...base, signature: 'invalid', signatureReason: reason, provenance: 'invalid', provenanceReason: reason, verdict: 'invalid', code: 'provenance-invalid', reason };
+    return decided(base, 'invalid', 'provenance-invalid', reason);
   }
   if (failures.length > 0) {
     const reason = `The provenance of ${failures[0].file.filename} cannot be checked: ${failures[0].c.message}.`;
-    return { ...base, signature: 'unverifiable', signatureReason: reason, provenance: 'unverifiable', provenanceReason: reason, verdict: 'unverifiable', code: 'trust-material-missing', reason };
+    return decided(base, 'unverifiable', 'trust-material-missing', reason);
   }
   const bare = checked.filter((c) => c.checks === 'none');
   if (bare.length > 0) {
     const reason = bare.length === checked.length ? `No file of ${base.name} ${base.version} on ${base.registry} has PEP 740 provenance.` : `${bare.length} of ${checked.length} files of ${base.name} ${base.version} have no PEP 740 provenance (${bare.slice(0, 3).map((c) => c.file.filename).join(', ')}${bare.length > 3 ? ', …' : ''}).`;
-    return { ...base, signature: 'unsigned', signatureReason: reason, provenance: 'absent', provenanceReason: reason, verdict: 'unsigned', code: 'signature-missing', reason };
+    return decided(base, 'unsigned', 'signature-missing', reason);
   }
   const first = checked[0].checks as Array<Extract<AttestationCheck, { ok: true }>>;
   const { identity, publisher, logIndex, integratedTime } = first[0];
   const predicateTypes = [...new Set(checked.flatMap((c) => (c.checks as Array<Extract<AttestationCheck, { ok: true }>>).map((a) => a.predicateType)))];
   const limited = total > checked.length ? ` (the first ${checked.length} of ${total} files)` : '';
   const reason = `Every file${limited} was published by ${publisher.kind} ${publisher.repository} (${publisher.workflow ?? publisher.workflow_filepath}) with PEP 740 provenance.`;
-  return {
-    ...base,
-    signature: 'verified',
-    signatureReason: reason,
-    provenance: 'verified',
-    provenanceReason: reason,
-    provenanceDetails: { ...identity, predicateTypes, logIndex, integratedTime, workflowPath: publisher.workflow ?? publisher.workflow_filepath },
-    verdict: 'verified',
-    code: 'verified',
-    reason,
-  };
+  return { ...decided(base, 'verified', 'verified', reason), provenanceDetails: { ...identity, predicateTypes, logIndex, integratedTime, workflowPath: publisher.workflow ?? publisher.workflow_filepath } };
 }
 
 function newestSatisfying(files: IndexFile[], spec: string): string | undefined {
