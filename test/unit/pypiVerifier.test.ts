@@ -109,6 +109,14 @@ describe('PyPI: PEP 740 provenance', function () {
     assert.deepEqual([otherContent.verdict, otherContent.code], ['invalid', 'integrity-mismatch'], 'the lock\'s hashes are the ones compared');
   });
 
+  it('pins a requirement by the -c constraints file it includes (version and hashes), as pip does', async () => {
+    const requirements = `-i ${index.url}\n-c constraints.txt\ngitlab-oidc-project\n`;
+    const [pinnedByConstraint] = await check(requirements, { beside: { 'constraints.txt': `gitlab-oidc-project==0.0.3 --hash=sha256:${gitlabSha}\n` } });
+    assert.deepEqual([pinnedByConstraint.verdict, pinnedByConstraint.version], ['verified', '0.0.3'], pinnedByConstraint.reason);
+    const [otherHash] = await check(requirements, { beside: { 'constraints.txt': `gitlab-oidc-project==0.0.3 --hash=sha256:${'3'.repeat(64)}\n` } });
+    assert.deepEqual([otherHash.verdict, otherHash.code], ['invalid', 'integrity-mismatch'], 'the constraint\'s hashes are the ones compared');
+  });
+
   for (const [label, mutate, expected] of [
     ['a publisher in another repository', () => ({ provenance: provenanceObject(gitlabAttestation, { ...GITLAB, repository: 'facutuesca/other' }) }), /built from https:\/\/gitlab.com\/facutuesca\/gitlab-oidc-project, but the publisher is/],
     ['a publisher with another workflow', () => ({ provenance: provenanceObject(gitlabAttestation, { ...GITLAB, workflow_filepath: 'release.yml' }) }), /not the publisher's release\.yml/],

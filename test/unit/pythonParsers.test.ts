@@ -19,7 +19,7 @@ const textAt = (text: string, d: Dependency, which: 'nameRange' | 'specRange') =
 describe('Python files', () => {
   it('knows them by name', () => {
     assert.deepEqual(
-      ['/p/requirements.txt', '/p/requirements-dev.txt', '/p/requirements/test.txt', '/p/constraints.txt', '/p/pyproject.toml', '/p/poetry.lock', '/p/uv.lock', '/p/Pipfile.lock', '/p/notes.txt'].map((f) => fileKind(f) ?? null),
+      ['/p/requirements.txt', '/p/requirements-dev.in', '/p/requirements/test.txt', '/p/constraints.txt', '/p/pyproject.toml', '/p/poetry.lock', '/p/uv.lock', '/p/Pipfile.lock', '/p/notes.txt'].map((f) => fileKind(f) ?? null),
       ['pip-requirements', 'pip-requirements', 'pip-requirements', 'pip-constraints', 'pyproject', 'poetry-lock', 'uv-lock', 'pipfile-lock', null],
     );
   });

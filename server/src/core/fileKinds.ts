@@ -10,6 +10,7 @@ import type { Dependency, ParseProblem } from './parsers/types';
 import { type ParsedSbom, SBOM_INVALID } from './parsers/sbom/cyclonedxJson';
 import { looksLikeSbomName, parseSbom, sbomFormat, sbomSchemaProblems } from './parsers/sbom/sbom';
 import { POLICY_FILES, parsePolicy } from './trust/policy';
+import type { FileInclude } from './ecosystems/plugin';
 import { ecosystemFileOf } from './ecosystems/registry';
 import { parseWorkflowActions } from './parsers/github/workflowActions';
 
@@ -50,6 +51,8 @@ export interface ParsedFile {
   sbom?: ParsedSbom;
   /** Package indexes the file itself names (pip `-i`, pyproject sources), the primary first. */
   indexes?: string[];
+  /** Files it includes (pip `-r`, `-c`). */
+  includes?: FileInclude[];
 }
 
 export function parseFile(file: string, text: string): ParsedFile | undefined {
@@ -72,7 +75,7 @@ export function parseFile(file: string, text: string): ParsedFile | undefined {
   const ecosystemFile = ecosystemFileOf(file, path.basename(file));
   if (ecosystemFile && kind === ecosystemFile.kind) {
     const parsed = ecosystemFile.parse(text, file);
-    return { kind, dependencies: parsed.dependencies, problems: parsed.problems, indexes: parsed.indexes };
+    return { kind, dependencies: parsed.dependencies, problems: parsed.problems, indexes: parsed.indexes, includes: parsed.includes };
   }
   if (kind === 'policy') return { kind, dependencies: [], problems: parsePolicy(text, file).problems };
   if (kind === 'dockerfile') {

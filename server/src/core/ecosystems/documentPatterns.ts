@@ -3,7 +3,7 @@
 
 export const ECOSYSTEM_DOCUMENT_PATTERNS: readonly string[] = [
   // Python (ecosystems/pypi.ts)
-  '**/{requirements*.txt,requirements/*.txt,constraints*.txt,pyproject.toml,poetry.lock,uv.lock,Pipfile.lock}',
+  '**/{requirements*.txt,requirements*.in,requirements/*.txt,requirements/*.in,constraints*.txt,pyproject.toml,poetry.lock,uv.lock,Pipfile.lock}',
   // Ruby (ecosystems/rubygems.ts)
   '**/{Gemfile.lock,gems.locked,*.rb.lock,*.gemfile.lock}',
   // Go (ecosystems/golang.ts)

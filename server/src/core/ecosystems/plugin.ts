@@ -14,7 +14,13 @@ export interface EcosystemFile {
   kind: string;
   /** Whether a file is of this kind, by its base name (and path, for files that live in a known folder). */
   matches(base: string, file: string): boolean;
-  parse(text: string, file: string): { dependencies: Dependency[]; problems: ParseProblem[]; indexes?: string[] };
+  parse(text: string, file: string): { dependencies: Dependency[]; problems: ParseProblem[]; indexes?: string[]; includes?: FileInclude[] };
+}
+
+/** A file another includes (pip's `-r` requirements and `-c` constraints), relative to the including file. */
+export interface FileInclude {
+  file: string;
+  constraint: boolean;
 }
 
 /** What a verifier gets from the checker: the user's environment and configuration, and shared machinery. */

@@ -21,7 +21,8 @@ export const pypiPlugin: EcosystemPlugin = {
   ecosystem: 'pypi',
   purlTypes: ['pypi'],
   files: [
-    { kind: 'pip-requirements', matches: (base, file) => /^requirements.*\.txt$/.test(base) || (/[\\/]requirements[\\/][^\\/]+\.txt$/.test(file) && base.endsWith('.txt')), parse: (text) => parseRequirementsTxt(text) },
+    // requirements*.txt, pip-compile's requirements*.in, and any .txt in a requirements/ folder.
+    { kind: 'pip-requirements', matches: (base, file) => /^requirements.*\.(txt|in)$/.test(base) || /[\\/]requirements[\\/][^\\/]+\.(txt|in)$/.test(file), parse: (text) => parseRequirementsTxt(text) },
     { kind: 'pip-constraints', matches: (base) => /^constraints.*\.txt$/.test(base), parse: (text) => parseRequirementsTxt(text, true) },
     { kind: 'pyproject', matches: (base) => base === 'pyproject.toml', parse: parsePyproject },
     { kind: 'poetry-lock', matches: (base) => base === 'poetry.lock', parse: parsePoetryLock },
@@ -39,6 +40,7 @@ class PypiPlugin implements PackageVerifier {
   private readonly verifier: PypiVerifier;
   private pipDefault?: Promise<string | undefined>;
   /** pyproject.toml's dependencies are verified at the versions (and files) its lockfile pins. */
+  private readonly constraints = new Map<string, SiblingLocks>();
   private readonly locks = new SiblingLocks(['uv.lock', 'poetry.lock'], (text, lockfile) => {
     const parsed = lockfile === 'uv.lock' ? parseUvLock(text) : parsePoetryLock(text);
     return new Map(parsed.dependencies.map((d) => [d.name, d]));
@@ -59,12 +61,26 @@ class PypiPlugin implements PackageVerifier {
     return { key, run: () => this.verifier.verify({ name: d.name, spec: d.spec, version: d.version, hashes: d.hashes, url: d.url }, indexes, signal, fresh) };
   }
 
-  /** A pyproject dependency at the version its lockfile pins (with the lock's hashes and source). */
+  /**
+   * A dependency at the version something beside it pins: a pyproject's lockfile (with the lock's
+   * hashes and source), or a requirements file's `-c` constraints files (pip applies their pins).
+   */
   private pinned(target: VerifyTarget): Dependency {
     const d = target.dependency;
-    if (target.parsed.kind !== 'pyproject' || d.version || d.url) return d;
-    const locked = this.locks.get(path.dirname(target.file))?.get(d.name);
-    return locked?.version ? { ...d, version: locked.version, hashes: locked.hashes, index: locked.index } : d;
+    if (d.version || d.url) return d;
+    const dir = path.dirname(target.file);
+    const locked =
+      target.parsed.kind === 'pyproject'
+        ? this.locks.get(dir)?.get(d.name)
+        : (target.parsed.includes ?? []).filter((i) => i.constraint).map((i) => this.constraintsOf(path.resolve(dir, i.file))?.get(d.name)).find((c) => c?.version);
+    return locked?.version ? { ...d, version: locked.version, hashes: locked.hashes ?? d.hashes, index: locked.index ?? d.index } : d;
+  }
+
+  /** A constraints file's pins by name (kept until the file changes, like a lockfile). */
+  private constraintsOf(file: string): Map<string, Dependency> | undefined {
+    let memo = this.constraints.get(file);
+    if (!memo) this.constraints.set(file, (memo = new SiblingLocks([path.basename(file)], (text) => new Map(parseRequirementsTxt(text, true).dependencies.map((c) => [c.name, c])))));
+    return memo.get(path.dirname(file));
   }
 
   async dispose(): Promise<void> {
