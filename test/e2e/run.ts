@@ -21,6 +21,7 @@ import { keySignedAttestationLayer } from '../support/bundles';
 import { FIXTURES } from '../support/fixtureRegistry';
 import { OciRegistry, registryAvailable } from '../support/ociRegistry';
 import { TestRegistry } from '../support/registryServer';
+import { TestPypiIndex, provenanceObject } from '../support/pypiIndex';
 import { LocalSigstore } from '../support/localSigstore';
 import { OidcIssuer } from '../support/oidcIssuer';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
@@ -64,6 +65,7 @@ async function main(): Promise<number> {
   fs.writeFileSync(path.join(workspace, '.npmrc'), `registry=${base}\n`);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const images = await withSignedImage(workspace, tmp);
+  const python = await withPythonIndex(workspace);
   const signing = await withLocalSigstore(tmp);
   try {
     const code = process.env.E2E_HOST === 'electron' ? await runInElectron(workspace, tmp) : await runInCodeServer(workspace, tmp);
@@ -71,6 +73,7 @@ async function main(): Promise<number> {
   } finally {
     await registry.stop();
     await images?.stop();
+    await python.stop();
     await Promise.all([signing.sigstore.stop(), signing.issuer.stop()]);
   }
 }
@@ -80,6 +83,22 @@ async function main(): Promise<number> {
  * settings; the trusted root is the public-good one (for the recorded npm data) plus the local
  * deployment's authorities, as a custom trusted_root.json.
  */
+/**
+ * A Python index on 127.0.0.1 and a requirements file naming it: one package with real PEP 740
+ * provenance (test/fixtures/pypi), one without any.
+ */
+async function withPythonIndex(workspace: string): Promise<TestPypiIndex> {
+  const index = new TestPypiIndex();
+  await index.start();
+  const file = fs.readFileSync(path.join(FIXTURES, 'pypi', 'gitlab_oidc_project-0.0.3.tar.gz'));
+  const attestation = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'pypi', 'gitlab_oidc_project-0.0.3.tar.gz.publish.attestation'), 'utf8'));
+  const sha256 = crypto.createHash('sha256').update(file).digest('hex');
+  index.projects.set('gitlab-oidc-project', [{ filename: 'gitlab_oidc_project-0.0.3.tar.gz', sha256, provenance: provenanceObject(attestation, { kind: 'GitLab', repository: 'facutuesca/gitlab-oidc-project', workflow_filepath: '.gitlab-ci.yml' }) }]);
+  index.projects.set('plain', [{ filename: 'plain-1.0.tar.gz', sha256: 'a'.repeat(64), provenance: null }]);
+  fs.writeFileSync(path.join(workspace, 'requirements.txt'), `-i ${index.url}\ngitlab-oidc-project==0.0.3 --hash=sha256:${sha256}\nplain==1.0\n`);
+  return index;
+}
+
 async function withLocalSigstore(tmp: string): Promise<{ sigstore: LocalSigstore; issuer: OidcIssuer }> {
   const sigstore = new LocalSigstore();
   const issuer = new OidcIssuer('release@example.test');

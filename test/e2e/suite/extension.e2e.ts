@@ -220,6 +220,21 @@ describe('Provenance Lens in VS Code', () => {
     assert.match(problem.message, /^Sigstore signature: invalid\./);
   });
 
+  it('verifies Python requirements: the grammar\'s language, a diagnostic for the package without provenance, the PEP 740 hover', async () => {
+    const requirements = vscode.Uri.joinPath(folder(), 'requirements.txt');
+    const document = await vscode.workspace.openTextDocument(requirements);
+    assert.equal(document.languageId, 'pip-requirements');
+    await vscode.window.showTextDocument(document);
+    const unsigned = await waitFor('the unsigned Python package', () => vscode.languages.getDiagnostics(requirements).find((d) => d.code === 'signature-missing'));
+    assert.equal(unsigned.range.start.line, 2);
+    const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', requirements, new vscode.Position(1, 24));
+    const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    assert.match(text, /`gitlab-oidc-project@0\.0\.3`\*\* — verified/);
+    assert.match(text, /PEP 740 provenance: \*\*verified\*\*/);
+    const file = (await api.tree.getChildren()).find((f) => f.label === 'requirements.txt')!;
+    assert.match(file.description ?? '', /1 verified · 1 unsigned/);
+  });
+
   it('summarises the workspace in the status bar', () => {
     const s = api.status()!;
     assert.equal(s.disabledReason, undefined);
