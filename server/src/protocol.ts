@@ -49,6 +49,8 @@ export interface Settings {
   python: { indexUrl: string };
   /** The GitHub API for looking up actions' commits (empty: GITHUB_API_URL, else none). */
   github: { apiUrl: string };
+  /** The Maven repository when settings.xml names no mirror (empty: none). */
+  maven: { repositoryUrl: string };
   /** Where signing goes (empty: Sigstore's public-good services). */
   signing: { fulcioUrl: string; rekorUrl: string; tsaUrl: string; tlogUpload: boolean; oidcIssuer: string; oidcClientId: string };
 }
@@ -68,6 +70,7 @@ export const DEFAULT_SETTINGS: Settings = {
   oci: { keys: [], insecureRegistries: [] },
   python: { indexUrl: '' },
   github: { apiUrl: '' },
+  maven: { repositoryUrl: '' },
   signing: { fulcioUrl: '', rekorUrl: '', tsaUrl: '', tlogUpload: true, oidcIssuer: '', oidcClientId: '' },
 };
 

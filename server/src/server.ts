@@ -258,6 +258,7 @@ async function applySettings(): Promise<void> {
       oci: { ...DEFAULT_SETTINGS.oci, ...pulled?.oci },
       python: { ...DEFAULT_SETTINGS.python, ...pulled?.python },
       github: { ...DEFAULT_SETTINGS.github, ...pulled?.github },
+      maven: { ...DEFAULT_SETTINGS.maven, ...pulled?.maven },
       signing: { ...DEFAULT_SETTINGS.signing, ...pulled?.signing },
       rules: { ...pulled?.rules },
     };
@@ -283,7 +284,7 @@ function rebuildChecker(): void {
     timeoutMs: settings.timeoutMs,
     imageKeys: imageKeysFrom(settings),
     insecureRegistries: settings.oci.insecureRegistries,
-    ecosystemSettings: { 'python.indexUrl': settings.python.indexUrl || undefined, 'github.apiUrl': settings.github.apiUrl || undefined },
+    ecosystemSettings: { 'python.indexUrl': settings.python.indexUrl || undefined, 'github.apiUrl': settings.github.apiUrl || undefined, 'maven.repositoryUrl': settings.maven.repositoryUrl || undefined },
     log,
   });
 }

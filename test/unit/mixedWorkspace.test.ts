@@ -1,17 +1,19 @@
 // One workspace in several languages, checked by the CLI with one JSON result list: npm (recorded
 // registry data), Python (PEP 740), Ruby (gem attestation), Go (checksum database) and a
-// Dockerfile image (a real OCI registry), each served on 127.0.0.1 where the workspace's own
-// configuration says. (Maven is not supported yet.)
+// Dockerfile image (a real OCI registry) and Maven (a Sigstore bundle beside a jar), each served on
+// 127.0.0.1 where the workspace's own configuration says.
 
 import * as assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
+import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cleanEnv } from '../support/env';
 import { FIXTURES, recordedScenario } from '../support/fixtureRegistry';
 import { TestGemServer } from '../support/gemServer';
+import { closeServer, listenOnLoopback } from '../support/loopback';
 import { OciRegistry, registryAvailable } from '../support/ociRegistry';
 import { REPO_ROOT } from '../support/paths';
 import { TestPypiIndex, provenanceObject } from '../support/pypiIndex';
@@ -36,7 +38,7 @@ describe('a mixed-language workspace through the CLI', function () {
     await Promise.all([npm.stop(), pypi.stop(), gems.stop(), sumdb.stop(), ...(withImages ? [oci.stop()] : [])]);
   });
 
-  it('verifies npm, Python, Ruby, Go and image dependencies in one run, one JSON list', async () => {
+  it('verifies npm, Python, Ruby, Go, Maven and image dependencies in one run, one JSON list', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-mixed-'));
     // npm: the project's .npmrc names the (recorded) registry.
     fs.writeFileSync(path.join(dir, '.npmrc'), `registry=${npm.set('mixed', recordedScenario())}\n`);
@@ -54,6 +56,14 @@ describe('a mixed-language workspace through the CLI', function () {
     const record = { module: 'example.test/lib', version: 'v1.2.3', zip: `h1:${Buffer.alloc(32, 1).toString('base64')}`, mod: `h1:${Buffer.alloc(32, 2).toString('base64')}` };
     sumdb.setRecords([record, { ...record, module: 'example.test/other' }]);
     fs.writeFileSync(path.join(dir, 'go.sum'), `${record.module} ${record.version} ${record.zip}\n${record.module} ${record.version}/go.mod ${record.mod}\n`);
+    // Maven: the pom names its repository.
+    const maven = http.createServer((req, res) => {
+      const body = req.url === '/m2/com/example/signed/1.0/signed-1.0.jar' ? fs.readFileSync(path.join(FIXTURES, 'maven', 'artifact.txt')) : req.url === '/m2/com/example/signed/1.0/signed-1.0.jar.sigstore.json' ? fs.readFileSync(path.join(FIXTURES, 'maven', 'bundle.v3_1.sigstore')) : undefined;
+      res.writeHead(body ? 200 : 404);
+      res.end(body ?? '');
+    });
+    const mavenUrl = `http://127.0.0.1:${await listenOnLoopback(maven)}/m2`;
+    fs.writeFileSync(path.join(dir, 'pom.xml'), `<project><modelVersion>4.0.0</modelVersion><groupId>x</groupId><artifactId>app</artifactId><version>1</version><repositories><repository><id>corp</id><url>${mavenUrl}</url></repository></repositories><dependencies><dependency><groupId>com.example</groupId><artifactId>signed</artifactId><version>1.0</version></dependency></dependencies></project>\n`);
     // An image, signed with a key the command line accepts.
     const args = ['check', '--format', 'json', '--no-cache', '--no-tuf-refresh'];
     if (withImages) {
@@ -65,7 +75,7 @@ describe('a mixed-language workspace through the CLI', function () {
       args.push('--key', 'cosign.pub', '--insecure-ignore-tlog');
     }
 
-    const r = await run(args, dir, { GOSUMDB: sumdb.vkey, GOPROXY: sumdb.proxy });
+    const r = await run(args, dir, { GOSUMDB: sumdb.vkey, GOPROXY: sumdb.proxy }).finally(() => closeServer(maven));
     const results = JSON.parse(r.stdout).results as Array<{ file: string; ecosystem: string; name: string; verdict: string; reason: string }>;
     const rows = results.map((x) => [x.file, x.ecosystem, x.name, x.verdict]);
     const expected = [
@@ -74,6 +84,7 @@ describe('a mixed-language workspace through the CLI', function () {
       ['go.sum', 'golang', 'example.test/lib', 'verified'],
       ['go.sum', 'golang', 'example.test/lib', 'verified'],
       ['package.json', 'npm', 'sigstore', 'verified'],
+      ['pom.xml', 'maven', 'com.example:signed', 'verified'],
       ['requirements.txt', 'pypi', 'gitlab-oidc-project', 'verified'],
     ];
     assert.deepEqual(rows.sort(), expected.sort(), JSON.stringify(results.filter((x) => x.verdict !== 'verified'), null, 1));

@@ -15,7 +15,8 @@ const USAGE = `Usage: provenance-lens check [paths…] [options]
 Verifies registry signatures and Sigstore provenance of npm dependencies (package.json,
 package-lock.json, npm-shrinkwrap.json), PEP 740 provenance of Python packages (requirements and
 constraints files, pyproject.toml, poetry.lock, uv.lock, Pipfile.lock) and Ruby gems (Bundler
-lockfiles), go.sum/go.mod against the Go checksum database, pinning of GitHub Actions, cosign signatures of
+lockfiles), go.sum/go.mod against the Go checksum database, Maven artifacts (pom.xml, Gradle version
+catalogs) with Sigstore bundles beside them, GitHub Actions (pinning, release attestations), cosign signatures of
 container images (Dockerfiles, compose files, Kubernetes manifests, GitHub Actions workflows, Helm
 values and Chart.yaml), and every component of CycloneDX (JSON, XML) or SPDX (2 JSON and
 tag-value, 3 JSON-LD) SBOMs, by their package URLs. Folders are searched.
@@ -33,6 +34,7 @@ ${TRUST_USAGE}
   --insecure-registry HOST   allow plain HTTP to this registry (repeatable; loopback always is)
   --python-index-url URL     the Python index when neither the file nor pip/uv configuration
                              (pip.conf, PIP_INDEX_URL, UV_DEFAULT_INDEX) names one (default: ask pip)
+  --maven-repository-url URL the Maven repository when ~/.m2/settings.xml names no mirror
   --concurrency N            verifications at once (default: 16)
   --timeout MS               per-request deadline (default: 15000)
   -h, --help                 this help
@@ -54,6 +56,7 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
       'insecure-ignore-tlog': { type: 'boolean', default: false },
       'insecure-registry': { type: 'string', multiple: true, default: [] },
       'python-index-url': { type: 'string' },
+      'maven-repository-url': { type: 'string' },
       concurrency: { type: 'string', default: '16' },
       timeout: { type: 'string', default: '15000' },
       ...HELP_OPTION,
@@ -107,7 +110,7 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
     timeoutMs,
     imageKeys,
     insecureRegistries: values['insecure-registry'],
-    ecosystemSettings: { 'python.indexUrl': values['python-index-url'] },
+    ecosystemSettings: { 'python.indexUrl': values['python-index-url'], 'maven.repositoryUrl': values['maven-repository-url'] },
     policyFile: values.policy && path.resolve(cwd, values.policy),
   });
   let reports: FileReport[];

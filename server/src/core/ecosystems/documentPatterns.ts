@@ -8,4 +8,6 @@ export const ECOSYSTEM_DOCUMENT_PATTERNS: readonly string[] = [
   '**/{Gemfile.lock,gems.locked,*.rb.lock,*.gemfile.lock}',
   // Go (ecosystems/golang.ts)
   '**/{go.mod,go.sum}',
+  // Maven and Gradle (ecosystems/maven.ts)
+  '**/{pom.xml,*.versions.toml}',
 ];

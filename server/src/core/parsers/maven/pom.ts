@@ -1,0 +1,75 @@
+// A Maven pom.xml: its dependencies with ranges, versions filled in from `<properties>` (`${name}`,
+// `${project.version}`, `${project.parent.version}`) and from `<dependencyManagement>`, and the
+// repositories it names. A version that comes from a parent POM or a BOM this file does not hold
+// is said to be unresolved rather than guessed.
+
+import type { Dependency, ParseProblem } from '../types';
+import { type XmlElement, childOf, childrenOf, parseXmlTree } from '../xmlTree';
+
+export function parsePom(text: string): { dependencies: Dependency[]; problems: ParseProblem[]; indexes: string[] } {
+  const { root, problems } = parseXmlTree(text);
+  const out = { dependencies: [] as Dependency[], problems, indexes: [] as string[] };
+  if (!root) return out;
+  if (root.name !== 'project') {
+    problems.push({ message: 'A pom.xml must have <project> as its root element.', range: { start: root.start, end: root.start } });
+    return out;
+  }
+  const properties = new Map<string, string>();
+  for (const p of childOf(root, 'properties')?.children ?? []) properties.set(p.name, p.text);
+  const parent = childOf(root, 'parent');
+  const projectVersion = childOf(root, 'version')?.text ?? childOf(parent, 'version')?.text;
+  if (projectVersion) properties.set('project.version', projectVersion);
+  if (childOf(parent, 'version')) properties.set('project.parent.version', childOf(parent, 'version')!.text);
+  const resolve = (value: string): string | undefined => {
+    let result = value;
+    for (let i = 0; i < 10 && /\$\{[^}]+\}/.test(result); i++) {
+      const next = result.replace(/\$\{([^}]+)\}/g, (whole, name: string) => properties.get(name) ?? whole);
+      if (next === result) break;
+      result = next;
+    }
+    return /\$\{/.test(result) ? undefined : result;
+  };
+  const managed = new Map<string, string>();
+  for (const d of childrenOf(childOf(childOf(root, 'dependencyManagement'), 'dependencies'), 'dependency')) {
+    const version = childOf(d, 'version')?.text;
+    const resolved = version && resolve(version);
+    if (resolved) managed.set(`${childOf(d, 'groupId')?.text}:${childOf(d, 'artifactId')?.text}`, resolved);
+  }
+  for (const repository of childrenOf(childOf(root, 'repositories'), 'repository')) {
+    const url = childOf(repository, 'url')?.text;
+    if (url) out.indexes.push(url);
+  }
+  for (const d of childrenOf(childOf(root, 'dependencies'), 'dependency')) out.dependencies.push(...dependencyOf(d, resolve, managed, problems));
+  return out;
+}
+
+function dependencyOf(d: XmlElement, resolve: (value: string) => string | undefined, managed: Map<string, string>, problems: ParseProblem[]): Dependency[] {
+  const groupId = childOf(d, 'groupId');
+  const artifactId = childOf(d, 'artifactId');
+  if (!groupId?.text || !artifactId?.text) {
+    problems.push({ message: 'A dependency needs <groupId> and <artifactId>.', range: { start: d.start, end: d.start } });
+    return [];
+  }
+  const name = `${resolve(groupId.text) ?? groupId.text}:${resolve(artifactId.text) ?? artifactId.text}`;
+  const versionElement = childOf(d, 'version');
+  const written = versionElement?.text;
+  const version = written ? resolve(written) : managed.get(name);
+  const nameRange = artifactId.textRange ?? { start: d.start, end: d.start };
+  const specRange = versionElement?.textRange ?? nameRange;
+  const scope = childOf(d, 'scope')?.text;
+  const type = childOf(d, 'type')?.text ?? 'jar';
+  const unresolved = !version ? (written ? `${written} is set outside this file (a parent POM or a property it does not define)` : 'its version comes from a parent POM or an imported BOM') : undefined;
+  return [
+    {
+      ecosystem: 'maven',
+      name,
+      spec: written ?? version ?? '',
+      // A range ([1.0,2.0)) is not one artifact: left unresolved.
+      version: version && !/^[[(]/.test(version) ? version : undefined,
+      group: scope === 'test' || scope === 'provided' ? 'devDependencies' : 'dependencies',
+      nameRange,
+      specRange,
+      source: [type !== 'jar' ? type : undefined, childOf(d, 'classifier')?.text ? `classifier ${childOf(d, 'classifier')!.text}` : undefined, unresolved].filter(Boolean).join('; ') || undefined,
+    },
+  ];
+}
