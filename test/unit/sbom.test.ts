@@ -212,7 +212,7 @@ describe('SBOM files', () => {
     assert.deepEqual(sbom.components.find((c) => c.name === 'pretty_env_logger')!.licenses, ['(MIT OR Apache-2.0)'], 'the concluded licence; NOASSERTION dropped');
     assert.deepEqual(sbom.rootRefs, [id('3'), id('5')], 'the document\'s root elements');
     assert.deepEqual(sbom.graph.get(id('5')), [id('7'), id('13'), id('17')], 'lifecycle-scoped dependsOn relationships');
-    assert.deepEqual(parsed.dependencies.map((d) => [d.ecosystem, d.name, d.version]), [['other', 'debian/libselinux1-dev', '3.1-3'], ['other', 'hyper', '0.14'], ['other', 'tokio', '1.19.2'], ['other', 'pretty_env_logger', '0.4.0']]);
+    assert.deepEqual(parsed.dependencies.map((d) => [d.ecosystem, d.name, d.version]), [['other', 'debian/libselinux1-dev', '3.1-3'], ['cargo', 'hyper', '0.14'], ['cargo', 'tokio', '1.19.2'], ['cargo', 'pretty_env_logger', '0.4.0']]);
     assert.equal(k8s.split('\n')[parsed.dependencies[2].specRange.start.line].trim(), '"software_packageVersion" : "1.19.2",');
 
     const maven = parseFile('/w/examplemaven.spdx3.json', sample('examplemaven-0.0.1.spdx3.json'))!;

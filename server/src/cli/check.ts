@@ -16,7 +16,8 @@ Verifies registry signatures and Sigstore provenance of npm dependencies (packag
 package-lock.json, npm-shrinkwrap.json), PEP 740 provenance of Python packages (requirements and
 constraints files, pyproject.toml, poetry.lock, uv.lock, Pipfile.lock) and Ruby gems (Bundler
 lockfiles), go.sum/go.mod against the Go checksum database, Maven artifacts (pom.xml, Gradle version
-catalogs) with Sigstore bundles beside them, GitHub Actions (pinning, release attestations), cosign signatures of
+catalogs) with Sigstore bundles beside them, Cargo.lock checksums against the registry index, GitHub
+Actions (pinning, release attestations), cosign signatures of
 container images (Dockerfiles, compose files, Kubernetes manifests, GitHub Actions workflows, Helm
 values and Chart.yaml), and every component of CycloneDX (JSON, XML) or SPDX (2 JSON and
 tag-value, 3 JSON-LD) SBOMs, by their package URLs. Folders are searched.

@@ -31,7 +31,7 @@ export function commitUrl(d: ProvenanceDetails | undefined): string | undefined 
  * call it in hovers and the tree; undefined where signature and provenance are two checks (npm).
  */
 export function singleEvidenceLabel(ecosystem: PackageResult['ecosystem']): string | undefined {
-  return ({ pypi: 'PEP 740 provenance', gem: 'Sigstore attestation', golang: 'Checksum database', maven: 'Sigstore bundle', 'github-actions': 'Release attestation' } as Partial<Record<PackageResult['ecosystem'], string>>)[ecosystem];
+  return ({ pypi: 'PEP 740 provenance', gem: 'Sigstore attestation', golang: 'Checksum database', maven: 'Sigstore bundle', cargo: 'Registry checksum', 'github-actions': 'Release attestation' } as Partial<Record<PackageResult['ecosystem'], string>>)[ecosystem];
 }
 
 export interface ImageSigner {

@@ -28,6 +28,7 @@ export type ReasonCode =
   | 'image-tag-moved'
   | 'action-not-pinned'
   | 'release-unattested'
+  | 'no-signature-scheme'
   | 'provenance-repository-mismatch'
   | 'provenance-required'
   | 'signer-not-allowed'

@@ -35,6 +35,8 @@ export const DEFAULT_RULES: Record<ReasonCode | 'parse-error' | 'sbom-invalid' |
   'action-not-pinned': 'warning',
   // Immutable releases with attestations are new: most actions have none yet.
   'release-unattested': 'info',
+  // A registry without any signature scheme (Cargo): said, but not a warning on every line.
+  'no-signature-scheme': 'info',
   'provenance-required': 'warning',
   'signer-not-allowed': 'error',
   'policy-invalid': 'error',

@@ -10,4 +10,6 @@ export const ECOSYSTEM_DOCUMENT_PATTERNS: readonly string[] = [
   '**/{go.mod,go.sum}',
   // Maven and Gradle (ecosystems/maven.ts)
   '**/{pom.xml,*.versions.toml}',
+  // Rust (ecosystems/cargo.ts)
+  '**/{Cargo.toml,Cargo.lock}',
 ];

@@ -4,13 +4,14 @@
 
 import type { Ecosystem } from '../parsers/types';
 import type { EcosystemFile, EcosystemPlugin } from './plugin';
+import { cargoPlugin } from './cargo';
 import { githubActionsPlugin } from './githubActions';
 import { golangPlugin } from './golang';
 import { mavenPlugin } from './maven';
 import { pypiPlugin } from './pypi';
 import { rubygemsPlugin } from './rubygems';
 
-export const ECOSYSTEM_PLUGINS: readonly EcosystemPlugin[] = [pypiPlugin, rubygemsPlugin, golangPlugin, mavenPlugin, githubActionsPlugin];
+export const ECOSYSTEM_PLUGINS: readonly EcosystemPlugin[] = [pypiPlugin, rubygemsPlugin, golangPlugin, mavenPlugin, cargoPlugin, githubActionsPlugin];
 
 export function ecosystemFileOf(file: string, base: string): EcosystemFile | undefined {
   for (const plugin of ECOSYSTEM_PLUGINS) {
