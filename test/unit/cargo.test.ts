@@ -83,6 +83,8 @@ describe('Cargo', function () {
     const git = (await check({ 'Cargo.lock': LOCK }, 'Cargo.lock')).find((r) => r.name === 'memchr')!;
     assert.deepEqual([git.verdict, git.code], ['unverifiable', 'registry-error']);
     assert.match(git.reason, /git repository/);
+    const down = (await check({ 'Cargo.lock': LOCK.replace(/registry\+https:\/\/github.com\/rust-lang\/crates.io-index/g, 'sparse+http://127.0.0.1:9/index/') }, 'Cargo.lock')).find((r) => r.name === 'memchr')!;
+    assert.deepEqual([down.verdict, down.code], ['unverifiable', 'network-error'], 'an index that cannot be reached');
     const sparse = LOCK.replace(/registry\+https:\/\/github.com\/rust-lang\/crates.io-index/g, `sparse+${indexUrl}`);
     assert.equal((await check({ 'Cargo.lock': sparse }, 'Cargo.lock')).find((r) => r.name === 'memchr')!.verdict, 'invalid', 'a sparse source is read directly');
   });

@@ -133,6 +133,22 @@ describe('Maven', function () {
     assert.ok(seen.length > 0 && seen.every((r) => r.authorization === expected));
   });
 
+  it('is undecided when the repository cannot be reached, and when none is configured', async () => {
+    const settings = path.join(home, '.m2', 'settings.xml');
+    const saved = fs.readFileSync(settings, 'utf8');
+    try {
+      fs.writeFileSync(settings, saved.replace(url, 'http://127.0.0.1:9/maven2'));
+      const [down] = await check(POM);
+      assert.deepEqual([down.verdict, down.code], ['unverifiable', 'network-error']);
+      fs.rmSync(settings);
+      const [none] = await check(POM);
+      assert.deepEqual([none.verdict, none.code], ['unverifiable', 'registry-error']);
+      assert.match(none.reason, /No Maven repository is configured/);
+    } finally {
+      fs.writeFileSync(settings, saved);
+    }
+  });
+
   it('finds a jar other than the one signed, and a broken bundle, invalid', async () => {
     files.set('/maven2/com/example/signed/1.0/signed-1.0.jar', Buffer.concat([ARTIFACT, Buffer.from('!')]));
     const [tampered] = await check(POM);

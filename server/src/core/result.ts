@@ -26,14 +26,6 @@ export function commitUrl(d: ProvenanceDetails | undefined): string | undefined 
   return d?.sourceRepository && d.sourceCommit ? `${d.sourceRepository}/commit/${d.sourceCommit}` : undefined;
 }
 
-/**
- * For ecosystems whose only evidence is one attestation (no separate registry signature), what to
- * call it in hovers and the tree; undefined where signature and provenance are two checks (npm).
- */
-export function singleEvidenceLabel(ecosystem: PackageResult['ecosystem']): string | undefined {
-  return ({ pypi: 'PEP 740 provenance', gem: 'Sigstore attestation', golang: 'Checksum database', maven: 'Sigstore bundle', cargo: 'Registry checksum', 'github-actions': 'Release attestation' } as Partial<Record<PackageResult['ecosystem'], string>>)[ecosystem];
-}
-
 export interface ImageSigner {
   /** Certificate identity (SAN) and OIDC issuer, for keyless signatures… */
   subject?: string;

@@ -4,7 +4,8 @@
 import type { Hover, Position } from 'vscode-languageserver';
 import type { CheckedDependency } from '../core/checker';
 import type { Range } from '../core/parsers/types';
-import { commitUrl, singleEvidenceLabel } from '../core/result';
+import { evidenceLabelOf } from '../core/ecosystems/registry';
+import { commitUrl } from '../core/result';
 
 export function dependencyAt(checked: CheckedDependency[], position: Position): CheckedDependency | undefined {
   return checked.find((c) => contains(c.dependency.nameRange, position) || contains(c.dependency.specRange, position));
@@ -20,7 +21,7 @@ export function hoverFor(c: CheckedDependency): Hover {
   if (r.ecosystem === 'oci') return { contents: { kind: 'markdown', value: [...lines, ...imageLines(c)].join('\n') }, range: c.dependency.specRange };
   const key = r.signatureKeyId ? ` (key \`${r.signatureKeyId}\`)` : '';
   // Where one attestation is the only evidence (Python, gems), one line says both.
-  const single = singleEvidenceLabel(r.ecosystem);
+  const single = evidenceLabelOf(r.ecosystem);
   lines.push(`- ${single ?? 'Registry signature'}: **${r.signature}**${key}${r.signature === 'verified' ? '' : ' — ' + r.signatureReason}`);
   if (!single) lines.push(`- Provenance: **${r.provenance}**${r.provenance === 'verified' ? '' : ' — ' + r.provenanceReason}`);
   if (r.commit) lines.push(`- Commit: \`${r.commit}\`${c.dependency.version ? ' (pinned)' : ` (what \`${c.dependency.spec}\` names now)`}`);

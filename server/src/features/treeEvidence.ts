@@ -1,7 +1,8 @@
 // The evidence under a package node: each check with its verdict, and what the provenance says
 // (source, workflow, builder, signer, log entry, attestations), with links where there are some.
 
-import { type PackageResult, commitUrl, singleEvidenceLabel } from '../core/result';
+import { evidenceLabelOf } from '../core/ecosystems/registry';
+import { type PackageResult, commitUrl } from '../core/result';
 import type { TreeNode, TreeVerdict } from '../protocol';
 
 export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
@@ -39,7 +40,7 @@ export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
   }
 
   // Where one attestation is the only evidence (Python, gems), one node says both.
-  const single = singleEvidenceLabel(r.ecosystem);
+  const single = evidenceLabelOf(r.ecosystem);
   if (single) add('provenance', `${single}: ${r.signature}`, { tooltip: r.signatureReason, verdict: r.signature });
   else {
     add('signature', `Registry signature: ${r.signature}`, { description: r.signatureKeyId ?? '', tooltip: r.signatureReason, verdict: r.signature });

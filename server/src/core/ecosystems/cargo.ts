@@ -13,6 +13,7 @@ import type { EcosystemPlugin, PackageVerifier, VerifierEnvironment, VerifyTarge
 export const cargoPlugin: EcosystemPlugin = {
   ecosystem: 'cargo',
   purlTypes: ['cargo'],
+  evidenceLabel: 'Registry checksum',
   files: [
     { kind: 'cargo-lock', matches: (base) => base === 'Cargo.lock', parse: parseCargoLock },
     { kind: 'cargo-toml', matches: (base) => base === 'Cargo.toml', parse: parseCargoToml },

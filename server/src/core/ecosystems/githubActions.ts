@@ -11,6 +11,7 @@ import type { EcosystemPlugin, PackageVerifier, VerifierEnvironment, VerifyTarge
 export const githubActionsPlugin: EcosystemPlugin = {
   ecosystem: 'github-actions',
   purlTypes: ['github'],
+  evidenceLabel: 'Release attestation',
   files: [],
   createVerifier: (environment) => new GithubActionsPlugin(environment),
 };

@@ -14,6 +14,7 @@ import type { EcosystemPlugin, PackageVerifier, VerifierEnvironment, VerifyTarge
 export const golangPlugin: EcosystemPlugin = {
   ecosystem: 'golang',
   purlTypes: ['golang'],
+  evidenceLabel: 'Checksum database',
   files: [
     { kind: 'go-sum', matches: (base) => base === 'go.sum', parse: parseGoSum },
     { kind: 'go-mod', matches: (base) => base === 'go.mod', parse: parseGoMod },

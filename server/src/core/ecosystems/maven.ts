@@ -12,6 +12,7 @@ import type { EcosystemPlugin, PackageVerifier, VerifierEnvironment, VerifyTarge
 export const mavenPlugin: EcosystemPlugin = {
   ecosystem: 'maven',
   purlTypes: ['maven'],
+  evidenceLabel: 'Sigstore bundle',
   files: [
     { kind: 'maven-pom', matches: (base) => base === 'pom.xml', parse: parsePom },
     { kind: 'gradle-catalog', matches: (base) => /\.versions\.toml$/.test(base), parse: parseVersionCatalog },

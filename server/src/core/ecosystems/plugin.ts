@@ -60,5 +60,7 @@ export interface EcosystemPlugin {
   /** Package URL types whose components are this ecosystem's (SBOMs). */
   purlTypes: string[];
   files: EcosystemFile[];
+  /** What decides its verdicts, as hovers and the tree name it (one piece of evidence, not npm's two). */
+  evidenceLabel: string;
   createVerifier(environment: VerifierEnvironment): PackageVerifier;
 }

@@ -20,6 +20,7 @@ import type { EcosystemPlugin, PackageVerifier, VerifierEnvironment, VerifyTarge
 export const pypiPlugin: EcosystemPlugin = {
   ecosystem: 'pypi',
   purlTypes: ['pypi'],
+  evidenceLabel: 'PEP 740 provenance',
   files: [
     // requirements*.txt, pip-compile's requirements*.in, and any .txt in a requirements/ folder.
     { kind: 'pip-requirements', matches: (base, file) => /^requirements.*\.(txt|in)$/.test(base) || /[\\/]requirements[\\/][^\\/]+\.(txt|in)$/.test(file), parse: (text) => parseRequirementsTxt(text) },

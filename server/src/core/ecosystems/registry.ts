@@ -1,6 +1,8 @@
 // Every ecosystem beyond npm and container images, as plugins (plugin.ts). To add one: write its
-// parsers and its verifier, describe them in a plugin, and list it here and its file names in
-// documentPatterns.ts (which the editor uses to send those files).
+// parsers and its verifier, describe them in a plugin (files, purl types, evidence label, verifier
+// factory), list it here, add its name to the Ecosystem type, and its file names to
+// documentPatterns.ts (which the editor uses to send those files). Nothing else changes: the
+// checker, file kinds, SBOM routing, hovers, the tree and the CLI find it through this list.
 
 import type { Ecosystem } from '../parsers/types';
 import type { EcosystemFile, EcosystemPlugin } from './plugin';
@@ -27,4 +29,9 @@ export function pluginFor(ecosystem: Ecosystem): EcosystemPlugin | undefined {
 
 export function pluginForPurlType(type: string): EcosystemPlugin | undefined {
   return ECOSYSTEM_PLUGINS.find((p) => p.purlTypes.includes(type));
+}
+
+/** For hovers and the tree: what decides a plugin ecosystem's verdicts; undefined for npm and images (two checks each). */
+export function evidenceLabelOf(ecosystem: Ecosystem): string | undefined {
+  return pluginFor(ecosystem)?.evidenceLabel;
 }

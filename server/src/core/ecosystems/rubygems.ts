@@ -13,6 +13,7 @@ import type { EcosystemPlugin, PackageVerifier, VerifierEnvironment, VerifyTarge
 export const rubygemsPlugin: EcosystemPlugin = {
   ecosystem: 'gem',
   purlTypes: ['gem'],
+  evidenceLabel: 'Sigstore attestation',
   // Bundler writes `<Gemfile>.lock`: Gemfile.lock, gems.locked, and for other Gemfile names (BUNDLE_GEMFILE) `<name>.rb.lock`.
   files: [{ kind: 'gemfile-lock', matches: (base) => base === 'Gemfile.lock' || base === 'gems.locked' || /\.(rb|gemfile)\.lock$/i.test(base), parse: parseGemfileLock }],
   createVerifier: (environment) => new RubygemsPlugin(environment),
