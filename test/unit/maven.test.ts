@@ -133,6 +133,28 @@ describe('Maven', function () {
     assert.ok(seen.length > 0 && seen.every((r) => r.authorization === expected));
   });
 
+  it('resolves versions a parent POM (on disk, or from the repository) and an imported BOM define', async () => {
+    const parentPom = `<project><groupId>com.example</groupId><artifactId>parent</artifactId><version>2.0.0</version><properties><parent.defined>1.0</parent.defined></properties></project>`;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-maven-tree-'));
+    fs.mkdirSync(path.join(dir, 'app'));
+    fs.writeFileSync(path.join(dir, 'pom.xml'), parentPom);
+    files.set('/maven2/com/example/from-parent/1.0/from-parent-1.0.jar', ARTIFACT);
+    files.set('/maven2/com/example/from-parent/1.0/from-parent-1.0.jar.sigstore.json', BUNDLE);
+    const file = path.join(dir, 'app', 'pom.xml');
+    fs.writeFileSync(file, POM);
+    const trust = embeddedTrust();
+    const checker = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home }), homeDir: home, timeoutMs: 3000 });
+    checkers.push(checker);
+    const fromLocalParent = (await checker.verify(file, parseFile(file, POM)!)).map((c) => c.result)[3];
+    assert.deepEqual([fromLocalParent.name, fromLocalParent.version, fromLocalParent.verdict], ['com.example:from-parent', '1.0', 'verified'], fromLocalParent.reason);
+
+    // A parent only the repository has, which imports a BOM that manages the version.
+    files.set('/maven2/com/example/corp-parent/5/corp-parent-5.pom', Buffer.from('<project><groupId>com.example</groupId><artifactId>corp-parent</artifactId><version>5</version><properties><bom.version>3.0</bom.version></properties><dependencyManagement><dependencies><dependency><groupId>com.example</groupId><artifactId>bom</artifactId><version>${bom.version}</version><type>pom</type><scope>import</scope></dependency></dependencies></dependencyManagement></project>'));
+    files.set('/maven2/com/example/bom/3.0/bom-3.0.pom', Buffer.from('<project><groupId>com.example</groupId><artifactId>bom</artifactId><version>3.0</version><dependencyManagement><dependencies><dependency><groupId>com.example</groupId><artifactId>signed</artifactId><version>1.0</version></dependency></dependencies></dependencyManagement></project>'));
+    const [viaBom] = await check('<project><parent><groupId>com.example</groupId><artifactId>corp-parent</artifactId><version>5</version><relativePath/></parent><artifactId>svc</artifactId><dependencies><dependency><groupId>com.example</groupId><artifactId>signed</artifactId></dependency></dependencies></project>');
+    assert.deepEqual([viaBom.version, viaBom.verdict], ['1.0', 'verified'], viaBom.reason);
+  });
+
   it('is undecided when the repository cannot be reached, and when none is configured', async () => {
     const settings = path.join(home, '.m2', 'settings.xml');
     const saved = fs.readFileSync(settings, 'utf8');

@@ -53,6 +53,8 @@ export interface ParsedFile {
   indexes?: string[];
   /** Files it includes (pip `-r`, `-c`). */
   includes?: FileInclude[];
+  /** What an ecosystem's verifier needs of the file beyond its dependencies (a POM's model, for its parents). */
+  model?: unknown;
 }
 
 export function parseFile(file: string, text: string): ParsedFile | undefined {
@@ -75,7 +77,7 @@ export function parseFile(file: string, text: string): ParsedFile | undefined {
   const ecosystemFile = ecosystemFileOf(file, path.basename(file));
   if (ecosystemFile && kind === ecosystemFile.kind) {
     const parsed = ecosystemFile.parse(text, file);
-    return { kind, dependencies: parsed.dependencies, problems: parsed.problems, indexes: parsed.indexes, includes: parsed.includes };
+    return { kind, dependencies: parsed.dependencies, problems: parsed.problems, indexes: parsed.indexes, includes: parsed.includes, model: parsed.model };
   }
   if (kind === 'policy') return { kind, dependencies: [], problems: parsePolicy(text, file).problems };
   if (kind === 'dockerfile') {

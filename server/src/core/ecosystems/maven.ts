@@ -1,12 +1,14 @@
-// Maven as a plugin: pom.xml and Gradle version catalogs, verified against the repository the
-// user's settings.xml mirrors to, then the pom's repositories, then provenanceLens.maven.repositoryUrl.
+// Maven as a plugin: pom.xml (with versions its parents and imported BOMs manage) and Gradle version
+// catalogs, verified against the repository the user's settings.xml mirrors to, then the pom's
+// repositories, then provenanceLens.maven.repositoryUrl.
 
-import { parsePom } from '../parsers/maven/pom';
+import { type PomModel, parsePom } from '../parsers/maven/pom';
 import { parseVersionCatalog } from '../parsers/maven/versionCatalog';
 import { loadMavenSettings } from '../registries/mavenSettings';
 import { proxyFor } from '../registries/npmConfig';
 import type { PackageResult } from '../result';
 import { MavenVerifier } from '../verify/maven/mavenVerifier';
+import { PomResolver } from '../verify/maven/pomResolver';
 import type { EcosystemPlugin, PackageVerifier, VerifierEnvironment, VerifyTarget } from './plugin';
 
 export const mavenPlugin: EcosystemPlugin = {
@@ -24,6 +26,7 @@ class MavenPlugin implements PackageVerifier {
   private readonly settings;
   private readonly http;
   private readonly verifier: MavenVerifier;
+  private readonly poms: PomResolver;
 
   constructor(private readonly environment: VerifierEnvironment) {
     this.settings = loadMavenSettings(environment.env, environment.homeDir);
@@ -36,14 +39,18 @@ class MavenPlugin implements PackageVerifier {
       },
     });
     this.verifier = new MavenVerifier({ http: this.http, trust: environment.trust, cache: environment.cache });
+    this.poms = new PomResolver(this.http);
   }
 
   async plan(target: VerifyTarget): Promise<{ key: string; run: () => Promise<PackageResult> }> {
     const d = target.dependency;
     const configured = this.settings.mirror ?? this.environment.settings['maven.repositoryUrl'];
     const repositories = [...new Set([...(configured ? [configured] : []), ...(target.parsed.indexes ?? [])])];
-    const key = ['maven', repositories.join(' '), d.name, d.version ?? d.spec, d.source ?? '', target.fresh].join('\n');
-    return { key, run: () => this.verifier.verify({ name: d.name, version: d.version, note: d.source }, repositories, target.signal, target.fresh) };
+    // A version the pom leaves to its parents or an imported BOM, looked up there (a range stays unresolved).
+    const model = target.parsed.model as PomModel | undefined;
+    const version = d.version ?? (model && !/^[[(]/.test(d.spec) ? await this.poms.versionOf(d.name, d.spec, target.file, model, repositories, target.signal).catch(() => undefined) : undefined);
+    const key = ['maven', repositories.join(' '), d.name, version ?? d.spec, d.source ?? '', target.fresh].join('\n');
+    return { key, run: () => this.verifier.verify({ name: d.name, version, note: d.source }, repositories, target.signal, target.fresh) };
   }
 
   async dispose(): Promise<void> {

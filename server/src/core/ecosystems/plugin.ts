@@ -14,7 +14,7 @@ export interface EcosystemFile {
   kind: string;
   /** Whether a file is of this kind, by its base name (and path, for files that live in a known folder). */
   matches(base: string, file: string): boolean;
-  parse(text: string, file: string): { dependencies: Dependency[]; problems: ParseProblem[]; indexes?: string[]; includes?: FileInclude[] };
+  parse(text: string, file: string): { dependencies: Dependency[]; problems: ParseProblem[]; indexes?: string[]; includes?: FileInclude[]; model?: unknown };
 }
 
 /** A file another includes (pip's `-r` requirements and `-c` constraints), relative to the including file. */

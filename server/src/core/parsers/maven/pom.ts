@@ -6,9 +6,44 @@
 import type { Dependency, ParseProblem } from '../types';
 import { type XmlElement, childOf, childrenOf, parseXmlTree } from '../xmlTree';
 
-export function parsePom(text: string): { dependencies: Dependency[]; problems: ParseProblem[]; indexes: string[] } {
+/** What a POM declares that its children and importers inherit: for resolving versions across files. */
+export interface PomModel {
+  groupId?: string;
+  artifactId?: string;
+  version?: string;
+  parent?: { groupId: string; artifactId: string; version: string; relativePath: string };
+  /** Own properties, as written. */
+  properties: Map<string, string>;
+  /** dependencyManagement entries, versions as written; `bom`: an imported BOM (scope import, type pom). */
+  managed: Array<{ key: string; version: string; bom: boolean }>;
+}
+
+export function pomModel(root: XmlElement): PomModel {
+  const parent = childOf(root, 'parent');
+  const text = (e: XmlElement | undefined, name: string) => childOf(e, name)?.text || undefined;
+  return {
+    groupId: text(root, 'groupId') ?? text(parent, 'groupId'),
+    artifactId: text(root, 'artifactId'),
+    version: text(root, 'version') ?? text(parent, 'version'),
+    parent: text(parent, 'artifactId') && text(parent, 'groupId') && text(parent, 'version') ? { groupId: text(parent, 'groupId')!, artifactId: text(parent, 'artifactId')!, version: text(parent, 'version')!, relativePath: childOf(parent, 'relativePath')?.text ?? '../pom.xml' } : undefined,
+    properties: new Map((childOf(root, 'properties')?.children ?? []).map((p) => [p.name, p.text])),
+    managed: childrenOf(childOf(childOf(root, 'dependencyManagement'), 'dependencies'), 'dependency').map((d) => ({
+      key: `${text(d, 'groupId')}:${text(d, 'artifactId')}`,
+      version: text(d, 'version') ?? '',
+      bom: text(d, 'scope') === 'import' && text(d, 'type') === 'pom',
+    })),
+  };
+}
+
+/** A POM's text → its model (parents and BOMs fetched or read later are parsed with this). */
+export function pomModelOf(text: string): PomModel | undefined {
+  const { root } = parseXmlTree(text);
+  return root?.name === 'project' ? pomModel(root) : undefined;
+}
+
+export function parsePom(text: string): { dependencies: Dependency[]; problems: ParseProblem[]; indexes: string[]; model?: PomModel } {
   const { root, problems } = parseXmlTree(text);
-  const out = { dependencies: [] as Dependency[], problems, indexes: [] as string[] };
+  const out: { dependencies: Dependency[]; problems: ParseProblem[]; indexes: string[]; model?: PomModel } = { dependencies: [], problems, indexes: [] };
   if (!root) return out;
   if (root.name !== 'project') {
     problems.push({ message: 'A pom.xml must have <project> as its root element.', range: { start: root.start, end: root.start } });
@@ -40,6 +75,7 @@ export function parsePom(text: string): { dependencies: Dependency[]; problems: 
     if (url) out.indexes.push(url);
   }
   for (const d of childrenOf(childOf(root, 'dependencies'), 'dependency')) out.dependencies.push(...dependencyOf(d, resolve, managed, problems));
+  out.model = pomModel(root);
   return out;
 }
 
