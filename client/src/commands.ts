@@ -80,6 +80,10 @@ export function registerSigningCommands(signing: Signing): vscode.Disposable[] {
       const uri = clicked instanceof vscode.Uri ? clicked : clicked?.artifactUri ? vscode.Uri.parse(clicked.artifactUri) : targets()[0];
       return uri ? signing.verify(uri) : undefined;
     }),
+    vscode.commands.registerCommand('provenanceLens.verifyGithubAttestation', (clicked?: vscode.Uri, expected?: string) => {
+      const uri = clicked instanceof vscode.Uri ? clicked : targets()[0];
+      return uri ? signing.verifyGithubAttestation(uri, typeof expected === 'string' ? expected : undefined) : undefined;
+    }),
     vscode.commands.registerCommand('provenanceLens.generateSigningKey', () => signing.generateKey()),
     vscode.commands.registerCommand('provenanceLens.forgetSigners', () => signing.forgetAccepted()),
   ];

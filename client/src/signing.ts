@@ -17,6 +17,9 @@ import {
   SignFilesRequest,
   type SignFilesParams,
   VerifyArtifactRequest,
+  VerifyGithubAttestationRequest,
+  type GithubAttestationParams,
+  type GithubAttestationReport,
   type VerifyArtifactParams,
 } from '../../server/src/protocol';
 
@@ -101,6 +104,26 @@ export class Signing implements vscode.Disposable {
       const notify = report.verdict === 'verified' ? vscode.window.showInformationMessage : report.verdict === 'unverifiable' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
       void notify(message);
     }
+    return report;
+  }
+
+  /**
+   * "Verify GitHub Artifact Attestation…": asks for the owner or OWNER/REPO the file should come
+   * from (remembered per workspace), and says what GitHub's attestations for it show.
+   */
+  async verifyGithubAttestation(uri: vscode.Uri, expected?: string): Promise<GithubAttestationReport | undefined> {
+    const client = this.client();
+    if (!client || uri.scheme !== 'file') return undefined;
+    const remembered = this.context.workspaceState.get<string>('provenanceLens.githubOwner');
+    const answer = expected ?? (await vscode.window.showInputBox({ title: `Where should ${vscode.workspace.asRelativePath(uri)} come from?`, prompt: 'A GitHub owner (organisation or user), or OWNER/REPO', value: remembered, validateInput: (v) => (/^[\w.-]+(\/[\w.-]+)?$/.test(v.trim()) ? undefined : 'An owner, or OWNER/REPO') }));
+    if (!answer) return undefined;
+    const target = answer.trim();
+    await this.context.workspaceState.update('provenanceLens.githubOwner', target);
+    const params: GithubAttestationParams = target.includes('/') ? { uri: uri.toString(), repo: target } : { uri: uri.toString(), owner: target };
+    const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Checking GitHub artifact attestations…' }, () => client.sendRequest<GithubAttestationReport>(VerifyGithubAttestationRequest, params));
+    const message = `${vscode.workspace.asRelativePath(uri)}: ${report.verdict}. ${report.reason}`;
+    const notify = report.verdict === 'verified' ? vscode.window.showInformationMessage : report.verdict === 'unverifiable' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+    void notify(message);
     return report;
   }
 

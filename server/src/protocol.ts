@@ -139,6 +139,23 @@ export interface ArtifactReport {
 
 export const VerifyArtifactRequest = 'provenanceLens/verifyArtifact';
 
+/** A file's GitHub artifact attestations, for an owner or a repository (gh attestation verify). */
+export interface GithubAttestationParams {
+  uri: string;
+  owner?: string;
+  repo?: string;
+  signerRepo?: string;
+}
+
+export interface GithubAttestationReport {
+  verdict: 'verified' | 'unsigned' | 'invalid' | 'unverifiable' | 'policy-violation';
+  reason: string;
+  signer?: string;
+  sourceRepository?: string;
+}
+
+export const VerifyGithubAttestationRequest = 'provenanceLens/verifyGithubAttestation';
+
 // ---- Provenance tree view. The server owns the tree; the client asks for one level at a time.
 
 export type TreeVerdict = 'verified' | 'unsigned' | 'invalid' | 'unverifiable' | 'policy-violation' | 'pending' | 'absent';

@@ -30,6 +30,7 @@ import { Throttled } from './features/throttle';
 import { TrustStore } from './features/trustStore';
 import { ARTIFACTS_ID, ArtifactChecks } from './features/artifacts';
 import { AttestedSboms } from './features/attestedSboms';
+import { verifyGithubAttestation } from './features/githubAttestation';
 import {
   DEFAULT_SETTINGS,
   type InitializationOptions,
@@ -48,6 +49,8 @@ import {
   GenerateSbomRequest,
   SbomReviewRequest,
   SbomDiffRequest,
+  VerifyGithubAttestationRequest,
+  type GithubAttestationParams,
   OpenAttestedSbomRequest,
 } from './protocol';
 import { diffInventories, inventoryOfFile } from './core/sbom/diff';
@@ -202,6 +205,12 @@ connection.onRequest(SignFilesRequest, async (params: SignFilesParams, token) =>
 connection.onRequest(VerifyArtifactRequest, async (params: VerifyArtifactParams) => {
   await settingsReady;
   return artifacts.verify(params);
+});
+connection.onRequest(VerifyGithubAttestationRequest, async (params: GithubAttestationParams, token) => {
+  const controller = new AbortController();
+  token.onCancellationRequested(() => controller.abort());
+  await settingsReady;
+  return verifyGithubAttestation(params, { settings, trust: trust.get(), workspaceTrusted: init.workspaceTrusted, env: process.env }, controller.signal);
 });
 connection.onRequest(GenerateSbomRequest, (params: { folder: string }) => {
   const folder = URI.parse(params.folder).fsPath;

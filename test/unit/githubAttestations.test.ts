@@ -17,6 +17,9 @@ import { cleanEnv } from '../support/env';
 import { FIXTURES } from '../support/fixtureRegistry';
 import { closeServer, listenOnLoopback } from '../support/loopback';
 import { REPO_ROOT } from '../support/paths';
+import { LspClient } from '../support/lspClient';
+import { type GithubAttestationReport, VerifyGithubAttestationRequest } from '../../server/src/protocol';
+import { pathToFileURL } from 'node:url';
 
 const read = (name: string) => fs.readFileSync(path.join(FIXTURES, 'github', name));
 const sha = (data: Buffer) => crypto.createHash('sha256').update(data).digest('hex');
@@ -89,6 +92,41 @@ describe('GitHub artifact attestations', function () {
       assert.equal(JSON.parse(wrong.stdout).verdict, 'unsigned');
       assert.ok(!ok.stdout.includes('ghs_secret') && !ok.stderr.includes('ghs_secret'));
       assert.equal((await cli(['attestation', 'verify', 'demo.whl'], dir, {})).status, 2, 'no --owner/--repo: a usage error');
+    } finally {
+      await closeServer(api);
+    }
+  });
+});
+
+describe('GitHub artifact attestations in the editor', function () {
+  this.timeout(30000);
+
+  it('answers "Verify GitHub Artifact Attestation" over LSP through the configured API, and fetches nothing when untrusted', async () => {
+    const api = http.createServer((req, res) => {
+      const ok = req.url === `/repos/actions/attest-demo/attestations/sha256:${sha(DEMO.file)}?per_page=100`;
+      res.writeHead(ok ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(ok ? JSON.stringify({ attestations: DEMO.bundles.map((bundle) => ({ bundle })) }) : '{}');
+    });
+    const port = await listenOnLoopback(api);
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-gh-lsp-'));
+    const file = path.join(workspace, 'demo.whl');
+    fs.writeFileSync(file, DEMO.file);
+    const uri = pathToFileURL(file).toString();
+    const ask = async (trusted: boolean) => {
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-home-'));
+      const client = new LspClient(cleanEnv({ HOME: home, GITHUB_API_URL: `http://127.0.0.1:${port}` }), { refreshTrustedRoot: false });
+      try {
+        await client.initialize({ workspaceTrusted: trusted, storagePath: home }, pathToFileURL(workspace).toString());
+        return await client.connection.sendRequest<GithubAttestationReport>(VerifyGithubAttestationRequest, { uri, repo: 'actions/attest-demo' });
+      } finally {
+        await client.shutdown();
+      }
+    };
+    try {
+      const report = await ask(true);
+      assert.deepEqual([report.verdict, report.sourceRepository], ['verified', 'https://github.com/actions/attest-demo'], report.reason);
+      const untrusted = await ask(false);
+      assert.deepEqual([untrusted.verdict, untrusted.reason], ['unverifiable', 'This workspace is not trusted, so nothing is fetched.']);
     } finally {
       await closeServer(api);
     }

@@ -1,0 +1,40 @@
+// "Verify GitHub Artifact Attestation…": a workspace file checked against the attestations GitHub
+// keeps for its digest, with gh's semantics (verify/github/githubAttestations.ts), through the
+// GitHub API the environment or the provenanceLens.github.apiUrl setting names. Untrusted
+// workspaces make no request.
+
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import { URI } from 'vscode-uri';
+import { fetchAttestations } from '../core/registries/githubAttestationsApi';
+import { HttpClient } from '../core/registries/http';
+import { proxyFor } from '../core/registries/npmConfig';
+import type { TrustContext } from '../core/trust/trustedRoot';
+import { verifyGithubAttestations } from '../core/verify/github/githubAttestations';
+import type { GithubAttestationParams, GithubAttestationReport, Settings } from '../protocol';
+
+export async function verifyGithubAttestation(params: GithubAttestationParams, deps: { settings: Settings; trust: TrustContext; workspaceTrusted: boolean; env: NodeJS.ProcessEnv }, signal?: AbortSignal): Promise<GithubAttestationReport> {
+  if (!deps.workspaceTrusted) return { verdict: 'unverifiable', reason: 'This workspace is not trusted, so nothing is fetched.' };
+  const apiUrl = deps.env.GITHUB_API_URL || deps.settings.github.apiUrl;
+  if (!apiUrl) return { verdict: 'unverifiable', reason: 'No GitHub API is configured (GITHUB_API_URL or provenanceLens.github.apiUrl).' };
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(URI.parse(params.uri).fsPath);
+  } catch {
+    return { verdict: 'unverifiable', reason: 'The file cannot be read.' };
+  }
+  const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
+  const owner = params.owner ?? params.repo?.split('/')[0] ?? '';
+  const token = deps.env.GITHUB_TOKEN || deps.env.GH_TOKEN;
+  const apiHost = new URL(apiUrl).host;
+  const http = new HttpClient({ timeoutMs: deps.settings.timeoutMs, maxBodyBytes: 32 * 1024 * 1024, retries: 2, backoffMs: 250, offline: deps.settings.offline, userAgent: 'provenance-lens/0.1', proxy: proxyFor({ values: new Map(), files: [] }, deps.env), authFor: (url) => (token && new URL(url).host === apiHost ? { authorization: `Bearer ${token}` } : undefined) });
+  try {
+    const bundles = await fetchAttestations(http, apiUrl, { owner, repo: params.repo }, `sha256:${sha256}`, signal);
+    const result = verifyGithubAttestations(sha256, bundles, { owner, repo: params.repo, signerRepo: params.signerRepo }, deps.trust);
+    return { verdict: result.verdict, reason: result.reason, signer: result.identity?.buildSignerURI ?? result.identity?.subjectAlternativeName, sourceRepository: result.identity?.sourceRepository };
+  } catch (error) {
+    return { verdict: 'unverifiable', reason: `Could not fetch the attestations: ${(error as Error).message}.` };
+  } finally {
+    await http.close();
+  }
+}
