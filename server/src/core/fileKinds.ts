@@ -2,6 +2,7 @@
 // with ranges and problems out. Pure.
 
 import * as path from 'node:path';
+import { LineIndex } from './parsers/jsonDocument';
 import { parseDockerfile } from './parsers/oci/dockerfile';
 import { type YamlImageKind, parseYamlImages } from './parsers/oci/yamlImages';
 import { parsePackageJson } from './parsers/packageJson';
@@ -57,12 +58,41 @@ export interface ParsedFile {
   model?: unknown;
 }
 
+/** Deeper than any real manifest; deeper input would cost the parsers' recursion dearly (or their stack). */
+const MAX_NESTING = 256;
+
+/**
+ * Where a text first nests brackets deeper than MAX_NESTING (quoted strings skipped), or -1: such
+ * input is refused with a diagnostic before any recursive parser sees it.
+ */
+export function tooDeep(text: string): number {
+  let depth = 0;
+  let quote = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quote) {
+      if (c === '\\') i++;
+      else if (c === quote || c === '\n') quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '[' || c === '{') {
+      if (++depth > MAX_NESTING) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) depth--;
+  }
+  return -1;
+}
+
 export function parseFile(file: string, text: string): ParsedFile | undefined {
   // A file named like an SBOM whose content is not one is said to be so, not silently skipped.
   const kind = fileKind(file, text) ?? (looksLikeSbomName(path.basename(file)) ? 'sbom' : undefined);
+  // Brackets nested hundreds deep are no manifest: said once, rather than handed to recursive parsers.
+  const deep = kind && kind !== 'dockerfile' ? tooDeep(text) : -1;
+  if (kind && deep >= 0) {
+    const at = new LineIndex(text).rangeAt(deep, 1);
+    return { kind, dependencies: [], problems: [{ message: `This file nests brackets more than ${MAX_NESTING} levels deep here; it is not read.`, range: at }] };
+  }
   if (kind === 'sbom') {
     const format = sbomFormat(text);
-    if (!format) return { kind, dependencies: [], problems: [{ message: 'This file is named like an SBOM but is neither CycloneDX JSON (bomFormat) nor SPDX (SPDX 2 JSON spdxVersion or tag-value SPDXVersion, SPDX 3 JSON-LD @context).', range: { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } }, code: SBOM_INVALID }] };
+    if (!format) return { kind, dependencies: [], problems: [{ message: 'This file is named like an SBOM but is neither CycloneDX JSON (bomFormat) nor SPDX (SPDX 2 JSON spdxVersion or tag-value SPDXVersion, SPDX 3 JSON-LD @context).', range: { start: { line: 0, character: 0 }, end: { line: 0, character: Math.min(1, text.split(/\r?\n|\r/)[0].length) } }, code: SBOM_INVALID }] };
     const sbom = parseSbom(text, format);
     return { kind, dependencies: sbom.dependencies, problems: sbom.problems, sbom };
   }

@@ -2,6 +2,7 @@
 // is. For small documents such as a pom.xml, where the parsers navigate rather than stream.
 
 import * as sax from 'sax';
+import { LineIndex } from './jsonDocument';
 import type { ParseProblem, Position, Range } from './types';
 
 export interface XmlElement {
@@ -18,16 +19,18 @@ export function parseXmlTree(text: string): { root?: XmlElement; problems: Parse
   const stack: XmlElement[] = [];
   let root: XmlElement | undefined;
   const problems: ParseProblem[] = [];
-  let textStart: Position = { line: 0, character: 0 };
+  // Positions from sax's character offset, counted into lines the way the editor counts them.
+  const lines = new LineIndex(text);
+  let textStart = 0;
   let buffer = '';
-  const here = (): Position => ({ line: parser.line, character: parser.column });
+  const here = (): Position => lines.positionAt(parser.position);
   parser.onopentag = (tag) => {
     const element: XmlElement = { name: tag.name.replace(/^.*:/, ''), children: [], text: '', start: here() };
     stack[stack.length - 1]?.children.push(element);
     root ??= element;
     stack.push(element);
     buffer = '';
-    textStart = here();
+    textStart = parser.position;
   };
   parser.ontext = (t) => {
     buffer += t;
@@ -41,12 +44,8 @@ export function parseXmlTree(text: string): { root?: XmlElement; problems: Parse
     if (element.children.length === 0) {
       const lead = buffer.length - buffer.trimStart().length;
       element.text = buffer.trim();
-      // Where the text starts: on the open tag's line unless the text itself begins with line breaks.
-      const before = buffer.slice(0, lead);
-      const breaks = before.split('\n').length - 1;
-      const line = textStart.line + breaks;
-      const character = breaks ? before.length - before.lastIndexOf('\n') - 1 : textStart.character + lead;
-      element.textRange = { start: { line, character }, end: { line, character: character + element.text.split('\n')[0].length } };
+      // The text's first line (entities may make the buffer differ from the source: clamped to the document).
+      element.textRange = lines.rangeAt(textStart + lead, element.text.split(/\r\n|\r|\n/)[0].length);
     }
     buffer = '';
   };

@@ -5,6 +5,7 @@
 // module we do not ship; the JSON encoding is schema-validated.)
 
 import * as sax from 'sax';
+import { LineIndex } from '../jsonDocument';
 import type { Position, Range } from '../types';
 import { routeComponent } from './componentDependency';
 import { type ParsedSbom, SBOM_INVALID } from './cyclonedxJson';
@@ -37,7 +38,9 @@ export function parseCycloneDxXml(text: string): ParsedSbom {
   const dependencyRefs: Array<{ ref: string; range: Range; parent?: string }> = [];
   let textStart: Position = { line: 0, character: 0 };
   let text_ = '';
-  const here = (): Position => ({ line: parser.line, character: parser.column });
+  // Positions from sax's character offset, counted into lines the way the editor counts them.
+  const lines = new LineIndex(text);
+  const here = (): Position => lines.positionAt(parser.position);
   const draft = () => drafts[drafts.length - 1];
   // Components of the SBOM (not of its tools): under bom/components, or nested in such a component.
   const inSbomComponent = () => path[0] === 'bom' && path[1] === 'components' && path.includes('component');
@@ -55,7 +58,7 @@ export function parseCycloneDxXml(text: string): ParsedSbom {
     if (name === 'component') ours.push(isOurs);
     if (isOurs) {
       const ref = attributes['bom-ref'];
-      const start = { line: parser.line, character: Math.max(0, parser.column - 1) };
+      const start = lines.positionAt(Math.max(0, parser.position - 1));
       if (ref !== undefined) {
         if (refs.has(ref)) report({ start, end: here() }, `The bom-ref "${ref}" is used by another component too; refs must be unique.`);
         else refs.set(ref, { start, end: here() });
