@@ -6,9 +6,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { fetchAttestations, bundlesFromText } from '../core/registries/githubAttestationsApi';
-import { HttpClient } from '../core/registries/http';
-import { proxyFor } from '../core/registries/npmConfig';
+import { bundlesFromText, fetchAttestations, githubApiClient } from '../core/registries/githubAttestationsApi';
 import { type AttestationPolicy, verifyGithubAttestations } from '../core/verify/github/githubAttestations';
 import { type CliIo, HELP_OPTION, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, parseCommand, resolveTrust, usageError } from './shared';
 
@@ -84,9 +82,7 @@ export async function runAttestation(argv: string[], env: NodeJS.ProcessEnv, io:
     if (text === undefined) return usage(`--bundle ${values.bundle}: cannot read it.`);
     bundles = bundlesFromText(text);
   } else {
-    const token = env.GITHUB_TOKEN || env.GH_TOKEN;
-    const apiHost = new URL(apiUrl!).host;
-    const http = new HttpClient({ timeoutMs: 15_000, maxBodyBytes: 32 * 1024 * 1024, retries: 2, backoffMs: 250, offline: false, userAgent: 'provenance-lens/0.1', proxy: proxyFor({ values: new Map(), files: [] }, env), authFor: (url) => (token && new URL(url).host === apiHost ? { authorization: `Bearer ${token}` } : undefined) });
+    const http = githubApiClient(env, apiUrl!, { timeoutMs: 15_000, offline: false });
     try {
       bundles = await fetchAttestations(http, apiUrl!, { owner, repo: values.repo }, `sha256:${sha256}`);
     } catch (error) {

@@ -10,7 +10,7 @@ import type { Dependency, Ecosystem } from './parsers/types';
 import type { EcosystemPlugin, PackageVerifier } from './ecosystems/plugin';
 import { pluginFor } from './ecosystems/registry';
 import { HttpClient, type HttpOptions, redact } from './registries/http';
-import { authFor, loadNpmConfig, proxyFor, tlsFor, withTrailingSlash } from './registries/npmConfig';
+import { authFor, environmentProxy, loadNpmConfig, proxyFor, tlsFor, withTrailingSlash } from './registries/npmConfig';
 import { NpmRegistryClient } from './registries/npmRegistry';
 import { type PackageResult, unverifiableResult } from './result';
 import { readTextIfExists } from './readText';
@@ -170,7 +170,8 @@ export class Checker {
     let verifier = this.pluginVerifiers.get(plugin.ecosystem);
     if (!verifier) {
       const { env, homeDir, offline, allowProcessExecution, trust, log } = this.options;
-      verifier = plugin.createVerifier({ env, homeDir, offline, allowProcessExecution, trust, log, cache: this.cache, settings: this.options.ecosystemSettings ?? {}, http: (specific) => this.httpClient(specific) });
+      // The environment's proxy unless the ecosystem's own configuration names one (pip's `proxy`).
+      verifier = plugin.createVerifier({ env, homeDir, offline, allowProcessExecution, trust, log, cache: this.cache, settings: this.options.ecosystemSettings ?? {}, http: (specific) => this.httpClient({ proxy: environmentProxy(env), ...specific }) });
       this.pluginVerifiers.set(plugin.ecosystem, verifier);
     }
     return verifier;
@@ -184,7 +185,7 @@ export class Checker {
       const daemon = loadDaemonConfig(env);
       const http = this.httpClient({
         maxBodyBytes: 16 * 1024 * 1024,
-        proxy: proxyFor(NO_NPM_CONFIG, env),
+        proxy: environmentProxy(env),
         authFor: () => undefined, // registries challenge; the OCI client answers with docker's credentials
       });
       const client = new OciClient({
@@ -239,8 +240,6 @@ export class Checker {
 }
 
 
-/** Image registries are not npm's: only the environment's proxy settings apply to them. */
-const NO_NPM_CONFIG = { values: new Map<string, string>(), files: [] };
 
 interface Project {
   verifier: NpmVerifier;

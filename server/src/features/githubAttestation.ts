@@ -6,9 +6,7 @@
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import { URI } from 'vscode-uri';
-import { fetchAttestations } from '../core/registries/githubAttestationsApi';
-import { HttpClient } from '../core/registries/http';
-import { proxyFor } from '../core/registries/npmConfig';
+import { fetchAttestations, githubApiClient } from '../core/registries/githubAttestationsApi';
 import type { TrustContext } from '../core/trust/trustedRoot';
 import { verifyGithubAttestations } from '../core/verify/github/githubAttestations';
 import type { GithubAttestationParams, GithubAttestationReport, Settings } from '../protocol';
@@ -25,9 +23,7 @@ export async function verifyGithubAttestation(params: GithubAttestationParams, d
   }
   const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
   const owner = params.owner ?? params.repo?.split('/')[0] ?? '';
-  const token = deps.env.GITHUB_TOKEN || deps.env.GH_TOKEN;
-  const apiHost = new URL(apiUrl).host;
-  const http = new HttpClient({ timeoutMs: deps.settings.timeoutMs, maxBodyBytes: 32 * 1024 * 1024, retries: 2, backoffMs: 250, offline: deps.settings.offline, userAgent: 'provenance-lens/0.1', proxy: proxyFor({ values: new Map(), files: [] }, deps.env), authFor: (url) => (token && new URL(url).host === apiHost ? { authorization: `Bearer ${token}` } : undefined) });
+  const http = githubApiClient(deps.env, apiUrl, { timeoutMs: deps.settings.timeoutMs, offline: deps.settings.offline });
   try {
     const bundles = await fetchAttestations(http, apiUrl, { owner, repo: params.repo }, `sha256:${sha256}`, signal);
     const result = verifyGithubAttestations(sha256, bundles, { owner, repo: params.repo, signerRepo: params.signerRepo }, deps.trust);

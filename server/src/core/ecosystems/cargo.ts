@@ -4,7 +4,6 @@
 import * as path from 'node:path';
 import { parseCargoLock, parseCargoToml } from '../parsers/cargo/cargo';
 import { loadCargoConfig, sparseIndexFor } from '../registries/cargoConfig';
-import { proxyFor } from '../registries/npmConfig';
 import type { PackageResult } from '../result';
 import { SiblingLocks } from '../siblingLock';
 import { CargoVerifier } from '../verify/cargo/cargoVerifier';
@@ -27,7 +26,7 @@ class CargoPlugin implements PackageVerifier {
   private readonly locks = new SiblingLocks(['Cargo.lock'], (text) => new Map(parseCargoLock(text).dependencies.map((d) => [d.name, d])));
 
   constructor(private readonly environment: VerifierEnvironment) {
-    this.http = environment.http({ maxBodyBytes: 16 * 1024 * 1024, proxy: proxyFor({ values: new Map(), files: [] }, environment.env), authFor: () => undefined });
+    this.http = environment.http({ maxBodyBytes: 16 * 1024 * 1024, authFor: () => undefined });
     this.verifier = new CargoVerifier({ http: this.http, cache: environment.cache });
   }
 

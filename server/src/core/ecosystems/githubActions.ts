@@ -3,7 +3,7 @@
 // names (GITHUB_API_URL, as in Actions and on GitHub Enterprise Server, or the
 // provenanceLens.github.apiUrl setting); GITHUB_TOKEN / GH_TOKEN go to that host only.
 
-import { proxyFor } from '../registries/npmConfig';
+import { githubTokenAuth } from '../registries/githubAttestationsApi';
 import type { PackageResult } from '../result';
 import { ActionVerifier } from '../verify/github/actionVerifier';
 import type { EcosystemPlugin, PackageVerifier, VerifierEnvironment, VerifyTarget } from './plugin';
@@ -22,13 +22,7 @@ class GithubActionsPlugin implements PackageVerifier {
 
   constructor(environment: VerifierEnvironment) {
     const apiUrl = environment.env.GITHUB_API_URL || environment.settings['github.apiUrl'] || undefined;
-    const token = environment.env.GITHUB_TOKEN || environment.env.GH_TOKEN;
-    const apiHost = apiUrl ? hostOf(apiUrl) : undefined;
-    this.http = environment.http({
-      maxBodyBytes: 1024 * 1024,
-      proxy: proxyFor({ values: new Map(), files: [] }, environment.env),
-      authFor: (url) => (token && apiHost && hostOf(url) === apiHost ? { authorization: `Bearer ${token}` } : undefined),
-    });
+    this.http = environment.http({ maxBodyBytes: 1024 * 1024, authFor: githubTokenAuth(environment.env, apiUrl) });
     this.verifier = new ActionVerifier(this.http, apiUrl, environment.trust);
   }
 
@@ -39,13 +33,5 @@ class GithubActionsPlugin implements PackageVerifier {
 
   async dispose(): Promise<void> {
     await this.http.close();
-  }
-}
-
-function hostOf(url: string): string | undefined {
-  try {
-    return new URL(url).host;
-  } catch {
-    return undefined;
   }
 }

@@ -5,7 +5,6 @@
 import * as path from 'node:path';
 import { parseGoMod, parseGoSum } from '../parsers/golang/goModules';
 import { type SumdbConfig, SumdbClient, goEnv, sumdbConfig } from '../registries/goSumdb';
-import { proxyFor } from '../registries/npmConfig';
 import type { PackageResult } from '../result';
 import { SiblingLocks } from '../siblingLock';
 import { GoVerifier } from '../verify/golang/goVerifier';
@@ -38,7 +37,7 @@ class GolangPlugin implements PackageVerifier {
   });
 
   constructor(private readonly environment: VerifierEnvironment) {
-    this.http = environment.http({ maxBodyBytes: 4 * 1024 * 1024, proxy: proxyFor({ values: new Map(), files: [] }, environment.env), authFor: () => undefined });
+    this.http = environment.http({ maxBodyBytes: 4 * 1024 * 1024, authFor: () => undefined });
     this.verifier = new GoVerifier({ client: new SumdbClient(this.http), cache: environment.cache });
   }
 

@@ -5,7 +5,6 @@
 import { type PomModel, parsePom } from '../parsers/maven/pom';
 import { parseVersionCatalog } from '../parsers/maven/versionCatalog';
 import { loadMavenSettings } from '../registries/mavenSettings';
-import { proxyFor } from '../registries/npmConfig';
 import type { PackageResult } from '../result';
 import { MavenVerifier } from '../verify/maven/mavenVerifier';
 import { PomResolver } from '../verify/maven/pomResolver';
@@ -32,7 +31,6 @@ class MavenPlugin implements PackageVerifier {
     this.settings = loadMavenSettings(environment.env, environment.homeDir);
     this.http = environment.http({
       maxBodyBytes: 128 * 1024 * 1024,
-      proxy: proxyFor({ values: new Map(), files: [] }, environment.env),
       authFor: (url) => {
         const authorization = this.settings.credentials.get(new URL(url).host);
         return authorization ? { authorization } : undefined;

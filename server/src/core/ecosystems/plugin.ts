@@ -32,8 +32,8 @@ export interface VerifierEnvironment {
   allowProcessExecution: boolean;
   trust: () => TrustContext;
   cache: TieredCache<PackageResult>;
-  /** An HTTP client with the checker's deadlines, retries and offline mode. */
-  http: (specific: Pick<HttpOptions, 'maxBodyBytes' | 'proxy' | 'tls' | 'authFor'>) => HttpClient;
+  /** An HTTP client with the checker's deadlines, retries and offline mode (and the environment's proxy unless `proxy` is given). */
+  http: (specific: Pick<HttpOptions, 'maxBodyBytes' | 'authFor'> & Partial<Pick<HttpOptions, 'proxy' | 'tls'>>) => HttpClient;
   /** Settings by ecosystem (e.g. `python.indexUrl`). */
   settings: Record<string, string | undefined>;
   log?: (message: string) => void;

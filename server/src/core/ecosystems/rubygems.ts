@@ -5,7 +5,6 @@
 import * as path from 'node:path';
 import { parseGemfileLock } from '../parsers/ruby/gemfileLock';
 import { GemRegistryClient, bundlerCredentials, loadBundlerConfig, mirrorFor } from '../registries/gemRegistry';
-import { proxyFor } from '../registries/npmConfig';
 import type { PackageResult } from '../result';
 import { GemVerifier } from '../verify/gem/gemVerifier';
 import type { EcosystemPlugin, PackageVerifier, VerifierEnvironment, VerifyTarget } from './plugin';
@@ -27,7 +26,6 @@ class RubygemsPlugin implements PackageVerifier {
   constructor(private readonly environment: VerifierEnvironment) {
     this.http = environment.http({
       maxBodyBytes: 64 * 1024 * 1024,
-      proxy: proxyFor({ values: new Map(), files: [] }, environment.env),
       // Bundler's credentials for the request's own host (the configuration of any project, all from the same user).
       authFor: (url) => {
         for (const config of this.configs.values()) {

@@ -105,6 +105,11 @@ export function proxyFor(config: NpmConfig, env: NodeJS.ProcessEnv): ProxySettin
   };
 }
 
+/** The environment's proxy variables alone: for registries that are not npm's (images, other ecosystems, GitHub). */
+export function environmentProxy(env: NodeJS.ProcessEnv): ProxySettings {
+  return proxyFor({ values: new Map(), files: [] }, env);
+}
+
 /** `cafile` (PEM bundle, possibly several certificates) and `strict-ssl`, as npm applies them to registry requests. */
 export function tlsFor(config: NpmConfig, read: (file: string) => string | undefined = readTextIfExists): { ca?: string[]; rejectUnauthorized?: boolean } {
   const cafile = config.values.get('cafile');

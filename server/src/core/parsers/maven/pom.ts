@@ -49,34 +49,34 @@ export function parsePom(text: string): { dependencies: Dependency[]; problems: 
     problems.push({ message: 'A pom.xml must have <project> as its root element.', range: { start: root.start, end: root.start } });
     return out;
   }
-  const properties = new Map<string, string>();
-  for (const p of childOf(root, 'properties')?.children ?? []) properties.set(p.name, p.text);
-  const parent = childOf(root, 'parent');
-  const projectVersion = childOf(root, 'version')?.text ?? childOf(parent, 'version')?.text;
-  if (projectVersion) properties.set('project.version', projectVersion);
-  if (childOf(parent, 'version')) properties.set('project.parent.version', childOf(parent, 'version')!.text);
-  const resolve = (value: string): string | undefined => {
-    let result = value;
-    for (let i = 0; i < 10 && /\$\{[^}]+\}/.test(result); i++) {
-      const next = result.replace(/\$\{([^}]+)\}/g, (whole, name: string) => properties.get(name) ?? whole);
-      if (next === result) break;
-      result = next;
-    }
-    return /\$\{/.test(result) ? undefined : result;
-  };
+  const model = pomModel(root);
+  const properties = new Map(model.properties);
+  if (model.version) properties.set('project.version', model.version);
+  if (model.parent) properties.set('project.parent.version', model.parent.version);
+  const resolve = (value: string) => resolveProperties(value, properties);
   const managed = new Map<string, string>();
-  for (const d of childrenOf(childOf(childOf(root, 'dependencyManagement'), 'dependencies'), 'dependency')) {
-    const version = childOf(d, 'version')?.text;
-    const resolved = version && resolve(version);
-    if (resolved) managed.set(`${childOf(d, 'groupId')?.text}:${childOf(d, 'artifactId')?.text}`, resolved);
+  for (const entry of model.managed) {
+    const resolved = resolve(entry.version);
+    if (resolved) managed.set(entry.key, resolved);
   }
   for (const repository of childrenOf(childOf(root, 'repositories'), 'repository')) {
     const url = childOf(repository, 'url')?.text;
     if (url) out.indexes.push(url);
   }
   for (const d of childrenOf(childOf(root, 'dependencies'), 'dependency')) out.dependencies.push(...dependencyOf(d, resolve, managed, problems));
-  out.model = pomModel(root);
+  out.model = model;
   return out;
+}
+
+/** `${name}` references replaced from `properties` (nested ones too); undefined when one stays unknown. */
+export function resolveProperties(value: string, properties: Map<string, string>): string | undefined {
+  let result = value;
+  for (let i = 0; i < 10 && /\$\{[^}]+\}/.test(result); i++) {
+    const next = result.replace(/\$\{([^}]+)\}/g, (whole, name: string) => properties.get(name) ?? whole);
+    if (next === result) break;
+    result = next;
+  }
+  return /\$\{/.test(result) ? undefined : result;
 }
 
 function dependencyOf(d: XmlElement, resolve: (value: string) => string | undefined, managed: Map<string, string>, problems: ParseProblem[]): Dependency[] {

@@ -6,14 +6,13 @@
 // Pure: bytes, trust and expectations in; a verdict out.
 
 import * as crypto from 'node:crypto';
-import { X509Certificate } from '@sigstore/core';
 import type { Bundle } from '@sigstore/bundle';
 import type { KeyFinderFunc } from '@sigstore/verify';
 import { type TrustContext, logEntryUrl } from '../../trust/trustedRoot';
 import type { ReasonCode, Verdict } from '../../verdict';
 import type { PublicKeyEntry } from '../oci/cosignLayer';
-import { checkBundle, parseBundle } from '../sigstore/bundleCheck';
-import { type BuildIdentity, readBuildIdentity } from '../sigstore/certificate';
+import { checkBundle, logEntryFacts, parseBundle, signerIdentity } from '../sigstore/bundleCheck';
+import type { BuildIdentity } from '../sigstore/certificate';
 
 const KNOWN_MEDIA_TYPES = new Set([
   'application/vnd.dev.sigstore.bundle+json;version=0.1',
@@ -76,8 +75,7 @@ export function verifyArtifact(artifact: ArtifactInput, bundleText: string, trus
   const logged = {
     kind,
     predicateType,
-    logIndex: entry?.logIndex,
-    integratedTime: entry ? new Date(Number(entry.integratedTime) * 1000).toISOString() : undefined,
+    ...logEntryFacts(bundle),
     logEntryUrl: entry ? logEntryUrl(trust, Buffer.from(entry.logId?.keyId ?? []).toString('base64'), entry.logIndex) : undefined,
   };
 
@@ -106,7 +104,7 @@ export function verifyArtifact(artifact: ArtifactInput, bundleText: string, trus
   }
   const check = checkBundle(bundle, trust, undefined, true, bytesOf(artifact));
   if (!check.ok) return result(check.status, check.status === 'invalid' ? 'signature-invalid' : 'trust-material-missing', `${capitalise(check.message)}.`, logged);
-  const identity = certificateIdentity(bundle);
+  const identity = signerIdentity(bundle);
   const who = `${identity?.subjectAlternativeName ?? 'an unknown identity'} (issuer ${identity?.issuer ?? 'unknown'})`;
   const verifiedBy = { ...logged, identity };
   if (expected.signers.length === 0) {
@@ -149,12 +147,6 @@ function bindsArtifact(bundle: Bundle, artifact: ArtifactInput): { kind: Artifac
 
 function bytesOf(artifact: ArtifactInput): Buffer | undefined {
   return Buffer.isBuffer(artifact) ? artifact : undefined;
-}
-
-function certificateIdentity(bundle: Bundle): BuildIdentity | undefined {
-  const content = bundle.verificationMaterial.content;
-  const raw = content.$case === 'certificate' ? content.certificate.rawBytes : content.$case === 'x509CertificateChain' ? content.x509CertificateChain.certificates[0]?.rawBytes : undefined;
-  return raw ? readBuildIdentity(X509Certificate.parse(raw as Buffer<ArrayBuffer>)) : undefined;
 }
 
 /** Exact, or a pattern that must match the whole value: `alice` never matches `alice@example.com`. */

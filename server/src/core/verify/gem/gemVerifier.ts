@@ -5,15 +5,14 @@
 // whose subject is its sha256. No attestation is `unsigned`; content other than locked is `invalid`.
 
 import * as crypto from 'node:crypto';
-import { X509Certificate } from '@sigstore/core';
 import type { TieredCache } from '../../cache/tieredCache';
 import type { GemRegistryClient } from '../../registries/gemRegistry';
 import { type PackageResult, decided, unverifiableResult } from '../../result';
 import { cachedVerdict, faultResult } from '../cachedVerdict';
 import type { TrustContext } from '../../trust/trustedRoot';
 import type { ReasonCode } from '../../verdict';
-import { checkBundle, parseBundle } from '../sigstore/bundleCheck';
-import { readBuildIdentity } from '../sigstore/certificate';
+import { checkBundle, logEntryFacts, parseBundle, signerIdentity } from '../sigstore/bundleCheck';
+import type { BuildIdentity } from '../sigstore/certificate';
 
 const RESULT_SCHEMA = 'gem-result-v1';
 
@@ -75,7 +74,7 @@ export class GemVerifier {
 }
 
 type GemBundleCheck =
-  | { ok: true; identity: ReturnType<typeof readBuildIdentity>; predicateType?: string; logIndex?: string; integratedTime?: string }
+  | { ok: true; identity: BuildIdentity; predicateType?: string; logIndex?: string; integratedTime?: string }
   | { ok: false; status: 'invalid' | 'unverifiable'; message: string };
 
 function checkGemBundle(json: unknown, gem: Buffer, digest: string, trust: TrustContext): GemBundleCheck {
@@ -97,13 +96,5 @@ function checkGemBundle(json: unknown, gem: Buffer, digest: string, trust: Trust
   if (content.$case === 'publicKey') return { ok: false, status: 'unverifiable', message: 'it is signed with a key, not a Sigstore certificate' };
   const checked = checkBundle(bundle, trust, undefined, true, bundle.content.$case === 'messageSignature' ? gem : undefined);
   if (!checked.ok) return checked;
-  const raw = content.$case === 'certificate' ? content.certificate.rawBytes : content.x509CertificateChain.certificates[0]?.rawBytes;
-  const entry = bundle.verificationMaterial.tlogEntries[0];
-  return {
-    ok: true,
-    identity: raw ? readBuildIdentity(X509Certificate.parse(raw as Buffer<ArrayBuffer>)) : {},
-    predicateType,
-    logIndex: entry?.logIndex,
-    integratedTime: entry ? new Date(Number(entry.integratedTime) * 1000).toISOString() : undefined,
-  };
+  return { ok: true, identity: signerIdentity(bundle) ?? {}, predicateType, ...logEntryFacts(bundle) };
 }

@@ -5,12 +5,12 @@
 // digest, whose predicate type is the one asked for (SLSA provenance v1 by default), and whose
 // certificate is GitHub Actions' for the given owner or repository, signed by the expected workflow.
 
-import { X509Certificate } from '@sigstore/core';
+import type { Bundle } from '@sigstore/bundle';
 import githubRoot from '../../trust/github_trusted_root.json';
 import { type TrustContext, trustFromJson } from '../../trust/trustedRoot';
 import type { Verdict } from '../../verdict';
-import { type BuildIdentity, readBuildIdentity } from '../sigstore/certificate';
-import { checkBundle, parseBundle } from '../sigstore/bundleCheck';
+import type { BuildIdentity } from '../sigstore/certificate';
+import { checkBundle, parseBundle, signerIdentity, signingCertificate } from '../sigstore/bundleCheck';
 
 /** GitHub Actions' OIDC issuer, gh's default expectation (a GitHub Enterprise tenant adds `/<tenant>`). */
 export const ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
@@ -45,6 +45,14 @@ export function githubInstanceTrust(): TrustContext {
   return githubTrust;
 }
 
+/**
+ * A bundle checked against the Sigstore it came from: with log entries, public-good Sigstore;
+ * without, GitHub's own instance, which vouches for time with RFC 3161 timestamps instead.
+ */
+function checkGithubBundle(bundle: Bundle, publicGood: TrustContext): ReturnType<typeof checkBundle> {
+  return bundle.verificationMaterial.tlogEntries.length === 0 ? checkBundle(bundle, githubInstanceTrust(), undefined, true, undefined, { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 1 }) : checkBundle(bundle, publicGood);
+}
+
 export function verifyGithubAttestations(sha256: string, bundles: unknown[], policy: AttestationPolicy, publicGood: TrustContext): AttestationVerdict {
   if (bundles.length === 0) return { verdict: 'unsigned', code: 'signature-missing', reason: `No attestation names sha256:${sha256}.`, checked: 0 };
   const failures: Array<Omit<AttestationVerdict, 'checked'>> = [];
@@ -73,12 +81,9 @@ function checkOne(sha256: string, json: unknown, policy: AttestationPolicy, publ
   if (!statement.subject?.some((s) => s.digest?.sha256?.toLowerCase() === sha256)) return invalid(`an attestation is about other content than sha256:${sha256}`, 'provenance-subject-mismatch');
   const material = bundle.verificationMaterial;
   if (material.content.$case === 'publicKey') return { verdict: 'unverifiable', code: 'trust-material-missing', reason: 'an attestation is signed with a key, not a GitHub Actions certificate' };
-  // With log entries: public-good Sigstore. Without: GitHub's instance, which vouches for time with timestamps.
-  const github = material.tlogEntries.length === 0;
-  const checked = github ? checkBundle(bundle, githubInstanceTrust(), undefined, true, undefined, { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 1 }) : checkBundle(bundle, publicGood);
+  const checked = checkGithubBundle(bundle, publicGood);
   if (!checked.ok) return checked.status === 'invalid' ? invalid(`an attestation does not verify: ${checked.message}`) : { verdict: 'unverifiable', code: 'trust-material-missing', reason: checked.message };
-  const raw = material.content.$case === 'certificate' ? material.content.certificate.rawBytes : material.content.x509CertificateChain.certificates[0]?.rawBytes;
-  const identity = readBuildIdentity(X509Certificate.parse(raw as Buffer<ArrayBuffer>));
+  const identity = signerIdentity(bundle) ?? {};
   const mismatch = policyMismatch(identity, statement.predicateType, policy);
   if (mismatch) return { verdict: 'policy-violation', code: 'signer-not-allowed', reason: mismatch, identity };
   return { verdict: 'verified', code: 'verified', reason: `Attested by ${identity.buildSignerURI ?? identity.subjectAlternativeName} for ${identity.sourceRepository} (${statement.predicateType}).`, identity };
@@ -137,15 +142,12 @@ export function verifyReleaseAttestations(repository: string, commit: string, bu
       failure = { ok: false, status: 'invalid', message: `a release attestation is not about ${repository} at ${commit}` };
       continue;
     }
-    const github = bundle.verificationMaterial.tlogEntries.length === 0;
-    const checked = github ? checkBundle(bundle, githubInstanceTrust(), undefined, true, undefined, { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 1 }) : checkBundle(bundle, publicGood);
+    const checked = checkGithubBundle(bundle, publicGood);
     if (!checked.ok) {
       failure = { ok: false, status: checked.status, message: `a release attestation does not verify: ${checked.message}` };
       continue;
     }
-    const material = bundle.verificationMaterial.content;
-    const raw = material.$case === 'certificate' ? material.certificate.rawBytes : material.$case === 'x509CertificateChain' ? material.x509CertificateChain.certificates[0]?.rawBytes : undefined;
-    const san = raw ? X509Certificate.parse(raw as Buffer<ArrayBuffer>).subjectAltName : undefined;
+    const san = signingCertificate(bundle)?.subjectAltName;
     if (san !== RELEASE_SIGNER) {
       failure = { ok: false, status: 'invalid', message: `a release attestation is signed by ${san ?? 'an unknown identity'}, not GitHub's release signer` };
       continue;

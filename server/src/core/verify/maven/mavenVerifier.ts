@@ -4,15 +4,13 @@
 // `invalid`. The repository is the user's (settings.xml mirror, or the pom's repositories).
 
 import * as crypto from 'node:crypto';
-import { X509Certificate } from '@sigstore/core';
 import type { TieredCache } from '../../cache/tieredCache';
 import type { HttpClient } from '../../registries/http';
 import { type PackageResult, decided, unverifiableResult } from '../../result';
 import type { TrustContext } from '../../trust/trustedRoot';
 import type { ReasonCode } from '../../verdict';
 import { cachedVerdict, faultResult } from '../cachedVerdict';
-import { readBuildIdentity } from '../sigstore/certificate';
-import { checkBundle, parseBundle } from '../sigstore/bundleCheck';
+import { checkBundle, logEntryFacts, parseBundle, signerIdentity } from '../sigstore/bundleCheck';
 
 const RESULT_SCHEMA = 'maven-result-v1';
 
@@ -80,10 +78,8 @@ export class MavenVerifier {
     if (material.$case === 'publicKey') return decided(base, 'unverifiable', 'trust-material-missing', `${file} is signed with a key, not a Sigstore certificate.`);
     const checked = checkBundle(bundle, this.options.trust(), undefined, true, bundle.content.$case === 'messageSignature' ? artifact : undefined);
     if (!checked.ok) return decided(base, checked.status, checked.status === 'invalid' ? 'signature-invalid' : 'trust-material-missing', `The Sigstore bundle of ${file} does not hold: ${checked.message}.`);
-    const raw = material.$case === 'certificate' ? material.certificate.rawBytes : material.x509CertificateChain.certificates[0]?.rawBytes;
-    const identity = raw ? readBuildIdentity(X509Certificate.parse(raw as Buffer<ArrayBuffer>)) : {};
-    const entry = bundle.verificationMaterial.tlogEntries[0];
+    const identity = signerIdentity(bundle) ?? {};
     const reason = `${file} is signed by ${identity.subjectAlternativeName ?? 'an unknown identity'} (${identity.issuer ?? 'unknown issuer'}), logged.`;
-    return { ...decided(base, 'verified', 'verified', reason), provenanceDetails: { ...identity, predicateTypes: [], logIndex: entry?.logIndex, integratedTime: entry ? new Date(Number(entry.integratedTime) * 1000).toISOString() : undefined } };
+    return { ...decided(base, 'verified', 'verified', reason), provenanceDetails: { ...identity, predicateTypes: [], ...logEntryFacts(bundle) } };
   }
 }

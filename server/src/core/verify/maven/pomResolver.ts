@@ -4,7 +4,7 @@
 // give managed versions. Each POM is read or fetched once.
 
 import * as path from 'node:path';
-import { type PomModel, pomModelOf } from '../../parsers/maven/pom';
+import { type PomModel, pomModelOf, resolveProperties } from '../../parsers/maven/pom';
 import type { HttpClient } from '../../registries/http';
 import { readTextIfExists } from '../../readText';
 
@@ -26,11 +26,7 @@ export class PomResolver {
     for (const pom of [...chain].reverse()) for (const [key, value] of pom.properties) properties.set(key, value);
     if (model.version) properties.set('project.version', model.version);
     if (model.parent) properties.set('project.parent.version', model.parent.version);
-    const resolve = (value: string) => {
-      let result = value;
-      for (let i = 0; i < 10 && /\$\{[^}]+\}/.test(result); i++) result = result.replace(/\$\{([^}]+)\}/g, (whole, key: string) => properties.get(key) ?? whole);
-      return /\$\{/.test(result) || result === '' ? undefined : result;
-    };
+    const resolve = (value: string) => resolveProperties(value, properties) || undefined;
     if (written) return resolve(written);
     for (const pom of chain) {
       for (const entry of pom.managed) if (!entry.bom && entry.key === name) return resolve(entry.version);

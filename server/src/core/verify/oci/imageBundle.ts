@@ -3,11 +3,9 @@
 // @sigstore/verify checks the signature, certificate and log; the subject is ours to check.
 
 import * as crypto from 'node:crypto';
-import { X509Certificate } from '@sigstore/core';
 import type { KeyFinderFunc } from '@sigstore/verify';
 import type { TrustContext } from '../../trust/trustedRoot';
-import { checkBundle, parseBundle } from '../sigstore/bundleCheck';
-import { readBuildIdentity } from '../sigstore/certificate';
+import { checkBundle, logEntryFacts, parseBundle, signerIdentity } from '../sigstore/bundleCheck';
 import type { CosignCheck, PublicKeyEntry } from './cosignLayer';
 
 /** cosign's predicate for a plain signature in the new bundle format; anything else is an attestation. */
@@ -65,15 +63,5 @@ export function verifyImageBundle(json: unknown, imageDigest: string, trust: Tru
   }
   const result = checkBundle(bundle, trust);
   if (!result.ok) return { ok: false, status: result.status, message: result.message, predicateType };
-  const content = bundle.verificationMaterial.content;
-  const rawCert = content.$case === 'certificate' ? content.certificate.rawBytes : content.$case === 'x509CertificateChain' ? content.x509CertificateChain.certificates[0]?.rawBytes : undefined;
-  const entry = bundle.verificationMaterial.tlogEntries[0];
-  return {
-    ok: true,
-    identity: rawCert ? readBuildIdentity(X509Certificate.parse(rawCert as Buffer<ArrayBuffer>)) : undefined,
-    logIndex: entry?.logIndex,
-    integratedTime: entry ? new Date(Number(entry.integratedTime) * 1000).toISOString() : undefined,
-    predicateType,
-    builderId,
-  };
+  return { ok: true, identity: signerIdentity(bundle), ...logEntryFacts(bundle), predicateType, builderId };
 }

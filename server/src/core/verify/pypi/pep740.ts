@@ -4,10 +4,9 @@
 // (name and sha256), and whose certificate must be the publisher's: the same CI identity
 // (issuer, source repository, workflow) the index vouches for. Pure: the trust material is passed in.
 
-import { X509Certificate } from '@sigstore/core';
 import type { TrustContext } from '../../trust/trustedRoot';
-import { type BuildIdentity, readBuildIdentity } from '../sigstore/certificate';
-import { checkBundle, parseBundle } from '../sigstore/bundleCheck';
+import type { BuildIdentity } from '../sigstore/certificate';
+import { checkBundle, logEntryFacts, parseBundle, signerIdentity } from '../sigstore/bundleCheck';
 
 export const PYPI_PUBLISH_PREDICATE = 'https://docs.pypi.org/attestations/publish/v1';
 
@@ -61,18 +60,10 @@ export function checkAttestation(attestation: Attestation, publisher: Publisher,
   if (subject.digest?.sha256?.toLowerCase() !== sha256.toLowerCase()) return { ok: false, status: 'invalid', message: `the attestation is for other content of ${filename} (sha256 ${subject.digest?.sha256 ?? 'missing'})` };
   const checked = checkBundle(parsed.bundle, trust);
   if (!checked.ok) return checked;
-  const identity = readBuildIdentity(X509Certificate.parse(Buffer.from(material.certificate, 'base64')));
+  const identity = signerIdentity(parsed.bundle) ?? {};
   const mismatch = publisherMismatch(publisher, identity);
   if (mismatch) return { ok: false, status: 'invalid', message: mismatch };
-  const entry = parsed.bundle.verificationMaterial.tlogEntries[0];
-  return {
-    ok: true,
-    publisher,
-    identity,
-    predicateType: statement.predicateType,
-    logIndex: entry?.logIndex,
-    integratedTime: entry ? new Date(Number(entry.integratedTime) * 1000).toISOString() : undefined,
-  };
+  return { ok: true, publisher, identity, predicateType: statement.predicateType, ...logEntryFacts(parsed.bundle) };
 }
 
 function readStatement(payload: Buffer): { predicateType: string; subject: Array<{ name?: string; digest?: Record<string, string> }> } | undefined {

@@ -2,9 +2,10 @@
 // our vocabulary. @sigstore/verify does no I/O; trust material is passed in.
 
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
-import { crypto, dsse } from '@sigstore/core';
+import { X509Certificate, crypto, dsse } from '@sigstore/core';
 import { type KeyFinderFunc, type SignedEntity, type Signer, Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
 import type { TrustContext } from '../../trust/trustedRoot';
+import { type BuildIdentity, readBuildIdentity } from './certificate';
 
 export type BundleCheck =
   | { ok: true; bundle: Bundle; signer: Signer }
@@ -100,4 +101,23 @@ const DESCRIPTIONS: Record<string, string> = {
 
 function describe(code: string | undefined): string {
   return (code && DESCRIPTIONS[code]) || 'verification failed';
+}
+
+/** The signing (leaf) certificate of a keyless bundle; undefined for a key-signed one. */
+export function signingCertificate(bundle: Bundle): X509Certificate | undefined {
+  const content = bundle.verificationMaterial.content;
+  const raw = content.$case === 'certificate' ? content.certificate.rawBytes : content.$case === 'x509CertificateChain' ? content.x509CertificateChain.certificates[0]?.rawBytes : undefined;
+  return raw ? X509Certificate.parse(raw as Buffer<ArrayBuffer>) : undefined;
+}
+
+/** What the signing certificate says about the signer and the build. */
+export function signerIdentity(bundle: Bundle): BuildIdentity | undefined {
+  const certificate = signingCertificate(bundle);
+  return certificate && readBuildIdentity(certificate);
+}
+
+/** The bundle's (first) transparency-log entry: its index, and when the log integrated it. */
+export function logEntryFacts(bundle: Bundle): { logIndex?: string; integratedTime?: string } {
+  const entry = bundle.verificationMaterial.tlogEntries[0];
+  return { logIndex: entry?.logIndex, integratedTime: entry ? new Date(Number(entry.integratedTime) * 1000).toISOString() : undefined };
 }
