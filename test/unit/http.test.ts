@@ -1,7 +1,9 @@
 import * as assert from 'node:assert/strict';
+import * as http from 'node:http';
 import { HttpClient, type HttpOptions, redact } from '../../server/src/core/registries/http';
 import { authFor, parseNpmrc } from '../../server/src/core/registries/npmConfig';
 import { recordedScenario } from '../support/fixtureRegistry';
+import { closeServer, listenOnLoopback } from '../support/loopback';
 import { TestRegistry } from '../support/registryServer';
 
 describe('HTTP client', () => {
@@ -51,6 +53,25 @@ describe('HTTP client', () => {
     const before = registry.requests.length;
     await assert.rejects(client({ retries: 2, backoffMs: 5 }).getJson(base + 'kms-demo'), (e: { kind: string; status: number }) => e.status === 500);
     assert.equal(registry.requests.length - before, 3);
+  });
+
+  it('does not sleep through a Retry-After longer than its deadline, and stops at a web page where data was asked for', async () => {
+    let hits = 0;
+    const server = http.createServer((req, res) => {
+      hits++;
+      if (req.url === '/busy') res.writeHead(429, { 'retry-after': '3600' }).end();
+      else res.writeHead(200, { 'content-type': 'text/html' }).end('<html>login</html>');
+    });
+    const port = await listenOnLoopback(server);
+    try {
+      const started = Date.now();
+      await assert.rejects(client({ retries: 2 }).getJson(`http://127.0.0.1:${port}/busy`), (e: Error) => /asks to wait 3600 s/.test(e.message));
+      assert.equal(hits, 1, 'no retry when the server asks for an hour');
+      assert.ok(Date.now() - started < 1000);
+      await assert.rejects(client({}).getJson(`http://127.0.0.1:${port}/page`), (e: { kind: string }) => e.kind === 'bad-body');
+    } finally {
+      await closeServer(server);
+    }
   });
 
   it('never puts credentials or query strings into messages', () => {

@@ -11,15 +11,9 @@ import type { KeyFinderFunc } from '@sigstore/verify';
 import { type TrustContext, logEntryUrl } from '../../trust/trustedRoot';
 import type { ReasonCode, Verdict } from '../../verdict';
 import type { PublicKeyEntry } from '../oci/cosignLayer';
-import { checkBundle, logEntryFacts, parseBundle, signerIdentity } from '../sigstore/bundleCheck';
+import { KNOWN_BUNDLE_TYPES, checkBundle, logEntryFacts, parseBundle, signerIdentity } from '../sigstore/bundleCheck';
 import type { BuildIdentity } from '../sigstore/certificate';
 
-const KNOWN_MEDIA_TYPES = new Set([
-  'application/vnd.dev.sigstore.bundle+json;version=0.1',
-  'application/vnd.dev.sigstore.bundle+json;version=0.2',
-  'application/vnd.dev.sigstore.bundle+json;version=0.3',
-  'application/vnd.dev.sigstore.bundle.v0.3+json',
-]);
 const DIGESTS: Record<string, string> = { sha256: 'sha256', sha384: 'sha384', sha512: 'sha512' };
 const MESSAGE_DIGESTS: Record<string, string> = { SHA2_256: 'sha256', SHA2_384: 'sha384', SHA2_512: 'sha512' };
 
@@ -61,7 +55,7 @@ export function verifyArtifact(artifact: ArtifactInput, bundleText: string, trus
   } catch {
     return result('invalid', 'bundle-malformed', 'The bundle is not JSON.');
   }
-  if (typeof json?.mediaType !== 'string' || !KNOWN_MEDIA_TYPES.has(json.mediaType)) {
+  if (typeof json?.mediaType !== 'string' || !KNOWN_BUNDLE_TYPES.has(json.mediaType)) {
     return result('unverifiable', 'bundle-unsupported', `The bundle's media type (${String(json?.mediaType)}) is not a Sigstore bundle version this verifier knows.`);
   }
   const parsed = parseBundle(json);

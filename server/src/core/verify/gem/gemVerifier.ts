@@ -79,7 +79,7 @@ type GemBundleCheck =
 
 function checkGemBundle(json: unknown, gem: Buffer, digest: string, trust: TrustContext): GemBundleCheck {
   const parsed = parseBundle(json);
-  if ('error' in parsed) return { ok: false, status: 'invalid', message: parsed.error };
+  if ('error' in parsed) return { ok: false, status: parsed.status, message: parsed.error };
   const bundle = parsed.bundle;
   let predicateType: string | undefined;
   if (bundle.content.$case === 'dsseEnvelope') {

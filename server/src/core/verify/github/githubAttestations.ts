@@ -69,7 +69,7 @@ export function verifyGithubAttestations(sha256: string, bundles: unknown[], pol
 function checkOne(sha256: string, json: unknown, policy: AttestationPolicy, publicGood: TrustContext): Omit<AttestationVerdict, 'checked'> {
   const invalid = (reason: string, code: AttestationVerdict['code'] = 'provenance-invalid') => ({ verdict: 'invalid' as const, code, reason });
   const parsed = parseBundle(json);
-  if ('error' in parsed) return invalid(`an attestation is malformed: ${parsed.error}`);
+  if ('error' in parsed) return parsed.status === 'invalid' ? invalid(`an attestation is malformed: ${parsed.error}`) : { verdict: 'unverifiable', code: 'trust-material-missing', reason: `an attestation cannot be read: ${parsed.error}` };
   const bundle = parsed.bundle;
   if (bundle.content.$case !== 'dsseEnvelope') return invalid('an attestation is not an in-toto statement');
   let statement: { predicateType?: string; subject?: Array<{ digest?: Record<string, string> }> };

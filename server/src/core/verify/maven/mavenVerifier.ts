@@ -62,7 +62,7 @@ export class MavenVerifier {
       return decided(base, 'invalid', 'bundle-malformed', `The Sigstore bundle of ${file} is not JSON.`);
     }
     const parsed = parseBundle(json);
-    if ('error' in parsed) return decided(base, 'invalid', 'bundle-malformed', `The Sigstore bundle of ${file}: ${parsed.error}.`);
+    if ('error' in parsed) return decided(base, parsed.status, parsed.status === 'invalid' ? 'bundle-malformed' : 'bundle-unsupported', `The Sigstore bundle of ${file}: ${parsed.error}.`);
     const bundle = parsed.bundle;
     if (bundle.content.$case === 'dsseEnvelope') {
       const sha256 = crypto.createHash('sha256').update(artifact).digest('hex');

@@ -62,14 +62,20 @@ export function verifyNpmProvenance(input: ProvenanceInput, keys: RegistryKey[],
     });
     details.predicateTypes.push(predicateType);
     const parsed = parseBundle(attestation?.bundle);
-    if ('error' in parsed) return fail('provenance-unsupported', parsed.error);
+    if ('error' in parsed) {
+      if (parsed.status === 'invalid') return fail('provenance-unsupported', parsed.error);
+      undecided ??= { status: 'unverifiable', code: 'provenance-unsupported', message: `${label(predicateType)}: ${parsed.error}`, details };
+      continue;
+    }
     const bundle = parsed.bundle;
     if (bundle.content.$case !== 'dsseEnvelope') return fail('provenance-unsupported', 'expected a DSSE envelope');
     const envelope = bundle.content.dsseEnvelope;
     if (envelope.payloadType !== IN_TOTO_PAYLOAD) return fail('provenance-unsupported', `unexpected payload type "${envelope.payloadType}"`);
 
-    const subjectProblem = checkSubject(envelope.payload, purl, sha512);
-    if (subjectProblem) return fail('provenance-subject-mismatch', subjectProblem);
+    const subject = checkSubject(envelope.payload, purl, sha512);
+    if (subject.problem) return fail('provenance-subject-mismatch', subject.problem);
+    // The document's predicateType is a label beside the bundle; the signed statement's is the fact.
+    if (subject.predicateType !== predicateType) return fail('provenance-invalid', `the attestation is labelled ${predicateType || '(none)'} but its signed statement is ${String(subject.predicateType)}`);
 
     const isPublish = predicateType === PUBLISH_PREDICATE;
     const keySigned = isPublish || bundle.verificationMaterial.content.$case === 'publicKey';
@@ -118,19 +124,20 @@ function label(predicateType: string): string {
   return predicateType === PUBLISH_PREDICATE ? 'publish attestation' : 'provenance attestation';
 }
 
-/** Returns a problem description, or undefined when the statement's subject is this tarball. */
-function checkSubject(payload: Buffer, purl: string, sha512: string): string | undefined {
-  let statement: { subject?: Array<{ name?: unknown; digest?: Record<string, unknown> }> };
+/** The statement's predicate type, and a problem description unless its subject is this tarball. */
+function checkSubject(payload: Buffer, purl: string, sha512: string): { problem?: string; predicateType?: unknown } {
+  let statement: { predicateType?: unknown; subject?: Array<{ name?: unknown; digest?: Record<string, unknown> }> };
   try {
     statement = JSON.parse(payload.toString('utf8'));
   } catch {
-    return 'the signed statement is not JSON';
+    return { problem: 'the signed statement is not JSON' };
   }
-  if (!Array.isArray(statement?.subject) || statement.subject.length === 0) return 'the signed statement names no subject';
+  const predicateType = statement?.predicateType;
+  if (!Array.isArray(statement?.subject) || statement.subject.length === 0) return { problem: 'the signed statement names no subject', predicateType };
   const match = statement.subject.find((s) => s?.name === purl);
-  if (!match) return `the signed statement is about ${statement.subject.map((s) => String(s?.name)).join(', ')}, not ${purl}`;
-  if (match.digest?.sha512 !== sha512) return 'the signed sha512 digest differs from the tarball the registry serves';
-  return undefined;
+  if (!match) return { problem: `the signed statement is about ${statement.subject.map((s) => String(s?.name)).join(', ')}, not ${purl}`, predicateType };
+  if (match.digest?.sha512 !== sha512) return { problem: 'the signed sha512 digest differs from the tarball the registry serves', predicateType };
+  return { predicateType };
 }
 
 function describeProvenance(bundle: Bundle, payload: Buffer): Partial<ProvenanceDetails> {

@@ -45,6 +45,9 @@ export function verifyCosignAttestation(layer: Buffer, annotations: Record<strin
   const payload = Buffer.from(envelope.payload, 'base64');
   const statement = readStatement(payload, imageDigest);
   if (statement.error) return fail(statement.error, statement.predicateType);
+  // cosign labels the layer with the statement's predicate type; a label that disagrees was not written by the signer.
+  const label = annotations.predicateType;
+  if (label !== undefined && label !== statement.predicateType) return fail(`an attestation layer is labelled ${label} but its signed statement is ${statement.predicateType}`, statement.predicateType);
   const signed = dsse.preAuthEncoding(IN_TOTO, payload);
   const signatures = envelope.signatures.flatMap((s) => (typeof s?.sig === 'string' ? [Buffer.from(s.sig, 'base64')] : []));
   const check = verifyCosignLayer(

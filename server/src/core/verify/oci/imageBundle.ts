@@ -40,7 +40,7 @@ export function readStatement(payload: Buffer, imageDigest: string): { predicate
 
 export function verifyImageBundle(json: unknown, imageDigest: string, trust: TrustContext, keys: PublicKeyEntry[]): BundleCheckResult {
   const parsed = parseBundle(json);
-  if ('error' in parsed) return { ok: false, status: 'invalid', message: parsed.error };
+  if ('error' in parsed) return { ok: false, status: parsed.status, message: parsed.error };
   const bundle = parsed.bundle;
   let predicateType: string | undefined;
   let builderId: string | undefined;

@@ -25,6 +25,7 @@ export type AttestationCheck =
   | { ok: false; status: 'invalid' | 'unverifiable'; message: string };
 
 interface Attestation {
+  version?: unknown;
   verification_material?: { certificate?: unknown; transparency_entries?: unknown };
   envelope?: { statement?: unknown; signature?: unknown };
 }
@@ -46,12 +47,14 @@ export function checkAttestation(attestation: Attestation, publisher: Publisher,
   if (typeof material?.certificate !== 'string' || typeof envelope?.statement !== 'string' || typeof envelope.signature !== 'string' || !Array.isArray(material.transparency_entries)) {
     return { ok: false, status: 'invalid', message: 'the attestation is malformed (certificate, statement, signature or transparency entries missing)' };
   }
+  // PEP 740 defines version 1 only; another version is a format this verifier does not know.
+  if (attestation.version !== 1) return { ok: false, status: 'unverifiable', message: `the attestation has format version ${JSON.stringify(attestation.version)}; only version 1 is known` };
   const parsed = parseBundle({
     mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
     verificationMaterial: { certificate: { rawBytes: material.certificate }, tlogEntries: material.transparency_entries, timestampVerificationData: { rfc3161Timestamps: [] } },
     dsseEnvelope: { payload: envelope.statement, payloadType: 'application/vnd.in-toto+json', signatures: [{ sig: envelope.signature, keyid: '' }] },
   });
-  if ('error' in parsed) return { ok: false, status: 'invalid', message: parsed.error };
+  if ('error' in parsed) return { ok: false, status: parsed.status, message: parsed.error };
   const statement = readStatement(Buffer.from(envelope.statement, 'base64'));
   if (!statement) return { ok: false, status: 'invalid', message: 'the attested statement is not an in-toto statement' };
   // The statement must be about this file: its name as the index serves it, and its digest.

@@ -5,6 +5,7 @@ import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { X509Certificate, crypto, dsse } from '@sigstore/core';
 import { type KeyFinderFunc, type SignedEntity, type Signer, Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
 import type { TrustContext } from '../../trust/trustedRoot';
+import { bundleInconsistency } from './bundleConsistency';
 import { type BuildIdentity, readBuildIdentity } from './certificate';
 
 export type BundleCheck =
@@ -22,11 +23,35 @@ export interface Thresholds {
   timestampThreshold: number;
 }
 
-export function parseBundle(json: unknown): { bundle: Bundle } | { error: string } {
+/** The bundle versions this verifier knows; @sigstore/bundle would read any other as the newest. */
+export const KNOWN_BUNDLE_TYPES = new Set([
+  'application/vnd.dev.sigstore.bundle+json;version=0.1',
+  'application/vnd.dev.sigstore.bundle+json;version=0.2',
+  'application/vnd.dev.sigstore.bundle+json;version=0.3',
+  'application/vnd.dev.sigstore.bundle.v0.3+json',
+]);
+
+/**
+ * A Sigstore bundle version this verifier does not know (a newer one) cannot be decided
+ * (`unverifiable`); anything else that is not a well-formed bundle of a known version is `invalid`.
+ */
+export function parseBundle(json: unknown): { bundle: Bundle } | { error: string; status: 'invalid' | 'unverifiable' } {
+  const mediaType = (json as { mediaType?: unknown })?.mediaType;
+  if (typeof mediaType === 'string' && mediaType.startsWith('application/vnd.dev.sigstore.bundle') && !KNOWN_BUNDLE_TYPES.has(mediaType)) {
+    return { error: `the bundle's media type (${mediaType}) is not a Sigstore bundle version this verifier knows`, status: 'unverifiable' };
+  }
+  if (typeof mediaType !== 'string' || !KNOWN_BUNDLE_TYPES.has(mediaType)) {
+    return { error: `the Sigstore bundle is malformed (media type ${JSON.stringify(mediaType)})`, status: 'invalid' };
+  }
   try {
-    return { bundle: bundleFromJSON(json) };
+    const bundle = bundleFromJSON(json);
+    // v0.3 introduced the single `certificate`; a bundle that says it is older cannot hold one.
+    if (bundle.verificationMaterial.content.$case === 'certificate' && /version=0\.[12]$/.test(bundle.mediaType)) {
+      return { error: `the Sigstore bundle is malformed (a ${bundle.mediaType.split(';')[1]} bundle cannot carry a single certificate, which version 0.3 introduced)`, status: 'invalid' };
+    }
+    return { bundle };
   } catch (error) {
-    return { error: `the Sigstore bundle is malformed (${(error as Error).message})` };
+    return { error: `the Sigstore bundle is malformed (${(error as Error).message})`, status: 'invalid' };
   }
 }
 
@@ -47,6 +72,8 @@ export function checkBundle(bundle: Bundle, trust: TrustContext, keys?: KeyFinde
       message: `recorded in a transparency log the trusted root (${trust.source}) does not know; refresh the trusted root`,
     };
   }
+  const inconsistent = bundleInconsistency(bundle, trust.root);
+  if (inconsistent) return { ok: false, status: 'invalid', message: `the bundle contradicts itself: ${inconsistent}` };
   try {
     const material = keys ? { ...trust.material, publicKey: toTrustMaterial(trust.root, keys).publicKey } : trust.material;
     // Key-signed bundles (npm publish attestations) carry no certificate, so no SCT is expected.
