@@ -4,7 +4,7 @@
 // database, Maven) becomes faulty for one package while its other packages are served as usual.
 
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { closeServer, listenOnLoopback } from './loopback';
 
 export type RegistryFault =
@@ -32,7 +32,7 @@ export class FaultProxy {
   /** Paths the fault applies to, with how often each was asked for. */
   readonly victimHits = new Map<string, number>();
   private server?: http.Server;
-  private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly sockets = new Set<Socket>();
 
   constructor(
     private readonly upstream: string,

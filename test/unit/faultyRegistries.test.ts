@@ -10,6 +10,7 @@ import { spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { cleanEnv } from '../support/env';
@@ -55,7 +56,7 @@ describe('faulty registries end unverifiable, in time, without harming other pac
       res.end(body ?? '');
     });
     await Promise.all([npm.start(), pypi.start(), gems.start(), sumdb.start(), listenOnLoopback(maven)]);
-    mavenUrl = `http://127.0.0.1:${(maven.address() as import('node:net').AddressInfo).port}/m2`;
+    mavenUrl = `http://127.0.0.1:${(maven.address() as AddressInfo).port}/m2`;
 
     // In each ecosystem the victim's paths get the fault; its neighbour is served as recorded.
     proxies.npm = new FaultProxy(npm.url('x'), /kms-demo/);
