@@ -14,11 +14,18 @@ export class LspClient {
   readonly diagnostics = new Map<string, PublishDiagnosticsParams[]>();
   readonly notifications: Array<{ method: string; params: unknown }> = [];
   readonly logs: string[] = [];
+  /** What the server wrote to its standard error. */
+  readonly stderr: string[] = [];
   private readonly process: ChildProcess;
   private readonly waiters: Array<() => void> = [];
 
   constructor(env: NodeJS.ProcessEnv, private readonly settings: Record<string, unknown>) {
-    this.process = spawn(process.execPath, [SERVER, '--stdio'], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+    this.process = spawn(process.execPath, [SERVER, '--stdio'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    // Kept for tests that read what the server logs, and shown as before.
+    this.process.stderr!.on('data', (chunk: Buffer) => {
+      this.stderr.push(chunk.toString());
+      process.stderr.write(chunk);
+    });
     this.connection = createMessageConnection(new StreamMessageReader(this.process.stdout!), new StreamMessageWriter(this.process.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, [...(this.diagnostics.get(p.uri) ?? []), p]);

@@ -6,19 +6,17 @@
 // the deadline and after a bounded number of tries; its neighbours must still verify.
 
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cleanEnv } from '../support/env';
+import { runCli } from '../support/cli';
 import { FaultProxy, REGISTRY_FAULTS } from '../support/faultProxy';
 import { FIXTURES, recordedScenario } from '../support/fixtureRegistry';
 import { TestGemServer } from '../support/gemServer';
 import { closeServer, listenOnLoopback } from '../support/loopback';
-import { REPO_ROOT } from '../support/paths';
 import { TestPypiIndex, provenanceObject } from '../support/pypiIndex';
 import { TestRegistry } from '../support/registryServer';
 import { TestSumdb } from '../support/sumdbServer';
@@ -137,13 +135,7 @@ describe('faulty registries end unverifiable, in time, without harming other pac
 });
 
 async function check(cwd: string, env: Record<string, string>): Promise<{ rows: Row[]; stdout: string }> {
-  const args = ['check', '--format', 'json', '--no-cache', '--no-tuf-refresh', '--timeout', String(TIMEOUT_MS)];
-  const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), ...args], { cwd, env: cleanEnv({ HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'pl-home-')), ...env }) });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  await new Promise((resolve) => child.on('close', resolve));
+  const { stdout, stderr } = await runCli(['check', '--format', 'json', '--no-cache', '--no-tuf-refresh', '--timeout', String(TIMEOUT_MS)], cwd, env);
   let results: Row[];
   try {
     results = JSON.parse(stdout).results;

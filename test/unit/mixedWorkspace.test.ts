@@ -4,18 +4,16 @@
 // 127.0.0.1 where the workspace's own configuration says.
 
 import * as assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { cleanEnv } from '../support/env';
+import { runCli } from '../support/cli';
 import { FIXTURES, recordedScenario } from '../support/fixtureRegistry';
 import { TestGemServer } from '../support/gemServer';
 import { closeServer, listenOnLoopback } from '../support/loopback';
 import { OciRegistry, registryAvailable } from '../support/ociRegistry';
-import { REPO_ROOT } from '../support/paths';
 import { TestPypiIndex, provenanceObject } from '../support/pypiIndex';
 import { TestRegistry } from '../support/registryServer';
 import { TestSumdb } from '../support/sumdbServer';
@@ -75,7 +73,7 @@ describe('a mixed-language workspace through the CLI', function () {
       args.push('--key', 'cosign.pub', '--insecure-ignore-tlog');
     }
 
-    const r = await run(args, dir, { GOSUMDB: sumdb.vkey, GOPROXY: sumdb.proxy }).finally(() => closeServer(maven));
+    const r = await runCli(args, dir, { GOSUMDB: sumdb.vkey, GOPROXY: sumdb.proxy }).finally(() => closeServer(maven));
     const results = JSON.parse(r.stdout).results as Array<{ file: string; ecosystem: string; name: string; verdict: string; reason: string }>;
     const rows = results.map((x) => [x.file, x.ecosystem, x.name, x.verdict]);
     const expected = [
@@ -91,14 +89,3 @@ describe('a mixed-language workspace through the CLI', function () {
     assert.equal(r.status, 0, r.stderr);
   });
 });
-
-function run(args: string[], cwd: string, env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), ...args], { cwd, env: cleanEnv({ HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'pl-home-')), ...env }) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}

@@ -3,6 +3,7 @@
 
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
+import { cacheSecret } from './cache/cacheSecret';
 import { DiskCache } from './cache/diskCache';
 import { TieredCache } from './cache/tieredCache';
 import type { ParsedFile } from './fileKinds';
@@ -67,11 +68,12 @@ export class Checker {
 
   constructor(private readonly options: CheckerOptions) {
     this.scheduler = new Scheduler(options.concurrency ?? 16);
+    const secret = options.cacheDir ? cacheSecret(options.cacheDir, options.env) : undefined;
     const disk = options.cacheDir
-      ? new DiskCache<PackageResult>({ dir: path.join(options.cacheDir, 'verdicts'), maxEntries: 100_000, maxAgeMs: 7 * 24 * 3600 * 1000 })
+      ? new DiskCache<PackageResult>({ dir: path.join(options.cacheDir, 'verdicts'), maxEntries: 100_000, maxAgeMs: 7 * 24 * 3600 * 1000, secret: secret! })
       : undefined;
     this.cache = new TieredCache<PackageResult>(20_000, disk);
-    const tagDisk = options.cacheDir ? new DiskCache<string>({ dir: path.join(options.cacheDir, 'tags'), maxEntries: 20_000, maxAgeMs: 365 * 24 * 3600 * 1000 }) : undefined;
+    const tagDisk = options.cacheDir ? new DiskCache<string>({ dir: path.join(options.cacheDir, 'tags'), maxEntries: 20_000, maxAgeMs: 365 * 24 * 3600 * 1000, secret: secret! }) : undefined;
     this.tags = new TieredCache<string>(5_000, tagDisk);
   }
 

@@ -2,14 +2,16 @@
 // object read once and rewritten (merged with what is on disk, then renamed into place) a moment
 // after it changes. A few dozen files instead of one per package keeps a cold run from spending
 // its time in the file system and a warm run from opening thousands of files.
-// Every entry repeats its key and carries a time; a shard that does not parse, or an entry that
-// is malformed or too old, is dropped: a corrupted cache costs a re-verification, never a verdict.
+// Every entry repeats its key, carries a time and is sealed with an HMAC under a key kept outside
+// the cache directory (cacheSecret.ts); a shard that does not parse, or an entry that is malformed,
+// too old or not sealed by us, is dropped: a corrupted or planted cache costs a re-verification,
+// never a verdict.
 
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const SCHEMA = 2;
+const SCHEMA = 3;
 const SHARDS = 64;
 const FLUSH_DELAY_MS = 200;
 
@@ -17,6 +19,8 @@ interface Entry<V> {
   key: string;
   storedAt: number;
   value: V;
+  /** HMAC-SHA256 of key, time and value under the cache secret. */
+  seal: string;
 }
 
 interface ShardFile<V> {
@@ -28,6 +32,8 @@ export interface DiskCacheOptions {
   dir: string;
   maxEntries: number;
   maxAgeMs: number;
+  /** Seals entries; entries under another secret are not read. */
+  secret: Buffer;
 }
 
 export class DiskCache<V> {
@@ -43,7 +49,7 @@ export class DiskCache<V> {
     const entries = await this.load(shard);
     const entry = entries.get(id);
     if (!entry) return undefined;
-    if (entry.key !== key || Date.now() - entry.storedAt >= this.options.maxAgeMs || entry.value === undefined) {
+    if (entry.key !== key || Date.now() - entry.storedAt >= this.options.maxAgeMs || entry.value === undefined || !this.sealed(entry)) {
       entries.delete(id);
       this.markDirty(shard);
       return undefined;
@@ -54,8 +60,19 @@ export class DiskCache<V> {
   async set(key: string, value: V): Promise<void> {
     const { shard, id } = this.locate(key);
     const entries = await this.load(shard);
-    entries.set(id, { key, storedAt: Date.now(), value });
+    const storedAt = Date.now();
+    entries.set(id, { key, storedAt, value, seal: this.seal(key, storedAt, value) });
     this.markDirty(shard);
+  }
+
+  private seal(key: string, storedAt: number, value: V): string {
+    return crypto.createHmac('sha256', this.options.secret).update(JSON.stringify([key, storedAt, value])).digest('base64');
+  }
+
+  private sealed(entry: Entry<V>): boolean {
+    const expected = Buffer.from(this.seal(entry.key, entry.storedAt, entry.value));
+    const actual = Buffer.from(String(entry.seal));
+    return expected.length === actual.length && crypto.timingSafeEqual(expected, actual);
   }
 
   /** Writes every pending change now (the CLI calls this before it exits). */
