@@ -6,8 +6,13 @@ export interface StatusParams {
   invalid: number;
   unverifiable: number;
   policyViolation: number;
-  /** Verifications queued or running. */
+  /** Dependencies of open files without a verdict yet. */
   pending: number;
+  /** The background queue: verifications waiting, and running (bounded by the concurrency setting). */
+  queued?: number;
+  running?: number;
+  /** Verifications dropped unstarted because the file changed first. */
+  cancelled?: number;
   /** Set when verification is off, with the reason (e.g. restricted mode). */
   disabledReason?: string;
   trustSource: string;

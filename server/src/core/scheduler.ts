@@ -5,6 +5,8 @@ export interface Progress {
   queued: number;
   running: number;
   done: number;
+  /** Tasks dropped before they started because every caller had cancelled. */
+  cancelled: number;
 }
 
 export class CancelledError extends Error {
@@ -27,6 +29,7 @@ export class Scheduler {
   private readonly jobs = new Map<string, Job>();
   private running = 0;
   private done = 0;
+  private cancelled = 0;
 
   constructor(private readonly concurrency: number) {}
 
@@ -67,7 +70,7 @@ export class Scheduler {
   }
 
   get progress(): Progress {
-    return { queued: this.queue.length, running: this.running, done: this.done };
+    return { queued: this.queue.length, running: this.running, done: this.done, cancelled: this.cancelled };
   }
 
   private pump(): void {
@@ -76,6 +79,7 @@ export class Scheduler {
       if (next.signals.every((s) => s?.aborted)) {
         for (const [key, job] of this.jobs) if (job === next) this.jobs.delete(key);
         next.reject(new CancelledError());
+        this.cancelled++;
         continue;
       }
       next.start();

@@ -260,6 +260,8 @@ export class DocumentChecks {
       }
     }
     status.disabledReason = this.host.disabledReason();
+    const queue = this.host.checker()?.scheduler.progress;
+    if (queue) Object.assign(status, { queued: queue.queued, running: queue.running, cancelled: queue.cancelled });
     return status;
   }
 }
