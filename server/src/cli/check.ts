@@ -26,7 +26,8 @@ Options:
   --format text|json|sarif   output format (default: text)
   --offline                  make no network requests; use cached results only
 ${TRUST_USAGE}
-  --cache-dir DIR            where verified results are kept (default: ~/.cache/provenance-lens)
+  --cache-dir DIR            where verified results are kept (default: ~/.cache/provenance-lens); entries
+                             are sealed with the key in DIR.key, or PROVENANCE_LENS_CACHE_KEY when set
   --no-cache                 neither read nor write the disk cache
   --require-provenance       treat a version without provenance as a policy violation
   --policy FILE              the policy to apply (default: the nearest provenance-policy.json)
