@@ -45,6 +45,7 @@ describe('sigstore-conformance bundle-verify cases through the CLI', function ()
 
   it(`agrees with the expected outcome on all ${cases.length} cases`, async () => {
     const disagreements: string[] = [];
+    const outcomes: Array<{ case: string; expected: 'pass' | 'fail'; exit: number | null; agrees: boolean; reason?: string }> = [];
     let passed = 0;
     // A few at a time: each case is a CLI process.
     for (let i = 0; i < cases.length; i += 4) {
@@ -53,12 +54,17 @@ describe('sigstore-conformance bundle-verify cases through the CLI', function ()
           const { status, stdout, stderr } = await verify(caseArgs(path.join(CASES, name)));
           const shouldFail = name.endsWith('_fail');
           const agrees = shouldFail ? status === 1 : status === 0;
+          const reason = stdout.match(/"reason": "([^"]*)"/)?.[1] ?? (stderr.trim() || undefined);
+          outcomes.push({ case: name, expected: shouldFail ? 'fail' : 'pass', exit: status, agrees, reason });
           if (agrees) passed++;
-          else disagreements.push(`${name}: exit ${status} ${stdout.match(/"reason": "([^"]*)"/)?.[1] ?? stderr.trim()}`);
+          else disagreements.push(`${name}: exit ${status} ${reason}`);
         }),
       );
     }
     console.log(`      conformance: ${passed}/${cases.length} cases agree`);
+    fs.mkdirSync(path.join(REPO_ROOT, 'test-artifacts'), { recursive: true });
+    outcomes.sort((a, b) => a.case.localeCompare(b.case));
+    fs.writeFileSync(path.join(REPO_ROOT, 'test-artifacts', 'conformance-report.json'), JSON.stringify({ agree: passed, cases: cases.length, outcomes }, null, 2));
     assert.deepEqual(disagreements, []);
   });
 

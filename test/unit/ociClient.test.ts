@@ -110,6 +110,27 @@ describe('OCI client against a real registry', function () {
     });
   });
 
+  it('sends each registry the docker config credentials for its own host only (two local hosts)', async () => {
+    const a = new RegistryProxy(registry.host, 'basic', 'alice', 'a-secret');
+    const b = new RegistryProxy(registry.host, 'basic', 'bob', 'b-secret');
+    await Promise.all([a.start(), b.start()]);
+    try {
+      const hostB = b.host.replace('127.0.0.1', 'localhost');
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-docker-'));
+      fs.mkdirSync(path.join(home, '.docker'));
+      const auth = (user: string, password: string) => ({ auth: Buffer.from(`${user}:${password}`).toString('base64') });
+      fs.writeFileSync(path.join(home, '.docker', 'config.json'), JSON.stringify({ auths: { [a.host]: auth('alice', 'a-secret'), [hostB]: auth('bob', 'b-secret') } }));
+      const c = client(home);
+      assert.equal((await c.getManifest(a.host, 'acme/app', '1.0'))?.digest, pushed.digest);
+      assert.equal((await c.getManifest(hostB, 'acme/app', '1.0'))?.digest, pushed.digest);
+      const sent = (proxy: RegistryProxy) => [...new Set(proxy.seen.map((r) => r.authorization).filter(Boolean))];
+      assert.deepEqual(sent(a), [`Basic ${Buffer.from('alice:a-secret').toString('base64')}`]);
+      assert.deepEqual(sent(b), [`Basic ${Buffer.from('bob:b-secret').toString('base64')}`]);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+
   it('fails with a network error when the registry is down', async () => {
     await assert.rejects(client().getManifest('127.0.0.1:1', 'acme/app', '1.0'), (e: { kind?: string }) => e.kind === 'network');
   });
