@@ -35,6 +35,8 @@ const common = {
   // jsonc-parser's UMD build hides its requires from bundlers; its ES module build does not.
   mainFields: ['module', 'main'],
   plugins: [cyclonedxResources],
+  // openpgp's ES module build reads import.meta.url, which a CommonJS bundle does not have; its CommonJS build does not.
+  alias: { openpgp: './node_modules/openpgp/dist/node/openpgp.cjs' },
   external: ['libxmljs2'],
 };
 

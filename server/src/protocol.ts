@@ -56,6 +56,8 @@ export interface Settings {
   github: { apiUrl: string };
   /** The Maven repository when settings.xml names no mirror (empty: none). */
   maven: { repositoryUrl: string };
+  /** OpenPGP public keys (binary or armored) accepted for classic Helm chart provenance files. */
+  helm: { keyring: string };
   /** Where signing goes (empty: Sigstore's public-good services). */
   signing: { fulcioUrl: string; rekorUrl: string; tsaUrl: string; tlogUpload: boolean; oidcIssuer: string; oidcClientId: string };
 }
@@ -76,6 +78,7 @@ export const DEFAULT_SETTINGS: Settings = {
   python: { indexUrl: '' },
   github: { apiUrl: '' },
   maven: { repositoryUrl: '' },
+  helm: { keyring: '' },
   signing: { fulcioUrl: '', rekorUrl: '', tsaUrl: '', tlogUpload: true, oidcIssuer: '', oidcClientId: '' },
 };
 

@@ -268,6 +268,7 @@ async function applySettings(): Promise<void> {
       python: { ...DEFAULT_SETTINGS.python, ...pulled?.python },
       github: { ...DEFAULT_SETTINGS.github, ...pulled?.github },
       maven: { ...DEFAULT_SETTINGS.maven, ...pulled?.maven },
+      helm: { ...DEFAULT_SETTINGS.helm, ...pulled?.helm },
       signing: { ...DEFAULT_SETTINGS.signing, ...pulled?.signing },
       rules: { ...pulled?.rules },
     };
@@ -293,7 +294,7 @@ function rebuildChecker(): void {
     timeoutMs: settings.timeoutMs,
     imageKeys: imageKeysFrom(settings),
     insecureRegistries: settings.oci.insecureRegistries,
-    ecosystemSettings: { 'python.indexUrl': settings.python.indexUrl || undefined, 'github.apiUrl': settings.github.apiUrl || undefined, 'maven.repositoryUrl': settings.maven.repositoryUrl || undefined },
+    ecosystemSettings: { 'python.indexUrl': settings.python.indexUrl || undefined, 'github.apiUrl': settings.github.apiUrl || undefined, 'maven.repositoryUrl': settings.maven.repositoryUrl || undefined, 'helm.keyring': settings.helm.keyring || undefined },
     log,
   });
 }

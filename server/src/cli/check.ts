@@ -37,6 +37,8 @@ ${TRUST_USAGE}
   --python-index-url URL     the Python index when neither the file nor pip/uv configuration
                              (pip.conf, PIP_INDEX_URL, UV_DEFAULT_INDEX) names one (default: ask pip)
   --maven-repository-url URL the Maven repository when ~/.m2/settings.xml names no mirror
+  --helm-keyring FILE        OpenPGP public keys accepted for Helm chart provenance (default:
+                             helm's, ~/.gnupg/pubring.gpg)
   --concurrency N            verifications at once (default: 16)
   --timeout MS               per-request deadline (default: 15000)
   -h, --help                 this help
@@ -59,6 +61,7 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
       'insecure-registry': { type: 'string', multiple: true, default: [] },
       'python-index-url': { type: 'string' },
       'maven-repository-url': { type: 'string' },
+      'helm-keyring': { type: 'string' },
       concurrency: { type: 'string', default: '16' },
       timeout: { type: 'string', default: '15000' },
       ...HELP_OPTION,
@@ -112,7 +115,7 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
     timeoutMs,
     imageKeys,
     insecureRegistries: values['insecure-registry'],
-    ecosystemSettings: { 'python.indexUrl': values['python-index-url'], 'maven.repositoryUrl': values['maven-repository-url'] },
+    ecosystemSettings: { 'python.indexUrl': values['python-index-url'], 'maven.repositoryUrl': values['maven-repository-url'], 'helm.keyring': values['helm-keyring'] && path.resolve(cwd, values['helm-keyring']) },
     policyFile: values.policy && path.resolve(cwd, values.policy),
   });
   let reports: FileReport[];

@@ -12,4 +12,6 @@ export const ECOSYSTEM_DOCUMENT_PATTERNS: readonly string[] = [
   '**/{pom.xml,*.versions.toml}',
   // Rust (ecosystems/cargo.ts)
   '**/{Cargo.toml,Cargo.lock}',
+  // Helm (ecosystems/helm.ts; Chart.yaml is YAML, which the editor sends anyway)
+  '**/{Chart.yaml,Chart.lock,helmfile.yaml,helmfile.yml,helmfile.d/*.yaml}',
 ];

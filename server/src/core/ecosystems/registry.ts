@@ -9,11 +9,12 @@ import type { EcosystemFile, EcosystemPlugin } from './plugin';
 import { cargoPlugin } from './cargo';
 import { githubActionsPlugin } from './githubActions';
 import { golangPlugin } from './golang';
+import { helmPlugin } from './helm';
 import { mavenPlugin } from './maven';
 import { pypiPlugin } from './pypi';
 import { rubygemsPlugin } from './rubygems';
 
-export const ECOSYSTEM_PLUGINS: readonly EcosystemPlugin[] = [pypiPlugin, rubygemsPlugin, golangPlugin, mavenPlugin, cargoPlugin, githubActionsPlugin];
+export const ECOSYSTEM_PLUGINS: readonly EcosystemPlugin[] = [pypiPlugin, rubygemsPlugin, golangPlugin, mavenPlugin, cargoPlugin, githubActionsPlugin, helmPlugin];
 
 export function ecosystemFileOf(file: string, base: string): EcosystemFile | undefined {
   for (const plugin of ECOSYSTEM_PLUGINS) {

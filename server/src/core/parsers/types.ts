@@ -33,7 +33,7 @@ export type DependencyGroup =
   | 'constraints';
 
 /** `other`: an ecosystem named by a package URL that is not verified (yet); its purl says which. */
-export type Ecosystem = 'npm' | 'oci' | 'pypi' | 'gem' | 'golang' | 'maven' | 'cargo' | 'github-actions' | 'other';
+export type Ecosystem = 'npm' | 'oci' | 'pypi' | 'gem' | 'golang' | 'maven' | 'cargo' | 'github-actions' | 'helm' | 'other';
 
 /** One dependency as written in a manifest, lockfile, Dockerfile, YAML file or SBOM. */
 export interface Dependency {

@@ -3,9 +3,10 @@
 // action and of its ref, and the comment after a pinned commit (`# v4.1.1`, the tag it was).
 // Local actions (`./…`) and images (`docker://…`, read with the images) are not dependencies here.
 
-import { type Node, type Pair, type Scalar, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
+import { type Scalar, parseAllDocuments } from 'yaml';
 import { LineIndex } from '../jsonDocument';
 import type { Dependency } from '../types';
+import { entries, get, items, stringScalar } from '../yamlNodes';
 
 /** A full commit SHA: the only ref that cannot be moved to other code. */
 export const FULL_SHA = /^[0-9a-f]{40}$/;
@@ -52,20 +53,4 @@ function actionDependency(scalar: Scalar, lines: LineIndex, sourceLines: string[
     specRange,
     source: comment ? `${source}, pinned as ${comment}` : source,
   };
-}
-
-function entries(node: unknown): Array<Pair<Scalar, Node>> {
-  return isMap(node) ? (node.items as Array<Pair<Scalar, Node>>).filter((p) => isPair(p) && isScalar(p.key)) : [];
-}
-
-function get(node: unknown, key: string): Node | undefined {
-  return entries(node).find((p) => String(p.key.value) === key)?.value ?? undefined;
-}
-
-function items(node: unknown): unknown[] {
-  return isSeq(node) ? node.items : [];
-}
-
-function stringScalar(node: unknown): Scalar | undefined {
-  return isScalar(node) && typeof node.value === 'string' ? node : undefined;
 }

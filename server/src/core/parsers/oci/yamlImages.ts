@@ -5,6 +5,7 @@
 import { type Document, type Node, type Pair, type Scalar, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { LineIndex } from '../jsonDocument';
 import type { Dependency, ParseProblem, Range } from '../types';
+import { entries, get, stringScalar } from '../yamlNodes';
 import type { ImageFile } from './dockerfile';
 import { isImageReference, parseImageReference } from './imageReference';
 
@@ -85,18 +86,6 @@ export function parseYamlImages(text: string, kind: YamlImageKind): ImageFile {
 
 type Add = (f: Found) => void;
 type RangeOf = (node: Scalar, skip?: number) => Range;
-
-function entries(node: unknown): Array<Pair<Scalar, Node>> {
-  return isMap(node) ? (node.items as Array<Pair<Scalar, Node>>).filter((p) => isPair(p) && isScalar(p.key)) : [];
-}
-
-function get(node: unknown, key: string): Node | undefined {
-  return entries(node).find((p) => String(p.key.value) === key)?.value ?? undefined;
-}
-
-function stringScalar(node: unknown): Scalar | undefined {
-  return isScalar(node) && typeof node.value === 'string' && node.value.trim() !== '' ? node : undefined;
-}
 
 function findCompose(doc: Node, add: Add, range: RangeOf): void {
   for (const service of entries(get(doc, 'services'))) {
