@@ -149,6 +149,21 @@ export class OciRegistry {
     return this.pushManifest(repository, tag, { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [entry(amd, 'amd64'), entry(arm, 'arm64', 'v8')] }, 'application/vnd.oci.image.index.v1+json');
   }
 
+  /**
+   * A non-image artifact as its tool pushes it: a Helm chart (`helm push`: the Chart.yaml as the
+   * config, the chart archive as the layer) or a WebAssembly module (`wkg`/`wash push`).
+   */
+  async pushArtifact(repository: string, tag: string, artifact: { configMediaType: string; config: Buffer; layerMediaType: string; layer: Buffer }): Promise<Pushed> {
+    const configDigest = await this.pushBlob(repository, artifact.config);
+    const layerDigest = await this.pushBlob(repository, artifact.layer);
+    return this.pushManifest(repository, tag, {
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: artifact.configMediaType, digest: configDigest, size: artifact.config.length },
+      layers: [{ mediaType: artifact.layerMediaType, digest: layerDigest, size: artifact.layer.length }],
+    });
+  }
+
   /** A small image: a config blob and one layer, under `repository:tag`. */
   async pushImage(repository: string, tag: string, content = `layer of ${repository}:${tag}`): Promise<Pushed> {
     const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: [] } }));

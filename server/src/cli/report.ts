@@ -30,6 +30,8 @@ export interface JsonResult {
   registry?: string;
   signatureKeyId?: string;
   provenanceDetails?: Record<string, unknown>;
+  /** OCI references: `container image`, `Helm chart`, `WebAssembly module` or `OCI artifact`. */
+  artifactType?: string;
 }
 
 export function toJson(reports: FileReport[], cwd: string) {
@@ -56,6 +58,7 @@ export function toJson(reports: FileReport[], cwd: string) {
         registry: result.registry ? redact(result.registry) : undefined,
         signatureKeyId: result.signatureKeyId,
         provenanceDetails: result.provenanceDetails as Record<string, unknown> | undefined,
+        artifactType: result.artifactType,
       });
     }
   }

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import { LineIndex } from './parsers/jsonDocument';
 import { parseDockerfile } from './parsers/oci/dockerfile';
+import { parseSpinManifest } from './parsers/oci/spinManifest';
 import { type YamlImageKind, parseYamlImages } from './parsers/oci/yamlImages';
 import { parsePackageJson } from './parsers/packageJson';
 import { parsePackageLock } from './parsers/packageLock';
@@ -16,7 +17,7 @@ import { ecosystemFileOf } from './ecosystems/registry';
 import { parseWorkflowActions } from './parsers/github/workflowActions';
 
 /** The kinds read here, and those of the ecosystem plugins (ecosystems/registry.ts: `pip-requirements`, `uv-lock`…). */
-export type FileKind = 'npm-manifest' | 'npm-lockfile' | 'policy' | 'dockerfile' | 'sbom' | YamlImageKind | (string & {});
+export type FileKind = 'npm-manifest' | 'npm-lockfile' | 'policy' | 'dockerfile' | 'spin-manifest' | 'sbom' | YamlImageKind | (string & {});
 
 /**
  * What a file is, by its name — and, for JSON, by its content when `text` is given: an SBOM is one
@@ -31,6 +32,7 @@ export function fileKind(file: string, text?: string): FileKind | undefined {
   if (ecosystemFile) return ecosystemFile.kind;
   if (/\.(json|spdx|xml)$/.test(base)) return (text === undefined ? looksLikeSbomName(base) : sbomFormat(text) !== undefined) ? 'sbom' : undefined;
   if (/^(Dockerfile|Containerfile)(\..+)?$|\.(Dockerfile|dockerfile|Containerfile)$/.test(base)) return 'dockerfile';
+  if (base === 'spin.toml') return 'spin-manifest';
   if (!/\.ya?ml$/.test(base)) return undefined;
   if (/^(docker-)?compose([.-].+)?\.ya?ml$/.test(base)) return 'compose';
   if (/[\\/]\.github[\\/]workflows[\\/]/.test(file)) return 'workflow';
@@ -113,6 +115,10 @@ export function parseFile(file: string, text: string): ParsedFile | undefined {
   if (kind === 'dockerfile') {
     const d = parseDockerfile(text);
     return { kind, dependencies: d.images, problems: d.problems };
+  }
+  if (kind === 'spin-manifest') {
+    const s = parseSpinManifest(text);
+    return { kind, dependencies: s.images, problems: s.problems };
   }
   if (kind && YAML_KINDS.has(kind)) {
     const y = parseYamlImages(text, kind as YamlImageKind);

@@ -64,6 +64,8 @@ export interface PackageResult {
   commit?: string;
   /** Images: the verified attestations that carry an SBOM, and who signed each. */
   sboms?: AttestedSbom[];
+  /** OCI references: what the manifest holds (a container image, a Helm chart, a WebAssembly module). */
+  artifactType?: string;
   /** Images that are multi-platform indexes: the platforms whose manifests the (index) signature covers. */
   platforms?: string[];
   /** Digest of the registry keys the signature was judged with; a key rotation invalidates the entry. */

@@ -36,6 +36,7 @@ export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
       }),
     );
     if (r.platforms) add('source', `Platforms: ${r.platforms.length}`, { description: r.platforms.join(', ') });
+    if (r.artifactType && r.artifactType !== 'container image') add('source', `Artifact: ${r.artifactType}`);
     return nodes;
   }
 

@@ -14,4 +14,6 @@ export const ECOSYSTEM_DOCUMENT_PATTERNS: readonly string[] = [
   '**/{Cargo.toml,Cargo.lock}',
   // Helm (ecosystems/helm.ts; Chart.yaml is YAML, which the editor sends anyway)
   '**/{Chart.yaml,Chart.lock,helmfile.yaml,helmfile.yml,helmfile.d/*.yaml}',
+  // WebAssembly: Spin application manifests (parsers/oci/spinManifest.ts; wasmCloud manifests are YAML)
+  '**/spin.toml',
 ];

@@ -99,14 +99,18 @@ const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralConta
 function findKubernetes(doc: Node, add: Add, range: RangeOf): void {
   const kind = String(stringScalar(get(doc, 'kind'))?.value ?? 'object');
   const name = String(stringScalar(get(get(doc, 'metadata'), 'name'))?.value ?? '');
+  if (kind === 'Application' && String(stringScalar(get(doc, 'apiVersion'))?.value ?? '').startsWith('core.oam.dev/')) return findWasmCloudComponents(doc, name, add, range);
   const walk = (node: unknown): void => {
+    // A pod spec with a runtime class (a Wasm runtime such as a containerd shim for Spin or wasmtime) says so on its images.
+    const runtimeClass = stringScalar(get(node, 'runtimeClassName'))?.value;
     for (const pair of entries(node)) {
       const key = String(pair.key.value);
       if (CONTAINER_LISTS.has(key) && isSeq(pair.value)) {
         for (const container of pair.value.items) {
           const image = stringScalar(get(container, 'image'));
           const containerName = String(stringScalar(get(container, 'name'))?.value ?? '?');
-          if (image) add({ written: String(image.value), range: range(image), source: `${kind}${name ? '/' + name : ''} ${key.replace(/s$/, '')} ${containerName}` });
+          const runtime = runtimeClass ? ` (runtime class ${String(runtimeClass)})` : '';
+          if (image) add({ written: String(image.value), range: range(image), source: `${kind}${name ? '/' + name : ''} ${key.replace(/s$/, '')} ${containerName}${runtime}` });
         }
       } else {
         walk(pair.value);
@@ -115,6 +119,17 @@ function findKubernetes(doc: Node, add: Add, range: RangeOf): void {
     if (isSeq(node)) node.items.forEach(walk); // List kinds and nested lists
   };
   walk(doc);
+}
+
+/** A wasmCloud application manifest (wadm, OAM): each component's and provider's `properties.image`. */
+function findWasmCloudComponents(doc: Node, name: string, add: Add, range: RangeOf): void {
+  const components = get(get(doc, 'spec'), 'components');
+  for (const component of isSeq(components) ? components.items : []) {
+    const image = stringScalar(get(get(component, 'properties'), 'image'));
+    const componentName = String(stringScalar(get(component, 'name'))?.value ?? '?');
+    const type = String(stringScalar(get(component, 'type'))?.value ?? 'component');
+    if (image) add({ written: String(image.value), range: range(image), source: `wasmCloud application ${name} ${type} ${componentName}` });
+  }
 }
 
 function findWorkflow(doc: Node, add: Add, range: RangeOf): void {

@@ -3,6 +3,7 @@
 // cosignAttestation.ts), OCI 1.1 referrers holding Sigstore bundles (imageBundle.ts) — and judges
 // them. Results are cached by digest: a tag that moves gets a fresh verdict.
 
+import { artifactKind } from './artifactKind';
 import type { TieredCache } from '../../cache/tieredCache';
 import type { Dependency } from '../../parsers/types';
 import { HttpError } from '../../registries/http';
@@ -52,7 +53,7 @@ export class OciVerifier {
         result = { ...(await this.judge(ref.name, version, manifest.digest, ref.domain, ref.repository, keys, signal)), platforms: platformsOf(manifest) };
         if (result.verdict !== 'unverifiable') await this.options.cache.set(key, result);
       }
-      return { ...result, version, findings: [...result.findings, ...findings] };
+      return { ...result, version, artifactType: artifactKind(manifest.json), findings: [...result.findings, ...findings] };
     } catch (error) {
       if (error instanceof DigestMismatchError) {
         const reason = `The registry serves content that does not match the digest: ${error.message}.`;
