@@ -287,6 +287,8 @@ function rebuildChecker(): void {
     trust: () => trust.get(),
     offline: settings.offline || !init.workspaceTrusted,
     cacheDir: settings.cache.enabled ? path.join(storagePath(), 'cache') : undefined,
+    // The workspace's storage is the workspace's own: signers first seen here are remembered here.
+    signerMemoryFile: path.join(storagePath(), 'signers.json'),
     requireProvenance: settings.requireProvenance,
     allowProcessExecution: init.workspaceTrusted,
     env: process.env,

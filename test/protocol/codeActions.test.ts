@@ -91,6 +91,36 @@ describe('quick fixes over LSP', function () {
     assert.deepEqual(parsePolicy(written).policy.packages, [{ match: 'sigstore', signers: [{ issuer: ISSUER, subject: SIGSTORE_SIGNER }] }]);
   });
 
+  it('offers to accept a changed signer into the policy, where the warning names both signers', async () => {
+    const dir = path.join(workspace, 'continuity');
+    fs.mkdirSync(dir);
+    fs.copyFileSync(path.join(workspace, '.npmrc'), path.join(dir, '.npmrc'));
+    // The catalog of known signers documents both sigstore-js workflows: set it aside, so continuity speaks.
+    const policyText = JSON.stringify({ knownSigners: false }, null, 2);
+    fs.writeFileSync(path.join(dir, 'provenance-policy.json'), policyText);
+    const text = (version: string) => `{\n  "dependencies": {\n    "sigstore": "${version}"\n  }\n}\n`;
+    const uri = uriOf('continuity/package.json');
+    fs.writeFileSync(path.join(dir, 'package.json'), text('1.0.0'));
+    await client.open(uri, text('1.0.0'));
+    // The first signer must be seen before the version changes: wait for 1.0.0's verdict in the hover.
+    for (let tries = 0; ; tries++) {
+      const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 18 } })) as { contents: { value: string } } | null;
+      if (hover?.contents.value.includes('sigstore@1.0.0`** — verified')) break;
+      assert.ok(tries < 100, hover?.contents.value);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await client.change(uri, 2, text('1.3.0'));
+    const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'signer-changed'));
+    const warning = published.diagnostics.find((d) => d.code === 'signer-changed')!;
+    assert.match(warning.message, /signer changed from https:\/\/github\.com\/sigstore\/sigstore-js\/\.github\/workflows\/publish\.yml .* to https:\/\/github\.com\/sigstore\/sigstore-js\/\.github\/workflows\/release\.yml/);
+    const accept = (await actionsAt('continuity/package.json', 2, 18)).find((a) => a.title.startsWith('Accept the new signer'))!;
+    const released = 'https://github.com/sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/main';
+    assert.equal(accept?.title, `Accept the new signer ${released} for sigstore in provenance-policy.json`);
+    const [change] = accept.edit.documentChanges!;
+    const after = TextDocument.applyEdits(TextDocument.create('p', 'json', 1, policyText), change.edits as never);
+    assert.deepEqual(parsePolicy(after).policy.packages, [{ match: 'sigstore', signers: [{ issuer: ISSUER, subject: released }] }]);
+  });
+
   const strictRule = { match: 'sigstore', signers: [{ issuer: ISSUER, subject: 'https://github.com/else/where/.github/workflows/x.yml@refs/heads/main' }] };
   const policies: Array<[string, string]> = [
     ['provenance-policy.json', JSON.stringify({ packages: [strictRule] }, null, 2)],

@@ -1,5 +1,6 @@
 // `provenance-lens check`: verifies the dependencies the given files and folders declare.
 
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Checker } from '../core/checker';
@@ -108,6 +109,8 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
     trust: () => trust,
     offline: values.offline!,
     cacheDir,
+    // The signers first seen in this folder, kept with the cache (a folder's own memory: its path names the file).
+    signerMemoryFile: cacheDir && path.join(cacheDir, 'signers', `${crypto.createHash('sha256').update(path.resolve(cwd)).digest('hex').slice(0, 16)}.json`),
     requireProvenance: values['require-provenance']!,
     allowProcessExecution: true,
     env,

@@ -32,6 +32,11 @@ export interface JsonResult {
   provenanceDetails?: Record<string, unknown>;
   /** OCI references: `container image`, `Helm chart`, `WebAssembly module` or `OCI artifact`. */
   artifactType?: string;
+  /** The publisher the catalog of known signers attributes the signature to. */
+  publisher?: string;
+  /** Who signed it (signer continuity), and who did before when another identity signs it now. */
+  signer?: string;
+  previousSigner?: string;
 }
 
 export function toJson(reports: FileReport[], cwd: string) {
@@ -59,6 +64,9 @@ export function toJson(reports: FileReport[], cwd: string) {
         signatureKeyId: result.signatureKeyId,
         provenanceDetails: result.provenanceDetails as Record<string, unknown> | undefined,
         artifactType: result.artifactType,
+        publisher: result.publisher,
+        signer: result.signer,
+        previousSigner: result.previousSigner,
       });
     }
   }

@@ -19,6 +19,7 @@ import { CancelledError, Scheduler } from './scheduler';
 import { SiblingLocks } from './siblingLock';
 import { purlType } from './parsers/sbom/purl';
 import { applyPolicy, ruleFor, type Policy } from './trust/policy';
+import { SignerMemory } from './trust/signerContinuity';
 import { artifactExpectation, loadPolicy, policyKeys } from './trust/policyFiles';
 import type { TrustContext } from './trust/trustedRoot';
 import { NpmVerifier } from './verify/npm/npmVerifier';
@@ -50,6 +51,8 @@ export interface CheckerOptions {
   ecosystemSettings?: Record<string, string | undefined>;
   timeoutMs?: number;
   log?: (message: string) => void;
+  /** Where the workspace's remembered signers are kept (signer continuity); undefined: this process only. */
+  signerMemoryFile?: string;
 }
 
 export interface CheckedDependency {
@@ -65,9 +68,11 @@ export class Checker {
   private readonly projects = new Map<string, Promise<Project>>();
   private images?: { verifier: OciVerifier; http: HttpClient };
   private readonly pluginVerifiers = new Map<Ecosystem, PackageVerifier>();
+  private readonly signerMemory: SignerMemory;
 
   constructor(private readonly options: CheckerOptions) {
     this.scheduler = new Scheduler(options.concurrency ?? 16);
+    this.signerMemory = new SignerMemory(options.signerMemoryFile);
     const secret = options.cacheDir ? cacheSecret(options.cacheDir, options.env) : undefined;
     const disk = options.cacheDir
       ? new DiskCache<PackageResult>({ dir: path.join(options.cacheDir, 'verdicts'), maxEntries: 100_000, maxAgeMs: 7 * 24 * 3600 * 1000, secret: secret! })
@@ -118,7 +123,11 @@ export class Checker {
       }
       try {
         const evidence = await this.scheduler.run(key, run, signal);
-        const checked = { dependency, result: applyPolicy(evidence, policy, this.options.requireProvenance) };
+        const judged = applyPolicy(evidence, policy, this.options.requireProvenance);
+        // Who may sign it is the policy's or the catalog's to say where they do; elsewhere the first signer seen is remembered.
+        const rule = ruleFor(policy, judged.name);
+        const decided = rule?.signers || rule?.keys || judged.publisher || judged.verdict === 'policy-violation';
+        const checked = { dependency, result: decided ? judged : this.signerMemory.observe(judged) };
         onResult?.(checked);
         return checked;
       } catch (error) {
@@ -157,7 +166,7 @@ export class Checker {
 
   /** Writes pending disk-cache entries. */
   async flush(): Promise<void> {
-    await Promise.all([this.cache.flush(), this.tags.flush()]);
+    await Promise.all([this.cache.flush(), this.tags.flush(), this.signerMemory.flush()]);
   }
 
   async dispose(): Promise<void> {

@@ -64,6 +64,11 @@ export interface PackageResult {
   commit?: string;
   /** Images: the verified attestations that carry an SBOM, and who signed each. */
   sboms?: AttestedSbom[];
+  /** Who signed it, as signer continuity compares signers (trust/signerContinuity.ts), and who did before when that differs. */
+  signer?: string;
+  previousSigner?: string;
+  /** The publisher a catalog of known signers attributes the verified signature to (trust/knownSigners.ts). */
+  publisher?: string;
   /** OCI references: what the manifest holds (a container image, a Helm chart, a WebAssembly module). */
   artifactType?: string;
   /** Images that are multi-platform indexes: the platforms whose manifests the (index) signature covers. */

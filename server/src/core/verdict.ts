@@ -26,6 +26,7 @@ export type ReasonCode =
   | 'provenance-downgrade'
   | 'image-not-pinned'
   | 'image-tag-moved'
+  | 'signer-changed'
   | 'action-not-pinned'
   | 'release-unattested'
   | 'no-signature-scheme'

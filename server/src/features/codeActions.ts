@@ -83,7 +83,7 @@ function upgradeToProvenance({ uri, checked, diagnostics }: CodeActionInput): Co
 
 function trustSigner({ checked, diagnostics, policy, policyFolder, policyText }: CodeActionInput): CodeAction | undefined {
   const { result } = checked;
-  const rejected = diagnostics.filter((d) => d.code === 'signer-not-allowed');
+  const rejected = diagnostics.filter((d) => d.code === 'signer-not-allowed' || d.code === 'signer-changed');
   const rule = ruleFor(policy, result.name);
   // Without a rejection, offer to pin the signer only where no rule names signers yet (trust on first use).
   if (rejected.length === 0 && rule?.signers) return undefined;
@@ -100,7 +100,8 @@ function trustSigner({ checked, diagnostics, policy, policyFolder, policyText }:
       ? { documentChanges: [{ kind: 'create', uri: target, options: { ignoreIfExists: true } }, { textDocument: { uri: target, version: null }, edits: textEdits }] }
       : { documentChanges: [{ textDocument: { uri: target, version: null }, edits: textEdits }] };
   const name = path.basename(file);
-  const title = rejected.length > 0 ? `Trust ${identity.subject} for ${result.name} in ${name}` : `Accept only this signer for ${result.name} (${name})`;
+  const changed = rejected.some((d) => d.code === 'signer-changed');
+  const title = changed ? `Accept the new signer ${identity.subject} for ${result.name} in ${name}` : rejected.length > 0 ? `Trust ${identity.subject} for ${result.name} in ${name}` : `Accept only this signer for ${result.name} (${name})`;
   const action = CodeAction.create(title, edit, CodeActionKind.QuickFix);
   action.diagnostics = rejected;
   action.isPreferred = rejected.length > 0;

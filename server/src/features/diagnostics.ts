@@ -29,6 +29,8 @@ export const DEFAULT_RULES: Record<ReasonCode | 'parse-error' | 'sbom-invalid' |
   'provenance-downgrade': 'warning',
   'provenance-repository-mismatch': 'warning',
   'image-tag-moved': 'warning',
+  // Another identity signs it than signed it before: said until the policy accepts the new signer.
+  'signer-changed': 'warning',
   // Most images are referenced by tag; a warning on every one would drown the rest. Turn on with "warning".
   'image-not-pinned': 'off',
   // A tag of an action can be moved to other code; GitHub's own hardening guide asks for commits.

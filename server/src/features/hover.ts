@@ -48,6 +48,7 @@ export function hoverFor(c: CheckedDependency): Hover {
 function imageLines({ dependency, result: r }: CheckedDependency): string[] {
   const lines: string[] = [];
   if (r.artifactType && r.artifactType !== 'container image') lines.push(`- Artifact: ${r.artifactType}`);
+  if (r.publisher) lines.push(`- Publisher: **${r.publisher}** (a signer it documents)`);
   if (r.digest) lines.push(`- Digest: \`${r.digest}\`${dependency.image?.digest ? '' : ` (what \`${dependency.image?.tag ?? 'latest'}\` names now)`}`);
   if (dependency.source) lines.push(`- Found in: ${dependency.source}${dependency.platform ? ` (platform ${dependency.platform})` : ''}`);
   if (r.platforms) lines.push(`- Multi-platform index; its signature covers ${r.platforms.join(', ') || 'no listed platform'}`);

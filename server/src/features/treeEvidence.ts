@@ -37,6 +37,7 @@ export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
     );
     if (r.platforms) add('source', `Platforms: ${r.platforms.length}`, { description: r.platforms.join(', ') });
     if (r.artifactType && r.artifactType !== 'container image') add('source', `Artifact: ${r.artifactType}`);
+    if (r.publisher) add('signer', `Publisher: ${r.publisher}`, { description: 'a signer it documents' });
     return nodes;
   }
 

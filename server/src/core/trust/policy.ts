@@ -8,6 +8,7 @@ import { parseJsonObject, child, nodeRange, properties, stringValue } from '../p
 import { parseYamlObject } from '../parsers/yamlTree';
 import type { ParseProblem } from '../parsers/types';
 import type { ImageSigner, PackageResult } from '../result';
+import { type KnownPublisher, applyKnownPublisher, knownPublisherFor } from './knownSigners';
 
 /** The name a new policy file gets; YAML spellings are read too. */
 export const POLICY_FILE = 'provenance-policy.json';
@@ -40,17 +41,19 @@ export interface Policy {
   packages: PackageRule[];
   /** Local files with Sigstore bundles: who must have signed them (`match`: a path relative to the policy). */
   artifacts: PackageRule[];
+  /** Publishers' documented signers the policy adds (before the bundled catalog's), or `false`: no catalog. */
+  knownSigners: KnownPublisher[] | false;
   /** Part of what a verdict depends on (shown in logs; results are re-judged when it changes). */
   digest: string;
   file?: string;
 }
 
-export const EMPTY_POLICY: Policy = { requireProvenance: false, packages: [], artifacts: [], digest: 'none' };
+export const EMPTY_POLICY: Policy = { requireProvenance: false, packages: [], artifacts: [], knownSigners: [], digest: 'none' };
 
 /** Reads a policy file, collecting every problem (with its range) instead of stopping at the first. */
 export function parsePolicy(text: string, file?: string): { policy: Policy; problems: ParseProblem[] } {
   const { root, lines, problems } = isYamlPolicy(file) ? parseYamlObject(text, 'A policy file') : parseJsonObject(text, 'A policy file');
-  const policy: Policy = { requireProvenance: false, packages: [], artifacts: [], digest: crypto.createHash('sha256').update(text).digest('hex').slice(0, 16), file };
+  const policy: Policy = { requireProvenance: false, packages: [], artifacts: [], knownSigners: [], digest: crypto.createHash('sha256').update(text).digest('hex').slice(0, 16), file };
   if (!root) return { policy, problems };
   const bad: ReportProblem = (node, message) => problems.push({ message, range: nodeRange(lines, node), code: 'policy-invalid' });
   const requireNode = child(root, 'requireProvenance');
@@ -60,10 +63,57 @@ export function parsePolicy(text: string, file?: string): { policy: Policy; prob
   }
   policy.packages = parseRules(child(root, 'packages'), 'packages', bad);
   policy.artifacts = parseRules(child(root, 'artifacts'), 'artifacts', bad);
+  policy.knownSigners = parseKnownSigners(child(root, 'knownSigners'), bad);
   return { policy, problems };
 }
 
 type ReportProblem = (node: Parameters<typeof nodeRange>[1], message: string) => void;
+
+/** `knownSigners`: `false`, or publishers as the catalog lists them (`source` optional). */
+function parseKnownSigners(node: ReturnType<typeof child>, bad: ReportProblem): KnownPublisher[] | false {
+  if (!node) return [];
+  if (node.type === 'boolean' && node.value === false) return false;
+  if (node.type !== 'array') {
+    bad(node, '"knownSigners" must be a list of publishers, or false to set the bundled catalog aside.');
+    return [];
+  }
+  const out: KnownPublisher[] = [];
+  for (const entryNode of node.children ?? []) {
+    const publisher = stringValue(child(entryNode, 'publisher'));
+    const ecosystem = stringValue(child(entryNode, 'ecosystem'));
+    const matchNode = child(entryNode, 'match');
+    const match = matchNode?.type === 'string' ? [String(matchNode.value)] : (matchNode?.children ?? []).map((m) => stringValue(m)).filter((m): m is string => !!m);
+    const signers = parseSigners(child(entryNode, 'signers'), bad);
+    if (!publisher || (ecosystem !== 'oci' && ecosystem !== 'npm') || match.length === 0 || !signers?.length) {
+      bad(entryNode, 'A known signer needs "publisher", "ecosystem" ("oci" or "npm"), "match" (names or patterns) and "signers" (issuer with subject or subjectPattern).');
+      continue;
+    }
+    out.push({ publisher, ecosystem, match, signers, source: stringValue(child(entryNode, 'source')) });
+  }
+  return out;
+}
+
+/** A `signers` list: issuer with an exact subject or a subject pattern; undefined when absent. */
+function parseSigners(signersNode: ReturnType<typeof child>, bad: ReportProblem): Signer[] | undefined {
+  if (!signersNode) return undefined;
+  const signers: Signer[] = [];
+  for (const signerNode of signersNode.type === 'array' ? (signersNode.children ?? []) : []) {
+    const issuer = stringValue(child(signerNode, 'issuer'));
+    const subject = stringValue(child(signerNode, 'subject'));
+    const subjectPattern = stringValue(child(signerNode, 'subjectPattern'));
+    if (!issuer || (!subject && !subjectPattern)) {
+      bad(signerNode, 'A signer needs "issuer" and either "subject" (exact) or "subjectPattern" (a regular expression).');
+      continue;
+    }
+    if (subjectPattern && !isValidPattern(subjectPattern)) {
+      bad(child(signerNode, 'subjectPattern')!, `"${subjectPattern}" is not a valid regular expression.`);
+      continue;
+    }
+    signers.push(subject !== undefined ? { issuer, subject } : { issuer, subjectPattern });
+  }
+  if (signersNode.type !== 'array') bad(signersNode, '"signers" must be a list.');
+  return signers;
+}
 
 /** A list of rules (`packages` or `artifacts`): match, requireProvenance, signers, keys. */
 function parseRules(listNode: ReturnType<typeof child>, field: 'packages' | 'artifacts', bad: ReportProblem): PackageRule[] {
@@ -79,25 +129,8 @@ function parseRules(listNode: ReturnType<typeof child>, field: 'packages' | 'art
     const ruleRequire = child(ruleNode, 'requireProvenance');
     if (ruleRequire && typeof ruleRequire.value === 'boolean') rule.requireProvenance = ruleRequire.value;
     else if (ruleRequire) bad(ruleRequire, '"requireProvenance" must be true or false.');
-    const signersNode = child(ruleNode, 'signers');
-    if (signersNode) {
-      rule.signers = [];
-      for (const signerNode of signersNode.type === 'array' ? (signersNode.children ?? []) : []) {
-        const issuer = stringValue(child(signerNode, 'issuer'));
-        const subject = stringValue(child(signerNode, 'subject'));
-        const subjectPattern = stringValue(child(signerNode, 'subjectPattern'));
-        if (!issuer || (!subject && !subjectPattern)) {
-          bad(signerNode, 'A signer needs "issuer" and either "subject" (exact) or "subjectPattern" (a regular expression).');
-          continue;
-        }
-        if (subjectPattern && !isValidPattern(subjectPattern)) {
-          bad(child(signerNode, 'subjectPattern')!, `"${subjectPattern}" is not a valid regular expression.`);
-          continue;
-        }
-        rule.signers.push(subject !== undefined ? { issuer, subject } : { issuer, subjectPattern });
-      }
-      if (signersNode.type !== 'array') bad(signersNode, '"signers" must be a list.');
-    }
+    const signers = parseSigners(child(ruleNode, 'signers'), bad);
+    if (signers) rule.signers = signers;
     const keysNode = child(ruleNode, 'keys');
     if (keysNode) {
       rule.keys = [];
@@ -134,7 +167,14 @@ export function artifactRuleFor(policy: Policy, relativePath: string): PackageRu
 export function applyPolicy(result: PackageResult, policy: Policy, requireProvenanceSetting: boolean): PackageResult {
   if (result.verdict === 'invalid' || result.verdict === 'unverifiable') return result;
   const rule = ruleFor(policy, result.name);
-  if (result.ecosystem === 'oci') return applyImageRule(result, rule, policy.requireProvenance || requireProvenanceSetting);
+  const judged = result.ecosystem === 'oci' ? applyImageRule(result, rule, policy.requireProvenance || requireProvenanceSetting) : applyPackageRule(result, rule, policy, requireProvenanceSetting);
+  // Who signs it is the user's to say in a rule; where no rule does, the catalog of known signers may.
+  if (rule?.signers || rule?.keys) return judged;
+  const publisher = knownPublisherFor(judged, policy.knownSigners);
+  return publisher ? applyKnownPublisher(judged, publisher) : judged;
+}
+
+function applyPackageRule(result: PackageResult, rule: PackageRule | undefined, policy: Policy, requireProvenanceSetting: boolean): PackageResult {
   const signers = rule?.signers;
   const requireProvenance = result.ecosystem === 'npm' && (signers !== undefined || (rule?.requireProvenance ?? (policy.requireProvenance || requireProvenanceSetting)));
   const violation = (code: PackageResult['code'], reason: string): PackageResult => ({ ...result, verdict: 'policy-violation', code, reason });
@@ -198,7 +238,7 @@ function describeSigners(signers: Signer[]): string {
   return signers.map((s) => `${s.subject ?? `/${s.subjectPattern}/`} (${s.issuer})`).join(', ');
 }
 
-function globMatches(pattern: string, name: string): boolean {
+export function globMatches(pattern: string, name: string): boolean {
   if (!pattern.includes('*')) return pattern === name;
   const source = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
   return new RegExp(`^${source}$`).test(name);
