@@ -1,9 +1,9 @@
-// Faulty registries: the CLI checks a workspace in five ecosystems (npm, Python, Ruby, Go, Maven)
+// Faulty registries: the CLI checks a workspace in seven ecosystems (npm, Python, Ruby, Go, Maven, Cargo, Helm)
 // whose registries sit behind FaultProxy (test/support/faultProxy.ts). For each fault, one package
 // of every ecosystem is served badly — no answer, a reset, 429 with Retry-After, 503, a truncated,
 // oversized or web-page body, or a body that drips in a byte at a time — and every other package
 // normally. Each faulty package must end `unverifiable` (never verified, never invalid), within
-// the deadline and after a bounded number of tries; its neighbours must still verify.
+// the deadline and after a bounded number of tries; its neighbours must keep their verdicts.
 
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
@@ -42,6 +42,10 @@ describe('faulty registries end unverifiable, in time, without harming other pac
   const sumdb = new TestSumdb();
   let maven: http.Server;
   let mavenUrl: string;
+  /** A Cargo sparse index and a classic Helm chart repository, as static files. */
+  const files = new Map<string, Buffer>();
+  let statics: http.Server;
+  let staticUrl: string;
   const proxies: Record<string, FaultProxy> = {};
   let dir: string;
   let env: Record<string, string>;
@@ -53,8 +57,14 @@ describe('faulty registries end unverifiable, in time, without harming other pac
       res.writeHead(body ? 200 : 404);
       res.end(body ?? '');
     });
-    await Promise.all([npm.start(), pypi.start(), gems.start(), sumdb.start(), listenOnLoopback(maven)]);
+    statics = http.createServer((req, res) => {
+      const body = files.get(req.url ?? '');
+      res.writeHead(body ? 200 : 404, { 'content-type': req.url?.endsWith('.yaml') ? 'text/yaml' : 'application/octet-stream' });
+      res.end(body ?? '');
+    });
+    await Promise.all([npm.start(), pypi.start(), gems.start(), sumdb.start(), listenOnLoopback(maven), listenOnLoopback(statics)]);
     mavenUrl = `http://127.0.0.1:${(maven.address() as AddressInfo).port}/m2`;
+    staticUrl = `http://127.0.0.1:${(statics.address() as AddressInfo).port}`;
 
     // In each ecosystem the victim's paths get the fault; its neighbour is served as recorded.
     proxies.npm = new FaultProxy(npm.url('x'), /kms-demo/);
@@ -62,6 +72,8 @@ describe('faulty registries end unverifiable, in time, without harming other pac
     proxies.gem = new FaultProxy(gems.url, /sigstore/);
     proxies.golang = new FaultProxy(sumdb.proxy, /example\.test\/other/);
     proxies.maven = new FaultProxy(mavenUrl, /\/victim\//);
+    proxies.cargo = new FaultProxy(staticUrl, /\/index\/.*victimcrate/);
+    proxies.helm = new FaultProxy(staticUrl, /\/charts\/victimchart/);
     await Promise.all(Object.values(proxies).map((p) => p.start()));
 
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-faulty-'));
@@ -85,27 +97,46 @@ describe('faulty registries end unverifiable, in time, without harming other pac
 
     const dependency = (id: string) => `<dependency><groupId>com.example</groupId><artifactId>${id}</artifactId><version>1.0</version></dependency>`;
     fs.writeFileSync(path.join(dir, 'pom.xml'), `<project><modelVersion>4.0.0</modelVersion><groupId>x</groupId><artifactId>app</artifactId><version>1</version><repositories><repository><id>corp</id><url>${proxies.maven.through(mavenUrl)}</url></repository></repositories><dependencies>${dependency('signed')}${dependency('victim')}</dependencies></project>\n`);
+
+    // Cargo: a sparse index (crates have no signatures: a matching checksum is `unsigned`).
+    const crate = (name: string) => ({ name, checksum: sha256(Buffer.from(name)) });
+    const crates = [crate('goodcrate'), crate('victimcrate')];
+    for (const c of crates) files.set(`/index/${c.name.slice(0, 2)}/${c.name.slice(2, 4)}/${c.name}`, Buffer.from(JSON.stringify({ name: c.name, vers: '1.0.0', cksum: c.checksum }) + '\n'));
+    const cargoSource = `sparse+${proxies.cargo.through(staticUrl)}/index/`;
+    fs.writeFileSync(path.join(dir, 'Cargo.lock'), `version = 3\n\n${crates.map((c) => `[[package]]\nname = "${c.name}"\nversion = "1.0.0"\nsource = "${cargoSource}"\nchecksum = "${c.checksum}"\n`).join('\n')}`);
+
+    // Helm: a classic repository's index and archives (published without provenance: `unsigned`).
+    const charts = ['goodchart', 'victimchart'];
+    files.set('/charts/index.yaml', Buffer.from(JSON.stringify({ apiVersion: 'v1', entries: Object.fromEntries(charts.map((c) => [c, [{ name: c, version: '1.0.0', urls: [`${c}-1.0.0.tgz`], digest: sha256(Buffer.from(c)) }]])) })));
+    for (const c of charts) files.set(`/charts/${c}-1.0.0.tgz`, Buffer.from(c));
+    fs.writeFileSync(path.join(dir, 'Chart.yaml'), `apiVersion: v2\nname: faulty\nversion: 0.1.0\ndependencies:\n${charts.map((c) => `  - name: ${c}\n    version: 1.0.0\n    repository: ${proxies.helm.through(staticUrl)}/charts\n`).join('')}`);
     env = { GOSUMDB: sumdb.vkey, GOPROXY: proxies.golang.through(sumdb.proxy) };
   });
 
   after(async () => {
     await Promise.all(Object.values(proxies).map((p) => p.stop()));
-    await Promise.all([npm.stop(), pypi.stop(), gems.stop(), sumdb.stop(), closeServer(maven)]);
+    await Promise.all([npm.stop(), pypi.stop(), gems.stop(), sumdb.stop(), closeServer(maven), closeServer(statics)]);
   });
 
-  const victim = (row: Row) => ['kms-demo', 'pypi-attestation-models', 'sigstore@gem', 'example.test/other', 'com.example:victim'].includes(row.file === 'Gemfile.lock' ? `${row.name}@gem` : row.name);
+  const victim = (row: Row) => ['kms-demo', 'pypi-attestation-models', 'sigstore@gem', 'example.test/other', 'com.example:victim', 'victimcrate', 'victimchart'].includes(row.file === 'Gemfile.lock' ? `${row.name}@gem` : row.name);
+  /** Each package's verdict when nothing is wrong: what its neighbours must still get under a fault. */
+  let healthy: Map<string, string>;
+  const rowKey = (r: Row) => `${r.file} ${r.name}`;
 
   it('serves every package well when nothing is wrong', async () => {
     const { rows } = await check(dir, env);
+    healthy = new Map(rows.map((r) => [rowKey(r), r.verdict]));
+    // Crates and charts without provenance files are unsigned at best; everything else verifies.
+    const expected = (r: Row) => (r.file === 'Cargo.lock' || r.file === 'Chart.yaml' ? 'unsigned' : 'verified');
     assert.deepEqual(
-      rows.filter((r) => r.verdict !== 'verified').map((r) => `${r.file} ${r.name}: ${r.verdict} ${r.reason}`),
+      rows.filter((r) => r.verdict !== expected(r)).map((r) => `${r.file} ${r.name}: ${r.verdict} ${r.reason}`),
       [],
     );
-    assert.equal(rows.length, 9);
+    assert.equal(rows.length, 13);
   });
 
   for (const fault of REGISTRY_FAULTS) {
-    it(`${fault}: the victims are unverifiable, their neighbours verified`, async () => {
+    it(`${fault}: the victims are unverifiable, their neighbours keep their verdicts`, async () => {
       for (const proxy of Object.values(proxies)) {
         proxy.fault = fault;
         proxy.victimHits.clear();
@@ -118,10 +149,12 @@ describe('faulty registries end unverifiable, in time, without harming other pac
       const summary = rows.map((r) => `${r.file} ${r.name}: ${r.verdict}`);
       assert.deepEqual(
         rows.filter(victim).map((r) => `${r.file} ${r.name}: ${r.verdict}`),
-        ['Gemfile.lock sigstore: unverifiable', 'go.sum example.test/other: unverifiable', 'package.json kms-demo: unverifiable', 'pom.xml com.example:victim: unverifiable', 'requirements.txt pypi-attestation-models: unverifiable'],
+        ['Cargo.lock victimcrate: unverifiable', 'Chart.yaml victimchart: unverifiable', 'Gemfile.lock sigstore: unverifiable', 'go.sum example.test/other: unverifiable', 'package.json kms-demo: unverifiable', 'pom.xml com.example:victim: unverifiable', 'requirements.txt pypi-attestation-models: unverifiable'],
         summary.join('\n'),
       );
-      assert.deepEqual(rows.filter((r) => !victim(r)).map((r) => r.verdict), ['verified', 'verified', 'verified', 'verified'], summary.join('\n'));
+      const neighbours = rows.filter((r) => !victim(r));
+      assert.equal(neighbours.length, 6);
+      assert.deepEqual(neighbours.map((r) => `${rowKey(r)}: ${r.verdict}`), neighbours.map((r) => `${rowKey(r)}: ${healthy.get(rowKey(r))}`), 'the neighbours keep their verdicts');
       for (const [ecosystem, proxy] of Object.entries(proxies)) {
         assert.ok(proxy.victimHits.size > 0, `${ecosystem}: the fault was reached`);
         assert.ok(proxy.mostRequestsForOnePath <= TRIES, `${ecosystem}: ${proxy.mostRequestsForOnePath} tries of one URL`);
