@@ -78,6 +78,23 @@ function* mutateString(text: string, path: string, walk: Walk): Generator<[strin
     for (const [label, changed] of mutate(json, `${path}{json}`, walk)) yield [label, JSON.stringify(changed)];
     return;
   }
+  const clearSigned = /^(-----BEGIN PGP SIGNED MESSAGE-----\r?\n(?:[^\r\n]+\r?\n)*\r?\n)([\s\S]*?)(\r?\n-----BEGIN PGP SIGNATURE-----\r?\n(?:[^\r\n]+\r?\n)*\r?\n)([A-Za-z0-9+/=\r\n]+?)\r?\n(=[A-Za-z0-9+/]{4})(\r?\n-----END PGP SIGNATURE-----[\s\S]*)$/.exec(text);
+  if (clearSigned) {
+    // An OpenPGP clear-signed message: every line of the signed text, and the signature packet's bytes (with a fresh armor checksum).
+    const [, head, body, signatureHead, armored, , tail] = clearSigned;
+    const lines = body.split('\n');
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i];
+      if (!line.trim()) continue;
+      const at = Math.floor(line.length / 2);
+      const changed = line.slice(0, at) + (line[at] === 'x' ? 'y' : 'x') + line.slice(at + 1);
+      yield [`${path}{signed text}: line ${i + 1} changed`, `${head}${lines.map((l, j) => (j === i ? changed : l)).join('\n')}${signatureHead}${armored}\n=${crc24(Buffer.from(armored.replace(/\s+/g, ''), 'base64'))}${tail}`];
+    }
+    for (const [how, bytes] of flips(Buffer.from(armored.replace(/\s+/g, ''), 'base64'), walk)) {
+      yield [`${path}{signature}: ${how}`, `${head}${body}${signatureHead}${wrap(bytes.toString('base64'))}\n=${crc24(bytes)}${tail}`];
+    }
+    return;
+  }
   const note = /^([^\n]+)\n(\d+)\n([A-Za-z0-9+/=]+)\n\n([\s\S]*)$/.exec(text);
   if (note) {
     // A signed checkpoint: origin, tree size and root hash, then signature lines. The log's own line
@@ -223,6 +240,20 @@ function wrap(base64: string): string {
 
 function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
+}
+
+/** OpenPGP's armor checksum (RFC 4880, 6.1), base64. */
+export function crc24(data: Buffer): string {
+  let crc = 0xb704ce;
+  for (const byte of data) {
+    crc ^= byte << 16;
+    for (let i = 0; i < 8; i++) {
+      crc <<= 1;
+      if (crc & 0x1000000) crc ^= 0x1864cfb;
+    }
+  }
+  crc &= 0xffffff;
+  return Buffer.from([crc >> 16, (crc >> 8) & 0xff, crc & 0xff]).toString('base64');
 }
 
 /** mulberry32: a small seeded generator, so CI runs the same mutants every time. */

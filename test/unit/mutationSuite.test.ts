@@ -1,10 +1,10 @@
 // The mutation suite: every positive fixture of every verifier — npm registry signatures and
 // provenance, cosign image signatures (keyless and keyed), image bundles, cosign `.att`
-// attestations, signed files (the sigstore-conformance positive cases), SBOM attestations,
-// GitHub artifact attestations and PyPI PEP 740 attestations — is first verified as it is, then
-// changed in one place at a time (test/support/mutations.ts) and verified again. No mutant may be
-// `verified`, and no verifier may throw. The count, the verdicts the mutants got and every
-// survivor are printed and written to test-artifacts/mutation-report.json.
+// attestations, signed files (the sigstore-conformance positive cases), SBOM attestations, GitHub
+// artifact attestations, PyPI PEP 740 attestations and Helm chart provenance files — is first
+// verified as it is, then changed in one place at a time (test/support/mutations.ts) and verified
+// again. No mutant may be `verified`, and no verifier may throw. The count, the verdicts the
+// mutants got and every survivor are printed and written to test-artifacts/mutation-report.json.
 
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
@@ -19,10 +19,12 @@ import { verifyNpmProvenance } from '../../server/src/core/verify/npm/provenance
 import { verifyCosignAttestation } from '../../server/src/core/verify/oci/cosignAttestation';
 import { verifyCosignSignature } from '../../server/src/core/verify/oci/cosignSignature';
 import { verifyImageBundle } from '../../server/src/core/verify/oci/imageBundle';
+import { checkChartProvenance, readKeyring } from '../../server/src/core/verify/helm/chartProvenance';
 import { checkAttestation } from '../../server/src/core/verify/pypi/pep740';
 import { keySignedAttestationLayer, keySignedImageBundle } from '../support/bundles';
 import { FIXTURES, KEYS, SIGNED, SIGSTORE_100, SIGSTORE_130, SIGSTORE_130_INTEGRITY, SIGSTORE_040_INTEGRITY, readFixture } from '../support/fixtureRegistry';
-import { type Json, mutantsOf } from '../support/mutations';
+import { GpgSigner, gpgAvailable, helmProvenance as signedProvenance } from '../support/gpg';
+import { type Json, crc24, mutantsOf } from '../support/mutations';
 import { REPO_ROOT } from '../support/paths';
 
 /** A positive fixture: its evidence as JSON, and a verification that answers with a verdict word. */
@@ -171,6 +173,30 @@ function githubAttestations(): Subject[] {
   });
 }
 
+/** A chart archive and its provenance file, signed here with GnuPG as `helm package --sign` signs (skipped without gpg). */
+function helmProvenance(): Subject[] {
+  if (!gpgAvailable()) return [];
+  const signer = new GpgSigner('Chart Author <author@example.test>');
+  const keyring = readKeyring(signer.publicKeyring());
+  const archive = Buffer.from('a chart archive, standing in for the gzipped tar');
+  const chartYaml = 'apiVersion: v2\nname: web\nversion: 1.2.0\ndescription: A chart\n';
+  const prov = signedProvenance(signer, chartYaml, 'web-1.2.0.tgz', sha256(archive));
+  const armor = /\n(=[A-Za-z0-9+/]{4})\n-----END PGP SIGNATURE/.exec(prov)![1];
+  const packet = Buffer.from(prov.split('-----BEGIN PGP SIGNATURE-----')[1].split('\n\n')[1].split('\n=')[0].replace(/\s+/g, ''), 'base64');
+  // The mutator re-computes the armor checksum after a flip; it must compute GnuPG's.
+  assert.equal(`=${crc24(packet)}`, armor);
+  return [
+    {
+      name: 'Helm chart provenance (OpenPGP clear signature by GnuPG)',
+      evidence: { prov, archive: archive.toString('base64') },
+      verdict: async (e) => {
+        const { prov: text, archive: bytes } = e as { prov: string; archive: string };
+        return okWord(await checkChartProvenance(Buffer.from(bytes, 'base64'), 'web-1.2.0.tgz', { name: 'web', version: '1.2.0' }, text, await keyring));
+      },
+    },
+  ];
+}
+
 function pypiAttestations(): Subject[] {
   const cases: Array<[string, object]> = [
     ['gitlab_oidc_project-0.0.3.tar.gz', { kind: 'GitLab', repository: 'facutuesca/gitlab-oidc-project', workflow_filepath: '.gitlab-ci.yml', environment: null }],
@@ -185,7 +211,7 @@ function pypiAttestations(): Subject[] {
 
 describe('mutation suite: no mutant of a positive fixture is verified', function () {
   this.timeout(600_000);
-  const subjects = [...npmSignatures(), ...npmProvenance(), ...cosignSignatures(), ...imageEvidence(), ...signedFiles(), ...sbomAttestations(), ...githubAttestations(), ...pypiAttestations()];
+  const subjects = [...npmSignatures(), ...npmProvenance(), ...cosignSignatures(), ...imageEvidence(), ...signedFiles(), ...sbomAttestations(), ...githubAttestations(), ...pypiAttestations(), ...helmProvenance()];
   const report: Array<{ subject: string; mutants: number; ms: number; verdicts: Record<string, number>; survivors: string[] }> = [];
 
   after(() => {
