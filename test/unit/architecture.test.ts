@@ -22,7 +22,7 @@ describe('architecture', () => {
   it('packages every file the bundles load at run time (workers, schemas, wasm, webview assets), and no source maps', function () {
     this.timeout(60000);
     const listed = execFileSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/@vscode/vsce/vsce'), 'ls', '--no-dependencies'], { cwd: REPO_ROOT, encoding: 'utf8' }).split('\n');
-    const needed = ['dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/schemaWorker.js', 'dist/xmllint-node.js', 'dist/xmllint.wasm', 'dist/cyclonedx-res/schema/bom-1.6.SNAPSHOT.schema.json', 'dist/cyclonedx-res/schema/bom-1.6.SNAPSHOT.xsd', 'dist/cyclonedx-res/schema/spdx.SNAPSHOT.xsd', 'media/sbomReview/review.js', 'media/sbomReview/review.css', 'syntaxes/pip-requirements.tmLanguage.json', 'syntaxes/pip-requirements.language-configuration.json'];
+    const needed = ['dist/extension.js', 'dist/server.js', 'dist/cli.js', 'dist/schemaWorker.js', 'dist/helmIndexWorker.js', 'dist/xmllint-node.js', 'dist/xmllint.wasm', 'dist/cyclonedx-res/schema/bom-1.6.SNAPSHOT.schema.json', 'dist/cyclonedx-res/schema/bom-1.6.SNAPSHOT.xsd', 'dist/cyclonedx-res/schema/spdx.SNAPSHOT.xsd', 'media/sbomReview/review.js', 'media/sbomReview/review.css', 'syntaxes/pip-requirements.tmLanguage.json', 'syntaxes/pip-requirements.language-configuration.json'];
     assert.deepEqual(needed.filter((f) => !listed.includes(f)), []);
     assert.deepEqual(listed.filter((f) => f.endsWith('.map') || f.startsWith('test/') || f.startsWith('server/')), []);
   });

@@ -7,6 +7,8 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { WorkerClient } from '../workerClient';
+import type { IndexEntries } from './helmIndex';
 import { readTextIfExists } from '../readText';
 import { type HttpClient, HttpError } from './http';
 
@@ -68,6 +70,9 @@ export interface ChartVersion {
   digest?: string;
 }
 
+/** index.yaml is parsed in a worker thread (helmIndexWorker.ts): a large index takes the YAML parser seconds. */
+const indexReader = new WorkerClient<{ text: string }, { entries: IndexEntries }>(path.join(__dirname, 'helmIndexWorker.js'));
+
 export class HelmIndexClient {
   private readonly indexes = new Map<string, { at: number; entries: Promise<Map<string, ChartVersion[]>> }>();
 
@@ -91,23 +96,11 @@ export class HelmIndexClient {
   private async fetchIndex(repositoryUrl: string, signal?: AbortSignal): Promise<Map<string, ChartVersion[]>> {
     const url = `${repositoryUrl}/index.yaml`;
     const response = await this.http.get(url, { accept: 'application/x-yaml, application/yaml, text/yaml, text/plain', pass: [], signal });
-    let index: { entries?: Record<string, Array<{ name?: unknown; version?: unknown; urls?: unknown; digest?: unknown }>> };
-    try {
-      index = parseYaml(response.body.toString('utf8'), { maxAliasCount: 100 }) ?? {};
-    } catch (error) {
-      throw new HttpError('bad-body', `the index of ${new URL(url).host} is not YAML (${(error as Error).message.split('\n')[0]})`);
-    }
+    const read = await indexReader.request({ text: response.body.toString('utf8') });
+    if ('failure' in read) throw new HttpError('bad-body', `the index of ${new URL(url).host} is not YAML (${read.failure})`);
     const entries = new Map<string, ChartVersion[]>();
-    for (const [name, versions] of Object.entries(index?.entries ?? {})) {
-      if (!Array.isArray(versions)) continue;
-      entries.set(
-        name,
-        versions.flatMap((v) =>
-          typeof v?.version === 'string'
-            ? [{ name, version: v.version, urls: (Array.isArray(v.urls) ? v.urls : []).filter((u): u is string => typeof u === 'string').map((u) => new URL(u, `${repositoryUrl}/`).toString()), digest: typeof v.digest === 'string' ? v.digest.replace(/^sha256:/, '') : undefined }]
-            : [],
-        ),
-      );
+    for (const [name, versions] of Object.entries(read.entries)) {
+      entries.set(name, versions.map((v) => ({ name, version: v.version, urls: v.urls.map((u) => new URL(u, `${repositoryUrl}/`).toString()), digest: v.digest })));
     }
     return entries;
   }

@@ -4,12 +4,12 @@
 // ranges). The library loads and compiles the schema once per version.
 
 import * as path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { Spec } from '@cyclonedx/cyclonedx-library';
 import { type Node, findNodeAtLocation } from 'jsonc-parser';
 import { type LineIndex, parseJsonDocument } from '../jsonDocument';
 import type { ParseProblem } from '../types';
 import { SBOM_INVALID } from './cyclonedxJson';
+import { WorkerClient } from '../../workerClient';
 
 const VERSIONS: Record<string, Spec.Version> = {
   '1.2': Spec.Version.v1dot2,
@@ -20,37 +20,11 @@ const VERSIONS: Record<string, Spec.Version> = {
   '1.7': Spec.Version.v1dot7,
 };
 
-/** One worker for every validation, started on first use; it keeps the process alive only while it has work. */
-let worker: Worker | undefined;
-let nextId = 0;
-const pending = new Map<number, (answer: { errors?: SchemaError[] | null; failure?: string }) => void>();
+/** One worker for every validation (core/workerClient.ts). */
+const validator = new WorkerClient<{ text: string; version: Spec.Version }, { errors?: SchemaError[] | null }>(path.join(__dirname, 'schemaWorker.js'));
 
 function validateInWorker(text: string, version: Spec.Version): Promise<{ errors?: SchemaError[] | null; failure?: string }> {
-  if (!worker) {
-    // Beside this module when compiled, beside the bundle when bundled (esbuild builds it as its own entry).
-    worker = new Worker(path.join(__dirname, 'schemaWorker.js'));
-    worker.on('message', (answer: { id: number; errors?: SchemaError[] | null; failure?: string }) => {
-      pending.get(answer.id)?.(answer);
-      pending.delete(answer.id);
-      if (pending.size === 0) worker?.unref();
-    });
-    // A worker that fails or ends leaves no validation waiting; the next one starts a new worker.
-    const gone = (reason: string) => {
-      for (const settle of pending.values()) settle({ failure: reason });
-      pending.clear();
-      worker = undefined;
-    };
-    worker.on('error', (error) => gone(error.message));
-    worker.on('exit', (code) => gone(`the validator stopped (exit code ${code})`));
-    // After the listeners, which would otherwise hold the process open again.
-    worker.unref();
-  }
-  const id = nextId++;
-  return new Promise((resolve) => {
-    pending.set(id, resolve);
-    worker!.ref();
-    worker!.postMessage({ id, text, version });
-  });
+  return validator.request({ text, version });
 }
 
 interface SchemaError {
