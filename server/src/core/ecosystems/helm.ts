@@ -47,7 +47,8 @@ class HelmPlugin implements PackageVerifier {
     const locked = target.parsed.kind === 'helm-chart' && !written.version ? this.locks.get(path.dirname(target.file))?.get(written.name) : undefined;
     const d = locked ?? written;
     const repository = resolveHelmRepository(d.index ?? '', this.repositories);
-    const key = ['helm', JSON.stringify(repository), d.name, d.version ?? '', d.spec, target.fresh].join('\n');
+    // The repository's URL (never its credentials) names the work.
+    const key = ['helm', 'error' in repository ? repository.error : repository.url, d.name, d.version ?? '', d.spec, target.fresh].join('\n');
     return { key, run: () => this.verifier.verify({ name: d.name, version: d.version, spec: d.spec }, repository, target.signal, target.fresh) };
   }
 
