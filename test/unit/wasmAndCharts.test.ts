@@ -10,7 +10,14 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Checker } from '../../server/src/core/checker';
 import { parseFile } from '../../server/src/core/fileKinds';
+import { EMPTY_POLICY } from '../../server/src/core/trust/policy';
+import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
+import { codeActions } from '../../server/src/features/codeActions';
+import { cleanEnv } from '../support/env';
 import { runCli } from '../support/cli';
 import { OciRegistry, registryAvailable } from '../support/ociRegistry';
 
@@ -74,6 +81,26 @@ describe('OCI charts and WebAssembly modules', function () {
         ['helmfile.yaml', 'REGISTRY/charts/web', 'verified', 'Helm chart'],
         ['spin.toml', 'REGISTRY/acme/hello', 'verified', 'WebAssembly module'],
       ]);
+    });
+
+    it('pins a helmfile OCI chart to its digest, and reads the pinned reference back', async () => {
+      const file = path.join(dir, 'helmfile.yaml');
+      const text = fs.readFileSync(file, 'utf8').replace('chart: local/web', `chart: oci://${registry.host}/charts/web`);
+      const home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-home-'));
+      const checker = new Checker({ trust: () => embeddedTrust(), offline: false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home }), homeDir: home, timeoutMs: 3000, imageKeys: [{ name: 'cosign.pub', pem: signer.publicKey.export({ format: 'pem', type: 'spki' }).toString(), ignoreTlog: true }] });
+      try {
+        const [web] = await checker.verify(file, parseFile(file, text)!);
+        assert.equal(web.result.verdict, 'verified', web.result.reason);
+        const actions = codeActions({ uri: pathToFileURL(file).toString(), checked: web, diagnostics: [], policy: EMPTY_POLICY, policyFolder: dir, policyText: undefined, documentText: text });
+        const pin = actions.find((a) => a.title.startsWith('Pin'));
+        assert.equal(pin?.title, `Pin ${registry.host}/charts/web to its digest`);
+        const pinned = TextDocument.applyEdits(TextDocument.create('h', 'yaml', 1, text), pin!.edit!.changes![pathToFileURL(file).toString()]);
+        assert.match(pinned, new RegExp(`chart: oci://${registry.host.replace(/[.:]/g, '\\$&')}/charts/web@${web.result.digest}\n    version: 1.2.0`));
+        const [again] = await checker.verify(file, parseFile(file, pinned)!);
+        assert.deepEqual([again.dependency.image?.digest, again.result.verdict], [web.result.digest, 'verified']);
+      } finally {
+        await checker.dispose();
+      }
     });
 
     it('finds a chart whose signature is for another digest invalid', async () => {

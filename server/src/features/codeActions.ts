@@ -51,11 +51,18 @@ function pinToDigest({ uri, checked, diagnostics, documentText }: CodeActionInpu
   const { dependency, result } = checked;
   const image = dependency.image;
   if (dependency.ecosystem !== 'oci' || !image || image.digest || !result.digest) return undefined;
+  const related = diagnostics.filter((d) => d.code === 'image-not-pinned' || d.code === 'image-tag-moved');
+  if (dependency.pinAfter) {
+    // A helmfile chart: `oci://…` gets `@<digest>` (helm 3.18 pulls by it), the version stays beside it.
+    const action = CodeAction.create(`Pin ${image.name} to its digest`, { changes: { [uri]: [TextEdit.insert(dependency.pinAfter.end, `@${result.digest}`)] } }, CodeActionKind.QuickFix);
+    action.diagnostics = related;
+    action.isPreferred = related.length > 0;
+    return action;
+  }
   // Only where the range holds the reference as written (not a build argument, not Helm's separate fields).
   const lines = new LineIndex(documentText);
   const start = lines.offsetAt(dependency.specRange.start);
   if (documentText.slice(start, lines.offsetAt(dependency.specRange.end)) !== image.written) return undefined;
-  const related = diagnostics.filter((d) => d.code === 'image-not-pinned' || d.code === 'image-tag-moved');
   const pinned = `${image.written}@${result.digest}`;
   const action = CodeAction.create(`Pin ${image.written} to its digest`, { changes: { [uri]: [TextEdit.replace(dependency.specRange, pinned)] } }, CodeActionKind.QuickFix);
   action.diagnostics = related;

@@ -65,6 +65,8 @@ export interface Dependency {
   hashes?: string[];
   /** Where the file says this package comes from (an index URL), when it says so for this package. */
   index?: string;
+  /** Images whose reference is written apart from their version (a helmfile `chart: oci://…`): where `@<digest>` pins it. */
+  pinAfter?: Range;
   /** Installed from a URL or a path rather than an index (PEP 508 `name @ url`, a local directory…). */
   url?: string;
 }

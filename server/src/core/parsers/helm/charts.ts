@@ -90,7 +90,7 @@ function helmfileReleases(doc: Document.Parsed, out: Output): void {
     const written = String(chart.value).trim();
     const releaseName = String(stringScalar(get(release, 'name'))?.value ?? written);
     if (written.startsWith('oci://')) {
-      ociChart(out, chart, written.slice('oci://'.length), version, `helmfile release ${releaseName}`);
+      ociChart(out, chart, written.slice('oci://'.length), version, `helmfile release ${releaseName}`, true);
       continue;
     }
     const slash = written.indexOf('/');
@@ -127,19 +127,26 @@ function chartDependency(lines: LineIndex, name: Scalar, version: Scalar | undef
   };
 }
 
-/** A chart in an OCI registry, as an image reference; a version range or a malformed reference is a problem instead. */
-function ociChart(out: Output, chart: Scalar, base: string, version: Scalar | undefined, source: string): void {
+/**
+ * A chart in an OCI registry, as an image reference; a version range or a malformed reference is a
+ * problem instead. `oci://…@sha256:…` (helm 3.18 and later) pins it: the tag is then the version, if any.
+ * `pinnable`: the chart is written as an `oci://` reference a digest can be appended to.
+ */
+function ociChart(out: Output, chart: Scalar, base: string, version: Scalar | undefined, source: string, pinnable = false): void {
   const spec = version ? String(version.value) : '';
+  const [repository, digest] = base.replace(/\/+$/, '').split('@');
   const range = scalarRange(out.lines, version ?? chart);
-  if (!spec || !isExactChartVersion(spec)) {
-    out.problems.push({ code: 'image-unresolved', range, message: `Chart version ${spec ? `range "${spec}"` : 'not set'}: helm resolves it at deploy time; only exact versions can be checked here.` });
+  if (!digest && (!spec || !isExactChartVersion(spec))) {
+    out.problems.push({ code: 'image-unresolved', range, message: `Chart version ${spec ? `range "${spec}"` : 'not set'}: helm resolves it at deploy time; only exact versions or digests can be checked here.` });
     return;
   }
   // OCI tags cannot hold `+`; Helm pushes chart versions with `_` in its place.
-  const ref = parseImageReference(`${base.replace(/\/+$/, '')}:${spec.replace(/\+/g, '_')}`);
+  const tag = spec && isExactChartVersion(spec) ? `:${spec.replace(/\+/g, '_')}` : '';
+  const ref = parseImageReference(`${repository}${tag}${digest ? `@${digest}` : ''}`);
   if (!isImageReference(ref)) {
     out.problems.push({ code: 'image-invalid', range: scalarRange(out.lines, chart), message: `"${base}" is not a chart reference: ${ref.error}.` });
     return;
   }
-  out.dependencies.push({ ecosystem: 'oci', group: 'image', name: ref.name, spec: ref.tag ?? 'latest', nameRange: scalarRange(out.lines, chart), specRange: range, image: ref, source });
+  const chartRange = scalarRange(out.lines, chart);
+  out.dependencies.push({ ecosystem: 'oci', group: 'image', name: ref.name, spec: ref.digest ?? ref.tag ?? 'latest', nameRange: chartRange, specRange: range, image: ref, source, ...(pinnable && !digest ? { pinAfter: chartRange } : {}) });
 }
