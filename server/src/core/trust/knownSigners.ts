@@ -9,7 +9,7 @@
 
 import catalog from './knownSigners.json';
 import type { ImageSigner, PackageResult } from '../result';
-import { type Signer, globMatches, signerMatches } from './policy';
+import { type Signer, describeImageSigner, describeSigners, globMatches, signerMatches } from './signers';
 
 export interface KnownPublisher {
   publisher: string;
@@ -36,7 +36,6 @@ export function knownPublisherFor(result: Pick<PackageResult, 'ecosystem' | 'nam
  */
 export function applyKnownPublisher(result: PackageResult, entry: KnownPublisher): PackageResult {
   if (result.verdict !== 'verified') return result;
-  const documented = entry.signers.map((s) => `${s.subject ?? `/${s.subjectPattern}/`} (${s.issuer})`).join(', ');
   const where = entry.source ? ` (documented at ${entry.source})` : '';
   const identities: ImageSigner[] =
     result.ecosystem === 'oci'
@@ -47,12 +46,11 @@ export function applyKnownPublisher(result: PackageResult, entry: KnownPublisher
   if (identities.length === 0) return result; // npm without provenance: the registry signature says nothing about the publisher
   const byPublisher = identities.find((s) => s.subject !== undefined && entry.signers.some((d) => signerMatches(d, s.issuer ?? '', s.subject!)));
   if (byPublisher) return { ...result, publisher: entry.publisher, reason: `Signed by ${entry.publisher} (${byPublisher.subject}). ${result.reason}` };
-  const seen = identities.map((s) => (s.key ? `key ${s.key}` : `${s.subject ?? 'an unknown identity'} (${s.issuer ?? 'unknown issuer'})`)).join(', ');
   return {
     ...result,
     verdict: 'policy-violation',
     code: 'signer-not-allowed',
-    reason: `Signed by ${seen}, but ${entry.publisher} signs ${result.name} as ${documented}${where}.`,
+    reason: `Signed by ${identities.map(describeImageSigner).join(', ')}, but ${entry.publisher} signs ${result.name} as ${describeSigners(entry.signers)}${where}.`,
   };
 }
 

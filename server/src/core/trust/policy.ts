@@ -9,6 +9,9 @@ import { parseYamlObject } from '../parsers/yamlTree';
 import type { ParseProblem } from '../parsers/types';
 import type { ImageSigner, PackageResult } from '../result';
 import { type KnownPublisher, applyKnownPublisher, knownPublisherFor } from './knownSigners';
+import { type Signer, describeImageSigner, describeSigners, globMatches, signerMatches } from './signers';
+
+export { type Signer, globMatches, signerMatches };
 
 /** The name a new policy file gets; YAML spellings are read too. */
 export const POLICY_FILE = 'provenance-policy.json';
@@ -16,14 +19,6 @@ export const POLICY_FILES = [POLICY_FILE, 'provenance-policy.yaml', 'provenance-
 
 export function isYamlPolicy(file: string | undefined): boolean {
   return !!file && /\.ya?ml$/.test(file);
-}
-
-export interface Signer {
-  issuer: string;
-  /** Exact certificate identity (SAN)… */
-  subject?: string;
-  /** …or a regular expression the whole identity must match (it is anchored for you). */
-  subjectPattern?: string;
 }
 
 export interface PackageRule {
@@ -221,27 +216,6 @@ function applyImageRule(result: PackageResult, rule: PackageRule | undefined, re
 
 function acceptedByRule(rule: PackageRule, s: ImageSigner): boolean {
   return (s.subject !== undefined && (rule.signers ?? []).some((r) => signerMatches(r, s.issuer ?? '', s.subject!))) || (s.key !== undefined && (rule.keys ?? []).some((k) => k.path === s.key));
-}
-
-function describeImageSigner(s: ImageSigner): string {
-  return s.key ? `key ${s.key}` : `${s.subject ?? 'an unknown identity'} (${s.issuer ?? 'unknown issuer'})`;
-}
-
-/** Identities compare exactly, or by a pattern the whole identity must match: `alice` never matches `alice@example.com`. */
-export function signerMatches(signer: Signer, issuer: string, subject: string): boolean {
-  if (signer.issuer !== issuer) return false;
-  if (signer.subject !== undefined) return signer.subject === subject;
-  return new RegExp(`^(?:${signer.subjectPattern})$`).test(subject);
-}
-
-function describeSigners(signers: Signer[]): string {
-  return signers.map((s) => `${s.subject ?? `/${s.subjectPattern}/`} (${s.issuer})`).join(', ');
-}
-
-export function globMatches(pattern: string, name: string): boolean {
-  if (!pattern.includes('*')) return pattern === name;
-  const source = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
-  return new RegExp(`^${source}$`).test(name);
 }
 
 export function isValidPattern(pattern: string): boolean {
