@@ -5,7 +5,7 @@
 import { type Document, type Node, type Pair, type Scalar, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
 import { LineIndex } from '../jsonDocument';
 import type { Dependency, ParseProblem, Range } from '../types';
-import { entries, get, stringScalar } from '../yamlNodes';
+import { entries, get, scalarRange, stringScalar, textScalar } from '../yamlNodes';
 import type { ImageFile } from './dockerfile';
 import { isImageReference, parseImageReference } from './imageReference';
 
@@ -32,13 +32,8 @@ export function parseYamlImages(text: string, kind: YamlImageKind): ImageFile {
     return { images: [], problems: [{ code: 'parse-error', range: lines.rangeAt(0, 0), message: `This file is not valid YAML (${(error as Error).message}).` }] };
   }
   if (!Array.isArray(documents)) documents = [documents];
-  const scalarRange = (node: Scalar, skip = 0): Range => {
-    const [start, end] = node.range ?? [0, 0];
-    // The value without its quotes, so an edit replaces what is between them.
-    const quoted = node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE' ? 1 : 0;
-    return lines.rangeAt(start + quoted + skip, end - start - 2 * quoted - skip);
-  };
-  const finders: Record<YamlImageKind, (doc: Node, add: (f: Found) => void, range: typeof scalarRange) => void> = {
+  const rangeOf = (node: Scalar, skip = 0): Range => scalarRange(lines, node, skip);
+  const finders: Record<YamlImageKind, (doc: Node, add: (f: Found) => void, range: typeof rangeOf) => void> = {
     compose: findCompose,
     kubernetes: findKubernetes,
     workflow: findWorkflow,
@@ -58,7 +53,7 @@ export function parseYamlImages(text: string, kind: YamlImageKind): ImageFile {
       if (!isMap(contents) || !contents.has('apiVersion') || !contents.has('kind')) continue;
       recognised = true;
     }
-    finders[kind](contents, (f) => found.push(f), scalarRange);
+    finders[kind](contents, (f) => found.push(f), rangeOf);
   }
   // A YAML file that turns out not to be a Kubernetes manifest is none of our business.
   if (!recognised) return { images: [], problems: [] };
@@ -163,7 +158,7 @@ function findHelmValues(doc: Node, add: Add, range: RangeOf): void {
       const repository = stringScalar(get(value, 'repository'));
       if (/image/i.test(key) && repository) {
         const registry = stringScalar(get(value, 'registry'));
-        const tag = stringScalar(get(value, 'tag')) ?? scalarNumber(get(value, 'tag'));
+        const tag = textScalar(get(value, 'tag'));
         const digest = stringScalar(get(value, 'digest'));
         let written = String(repository.value);
         if (registry) written = `${registry.value}/${written}`;
@@ -186,7 +181,7 @@ function findChartDependencies(doc: Node, add: Add, range: RangeOf): void {
   for (const dependency of isSeq(dependencies) ? dependencies.items : []) {
     const repository = stringScalar(get(dependency, 'repository'));
     const name = stringScalar(get(dependency, 'name'));
-    const version = stringScalar(get(dependency, 'version')) ?? scalarNumber(get(dependency, 'version'));
+    const version = textScalar(get(dependency, 'version'));
     if (!repository || !name || !String(repository.value).startsWith('oci://')) continue;
     const base = String(repository.value).slice('oci://'.length).replace(/\/+$/, '');
     const exact = version && /^[\w][\w.+-]*$/.test(String(version.value));
@@ -199,8 +194,4 @@ function findChartDependencies(doc: Node, add: Add, range: RangeOf): void {
       unresolved: version && !exact ? `Version range "${version.value}" is resolved by helm (see Chart.lock); only exact versions can be checked here.` : undefined,
     });
   }
-}
-
-function scalarNumber(node: unknown): Scalar | undefined {
-  return isScalar(node) && typeof node.value === 'number' ? node : undefined;
 }

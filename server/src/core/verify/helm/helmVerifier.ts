@@ -61,24 +61,23 @@ export class HelmVerifier {
     if (!entry || entry.urls.length === 0) return unverifiableResult(target.name, 'version-not-found', `The chart repository at ${host} lists no ${target.name} ${target.version}.`, target.version, 'helm');
     const archiveUrl = entry.urls[0];
     const archiveName = decodeURIComponent(new URL(archiveUrl).pathname.split('/').pop() ?? '');
-    const base = { ecosystem: 'helm' as const, name: target.name, version: target.version, purl: `pkg:helm/${target.name}@${target.version}?repository_url=${encodeURIComponent(repository.url)}`, registry: host, findings: [] };
     const archive = (await this.options.http.get(archiveUrl, { accept: 'application/gzip, application/octet-stream, application/x-tar', pass: [], signal })).body;
     const digest = crypto.createHash('sha256').update(archive).digest('hex');
+    const base = { ecosystem: 'helm' as const, name: target.name, version: target.version, purl: `pkg:helm/${target.name}@${target.version}?repository_url=${encodeURIComponent(repository.url)}`, registry: host, integrity: `sha256:${digest}`, findings: [] };
     if (entry.digest && entry.digest.toLowerCase() !== digest) {
-      return decided({ ...base, integrity: `sha256:${digest}` }, 'invalid', 'integrity-mismatch', `The archive ${archiveName} has sha256 ${digest}, but the index at ${host} lists ${entry.digest}.`);
+      return decided(base, 'invalid', 'integrity-mismatch', `The archive ${archiveName} has sha256 ${digest}, but the index at ${host} lists ${entry.digest}.`);
     }
     const prov = await this.options.http.get(`${archiveUrl}.prov`, { accept: 'application/vnd.cncf.helm.chart.provenance.v1.prov, text/plain, application/octet-stream', signal });
-    if (prov.status === 404) return decided({ ...base, integrity: `sha256:${digest}` }, 'unsigned', 'signature-missing', `${target.name} ${target.version} has no provenance file (${archiveName}.prov) at ${host}.`);
+    if (prov.status === 404) return decided(base, 'unsigned', 'signature-missing', `${target.name} ${target.version} has no provenance file (${archiveName}.prov) at ${host}.`);
     if ('error' in keyring) {
-      return decided({ ...base, integrity: `sha256:${digest}` }, 'unverifiable', 'trust-material-missing', `${target.name} ${target.version} is signed (${archiveName}.prov), but ${keyring.error}.`);
+      return decided(base, 'unverifiable', 'trust-material-missing', `${target.name} ${target.version} is signed (${archiveName}.prov), but ${keyring.error}.`);
     }
     const check = await checkChartProvenance(archive, archiveName, target, prov.body.toString('utf8'), keyring.keys);
-    const withDigest = { ...base, integrity: `sha256:${digest}` };
-    if (check.ok) return decided({ ...withDigest, signatureKeyId: check.fingerprint }, 'verified', 'verified', `Signed by ${check.signer} (key ${check.fingerprint}), and the signed digest is the archive's.`);
+    if (check.ok) return decided({ ...base, signatureKeyId: check.fingerprint }, 'verified', 'verified', `Signed by ${check.signer} (key ${check.fingerprint}), and the signed digest is the archive's.`);
     if (check.status === 'policy-violation') {
-      return { ...decided(withDigest, 'invalid', 'signer-not-allowed', ''), verdict: 'policy-violation', code: 'signer-not-allowed', reason: `${capitalise(check.message)} (${keyring.file}).`, signatureReason: check.message };
+      return { ...decided(base, 'invalid', 'signer-not-allowed', ''), verdict: 'policy-violation', code: 'signer-not-allowed', reason: `${capitalise(check.message)} (${keyring.file}).`, signatureReason: check.message };
     }
-    return decided(withDigest, check.status, check.status === 'invalid' ? 'signature-invalid' : 'trust-material-missing', `${capitalise(check.message)}.`);
+    return decided(base, check.status, check.status === 'invalid' ? 'signature-invalid' : 'trust-material-missing', `${capitalise(check.message)}.`);
   }
 }
 

@@ -27,10 +27,9 @@ export function bundleInconsistency(bundle: Bundle, root: TrustedRoot): string |
     if (!certificate) return `certificate ${i + 1} of the bundle is not a well-formed DER certificate`;
     parsed.push(certificate);
   }
-  const authorities = root.certificateAuthorities.flatMap((ca) => ca.certChain?.certificates ?? []);
+  const { authorities, timestampAuthorities } = issuersOf(root);
   const chainProblem = unlinked(parsed, authorities);
   if (chainProblem) return chainProblem;
-  const timestampAuthorities = root.timestampAuthorities.flatMap((ta) => ta.certChain?.certificates ?? []);
   for (const [i, timestamp] of (material.timestampVerificationData?.rfc3161Timestamps ?? []).entries()) {
     const der = Buffer.from(timestamp.signedTimestamp);
     if (!isDerSequence(der) || !isStrictDer(der)) return `timestamp ${i + 1} of the bundle is not a well-formed DER structure`;
@@ -59,7 +58,7 @@ export function bundleInconsistency(bundle: Bundle, root: TrustedRoot): string |
 }
 
 /** Each certificate must be signed by the next; the last by itself (a root) or by a certificate authority of the trusted root. */
-function unlinked(chain: nodeCrypto.X509Certificate[], authorities: Array<{ rawBytes: Uint8Array }>): string | undefined {
+function unlinked(chain: nodeCrypto.X509Certificate[], authorities: Issuer[]): string | undefined {
   for (let i = 0; i + 1 < chain.length; i++) {
     if (!verifies(chain[i], chain[i + 1])) return `certificate ${i + 1} of the bundle's chain is not signed by certificate ${i + 2}`;
   }
@@ -69,13 +68,31 @@ function unlinked(chain: nodeCrypto.X509Certificate[], authorities: Array<{ rawB
   return undefined;
 }
 
-function signedByOneOf(certificate: nodeCrypto.X509Certificate, raw: Buffer, issuers: Array<{ rawBytes: Uint8Array }>): boolean {
-  return issuers.some((issuer) => {
-    const bytes = Buffer.from(issuer.rawBytes);
-    if (bytes.equals(raw)) return true;
-    const candidate = strictCertificate(bytes);
-    return candidate !== undefined && certificate.checkIssued(candidate) && verifies(certificate, candidate);
-  });
+/** A trusted root's certificate, as bytes and (when OpenSSL reads it) parsed. */
+interface Issuer {
+  raw: Buffer;
+  certificate?: nodeCrypto.X509Certificate;
+}
+
+/** The certificate and timestamp authorities of a trusted root, parsed once per root rather than on every bundle. */
+const issuersByRoot = new WeakMap<TrustedRoot, { authorities: Issuer[]; timestampAuthorities: Issuer[] }>();
+
+function issuersOf(root: TrustedRoot): { authorities: Issuer[]; timestampAuthorities: Issuer[] } {
+  let issuers = issuersByRoot.get(root);
+  if (!issuers) {
+    const parse = (chains: Array<{ certChain?: { certificates: Array<{ rawBytes: Uint8Array }> } }>): Issuer[] =>
+      chains.flatMap((c) => c.certChain?.certificates ?? []).map((c) => {
+        const raw = Buffer.from(c.rawBytes);
+        return { raw, certificate: strictCertificate(raw) };
+      });
+    issuers = { authorities: parse(root.certificateAuthorities), timestampAuthorities: parse(root.timestampAuthorities) };
+    issuersByRoot.set(root, issuers);
+  }
+  return issuers;
+}
+
+function signedByOneOf(certificate: nodeCrypto.X509Certificate, raw: Buffer, issuers: Issuer[]): boolean {
+  return issuers.some((issuer) => issuer.raw.equals(raw) || (issuer.certificate !== undefined && certificate.checkIssued(issuer.certificate) && verifies(certificate, issuer.certificate)));
 }
 
 function verifies(certificate: nodeCrypto.X509Certificate, issuer: nodeCrypto.X509Certificate): boolean {
