@@ -28,7 +28,7 @@ const cyclonedxResources = {
 const common = {
   bundle: true,
   platform: 'node',
-  target: 'node20',
+  target: 'node22',
   format: 'cjs',
   sourcemap: true,
   logLevel: 'warning',
@@ -36,7 +36,9 @@ const common = {
   mainFields: ['module', 'main'],
   plugins: [cyclonedxResources],
   // openpgp's ES module build reads import.meta.url, which a CommonJS bundle does not have; its CommonJS build does not.
-  alias: { openpgp: './node_modules/openpgp/dist/node/openpgp.cjs' },
+  // ajv-formats-draft2019 requires `punycode`, which Node resolves to its deprecated built-in (a
+  // warning on every run under Node 22+) although it depends on the userland package of that name.
+  alias: { openpgp: './node_modules/openpgp/dist/node/openpgp.cjs', punycode: './node_modules/punycode/punycode.js' },
   external: ['libxmljs2'],
 };
 

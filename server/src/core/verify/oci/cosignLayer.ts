@@ -8,11 +8,9 @@
 
 import * as crypto from 'node:crypto';
 import { X509Certificate } from '@sigstore/core';
-// Internal entry points of @sigstore/verify, pinned to 3.1.1 exactly in package.json.
-import { verifyCertificate } from '@sigstore/verify/dist/key';
-import { verifyTLogSET } from '@sigstore/verify/dist/tlog/set';
 import type { TrustContext } from '../../trust/trustedRoot';
 import { type BuildIdentity, readBuildIdentity } from '../sigstore/certificate';
+import { verifyCertificateChain, verifySignedEntryTimestamp } from '../sigstore/libraryInternals';
 
 export const ANNOTATIONS = {
   signature: 'dev.cosignproject.cosign/signature',
@@ -74,10 +72,10 @@ export function verifyCosignLayer(layer: SignedLayer, trust: TrustContext, keys:
     if (log) return log;
     const signedAt = new Date(bundle.Payload.integratedTime * 1000);
     try {
-      const { scts } = verifyCertificate(certificate, [signedAt], trust.material);
+      const { verifiedScts } = verifyCertificateChain(certificate, [signedAt], trust.material);
       // An embedded SCT must verify. Certificates from before Fulcio embedded SCTs have none; their
       // transparency is the Rekor entry itself, which records this very certificate (checked above).
-      if (certificate.extSCT && scts.length === 0) return fail('invalid', 'the signing certificate\'s certificate-transparency timestamp does not verify');
+      if (certificate.extSCT && verifiedScts === 0) return fail('invalid', 'the signing certificate\'s certificate-transparency timestamp does not verify');
     } catch (error) {
       return fail('invalid', `the signing certificate does not chain to the trusted root at signing time (${(error as Error).message})`);
     }
@@ -115,7 +113,7 @@ function checkLogEntry(bundle: RekorBundle, layer: SignedLayer, publicKeyPem: st
   }
   const body = Buffer.from(bundle.Payload.body, 'base64');
   try {
-    verifyTLogSET(
+    verifySignedEntryTimestamp(
       {
         logIndex: String(bundle.Payload.logIndex),
         logId: { keyId: logId },
@@ -125,7 +123,7 @@ function checkLogEntry(bundle: RekorBundle, layer: SignedLayer, publicKeyPem: st
         inclusionProof: undefined,
         canonicalizedBody: body,
       },
-      trust.material.tlogs,
+      trust.material,
     );
   } catch {
     return { ok: false, status: 'invalid', message: 'the transparency-log entry timestamp (SET) does not verify' };

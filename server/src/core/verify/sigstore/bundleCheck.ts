@@ -2,8 +2,8 @@
 // our vocabulary. @sigstore/verify does no I/O; trust material is passed in.
 
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
-import { X509Certificate, crypto, dsse } from '@sigstore/core';
-import { type KeyFinderFunc, type SignedEntity, type Signer, Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
+import { X509Certificate } from '@sigstore/core';
+import { type KeyFinderFunc, type Signer, Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
 import type { TrustContext } from '../../trust/trustedRoot';
 import { bundleInconsistency } from './bundleConsistency';
 import { type BuildIdentity, readBuildIdentity } from './certificate';
@@ -81,35 +81,12 @@ export function checkBundle(bundle: Bundle, trust: TrustContext, keys?: KeyFinde
     const withoutLog = keySigned && !requireLogEntry;
     const verifier = new Verifier(material, thresholds ?? { ctlogThreshold: keySigned ? 0 : 1, tlogThreshold: withoutLog ? 0 : 1, timestampThreshold: withoutLog ? 0 : 1 });
     if (bundle.content.$case === 'messageSignature' && !artifact) return { ok: false, status: 'unverifiable', message: 'a message signature can only be checked against the bytes it signs' };
-    const signer = verifier.verify(withRekorV2DsseDigest(bundle, toSignedEntity(bundle, artifact)));
+    const signer = verifier.verify(toSignedEntity(bundle, artifact));
     return { ok: true, bundle, signer };
   } catch (error) {
     const code = (error as { code?: string }).code;
     return { ok: false, status: 'invalid', message: `${describe(code)}: ${(error as Error).message}` };
   }
-}
-
-/**
- * Rekor v2 logs a DSSE envelope as a `hashedrekord` 0.0.2 entry over the digest of its
- * pre-authentication encoding (PAE: what the signature signs; rekor-v2 spec 6.1.4), where
- * @sigstore/verify 3.1.1 compares the entry with the digest of the bare payload. For exactly those
- * entries, the entry's digest is compared with the PAE digest; the signature check is unchanged.
- */
-function withRekorV2DsseDigest(bundle: Bundle, entity: SignedEntity): SignedEntity {
-  const entries = bundle.verificationMaterial.tlogEntries;
-  if (bundle.content.$case !== 'dsseEnvelope' || entries.length === 0 || !entries.every((e) => e.kindVersion?.kind === 'hashedrekord' && e.kindVersion.version === '0.0.2')) return entity;
-  const envelope = bundle.content.dsseEnvelope;
-  const paeDigest = crypto.digest('sha256', dsse.preAuthEncoding(envelope.payloadType, envelope.payload));
-  const inner = entity.signature;
-  return {
-    ...entity,
-    signature: {
-      signature: inner.signature,
-      compareSignature: (signature) => inner.compareSignature(signature),
-      verifySignature: (key) => inner.verifySignature(key),
-      compareDigest: (digest) => crypto.bufferEqual(digest, paeDigest),
-    },
-  };
 }
 
 const DESCRIPTIONS: Record<string, string> = {
