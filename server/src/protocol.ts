@@ -141,6 +141,8 @@ export interface ArtifactReport {
   keyName?: string;
   logIndex?: string;
   integratedTime?: string;
+  timestamp?: string;
+  timestampAuthority?: string;
   logEntryUrl?: string;
   predicateType?: string;
 }

@@ -1,15 +1,17 @@
-// `npm run test:e2e`: the extension in a real VS Code.
-// 1. Serves recorded registry data on 127.0.0.1 and prepares the fixture workspace with an .npmrc naming it.
-// 2. Runs the extension-host suite (test/e2e/suite) — in code-server driven by Debian's chromium
-//    (default, see DEVELOPERS.md), or under @vscode/test-electron with E2E_HOST=electron where VS Code
-//    can be downloaded.
+// `npm run test:e2e`: the extension in real VS Codes, one leg of test/e2e/legs.json after the other
+// (the newest code-server on Node 24, and the oldest VS Code engines.vscode claims on Node 22).
+// For each leg:
+// 1. Serves recorded registry data on 127.0.0.1 and prepares a fresh fixture workspace with an .npmrc naming it.
+// 2. Runs the extension-host suite (test/e2e/suite) — in that leg's code-server, started with the leg's
+//    Node and driven by Debian's chromium (default, see DEVELOPERS.md), or under @vscode/test-electron
+//    with the leg's VS Code version (E2E_HOST=electron) where VS Code can be downloaded.
 // 3. (code-server) A UI test opens the workbench, the provenance view and a hover, and saves
-//    screenshots to test-artifacts/.
+//    screenshots named after the VS Code version to test-artifacts/.
+// Then the SBOM review page in chromium (it needs no VS Code), and one line per leg; any failure fails.
+// E2E_LEG=<name> runs one leg.
 
-import { type ChildProcess, spawn } from 'node:child_process';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as util from 'node:util';
@@ -25,31 +27,80 @@ import { TestPypiIndex, provenanceObject } from '../support/pypiIndex';
 import { LocalSigstore } from '../support/localSigstore';
 import { OidcIssuer } from '../support/oidcIssuer';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { LEGS, type Leg, installedCodeServer, startCodeServer } from './codeServer';
 import { runSbomReviewTest } from './sbomReview';
 import { runUiTest } from './ui';
 
 const ROOT = REPO_ROOT;
-const E2E = path.join(ROOT, '.e2e');
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
 const SUITE = path.join(ROOT, 'out/test/e2e/suite');
 const EXTENSION_ID = 'provenance-lens.provenance-lens-0.1.0';
-const SETTINGS: Record<string, unknown> = {
+const BASE_SETTINGS: Settings = {
   'provenanceLens.refreshTrustedRoot': false, // tests reach 127.0.0.1 only
   'workbench.startupEditor': 'none',
   'security.workspace.trust.enabled': false,
   'extensions.autoCheckUpdates': false,
   'telemetry.telemetryLevel': 'off',
+  // Newer VS Codes open a chat view beside the editors: hidden, the screenshots show the extension.
+  'chat.disableAIFeatures': true,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
+
+type Settings = Record<string, unknown>;
 
 export interface E2eContext {
   workspace: string;
   baseUrl: string;
-  artifacts: string;
+  /** A screenshot's path in test-artifacts/, its name prefixed with the VS Code version. */
+  screenshot: (name: string) => string;
   chromium: typeof chromium;
   log: (message: string) => void;
 }
 
+/** What one leg found: the extension host's own report of its VS Code and Node, and mocha's counts. */
+interface LegResult {
+  leg: Leg;
+  code: number;
+  vscode?: string;
+  node?: string;
+  passing?: number;
+  failing?: number;
+  pending?: number;
+  ui?: number;
+  seconds: number;
+}
+
 async function main(): Promise<number> {
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+  const legs = LEGS.filter((l) => !process.env.E2E_LEG || l.name === process.env.E2E_LEG);
+  if (legs.length === 0) throw new Error(`no leg named ${process.env.E2E_LEG} in test/e2e/legs.json`);
+  const results: LegResult[] = [];
+  for (const leg of legs) results.push(await runLeg(leg));
+  // The SBOM review page is the webview's own HTML and script in chromium: no VS Code involved, so once.
+  const review = process.env.E2E_HOST === 'electron' ? 0 : await runSbomReviewTest(reviewContext());
+  for (const r of results) process.stdout.write(`${summary(r)}\n`);
+  if (process.env.E2E_HOST !== 'electron') process.stdout.write(`e2e: SBOM review page: ${review ? 'FAILED' : 'passed'}\n`);
+  return results.some((r) => r.code !== 0) || review ? 1 : 0;
+}
+
+function summary(r: LegResult): string {
+  const counts = r.passing === undefined ? 'no mocha summary' : [`${r.passing} passing`, r.failing ? `${r.failing} failing` : '', r.pending ? `${r.pending} pending` : ''].filter(Boolean).join(', ');
+  const ui = r.ui === undefined ? '' : `; UI test ${r.ui ? 'FAILED' : 'passed'}`;
+  return `e2e: VS Code ${r.vscode ?? `${r.leg.vscode}?`} (Node ${r.node?.replace(/^v/, '') ?? `${r.leg.node}?`}, code-server ${r.leg.codeServer}): ${counts}${ui} — ${r.code ? 'FAILED' : 'passed'} in ${r.seconds} s`;
+}
+
+function reviewContext(): E2eContext {
+  return { workspace: '', baseUrl: '', screenshot: (name) => path.join(ARTIFACTS, `${name}.png`), chromium, log };
+}
+
+function log(message: string): void {
+  process.stdout.write(`${message}\n`);
+}
+
+/** One leg, from fresh test servers and a fresh copy of the workspace (the suite edits it). */
+async function runLeg(leg: Leg): Promise<LegResult> {
+  const started = Date.now();
+  log(`e2e: ${leg.name}: code-server ${leg.codeServer} (VS Code ${leg.vscode}) on Node ${leg.node}`);
   const registry = new TestRegistry();
   await registry.start();
   const scenario = tampered((s) => {
@@ -59,23 +110,30 @@ async function main(): Promise<number> {
     addSigstoreWithoutProvenance(s);
   });
   const base = registry.set('e2e', scenario);
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'provenance-lens-e2e-'));
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `provenance-lens-e2e-${leg.name}-`));
   const workspace = path.join(tmp, 'workspace');
   fs.cpSync(path.join(ROOT, 'test/e2e/workspace'), workspace, { recursive: true });
   fs.writeFileSync(path.join(workspace, '.npmrc'), `registry=${base}\n`);
-  fs.mkdirSync(ARTIFACTS, { recursive: true });
-  const images = await withSignedImage(workspace, tmp);
+  const settings: Settings = { ...BASE_SETTINGS };
+  const images = await withSignedImage(workspace, tmp, settings);
   const python = await withPythonIndex(workspace);
-  const signing = await withLocalSigstore(tmp);
+  const signing = await withLocalSigstore(tmp, settings);
+  const result: LegResult = { leg, code: 1, seconds: 0 };
   try {
-    const code = process.env.E2E_HOST === 'electron' ? await runInElectron(workspace, tmp) : await runInCodeServer(workspace, tmp);
-    return code || noSecretsIn(path.join(tmp, 'user'), signing.issuer.issuedTokens);
+    if (process.env.E2E_HOST === 'electron') result.code = await runInElectron(leg, workspace, tmp, settings);
+    else await runInCodeServer(leg, workspace, tmp, settings, result);
+    result.code = result.code || noSecretsIn(path.join(tmp, 'user'), signing.issuer.issuedTokens);
+  } catch (error) {
+    log(`e2e: ${leg.name}: ${(error as Error)?.stack ?? error}`);
+    result.code = 1;
   } finally {
     await registry.stop();
     await images?.stop();
     await python.stop();
     await Promise.all([signing.sigstore.stop(), signing.issuer.stop()]);
   }
+  result.seconds = Math.round((Date.now() - started) / 1000);
+  return result;
 }
 
 /**
@@ -99,7 +157,7 @@ async function withPythonIndex(workspace: string): Promise<TestPypiIndex> {
   return index;
 }
 
-async function withLocalSigstore(tmp: string): Promise<{ sigstore: LocalSigstore; issuer: OidcIssuer }> {
+async function withLocalSigstore(tmp: string, settings: Settings): Promise<{ sigstore: LocalSigstore; issuer: OidcIssuer }> {
   const sigstore = new LocalSigstore();
   const issuer = new OidcIssuer('release@example.test');
   await Promise.all([sigstore.start(), issuer.start()]);
@@ -108,7 +166,7 @@ async function withLocalSigstore(tmp: string): Promise<{ sigstore: LocalSigstore
   for (const part of ['tlogs', 'certificateAuthorities', 'ctlogs', 'timestampAuthorities']) merged[part] = [...(merged[part] ?? []), ...(local[part] ?? [])];
   const rootFile = path.join(tmp, 'trusted_root.json');
   fs.writeFileSync(rootFile, JSON.stringify(merged));
-  Object.assign(SETTINGS, {
+  Object.assign(settings, {
     'provenanceLens.trustedRoot': rootFile,
     'provenanceLens.signing.fulcioUrl': sigstore.fulcioUrl,
     'provenanceLens.signing.rekorUrl': sigstore.rekorUrl,
@@ -143,7 +201,7 @@ function noSecretsIn(userDir: string, tokens: string[]): number {
  * workspace that uses it, and the public key in the user settings. Skipped (with a message, and the
  * image tests then skip) where Debian's docker-registry is not installed.
  */
-async function withSignedImage(workspace: string, tmp: string): Promise<OciRegistry | undefined> {
+async function withSignedImage(workspace: string, tmp: string, settings: Settings): Promise<OciRegistry | undefined> {
   if (!registryAvailable()) {
     process.stdout.write('e2e: docker-registry is not installed; the image tests will be skipped\n');
     return undefined;
@@ -159,56 +217,57 @@ async function withSignedImage(workspace: string, tmp: string): Promise<OciRegis
   fs.writeFileSync(path.join(workspace, 'Dockerfile'), `FROM ${images.host}/acme/web:1.0\nCOPY . /app\n`);
   const keyFile = path.join(tmp, 'cosign.pub');
   fs.writeFileSync(keyFile, signer.publicKey.export({ format: 'pem', type: 'spki' }));
-  Object.assign(SETTINGS, { 'provenanceLens.oci.keys': [{ path: keyFile, ignoreTlog: true }], 'provenanceLens.rules': { 'image-not-pinned': 'warning' } });
+  Object.assign(settings, { 'provenanceLens.oci.keys': [{ path: keyFile, ignoreTlog: true }], 'provenanceLens.rules': { 'image-not-pinned': 'warning' } });
   return images;
 }
 
-async function runInCodeServer(workspace: string, tmp: string): Promise<number> {
-  const binary = path.join(E2E, 'node_modules/.bin/code-server');
-  if (!fs.existsSync(binary)) throw new Error('code-server is not installed: run test/e2e/install.sh (npm run test:e2e does)');
+async function runInCodeServer(leg: Leg, workspace: string, tmp: string, settings: Settings, result: LegResult): Promise<void> {
+  installedCodeServer(leg); // or a clear message
   const userDir = path.join(tmp, 'user');
   const extensionsDir = path.join(tmp, 'extensions');
   const home = path.join(tmp, 'home');
   for (const dir of [path.join(userDir, 'User'), extensionsDir, home]) fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(userDir, 'User/settings.json'), JSON.stringify(SETTINGS, null, 2));
+  fs.writeFileSync(path.join(userDir, 'User/settings.json'), JSON.stringify(settings, null, 2));
   // The unpacked extension loads from a link named <publisher>.<name>-<version>.
   fs.symlinkSync(ROOT, path.join(extensionsDir, EXTENSION_ID));
-  const port = await freePort();
-  const config = path.join(tmp, 'code-server.yaml');
-  fs.writeFileSync(config, `bind-addr: 127.0.0.1:${port}\nauth: none\ncert: false\n`);
-  const server = spawn(
-    binary,
-    [
-      '--config', config, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry', '--disable-update-check',
-      '--disable-workspace-trust', '--disable-getting-started-override', '--extensions-dir', extensionsDir, '--user-data-dir', userDir, workspace,
-    ],
-    { env: cleanEnv({ HOME: home }), stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  const serverLog = fs.createWriteStream(path.join(ARTIFACTS, 'code-server.log'));
-  server.stdout!.pipe(serverLog);
-  server.stderr!.pipe(serverLog);
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const log = (m: string) => process.stdout.write(`${m}\n`);
+  const start = (purpose: string, extraArgs: string[]) => startCodeServer({ leg, workspace, tmp, userDir, extensionsDir, home, purpose, artifacts: ARTIFACTS, extraArgs });
+
+  const suiteServer = await start('suite', leg.suiteArgs ?? []);
+  let code: number;
   try {
-    await waitForHealth(baseUrl, server);
     const started = Date.now();
-    const code = await runSuiteInBrowser(baseUrl, port, workspace);
-    log(`extension-host suite: exit ${code} after ${Date.now() - started} ms`);
-    const context = { workspace, baseUrl, artifacts: ARTIFACTS, chromium, log };
-    const ui = await runUiTest(context);
-    const review = await runSbomReviewTest(context);
-    return code || ui || review;
+    const run = await runSuiteInBrowser(suiteServer.baseUrl, suiteServer.port, workspace);
+    code = run.code;
+    Object.assign(result, run.report);
+    log(`e2e: ${leg.name}: extension-host suite: exit ${code} after ${Date.now() - started} ms`);
   } finally {
-    server.kill();
+    await suiteServer.stop();
   }
+  // The extension host must be the VS Code and Node this leg is about.
+  if (result.vscode !== leg.vscode || !result.node?.startsWith(`v${leg.node}.`)) {
+    log(`e2e: ${leg.name}: expected VS Code ${leg.vscode} on Node ${leg.node}, the extension host reported VS Code ${result.vscode} on Node ${result.node}`);
+    code ||= 1;
+  }
+  // The UI test gets a server of its own, without the suite's test-only arguments.
+  const uiServer = await start('ui', []);
+  try {
+    const label = `vscode-${leg.vscode}`;
+    result.ui = await runUiTest({ workspace, baseUrl: uiServer.baseUrl, screenshot: (name) => path.join(ARTIFACTS, `${label}-${name}.png`), chromium, log });
+  } finally {
+    await uiServer.stop();
+  }
+  result.code = code || result.ui;
 }
 
 /**
  * VS Code web runs extension tests from a `payload` query parameter (the mechanism VS Code's own
- * browser integration tests use) and reports the result through window.codeAutomationExit.
+ * browser integration tests use) and reports the result through window.codeAutomationExit. The
+ * extension host's console comes through codeAutomationLog: the suite's first line names the VS Code
+ * and Node it runs in, and mocha's spec reporter ends with its counts.
  */
-async function runSuiteInBrowser(baseUrl: string, port: number, workspace: string): Promise<number> {
+async function runSuiteInBrowser(baseUrl: string, port: number, workspace: string): Promise<{ code: number; report: Partial<LegResult> }> {
   const browser = await chromium.launch(browserOptions());
+  const report: Partial<LegResult> = {};
   try {
     const page = await browser.newPage();
     const remote = (p: string) => `vscode-remote://127.0.0.1:${port}${p}`;
@@ -221,22 +280,34 @@ async function runSuiteInBrowser(baseUrl: string, port: number, workspace: strin
     const exit = new Promise<number>((resolve) => (settle = resolve));
     await page.exposeFunction('codeAutomationExit', (code: number) => settle(code));
     // The extension host's console, with its format strings (`%s`) applied.
-    await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => process.stdout.write(`${util.format(...args)}\n`));
+    await page.exposeFunction('codeAutomationLog', (_type: string, args: unknown[]) => {
+      const text = util.format(...args);
+      process.stdout.write(`${text}\n`);
+      readReport(text, report);
+    });
     await page.goto(`${baseUrl}/?folder=${encodeURIComponent(remote(workspace))}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
     const timeout = new Promise<number>((resolve) => setTimeout(() => resolve(124), 180_000).unref());
-    return await Promise.race([exit, timeout]);
+    return { code: await Promise.race([exit, timeout]), report };
   } finally {
     await browser.close();
   }
 }
 
-async function runInElectron(workspace: string, tmp: string): Promise<number> {
+/** Picks the host line of suite/index.ts and mocha's "N passing/failing/pending" out of the host's console. */
+function readReport(text: string, report: Partial<LegResult>): void {
+  const host = /e2e host: VS Code (\S+), Node (\S+)/.exec(text);
+  if (host) [report.vscode, report.node] = [host[1], host[2]];
+  for (const [, count, kind] of text.matchAll(/^\s*(\d+) (passing|failing|pending)\b/gm)) report[kind as 'passing' | 'failing' | 'pending'] = Number(count);
+}
+
+/** The same suite in desktop VS Code of the leg's version (where it can be downloaded). */
+async function runInElectron(leg: Leg, workspace: string, tmp: string, settings: Settings): Promise<number> {
   const { runTests } = await import('@vscode/test-electron');
   const userDir = path.join(tmp, 'user');
   fs.mkdirSync(path.join(userDir, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(userDir, 'User/settings.json'), JSON.stringify(SETTINGS, null, 2));
+  fs.writeFileSync(path.join(userDir, 'User/settings.json'), JSON.stringify(settings, null, 2));
   return runTests({
-    version: '1.100.3',
+    version: leg.vscode,
     extensionDevelopmentPath: ROOT,
     extensionTestsPath: SUITE,
     launchArgs: [workspace, '--user-data-dir', userDir, '--disable-extensions', '--disable-workspace-trust'],
@@ -250,31 +321,6 @@ export function browserOptions() {
     // Without the background-networking flags chromium keeps dialling hosts this machine cannot reach.
     args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   };
-}
-
-async function waitForHealth(baseUrl: string, server: ChildProcess): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`code-server exited with ${server.exitCode}; see test-artifacts/code-server.log`);
-    try {
-      if ((await fetch(`${baseUrl}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  throw new Error('code-server did not become healthy within 30 s');
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 if (require.main === module) {

@@ -63,7 +63,7 @@ export async function runSbomReviewTest(ctx: E2eContext): Promise<number> {
     await tab.evaluate(`document.getElementById('viewport').scrollTop = 24 * 2000`);
     await tab.waitForFunction(`document.querySelector('#rows .row div')?.textContent !== 'pkg-9998'`);
     await tab.selectOption('#verdict', '');
-    await tab.screenshot({ path: path.join(ctx.artifacts, 'sbom-review.png') });
+    await tab.screenshot({ path: ctx.screenshot('sbom-review') });
 
     await tab.evaluate(`document.getElementById('viewport').scrollTop = 0`);
     await tab.waitForFunction(`document.querySelector('#rows .row div')?.textContent === 'pkg-9999'`);
@@ -83,7 +83,7 @@ export async function runSbomReviewTest(ctx: E2eContext): Promise<number> {
     assert.match(changes, /~ left-pad 1\.3\.0: same version, DIFFERENT CONTENT/);
     assert.match(changes, /~ sigstore 1\.0\.0 → 0\.9\.0 — provenance verified → absent \(LOST\)/);
     assert.equal(await tab.locator('#changes .alarm').count(), 2);
-    await tab.screenshot({ path: path.join(ctx.artifacts, 'sbom-review-changes.png') });
+    await tab.screenshot({ path: ctx.screenshot('sbom-review-changes') });
     ctx.log(`sbom review: ${COMPONENTS.toLocaleString('en')} components, first rows on screen ${firstRender} ms after the data; ${rendered} rows in the page`);
     return 0;
   } finally {

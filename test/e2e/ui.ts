@@ -1,15 +1,20 @@
 // The UI test: what a person sees. Opens the workbench, waits for the status-bar item, opens the
-// provenance view, expands nodes, hovers a dependency, and saves screenshots to test-artifacts/.
+// provenance view, expands nodes, hovers a dependency, opens an SBOM in the review view (the
+// extension's webview in this VS Code's webview host), and saves screenshots to test-artifacts/.
 
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Page } from 'playwright-core';
+import { cycloneDxJson } from '../support/sbomFactory';
 import { type E2eContext, browserOptions } from './run';
 
 export async function runUiTest(ctx: E2eContext): Promise<number> {
+  // Two components the replay registry knows: sigstore@1.0.0 verifies, async@2.5.0's signature is tampered with.
+  fs.writeFileSync(path.join(ctx.workspace, 'bom.cdx.json'), cycloneDxJson([{ name: 'sigstore', version: '1.0.0', license: 'Apache-2.0' }, { name: 'async', version: '2.5.0', license: 'MIT' }]));
   const browser = await ctx.chromium.launch(browserOptions());
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  const shot = (name: string) => page.screenshot({ path: path.join(ctx.artifacts, `${name}.png`) });
+  const shot = (name: string) => page.screenshot({ path: ctx.screenshot(name) });
   try {
     const started = Date.now();
     await page.goto(`${ctx.baseUrl}/?folder=${encodeURIComponent(ctx.workspace)}`);
@@ -39,10 +44,7 @@ export async function runUiTest(ctx: E2eContext): Promise<number> {
     await shot('tree-view');
 
     // A hover on the sigstore dependency in package.json.
-    await page.keyboard.press('Control+P');
-    await page.keyboard.type('package.json');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'package.json' }).first().waitFor();
-    await page.keyboard.press('Enter');
+    await quickOpen(page, 'package.json');
     const line = page.locator('.view-line', { hasText: '"sigstore"' }).first();
     await line.waitFor();
     const box = (await line.boundingBox())!;
@@ -51,7 +53,21 @@ export async function runUiTest(ctx: E2eContext): Promise<number> {
     await hover.waitFor({ timeout: 15_000 });
     assert.match((await hover.textContent()) ?? '', /sigstore@1\.0\.0.*verified/s);
     await shot('hover');
-    ctx.log(`ui: passed; screenshots in ${ctx.artifacts}`);
+
+    // The SBOM review view: the webview is an iframe (VS Code's webview host) holding the extension's page in another.
+    await page.keyboard.press('Escape');
+    await quickOpen(page, 'bom.cdx.json');
+    await page.keyboard.press('F1');
+    await page.keyboard.type('Provenance Lens: Review SBOM');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Review SBOM' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const review = page.frameLocator('iframe.webview').frameLocator('#active-frame');
+    await review.locator('#summary', { hasText: '1 verified' }).filter({ hasText: '1 invalid' }).waitFor({ timeout: 30_000 });
+    const reviewRows = await review.locator('#rows .row').allTextContents();
+    assert.equal(reviewRows.length, 2, reviewRows.join(' | '));
+    assert.ok(reviewRows.some((r) => r.includes('async') && r.includes('invalid')), reviewRows.join(' | '));
+    await shot('sbom-review');
+    ctx.log(`ui: passed; screenshots ${path.relative(process.cwd(), ctx.screenshot('*'))}`);
     return 0;
   } catch (error) {
     await shot('failure').catch(() => undefined);
@@ -67,4 +83,12 @@ async function expand(page: Page, rows: ReturnType<Page['locator']>, label: stri
   await row.click();
   if ((await row.getAttribute('aria-expanded')) !== 'true') await page.keyboard.press('ArrowRight');
   await page.waitForTimeout(300);
+}
+
+/** Opens a workspace file by name through Quick Open (Ctrl+P). */
+async function quickOpen(page: Page, name: string): Promise<void> {
+  await page.keyboard.press('Control+P');
+  await page.keyboard.type(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor();
+  await page.keyboard.press('Enter');
 }

@@ -97,10 +97,14 @@ export class LocalSigstore {
   }
 
   /** Signs an in-toto statement about `imageDigest` (with `predicate`) as `subject` (an OIDC identity from `issuer`), logged in Rekor. */
-  async signImage(imageDigest: string, predicateType: string, subject: string, issuer = 'https://issuer.local', predicate?: object): Promise<object> {
+  signImage(imageDigest: string, predicateType: string, subject: string, issuer = 'https://issuer.local', predicate?: object): Promise<object> {
+    return this.signStatement(imageStatement(imageDigest, predicateType, predicate), subject, issuer);
+  }
+
+  /** Signs a serialised in-toto statement (about anything: an npm tarball, say) as `subject` from `issuer`, logged in Rekor: a Sigstore bundle. */
+  async signStatement(statement: Buffer, subject: string, issuer = 'https://issuer.local'): Promise<object> {
     const builder = new DSSEBundleBuilder({ signer: this.fulcioSigner(subject, issuer), witnesses: [new RekorWitness({ rekorBaseURL: this.rekorUrl, entryType: 'intoto' })] });
-    const bundle = await builder.create({ data: imageStatement(imageDigest, predicateType, predicate), type: IN_TOTO });
-    return bundleToJSON(bundle) as object;
+    return bundleToJSON(await builder.create({ data: statement, type: IN_TOTO })) as object;
   }
 
   /**

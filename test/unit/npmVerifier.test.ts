@@ -226,11 +226,19 @@ describe('npm verifier on recorded registry data', function () {
       assert.equal(r.provenance, 'invalid', r.provenanceReason);
     });
 
-    it('cannot decide provenance logged where another Sigstore deployment\'s root knows no log', async () => {
+    it('rejects provenance logged where the user\'s own (current) root of another Sigstore deployment knows no log: another instance', async () => {
       const foreign = trustFromJson(readFixture('sigstore/trusted_root.scaffolding.json'), 'custom file');
       const r = await check(recordedScenario(), { name: 'sigstore', spec: '1.0.0' }, { trust: foreign });
+      assert.equal(r.provenance, 'invalid', r.provenanceReason);
+      assert.match(r.provenanceReason, /another Sigstore instance/);
+    });
+
+    it('cannot decide provenance logged where a snapshot root that could not be refreshed knows no log, and says so', async () => {
+      const stale = trustFromJson(readFixture('sigstore/trusted_root.scaffolding.json'), 'embedded snapshot');
+      const r = await check(recordedScenario(), { name: 'sigstore', spec: '1.0.0' }, { trust: stale });
       assert.equal(r.provenance, 'unverifiable', r.provenanceReason);
       assert.equal(r.code, 'trust-material-missing');
+      assert.match(r.provenanceReason, /could not be refreshed/);
     });
 
     it('rejects a certificate from a CA the trusted root does not hold, in a log it knows', async () => {

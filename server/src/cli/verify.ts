@@ -14,9 +14,11 @@ const USAGE = `Usage: provenance-lens verify FILE|sha256:HEX [options]
 
 Verifies FILE against a Sigstore bundle (by default FILE.sigstore.json): the signature, the
 certificate chain and transparency-log entry against the trusted root, and the signer against what
-you expect. For a DSSE bundle, FILE must be the subject of its in-toto statement, which may also
-be named by its digest (sha256:, sha384: or sha512: and hex; then --bundle is needed). Identities
-compare exactly, or by a regular expression that must match the whole identity.
+you expect. For a DSSE bundle, FILE must be the subject of its in-toto statement, or (any other
+payload) the payload itself. FILE may also be named by its digest — sha256:, sha384: or sha512:
+and the digest in hex, when no file has that name; then --bundle is needed. A digest is enough
+for every bundle but a message signature made with an Ed25519 key, which signs the file itself.
+Identities compare exactly, or by a regular expression that must match the whole identity.
 
 Options:
   --bundle FILE                          the bundle (default: FILE.sigstore.json)
@@ -77,8 +79,10 @@ export async function runVerify(argv: string[], _env: NodeJS.ProcessEnv, io: Cli
   }
 
   const file = path.resolve(cwd, positionals[0]);
-  const digest = /^(sha256|sha384|sha512):([0-9a-fA-F]+)$/.exec(positionals[0]);
+  // A digest is read as one only when it has its algorithm's length and names no file (the
+  // conformance protocol's FILE_OR_DIGEST rule); a file of that name wins.
   const isFile = fs.existsSync(file) && fs.statSync(file).isFile();
+  const digest = isFile ? null : parseDigest(positionals[0]);
   if (!isFile && !digest) return usage(`No such file: ${positionals[0]}`);
   if (!isFile && !values.bundle) return usage('A digest has no bundle beside it: name one with --bundle.');
   const keys: PublicKeyEntry[] = [];
@@ -111,15 +115,39 @@ export async function runVerify(argv: string[], _env: NodeJS.ProcessEnv, io: Cli
   return verdict.verdict === 'verified' ? 0 : 1;
 }
 
+const DIGEST_LENGTHS: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+
+function parseDigest(text: string): RegExpExecArray | null {
+  const match = /^(sha256|sha384|sha512):([0-9a-fA-F]+)$/.exec(text);
+  return match && match[2].length === DIGEST_LENGTHS[match[1]] ? match : null;
+}
+
 function report(out: NodeJS.WritableStream, format: string, file: string, bundle: string, v: ArtifactVerdict): void {
   if (format === 'json') {
     const signer = v.identity || v.keyName ? { subject: v.identity?.subjectAlternativeName, issuer: v.identity?.issuer, key: v.keyName } : undefined;
-    const json = { file, bundle, verdict: v.verdict, code: v.code, reason: v.reason, kind: v.kind, predicateType: v.predicateType, signer, logIndex: v.logIndex, integratedTime: v.integratedTime, logEntryUrl: v.logEntryUrl };
+    const json = {
+      file,
+      bundle,
+      verdict: v.verdict,
+      code: v.code,
+      reason: v.reason,
+      kind: v.kind,
+      predicateType: v.predicateType,
+      payloadType: v.payloadType,
+      signer,
+      logIndex: v.logIndex,
+      integratedTime: v.integratedTime,
+      timestamp: v.timestamp,
+      timestampAuthority: v.timestampAuthority,
+      logEntryUrl: v.logEntryUrl,
+    };
     out.write(JSON.stringify(json, null, 2) + '\n');
     return;
   }
   const lines = [`${file}: ${v.verdict} — ${v.reason}`];
-  if (v.logIndex) lines.push(`  transparency log entry ${v.logIndex}${v.integratedTime ? ` at ${v.integratedTime}` : ''}${v.logEntryUrl ? ` (${v.logEntryUrl})` : ''}`);
+  if (v.logIndex) lines.push(`  transparency log entry ${v.logIndex}${v.integratedTime ? `, integrated at ${v.integratedTime}` : ''}${v.logEntryUrl ? ` (${v.logEntryUrl})` : ''}`);
+  if (v.timestamp) lines.push(`  signed timestamp ${v.timestamp}${v.timestampAuthority ? ` by ${v.timestampAuthority}` : ''}`);
   if (v.predicateType) lines.push(`  statement: ${v.predicateType}`);
+  if (v.payloadType) lines.push(`  payload: ${v.payloadType}`);
   out.write(lines.join('\n') + '\n');
 }

@@ -27,7 +27,9 @@ import type { ArtifactExpectation } from './verify/artifact/artifactVerifier';
 import type { PublicKeyEntry } from './verify/oci/cosignLayer';
 import type { AttestationLocation } from './verify/oci/attestedSboms';
 import { OciVerifier } from './verify/oci/ociVerifier';
-import { credentialsFor, loadDaemonConfig, loadDockerConfig } from './registries/dockerConfig';
+import { type DaemonConfig, credentialsFor, loadDaemonConfig, loadDockerConfig } from './registries/dockerConfig';
+import { DEFAULT_DOMAIN } from './parsers/oci/imageReference';
+import type { RegistryMirror } from './trust/knownSigners';
 import { OciClient } from './registries/ociClient';
 
 export interface CheckerOptions {
@@ -67,6 +69,7 @@ export class Checker {
   private readonly siblingLocks = new SiblingLocks();
   private readonly projects = new Map<string, Promise<Project>>();
   private images?: { verifier: OciVerifier; http: HttpClient };
+  private daemon?: DaemonConfig & { catalogMirrors: RegistryMirror[] };
   private readonly pluginVerifiers = new Map<Ecosystem, PackageVerifier>();
   private readonly signerMemory: SignerMemory;
 
@@ -123,7 +126,7 @@ export class Checker {
       }
       try {
         const evidence = await this.scheduler.run(key, run, signal);
-        const judged = applyPolicy(evidence, policy, this.options.requireProvenance);
+        const judged = applyPolicy(evidence, policy, this.options.requireProvenance, evidence.ecosystem === 'oci' ? this.daemonConfig().catalogMirrors : []);
         // Who may sign it is the policy's or the catalog's to say where they do; elsewhere the first signer seen is remembered.
         const rule = ruleFor(policy, judged.name);
         const decided = rule?.signers || rule?.keys || judged.publisher || judged.verdict === 'policy-violation';
@@ -193,7 +196,7 @@ export class Checker {
     if (!this.images) {
       const env = this.options.env;
       const docker = loadDockerConfig(env, this.options.homeDir);
-      const daemon = loadDaemonConfig(env);
+      const daemon = this.daemonConfig();
       const http = this.httpClient({
         maxBodyBytes: 16 * 1024 * 1024,
         proxy: environmentProxy(env),
@@ -208,6 +211,15 @@ export class Checker {
       this.images = { http, verifier: new OciVerifier({ client, trust: this.options.trust, keys: this.options.imageKeys ?? [], cache: this.cache, tags: this.tags }) };
     }
     return this.images.verifier;
+  }
+
+  /** The docker daemon's settings; its `registry-mirrors` serve the default domain, for the catalog of known signers too. */
+  private daemonConfig(): NonNullable<Checker['daemon']> {
+    if (!this.daemon) {
+      const daemon = loadDaemonConfig(this.options.env);
+      this.daemon = { ...daemon, catalogMirrors: daemon.mirrors.map((mirror) => ({ mirror, of: DEFAULT_DOMAIN })) };
+    }
+    return this.daemon;
   }
 
   /** An HTTP client with this checker's deadlines, retries and offline mode. */

@@ -12,7 +12,11 @@ export interface ProvenanceDetails extends BuildIdentity {
   builderId?: string;
   workflowPath?: string;
   logIndex?: string;
+  /** When the log integrated the entry (Rekor v1; a Rekor v2 entry has no such time)… */
   integratedTime?: string;
+  /** …or when a signed timestamp says it was signed, and which authority says so. */
+  timestamp?: string;
+  timestampAuthority?: string;
   logId?: string;
   /** The entry in the log the trusted root names for it (works for private deployments too). */
   logEntryUrl?: string;
@@ -34,6 +38,18 @@ export interface ImageSigner {
   key?: string;
   logIndex?: string;
   integratedTime?: string;
+  timestamp?: string;
+  timestampAuthority?: string;
+}
+
+/**
+ * When a signature was made, as the evidence proves it: the log's integration time (Rekor v1), or
+ * the time a signed timestamp proves and who signed it (Rekor v2, or no log). Never a made-up time.
+ */
+export function signingTime(facts: { integratedTime?: string; timestamp?: string; timestampAuthority?: string }): string | undefined {
+  if (facts.integratedTime) return `integrated ${facts.integratedTime}`;
+  if (facts.timestamp) return `timestamped ${facts.timestamp}${facts.timestampAuthority ? ` by ${facts.timestampAuthority}` : ''}`;
+  return undefined;
 }
 
 export interface PackageResult {

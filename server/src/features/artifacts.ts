@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { Checker } from '../core/checker';
 import type { SbomSignature } from '../core/sbom/review';
+import { signingTime } from '../core/result';
 import { signingEndpoints } from '../core/signing/endpoints';
 import { rekorEntryUrl } from '../core/trust/trustedRoot';
 import { DEFAULT_OIDC_CLIENT_ID, DEFAULT_OIDC_ISSUER, identityHttpClient, interactiveIdentityToken } from '../core/signing/identityToken';
@@ -124,6 +125,8 @@ export class ArtifactChecks {
       keyName: v.keyName,
       logIndex: v.logIndex,
       integratedTime: v.integratedTime,
+      timestamp: v.timestamp,
+      timestampAuthority: v.timestampAuthority,
       logEntryUrl: v.logEntryUrl,
       predicateType: v.predicateType,
     };
@@ -204,7 +207,7 @@ function evidence(parentId: string, r: ArtifactReport): TreeNode[] {
   add('signature', `Signature: ${r.verdict}`, { tooltip: r.reason, verdict: r.verdict, uri: r.bundleUri });
   if (r.subject) add('signer', `Signer: ${r.subject}`, { description: r.issuer, tooltip: `Certificate identity ${r.subject}, issued through ${r.issuer ?? 'an unknown issuer'}` });
   if (r.keyName) add('signer', `Key: ${r.keyName}`);
-  if (r.logIndex) add('log', `Transparency log entry ${r.logIndex}`, { description: r.integratedTime, logEntryUrl: r.logEntryUrl });
+  if (r.logIndex) add('log', `Transparency log entry ${r.logIndex}`, { description: signingTime(r), logEntryUrl: r.logEntryUrl });
   if (r.predicateType) add('attestation', `Statement: ${r.predicateType}`);
   const expected = { policy: 'Expected signer: from the policy', user: 'Expected signer: confirmed by you', none: 'No expected signer yet' }[r.expectedBy];
   add('finding', expected, { tooltip: r.expectedBy === 'none' ? 'Verify the file to confirm its signer, or add an "artifacts" rule to the policy.' : undefined });

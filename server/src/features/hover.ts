@@ -5,7 +5,7 @@ import type { Hover, Position } from 'vscode-languageserver';
 import type { CheckedDependency } from '../core/checker';
 import type { Range } from '../core/parsers/types';
 import { evidenceLabelOf } from '../core/ecosystems/registry';
-import { commitUrl } from '../core/result';
+import { commitUrl, signingTime } from '../core/result';
 
 export function dependencyAt(checked: CheckedDependency[], position: Position): CheckedDependency | undefined {
   return checked.find((c) => contains(c.dependency.nameRange, position) || contains(c.dependency.specRange, position));
@@ -38,7 +38,7 @@ export function hoverFor(c: CheckedDependency): Hover {
     if (d.subjectAlternativeName) lines.push(`- Signed by: \`${d.subjectAlternativeName}\` (issuer \`${d.issuer ?? '?'}\`)`);
     if (d.logIndex) {
       const entry = d.logEntryUrl ? `[${d.logIndex}](${d.logEntryUrl})` : d.logIndex;
-      lines.push(`- Transparency log: entry ${entry}, integrated ${d.integratedTime ?? '?'}`);
+      lines.push(`- Transparency log: entry ${entry}${signingTime(d) ? `, ${signingTime(d)}` : ''}`);
     }
   }
   for (const f of r.findings) lines.push(`- ⚠ ${f.message}`);
@@ -62,7 +62,8 @@ function imageLines({ dependency, result: r }: CheckedDependency): string[] {
   }
   for (const s of r.signers ?? []) {
     const who = s.key ? `key \`${s.key}\`` : `\`${s.subject ?? '?'}\`${s.issuer ? ` (issuer \`${s.issuer}\`)` : ''}`;
-    lines.push(`- Signed by ${who}${s.logIndex ? `, transparency log entry ${s.logIndex} at ${s.integratedTime ?? '?'}` : ', no transparency-log entry'}`);
+    const when = signingTime(s);
+    lines.push(`- Signed by ${who}${s.logIndex ? `, transparency log entry ${s.logIndex}${when ? `, ${when}` : ''}` : ', no transparency-log entry'}`);
   }
   return lines;
 }

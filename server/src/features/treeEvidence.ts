@@ -2,7 +2,7 @@
 // (source, workflow, builder, signer, log entry, attestations), with links where there are some.
 
 import { evidenceLabelOf } from '../core/ecosystems/registry';
-import { type PackageResult, commitUrl } from '../core/result';
+import { type PackageResult, commitUrl, signingTime } from '../core/result';
 import type { TreeNode, TreeVerdict } from '../protocol';
 
 export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
@@ -15,7 +15,7 @@ export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
     add('signature', `Signature: ${r.signature}`, { tooltip: r.signatureReason, verdict: r.signature });
     for (const s of r.signers ?? []) {
       add('signer', s.key ? `Key: ${s.key}` : `Signer: ${s.subject ?? 'unknown'}`, { description: s.issuer });
-      if (s.logIndex) add('log', `Transparency log entry ${s.logIndex}`, { description: s.integratedTime });
+      if (s.logIndex) add('log', `Transparency log entry ${s.logIndex}`, { description: signingTime(s) });
     }
     const attested = r.provenanceDetails?.predicateTypes ?? [];
     if (attested.length > 0 || r.provenance === 'invalid') {
@@ -62,7 +62,7 @@ export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
     if (workflow) add('workflow', `Workflow: ${workflow}`, { description: d.buildTrigger ? `on ${d.buildTrigger}` : undefined });
     if (d.builderId) add('builder', `Builder: ${d.builderId}`, { description: d.runnerEnvironment });
     if (d.subjectAlternativeName) add('signer', `Signer: ${d.subjectAlternativeName}`, { description: d.issuer, tooltip: `Certificate identity ${d.subjectAlternativeName}, issued through ${d.issuer ?? 'an unknown issuer'}` });
-    if (d.logIndex) add('log', `Transparency log entry ${d.logIndex}`, { description: d.integratedTime, logEntryUrl: d.logEntryUrl });
+    if (d.logIndex) add('log', `Transparency log entry ${d.logIndex}`, { description: signingTime(d), logEntryUrl: d.logEntryUrl });
     if (d.predicateTypes.length > 0) add('attestation', `Attestations: ${d.predicateTypes.length}`, { description: d.predicateTypes.map(shortPredicate).join(', '), tooltip: d.predicateTypes.join('\n\n') });
   }
   if (r.commit) add('source', `Commit: ${r.commit.slice(0, 12)}`, { tooltip: r.commit });

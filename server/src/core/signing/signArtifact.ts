@@ -8,6 +8,7 @@ import type * as crypto from 'node:crypto';
 import { X509Certificate } from '@sigstore/core';
 import { BUNDLE_V03_MEDIA_TYPE, type Bundle, bundleToJSON, type SerializedBundle } from '@sigstore/bundle';
 import { type BundleBuilder, DSSEBundleBuilder, FulcioSigner, MessageSignatureBundleBuilder, RekorWitness, type Signer, TSAWitness, type Witness } from '@sigstore/sign';
+import { logEntryFacts } from '../verify/sigstore/bundleCheck';
 import { type BuildIdentity, readBuildIdentity } from '../verify/sigstore/certificate';
 import { keyHint, keySigner } from './keys';
 
@@ -63,7 +64,7 @@ export async function signArtifact(data: Buffer, identity: SigningIdentity, endp
     identity: certificate ? readBuildIdentity(X509Certificate.parse(certificate as Buffer<ArrayBuffer>)) : undefined,
     keyHint: identity.kind === 'key' ? keyHint(identity.privateKey) : undefined,
     logIndex: entry?.logIndex,
-    integratedTime: entry ? new Date(Number(entry.integratedTime) * 1000).toISOString() : undefined,
+    integratedTime: logEntryFacts(bundle).integratedTime,
   };
 }
 

@@ -8,7 +8,7 @@ import { parseJsonObject, child, nodeRange, properties, stringValue } from '../p
 import { parseYamlObject } from '../parsers/yamlTree';
 import type { ParseProblem } from '../parsers/types';
 import type { ImageSigner, PackageResult } from '../result';
-import { type KnownPublisher, applyKnownPublisher, knownPublisherFor } from './knownSigners';
+import { type KnownPublisher, type RegistryMirror, applyKnownPublisher, knownPublisherFor } from './knownSigners';
 import { type Signer, describeImageSigner, describeSigners, globMatches, signerMatches } from './signers';
 
 export { type Signer, globMatches, signerMatches };
@@ -38,17 +38,19 @@ export interface Policy {
   artifacts: PackageRule[];
   /** Publishers' documented signers the policy adds (before the bundled catalog's), or `false`: no catalog. */
   knownSigners: KnownPublisher[] | false;
+  /** Registries that mirror others (a pull-through cache): the catalog of known signers treats images there as the mirrored registry's. */
+  mirrors: RegistryMirror[];
   /** Part of what a verdict depends on (shown in logs; results are re-judged when it changes). */
   digest: string;
   file?: string;
 }
 
-export const EMPTY_POLICY: Policy = { requireProvenance: false, packages: [], artifacts: [], knownSigners: [], digest: 'none' };
+export const EMPTY_POLICY: Policy = { requireProvenance: false, packages: [], artifacts: [], knownSigners: [], mirrors: [], digest: 'none' };
 
 /** Reads a policy file, collecting every problem (with its range) instead of stopping at the first. */
 export function parsePolicy(text: string, file?: string): { policy: Policy; problems: ParseProblem[] } {
   const { root, lines, problems } = isYamlPolicy(file) ? parseYamlObject(text, 'A policy file') : parseJsonObject(text, 'A policy file');
-  const policy: Policy = { requireProvenance: false, packages: [], artifacts: [], knownSigners: [], digest: crypto.createHash('sha256').update(text).digest('hex').slice(0, 16), file };
+  const policy: Policy = { requireProvenance: false, packages: [], artifacts: [], knownSigners: [], mirrors: [], digest: crypto.createHash('sha256').update(text).digest('hex').slice(0, 16), file };
   if (!root) return { policy, problems };
   const bad: ReportProblem = (node, message) => problems.push({ message, range: nodeRange(lines, node), code: 'policy-invalid' });
   const requireNode = child(root, 'requireProvenance');
@@ -59,6 +61,7 @@ export function parsePolicy(text: string, file?: string): { policy: Policy; prob
   policy.packages = parseRules(child(root, 'packages'), 'packages', bad);
   policy.artifacts = parseRules(child(root, 'artifacts'), 'artifacts', bad);
   policy.knownSigners = parseKnownSigners(child(root, 'knownSigners'), bad);
+  policy.mirrors = parseMirrors(child(root, 'mirrors'), bad);
   return { policy, problems };
 }
 
@@ -83,7 +86,30 @@ function parseKnownSigners(node: ReturnType<typeof child>, bad: ReportProblem): 
       bad(entryNode, 'A known signer needs "publisher", "ecosystem" ("oci" or "npm"), "match" (names or patterns) and "signers" (issuer with subject or subjectPattern).');
       continue;
     }
-    out.push({ publisher, ecosystem, match, signers, source: stringValue(child(entryNode, 'source')) });
+    const registriesNode = child(entryNode, 'registries');
+    const registries = (registriesNode?.type === 'array' ? (registriesNode.children ?? []) : []).map((r) => stringValue(r)).filter((r): r is string => !!r);
+    if (registriesNode && (ecosystem !== 'oci' || registriesNode.type !== 'array' || registries.length === 0)) {
+      bad(registriesNode, '"registries" is for images: a list of the registries (host, or host/path) the publisher serves them from.');
+    }
+    const entry: KnownPublisher = { publisher, ecosystem, match, signers, source: stringValue(child(entryNode, 'source')) };
+    out.push(ecosystem === 'oci' && registries.length > 0 ? { ...entry, registries } : entry);
+  }
+  return out;
+}
+
+/** `mirrors`: registries (host, or host/path) that serve what another registry serves, under the same paths. */
+function parseMirrors(node: ReturnType<typeof child>, bad: ReportProblem): RegistryMirror[] {
+  if (!node) return [];
+  if (node.type !== 'array') {
+    bad(node, '"mirrors" must be a list of { "mirror": "host/path", "of": "host" }.');
+    return [];
+  }
+  const out: RegistryMirror[] = [];
+  for (const mirrorNode of node.children ?? []) {
+    const mirror = stringValue(child(mirrorNode, 'mirror'));
+    const of = stringValue(child(mirrorNode, 'of'));
+    if (!mirror || !of) bad(mirrorNode, 'A mirror needs "mirror" (the registry, host or host/path, that serves the copies) and "of" (the registry it mirrors).');
+    else out.push({ mirror, of });
   }
   return out;
 }
@@ -157,15 +183,16 @@ export function artifactRuleFor(policy: Policy, relativePath: string): PackageRu
 
 /**
  * Judges verified evidence against the policy. Failing evidence (invalid, unverifiable) is left as
- * it is: a policy can only make a verdict stricter.
+ * it is: a policy can only make a verdict stricter. `daemonMirrors`: the docker daemon's mirrors,
+ * which the catalog of known signers treats like the policy's own `mirrors`.
  */
-export function applyPolicy(result: PackageResult, policy: Policy, requireProvenanceSetting: boolean): PackageResult {
+export function applyPolicy(result: PackageResult, policy: Policy, requireProvenanceSetting: boolean, daemonMirrors: RegistryMirror[] = []): PackageResult {
   if (result.verdict === 'invalid' || result.verdict === 'unverifiable') return result;
   const rule = ruleFor(policy, result.name);
   const judged = result.ecosystem === 'oci' ? applyImageRule(result, rule, policy.requireProvenance || requireProvenanceSetting) : applyPackageRule(result, rule, policy, requireProvenanceSetting);
   // Who signs it is the user's to say in a rule; where no rule does, the catalog of known signers may.
   if (rule?.signers || rule?.keys) return judged;
-  const publisher = knownPublisherFor(judged, policy.knownSigners);
+  const publisher = knownPublisherFor(judged, policy.knownSigners, [...policy.mirrors, ...daemonMirrors]);
   return publisher ? applyKnownPublisher(judged, publisher) : judged;
 }
 

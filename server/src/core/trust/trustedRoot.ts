@@ -18,10 +18,20 @@ export interface TrustContext {
   digest: string;
   /** Log ids (base64) the root knows, to tell "unknown log" (stale trust) from a bad proof. */
   logIds: Set<string>;
+  /**
+   * Whether the root is known to be current — refreshed through TUF, or the user's own file — so
+   * that a log or CA it does not hold is another Sigstore instance's (`invalid`), not one added
+   * since a bundled snapshot was taken (`unverifiable`).
+   */
+  current: boolean;
 }
 
+const CURRENT_SOURCES: ReadonlySet<TrustSource> = new Set(['TUF', 'custom file']);
+
 export function trustFromJson(json: unknown, source: TrustSource): TrustContext {
-  const root = withoutUndatedKeys(TrustedRoot.fromJSON(json));
+  const root = TrustedRoot.fromJSON(json);
+  const malformed = malformedValidity(root);
+  if (malformed) throw new Error(`the trusted root is malformed: ${malformed}`);
   // Digest of the parsed root, so the same trust material has the same digest however it was formatted.
   const text = JSON.stringify(TrustedRoot.toJSON(root));
   if (root.certificateAuthorities.length === 0 && root.tlogs.length === 0) {
@@ -33,22 +43,29 @@ export function trustFromJson(json: unknown, source: TrustSource): TrustContext 
     source,
     digest: crypto.createHash('sha256').update(text).digest('hex').slice(0, 16),
     logIds: new Set(root.tlogs.map((t) => t.logId?.keyId.toString('base64') ?? '')),
+    current: CURRENT_SOURCES.has(source),
   };
 }
 
 /**
- * The trusted-root format requires every key and certificate authority to say from when it is
- * valid; one that does not cannot be placed in time, so it is not trusted (rather than trusted
- * forever, which is what an absent start would otherwise mean to the verifier).
+ * A validity range must say when it starts (protobuf-specs' TimeRange: `start` is required, `end`
+ * optional). A key or authority with no `validFor` at all is valid for all time, as the spec makes
+ * the field optional and sigstore-js reads it; one whose range lacks its start cannot be placed in
+ * time, and the root is refused, as sigstore-go refuses it (sigstore-conformance
+ * trust-root-tlog-missing-validity-start). Says what is malformed, or undefined.
  */
-function withoutUndatedKeys(root: TrustedRoot): TrustedRoot {
-  return {
-    ...root,
-    tlogs: root.tlogs.filter((t) => t.publicKey?.validFor?.start),
-    ctlogs: root.ctlogs.filter((t) => t.publicKey?.validFor?.start),
-    certificateAuthorities: root.certificateAuthorities.filter((c) => c.validFor?.start),
-    timestampAuthorities: root.timestampAuthorities.filter((c) => c.validFor?.start),
-  };
+function malformedValidity(root: TrustedRoot): string | undefined {
+  const logs = [...root.tlogs.map((t) => ['transparency log', t] as const), ...root.ctlogs.map((t) => ['certificate-transparency log', t] as const)];
+  for (const [kind, log] of logs) {
+    if (log.publicKey?.validFor && !log.publicKey.validFor.start) {
+      return `the ${kind} ${log.baseUrl || '(no URL)'} (log id ${log.logId?.keyId.toString('base64') ?? 'none'}) has a validFor range without its start`;
+    }
+  }
+  const authorities = [...root.certificateAuthorities.map((c) => ['certificate authority', c] as const), ...root.timestampAuthorities.map((c) => ['timestamp authority', c] as const)];
+  for (const [kind, authority] of authorities) {
+    if (authority.validFor && !authority.validFor.start) return `the ${kind} ${authority.uri || '(no URI)'} has a validFor range without its start`;
+  }
+  return undefined;
 }
 
 export function embeddedTrust(): TrustContext {

@@ -11,7 +11,7 @@ import { type PackageResult, decided, unverifiableResult } from '../../result';
 import { cachedVerdict, faultResult } from '../cachedVerdict';
 import type { TrustContext } from '../../trust/trustedRoot';
 import type { ReasonCode } from '../../verdict';
-import { checkBundle, logEntryFacts, parseBundle, signerIdentity } from '../sigstore/bundleCheck';
+import { type LogEntryFacts, checkBundle, logEntryFacts, logFacts, parseBundle, signerIdentity } from '../sigstore/bundleCheck';
 import type { BuildIdentity } from '../sigstore/certificate';
 
 const RESULT_SCHEMA = 'gem-result-v1';
@@ -69,12 +69,12 @@ export class GemVerifier {
     }
     const first = checks[0] as Extract<GemBundleCheck, { ok: true }>;
     const reason = `${full} is signed by ${first.identity.subjectAlternativeName ?? 'an unknown identity'} (${bundles.length} Sigstore attestation${bundles.length > 1 ? 's' : ''}, logged).`;
-    return { ...decided(base, 'verified', 'verified', reason), provenanceDetails: { ...first.identity, predicateTypes: checks.flatMap((c) => (c.ok && c.predicateType ? [c.predicateType] : [])), logIndex: first.logIndex, integratedTime: first.integratedTime } };
+    return { ...decided(base, 'verified', 'verified', reason), provenanceDetails: { ...first.identity, predicateTypes: checks.flatMap((c) => (c.ok && c.predicateType ? [c.predicateType] : [])), ...logFacts(first) } };
   }
 }
 
 type GemBundleCheck =
-  | { ok: true; identity: BuildIdentity; predicateType?: string; logIndex?: string; integratedTime?: string }
+  | ({ ok: true; identity: BuildIdentity; predicateType?: string } & LogEntryFacts)
   | { ok: false; status: 'invalid' | 'unverifiable'; message: string };
 
 function checkGemBundle(json: unknown, gem: Buffer, digest: string, trust: TrustContext): GemBundleCheck {
@@ -96,5 +96,5 @@ function checkGemBundle(json: unknown, gem: Buffer, digest: string, trust: Trust
   if (content.$case === 'publicKey') return { ok: false, status: 'unverifiable', message: 'it is signed with a key, not a Sigstore certificate' };
   const checked = checkBundle(bundle, trust, undefined, true, bundle.content.$case === 'messageSignature' ? gem : undefined);
   if (!checked.ok) return checked;
-  return { ok: true, identity: signerIdentity(bundle) ?? {}, predicateType, ...logEntryFacts(bundle) };
+  return { ok: true, identity: signerIdentity(bundle) ?? {}, predicateType, ...logEntryFacts(bundle, trust) };
 }

@@ -80,6 +80,6 @@ export class MavenVerifier {
     if (!checked.ok) return decided(base, checked.status, checked.status === 'invalid' ? 'signature-invalid' : 'trust-material-missing', `The Sigstore bundle of ${file} does not hold: ${checked.message}.`);
     const identity = signerIdentity(bundle) ?? {};
     const reason = `${file} is signed by ${identity.subjectAlternativeName ?? 'an unknown identity'} (${identity.issuer ?? 'unknown issuer'}), logged.`;
-    return { ...decided(base, 'verified', 'verified', reason), provenanceDetails: { ...identity, predicateTypes: [], ...logEntryFacts(bundle) } };
+    return { ...decided(base, 'verified', 'verified', reason), provenanceDetails: { ...identity, predicateTypes: [], ...logEntryFacts(bundle, this.options.trust()) } };
   }
 }

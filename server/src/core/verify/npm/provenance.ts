@@ -9,10 +9,10 @@ import type { Bundle } from '@sigstore/bundle';
 import { X509Certificate } from '@sigstore/core';
 import type { KeyFinderFunc } from '@sigstore/verify';
 import type { RegistryKey } from '../../registries/npmRegistry';
-import { type TrustContext, logEntryUrl } from '../../trust/trustedRoot';
+import type { TrustContext } from '../../trust/trustedRoot';
 import type { ProvenanceDetails } from '../../result';
 import type { ProvenanceStatus, ReasonCode } from '../../verdict';
-import { checkBundle, parseBundle } from '../sigstore/bundleCheck';
+import { checkBundle, logEntryFacts, parseBundle } from '../sigstore/bundleCheck';
 import { readBuildIdentity } from '../sigstore/certificate';
 import { npmPurl } from './purl';
 
@@ -104,13 +104,13 @@ export function verifyNpmProvenance(input: ProvenanceInput, keys: RegistryKey[],
     const result = checkBundle(bundle, trust, keyFinder);
     if (!result.ok) {
       if (result.status === 'invalid') return { status: 'invalid', code: 'provenance-invalid', message: `${label(predicateType)}: ${result.message}`, details };
-      undecided ??= { status: 'unverifiable', code: 'trust-material-missing', message: `${label(predicateType)}: ${result.message}`, details };
+      undecided ??= { status: 'unverifiable', code: result.code === 'bundle-unsupported' ? 'provenance-unsupported' : 'trust-material-missing', message: `${label(predicateType)}: ${result.message}`, details };
       continue;
     }
     if (!isPublish) {
       sawProvenance = true;
       Object.assign(details, describeProvenance(bundle, envelope.payload));
-      details.logEntryUrl = logEntryUrl(trust, details.logId, details.logIndex);
+      details.logEntryUrl = logEntryFacts(bundle, trust).logEntryUrl;
     }
   }
   if (undecided) return undecided;
@@ -150,8 +150,8 @@ function describeProvenance(bundle: Bundle, payload: Buffer): Partial<Provenance
   }
   const entry = bundle.verificationMaterial.tlogEntries[0];
   if (entry) {
-    out.logIndex = entry.logIndex;
-    out.integratedTime = new Date(Number(entry.integratedTime) * 1000).toISOString();
+    const { logIndex, integratedTime, timestamp } = logEntryFacts(bundle);
+    Object.assign(out, { logIndex, integratedTime, timestamp });
     out.logId = Buffer.from(entry.logId?.keyId ?? []).toString('base64');
   }
   try {

@@ -30,7 +30,7 @@ export interface PublicKeyEntry {
 export type FailureStatus = 'invalid' | 'unverifiable' | 'policy-violation';
 
 export type CosignCheck =
-  | { ok: true; identity?: BuildIdentity; keyName?: string; logIndex?: string; integratedTime?: string }
+  | { ok: true; identity?: BuildIdentity; keyName?: string; logIndex?: string; integratedTime?: string; timestamp?: string; timestampAuthority?: string }
   | { ok: false; status: FailureStatus; message: string };
 
 /** A log entry body as Rekor records it: `kind`, `apiVersion` and a kind-specific `spec`. */

@@ -63,5 +63,5 @@ export function verifyImageBundle(json: unknown, imageDigest: string, trust: Tru
   }
   const result = checkBundle(bundle, trust);
   if (!result.ok) return { ok: false, status: result.status, message: result.message, predicateType };
-  return { ok: true, identity: signerIdentity(bundle), ...logEntryFacts(bundle), predicateType, builderId };
+  return { ok: true, identity: signerIdentity(bundle), ...logEntryFacts(bundle, trust), predicateType, builderId };
 }

@@ -79,7 +79,7 @@ export class OciVerifier {
     const { signatures, attestations, unreachable } = await this.collect(digest, domain, repository, keys, signal);
     const base = { ecosystem: 'oci' as const, name, version, digest, purl: ociPurl(domain, repository, digest), findings: [] };
     const provenance = judgeAttestations(attestations, unreachable);
-    const signers: ImageSigner[] = signatures.flatMap((c) => (c.ok ? [{ subject: c.identity?.subjectAlternativeName, issuer: c.identity?.issuer, key: c.keyName, logIndex: c.logIndex, integratedTime: c.integratedTime }] : []));
+    const signers: ImageSigner[] = signatures.flatMap((c) => (c.ok ? [{ subject: c.identity?.subjectAlternativeName, issuer: c.identity?.issuer, key: c.keyName, logIndex: c.logIndex, integratedTime: c.integratedTime, timestamp: c.timestamp, timestampAuthority: c.timestampAuthority }] : []));
     let signature: SignatureStatus;
     let signatureReason: string;
     let verdict: PackageResult['verdict'];
@@ -254,7 +254,7 @@ function judgeAttestations(attestations: LocatedCheck[], unreachable?: string): 
   const predicateTypes = verified.map((a) => a.predicateType ?? 'unknown');
   const slsa = verified.find((a) => a.predicateType?.includes('slsa.dev/provenance'));
   if (slsa && slsa.ok) {
-    const details = { predicateTypes, ...slsa.identity, signerKey: slsa.keyName, builderId: slsa.builderId, logIndex: slsa.logIndex, integratedTime: slsa.integratedTime };
+    const details = { predicateTypes, ...slsa.identity, signerKey: slsa.keyName, builderId: slsa.builderId, logIndex: slsa.logIndex, integratedTime: slsa.integratedTime, timestamp: slsa.timestamp, timestampAuthority: slsa.timestampAuthority };
     return { status: 'verified', message: 'SLSA provenance verified.', details };
   }
   return { status: 'absent', message: verified.length > 0 ? `Attestations verified (${predicateTypes.join(', ')}), but none is SLSA provenance.` : 'No provenance attestation is attached.', details: verified.length > 0 ? { predicateTypes } : undefined };

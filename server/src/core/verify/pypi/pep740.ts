@@ -6,7 +6,7 @@
 
 import type { TrustContext } from '../../trust/trustedRoot';
 import type { BuildIdentity } from '../sigstore/certificate';
-import { checkBundle, logEntryFacts, parseBundle, signerIdentity } from '../sigstore/bundleCheck';
+import { type LogEntryFacts, checkBundle, logEntryFacts, parseBundle, signerIdentity } from '../sigstore/bundleCheck';
 
 export const PYPI_PUBLISH_PREDICATE = 'https://docs.pypi.org/attestations/publish/v1';
 
@@ -21,7 +21,7 @@ export interface Publisher {
 }
 
 export type AttestationCheck =
-  | { ok: true; publisher: Publisher; identity: BuildIdentity; predicateType: string; logIndex?: string; integratedTime?: string }
+  | ({ ok: true; publisher: Publisher; identity: BuildIdentity; predicateType: string } & LogEntryFacts)
   | { ok: false; status: 'invalid' | 'unverifiable'; message: string };
 
 interface Attestation {
@@ -66,7 +66,7 @@ export function checkAttestation(attestation: Attestation, publisher: Publisher,
   const identity = signerIdentity(parsed.bundle) ?? {};
   const mismatch = publisherMismatch(publisher, identity);
   if (mismatch) return { ok: false, status: 'invalid', message: mismatch };
-  return { ok: true, publisher, identity, predicateType: statement.predicateType, ...logEntryFacts(parsed.bundle) };
+  return { ok: true, publisher, identity, predicateType: statement.predicateType, ...logEntryFacts(parsed.bundle, trust) };
 }
 
 function readStatement(payload: Buffer): { predicateType: string; subject: Array<{ name?: string; digest?: Record<string, string> }> } | undefined {

@@ -9,6 +9,7 @@ import type { TieredCache } from '../../cache/tieredCache';
 import { type IndexFile, type PypiIndexClient } from '../../registries/pypiIndex';
 import { type PackageResult, decided, unverifiableResult } from '../../result';
 import { cachedVerdict, faultResult } from '../cachedVerdict';
+import { logFacts } from '../sigstore/bundleCheck';
 import type { TrustContext } from '../../trust/trustedRoot';
 import type { ReasonCode } from '../../verdict';
 import { type AttestationCheck, checkProvenance } from './pep740';
@@ -107,11 +108,11 @@ function summarise(base: Base, checked: Array<{ file: IndexFile; checks: Attesta
     return decided(base, 'unsigned', 'signature-missing', reason);
   }
   const first = checked[0].checks as Array<Extract<AttestationCheck, { ok: true }>>;
-  const { identity, publisher, logIndex, integratedTime } = first[0];
+  const { identity, publisher } = first[0];
   const predicateTypes = [...new Set(checked.flatMap((c) => (c.checks as Array<Extract<AttestationCheck, { ok: true }>>).map((a) => a.predicateType)))];
   const limited = total > checked.length ? ` (the first ${checked.length} of ${total} files)` : '';
   const reason = `Every file${limited} was published by ${publisher.kind} ${publisher.repository} (${publisher.workflow ?? publisher.workflow_filepath}) with PEP 740 provenance.`;
-  return { ...decided(base, 'verified', 'verified', reason), provenanceDetails: { ...identity, predicateTypes, logIndex, integratedTime, workflowPath: publisher.workflow ?? publisher.workflow_filepath } };
+  return { ...decided(base, 'verified', 'verified', reason), provenanceDetails: { ...identity, predicateTypes, ...logFacts(first[0]), workflowPath: publisher.workflow ?? publisher.workflow_filepath } };
 }
 
 function newestSatisfying(files: IndexFile[], spec: string): string | undefined {

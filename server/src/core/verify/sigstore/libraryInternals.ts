@@ -23,3 +23,8 @@ export function verifyCertificateChain(leaf: X509Certificate, timestamps: Date[]
 export function verifySignedEntryTimestamp(entry: TLogEntryWithInclusionPromise, material: TrustMaterial): void {
   verifyTLogSET(entry, material.tlogs);
 }
+
+// The error classes @sigstore/core throws for malformed ASN.1 and failing RFC 3161 timestamps; it
+// does not export them, and they carry no code or name, so only their class tells them apart.
+export { ASN1ParseError, ASN1TypeError } from '@sigstore/core/dist/asn1/error';
+export { RFC3161TimestampVerificationError } from '@sigstore/core/dist/rfc3161/error';
