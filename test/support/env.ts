@@ -3,13 +3,13 @@ import * as path from 'node:path';
 
 /**
  * The environment without npm's script variables, the machine's global npmrc or docker daemon
- * settings, Python's or Bundler's package configuration, or a GitHub API, so only the test's own files decide the registries
+ * settings, Python's or Bundler's package configuration, or a GitHub API or host, so only the test's own files decide the registries
  * (tests set HOME to an empty folder too). Python packages go to a closed loopback port unless a
  * test names its own index: no test reaches a public index, even when pip would name one.
  */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(npm_|https?_proxy$|no_proxy$|PIP_|UV_|VIRTUAL_ENV$|BUNDLE_|GITHUB_API_URL$|GITHUB_TOKEN$|GH_TOKEN$|GOSUMDB$|GOPROXY$|GONOSUMDB$|GOPRIVATE$)/i.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env)) if (!/^(npm_|https?_proxy$|no_proxy$|PIP_|UV_|VIRTUAL_ENV$|BUNDLE_|GITHUB_API_URL$|GITHUB_TOKEN$|GH_TOKEN$|GH_HOST$|GOSUMDB$|GOPROXY$|GONOSUMDB$|GOPRIVATE$)/i.test(k)) env[k] = v;
   return {
     ...env,
     npm_config_globalconfig: path.join(os.tmpdir(), 'provenance-lens-no-global-npmrc'),

@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { customTrust, embeddedTrust } from '../../server/src/core/trust/trustedRoot';
+import { customTrust, embeddedTrust, trustFromJson } from '../../server/src/core/trust/trustedRoot';
 import { verifyCosignAttestation } from '../../server/src/core/verify/oci/cosignAttestation';
 import { FIXTURES, flipBase64 } from '../support/fixtureRegistry';
 
@@ -94,9 +94,18 @@ describe('cosign classic attestations (recorded data)', () => {
     assert.deepEqual([r.ok, !r.ok && r.status], [false, 'invalid']);
   });
 
-  it('cannot decide against another deployment\'s trusted root (its log is unknown there)', () => {
+  it('rejects it against the user\'s own trusted root of another deployment (its log is unknown there): another instance', () => {
     const layer = recordedLayer();
     const r = verifyCosignAttestation(layer.blob, layer.annotations, SUBJECT, customTrust(path.join(FIXTURES, 'sigstore/trusted_root.scaffolding.json')), []);
+    assert.deepEqual([r.ok, !r.ok && r.status], [false, 'invalid']);
+    assert.match(!r.ok ? r.message : '', /another Sigstore instance/);
+  });
+
+  it('cannot decide against a snapshot root that could not be refreshed and does not know the log', () => {
+    const layer = recordedLayer();
+    const stale = trustFromJson(JSON.parse(fs.readFileSync(path.join(FIXTURES, 'sigstore/trusted_root.scaffolding.json'), 'utf8')), 'embedded snapshot');
+    const r = verifyCosignAttestation(layer.blob, layer.annotations, SUBJECT, stale, []);
     assert.deepEqual([r.ok, !r.ok && r.status], [false, 'unverifiable']);
+    assert.match(!r.ok ? r.message : '', /could not be refreshed/);
   });
 });

@@ -10,9 +10,9 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { bundlesFromText } from '../../server/src/core/registries/githubAttestationsApi';
+import { bundleFileFormat, bundlesFromText, fetchAttestations, githubApiClient, readBundleFile } from '../../server/src/core/registries/githubAttestationsApi';
 import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
-import { type AttestationPolicy, verifyGithubAttestations } from '../../server/src/core/verify/github/githubAttestations';
+import { type AttestationPolicy, digestFile, verifyGithubAttestations } from '../../server/src/core/verify/github/githubAttestations';
 import { cleanEnv } from '../support/env';
 import { FIXTURES } from '../support/fixtureRegistry';
 import { closeServer, listenOnLoopback } from '../support/loopback';
@@ -29,7 +29,7 @@ const DEMO = { file: read('github_provenance_demo-0.0.12-py3-none-any.whl'), bun
 describe('GitHub artifact attestations', function () {
   this.timeout(30000);
   const trust = embeddedTrust();
-  const verify = (subject: { file: Buffer; bundles: readonly unknown[] }, policy: AttestationPolicy) => verifyGithubAttestations(sha(subject.file), [...subject.bundles], policy, trust);
+  const verify = (subject: { file: Buffer; bundles: readonly unknown[] }, policy: AttestationPolicy) => verifyGithubAttestations(digestFile(subject.file), [...subject.bundles], policy, trust);
 
   it('verifies a public-good attestation signed by a reusable workflow, when that signer is named', () => {
     const r = verify(REUSABLE, { owner: 'malancas', signerRepo: 'github/artifact-attestations-workflows' });
@@ -42,18 +42,20 @@ describe('GitHub artifact attestations', function () {
     assert.equal(r.verdict, 'verified', r.reason);
   });
 
-  it('accepts a GitHub Enterprise tenant\'s issuer, and exactly the issuer asked for', () => {
+  it('accepts an enterprise\'s own issuer only when it is named, and then exactly that one (as gh)', () => {
     const tenant = { file: read('custom-issuer-artifact'), bundles: bundlesFromText(read('custom-issuer.sigstore.json').toString()) };
-    assert.equal(verify(tenant, { owner: 'too-legit' }).verdict, 'verified');
+    const byDefault = verify(tenant, { owner: 'too-legit' });
+    assert.equal(byDefault.verdict, 'policy-violation');
+    assert.match(byDefault.reason, /hammer-time, not https:\/\/token\.actions\.githubusercontent\.com \(an enterprise issuer is accepted only when named/);
     assert.equal(verify(tenant, { owner: 'too-legit', issuer: 'https://token.actions.githubusercontent.com/hammer-time' }).verdict, 'verified');
     assert.equal(verify(tenant, { owner: 'too-legit', issuer: 'https://token.actions.githubusercontent.com/other' }).verdict, 'policy-violation');
   });
 
   for (const [label, subject, policy, verdict, pattern] of [
-    ['a signer of another owner (the default expects the owner\'s own workflows)', REUSABLE, { owner: 'malancas' }, 'policy-violation', /not by a workflow of malancas/],
+    ['a signer of another owner (the default expects the owner\'s own workflows)', REUSABLE, { owner: 'malancas' }, 'policy-violation', /not by a workflow of github\.com\/malancas/],
     ['another owner', REUSABLE, { owner: 'someone-else', signerRepo: 'github/artifact-attestations-workflows' }, 'policy-violation', /not https:\/\/github.com\/someone-else/],
-    ['another repository', DEMO, { owner: 'actions', repo: 'actions/other' }, 'policy-violation', /not https:\/\/github.com\/actions\/other/],
-    ['another predicate type', DEMO, { owner: 'actions', predicateType: 'https://spdx.dev/Document/v2.3' }, 'policy-violation', /predicate is https:\/\/slsa.dev\/provenance\/v1/],
+    ['another repository', DEMO, { owner: 'actions', repo: 'actions/other' }, 'policy-violation', /not by a workflow of github\.com\/actions\/other/],
+    ['another predicate type', DEMO, { owner: 'actions', predicateType: 'https://spdx.dev/Document/v2.3' }, 'policy-violation', /found: https:\/\/slsa\.dev\/provenance\/v1/],
     ['other content', { file: Buffer.concat([DEMO.file, Buffer.from('x')]), bundles: DEMO.bundles }, { owner: 'actions' }, 'invalid', /about other content/],
     ['a bundle without its certificate', { file: DEMO.file, bundles: bundlesFromText(read('github_provenance_demo-0.0.12-py3-none-any-bundle-missing-cert.jsonl').toString()) }, { owner: 'actions' }, 'invalid', /./],
     ['a bundle without verification material', { file: DEMO.file, bundles: bundlesFromText(read('github_provenance_demo-0.0.12-py3-none-any-bundle-missing-verification-material.jsonl').toString()) }, { owner: 'actions' }, 'invalid', /./],
@@ -71,7 +73,8 @@ describe('GitHub artifact attestations', function () {
     const seen: Array<{ url?: string; authorization?: string }> = [];
     const api = http.createServer((req, res) => {
       seen.push({ url: req.url, authorization: req.headers.authorization });
-      if (req.url === `/repos/actions/attest-demo/attestations/sha256:${sha(DEMO.file)}?per_page=100`) {
+      // gh's default --limit: 30 a page.
+      if (req.url === `/repos/actions/attest-demo/attestations/sha256:${sha(DEMO.file)}?per_page=30`) {
         res.writeHead(200, { 'content-type': 'application/json' });
         return res.end(JSON.stringify({ attestations: DEMO.bundles.map((bundle) => ({ bundle, repository_id: 1 })) }));
       }
@@ -95,6 +98,48 @@ describe('GitHub artifact attestations', function () {
     } finally {
       await closeServer(api);
     }
+  });
+});
+
+describe('GitHub attestations API', function () {
+  this.timeout(30000);
+
+  it('follows next pages up to the limit, on the API\'s own origin only', async () => {
+    const seen: string[] = [];
+    const api = http.createServer((req, res) => {
+      seen.push(req.url ?? '');
+      const page = Number(/[?&]page=(\d+)/.exec(req.url ?? '')?.[1] ?? '1');
+      const next = page === 1 ? `<http://${req.headers.host}/orgs/o/attestations/sha256:ab?per_page=2&page=2>; rel="next"` : '<http://elsewhere.invalid/orgs/o/attestations/sha256:ab?page=3>; rel="next"';
+      res.writeHead(200, { 'content-type': 'application/json', link: next });
+      res.end(JSON.stringify({ attestations: [{ bundle: { page, n: 1 } }, { bundle: { page, n: 2 } }] }));
+    });
+    const port = await listenOnLoopback(api);
+    const client = githubApiClient({}, `http://127.0.0.1:${port}`, { timeoutMs: 5000, offline: false });
+    try {
+      const three = await fetchAttestations(client, `http://127.0.0.1:${port}`, { owner: 'o' }, 'sha256:ab', undefined, 3);
+      assert.deepEqual(three, [{ page: 1, n: 1 }, { page: 1, n: 2 }, { page: 2, n: 1 }]);
+      assert.deepEqual(seen, ['/orgs/o/attestations/sha256:ab?per_page=3', '/orgs/o/attestations/sha256:ab?per_page=2&page=2']);
+      seen.length = 0;
+      const all = await fetchAttestations(client, `http://127.0.0.1:${port}`, { owner: 'o' }, 'sha256:ab', undefined, 10);
+      assert.equal(all.length, 4, 'the link to another origin is not followed');
+      assert.equal(seen.length, 2);
+    } finally {
+      await client.close();
+      await closeServer(api);
+    }
+  });
+
+  it('reads --bundle files as gh does: .json one bundle, .jsonl a stream of them', () => {
+    const bundle = read('reusable-workflow-attestation.sigstore.json').toString();
+    assert.equal(bundleFileFormat('x.sigstore'), undefined);
+    assert.deepEqual(readBundleFile('b.json', bundle), { bundles: [JSON.parse(bundle)] });
+    const pretty = `${bundle}\n\n${bundle}`; // multi-line values, as Go's json.Decoder reads them
+    assert.equal((readBundleFile('b.jsonl', pretty) as { bundles: unknown[] }).bundles.length, 2);
+    assert.match((readBundleFile('b.json', pretty) as { malformed: string }).malformed, /more than one/);
+    assert.deepEqual(readBundleFile('b.jsonl', ' \n'), { bundles: [] });
+    assert.ok('malformed' in readBundleFile('b.json', ''));
+    assert.ok('malformed' in readBundleFile('b.jsonl', `${bundle}\n{"broken":`));
+    assert.ok('malformed' in readBundleFile('b.jsonl', '[1]'));
   });
 });
 

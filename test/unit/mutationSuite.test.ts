@@ -13,7 +13,8 @@ import * as path from 'node:path';
 import { bundlesFromText } from '../../server/src/core/registries/githubAttestationsApi';
 import { customTrust, embeddedTrust, type TrustContext } from '../../server/src/core/trust/trustedRoot';
 import { verifyArtifact } from '../../server/src/core/verify/artifact/artifactVerifier';
-import { type AttestationPolicy, verifyGithubAttestations } from '../../server/src/core/verify/github/githubAttestations';
+import { type AttestationPolicy, digestFile, verifyGithubAttestations } from '../../server/src/core/verify/github/githubAttestations';
+import type { SubjectDigestAlgorithm } from '../../server/src/core/verify/github/attestationSubject';
 import { verifyRegistrySignature } from '../../server/src/core/verify/npm/signature';
 import { verifyNpmProvenance } from '../../server/src/core/verify/npm/provenance';
 import { verifyCosignAttestation } from '../../server/src/core/verify/oci/cosignAttestation';
@@ -162,13 +163,14 @@ function sbomAttestations(): Subject[] {
 }
 
 function githubAttestations(): Subject[] {
-  const cases: Array<[string, string, string, AttestationPolicy]> = [
+  const cases: Array<[string, string, string, AttestationPolicy, SubjectDigestAlgorithm?]> = [
+    ['public-good, sha512 subject (npm provenance, --digest-alg sha512)', 'github/sigstore-js-2.1.0.tgz', 'github/sigstore-js-2.1.0-bundle.json', { owner: 'sigstore' }, 'sha512'],
     ['public-good, reusable workflow', 'github/reusable-workflow-artifact', 'github/reusable-workflow-attestation.sigstore.json', { owner: 'malancas', signerRepo: 'github/artifact-attestations-workflows' }],
     ["GitHub's instance (timestamps)", 'github/github_provenance_demo-0.0.12-py3-none-any.whl', 'github/github_provenance_demo-0.0.12-py3-none-any-bundle.jsonl', { owner: 'actions', repo: 'actions/attest-demo' }],
-    ['tenant issuer', 'github/custom-issuer-artifact', 'github/custom-issuer.sigstore.json', { owner: 'too-legit' }],
+    ['tenant issuer', 'github/custom-issuer-artifact', 'github/custom-issuer.sigstore.json', { owner: 'too-legit', issuer: 'https://token.actions.githubusercontent.com/hammer-time' }],
   ];
-  return cases.map(([label, file, bundles, policy]) => {
-    const digest = sha256(read(file));
+  return cases.map(([label, file, bundles, policy, algorithm]) => {
+    const digest = digestFile(read(file), algorithm);
     return { name: `GitHub attestation: ${label}`, evidence: bundlesFromText(read(bundles).toString()) as Json, verdict: (e: Json) => verifyGithubAttestations(digest, e as unknown[], policy, trust).verdict };
   });
 }

@@ -3,12 +3,12 @@
 // GitHub API the environment or the provenanceLens.github.apiUrl setting names. Untrusted
 // workspaces make no request.
 
-import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import { URI } from 'vscode-uri';
 import { fetchAttestations, githubApiClient } from '../core/registries/githubAttestationsApi';
 import type { TrustContext } from '../core/trust/trustedRoot';
-import { verifyGithubAttestations } from '../core/verify/github/githubAttestations';
+import { digestName } from '../core/verify/github/attestationSubject';
+import { digestFile, verifyGithubAttestations } from '../core/verify/github/githubAttestations';
 import type { GithubAttestationParams, GithubAttestationReport, Settings } from '../protocol';
 
 export async function verifyGithubAttestation(params: GithubAttestationParams, deps: { settings: Settings; trust: TrustContext; workspaceTrusted: boolean; env: NodeJS.ProcessEnv }, signal?: AbortSignal): Promise<GithubAttestationReport> {
@@ -21,12 +21,12 @@ export async function verifyGithubAttestation(params: GithubAttestationParams, d
   } catch {
     return { verdict: 'unverifiable', reason: 'The file cannot be read.' };
   }
-  const sha256 = crypto.createHash('sha256').update(bytes).digest('hex');
+  const file = digestFile(bytes);
   const owner = params.owner ?? params.repo?.split('/')[0] ?? '';
   const http = githubApiClient(deps.env, apiUrl, { timeoutMs: deps.settings.timeoutMs, offline: deps.settings.offline });
   try {
-    const bundles = await fetchAttestations(http, apiUrl, { owner, repo: params.repo }, `sha256:${sha256}`, signal);
-    const result = verifyGithubAttestations(sha256, bundles, { owner, repo: params.repo, signerRepo: params.signerRepo }, deps.trust);
+    const bundles = await fetchAttestations(http, apiUrl, { owner, repo: params.repo }, digestName(file), signal);
+    const result = verifyGithubAttestations(file, bundles, { owner, repo: params.repo, signerRepo: params.signerRepo }, deps.trust);
     return { verdict: result.verdict, reason: result.reason, signer: result.identity?.buildSignerURI ?? result.identity?.subjectAlternativeName, sourceRepository: result.identity?.sourceRepository };
   } catch (error) {
     return { verdict: 'unverifiable', reason: `Could not fetch the attestations: ${(error as Error).message}.` };

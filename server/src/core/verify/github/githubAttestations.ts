@@ -1,111 +1,119 @@
-// GitHub artifact attestations of a file, with `gh attestation verify` semantics: among the
-// attestations for the file's sha256 (from GitHub's API, or a bundle file), at least one must be a
-// Sigstore bundle that verifies — public-good Sigstore (with a transparency log) or GitHub's own
-// instance (no log, RFC 3161 timestamps: GitHub's trusted root) — whose statement names the file's
-// digest, whose predicate type is the one asked for (SLSA provenance v1 by default), and whose
-// certificate is GitHub Actions' for the given owner or repository, signed by the expected workflow.
+// GitHub artifact attestations of a file, with `gh attestation verify` semantics (cli/cli
+// pkg/cmd/attestation/verify and verification/): every attestation must be a well-formed Sigstore
+// bundle; those of the predicate type asked for (SLSA provenance v1 by default) are candidates, and
+// one must verify against the Sigstore instance that issued its certificate (sigstoreInstances.ts),
+// name the file's digest under the algorithm asked for (attestationSubject.ts), and come from the
+// signer, owner, repository and issuer the policy expects (attestationPolicy.ts).
 
 import type { Bundle } from '@sigstore/bundle';
-import githubRoot from '../../trust/github_trusted_root.json';
-import { type TrustContext, trustFromJson } from '../../trust/trustedRoot';
+import type { TrustContext } from '../../trust/trustedRoot';
 import type { Verdict } from '../../verdict';
 import type { BuildIdentity } from '../sigstore/certificate';
 import { checkBundle, parseBundle, signerIdentity, signingCertificate } from '../sigstore/bundleCheck';
+import { type AttestationPolicy, SLSA_PROVENANCE_V1, policyMismatch } from './attestationPolicy';
+import { type FileDigest, type Statement, digestName, matchSubject, readStatement } from './attestationSubject';
+import { GITHUB_THRESHOLDS, githubInstanceTrust, instanceOf } from './sigstoreInstances';
 
-/** GitHub Actions' OIDC issuer, gh's default expectation (a GitHub Enterprise tenant adds `/<tenant>`). */
-export const ACTIONS_ISSUER = 'https://token.actions.githubusercontent.com';
-export const SLSA_PROVENANCE_V1 = 'https://slsa.dev/provenance/v1';
-
-export interface AttestationPolicy {
-  owner: string;
-  /** `owner/repo`: the attestation must come from this repository (not just the owner). */
-  repo?: string;
-  /** `owner/repo` of the workflow that signed (a reusable workflow lives elsewhere); default: the owner's. */
-  signerRepo?: string;
-  /** `owner/repo/.github/workflows/file.yml` that signed. */
-  signerWorkflow?: string;
-  predicateType?: string;
-  issuer?: string;
-}
+export { ACTIONS_ISSUER, type AttestationPolicy, SLSA_PROVENANCE_V1 } from './attestationPolicy';
+export { type FileDigest, digestFile } from './attestationSubject';
+export { githubInstanceTrust } from './sigstoreInstances';
 
 export interface AttestationVerdict {
   verdict: Verdict;
-  code: 'verified' | 'signature-missing' | 'provenance-invalid' | 'signer-not-allowed' | 'provenance-subject-mismatch' | 'trust-material-missing';
+  code: 'verified' | 'signature-missing' | 'provenance-invalid' | 'signer-not-allowed' | 'provenance-subject-mismatch' | 'trust-material-missing' | 'bundle-unsupported';
   reason: string;
   identity?: BuildIdentity;
-  /** How many attestations were looked at, and which one verified. */
+  /** How many attestations were looked at. */
   checked: number;
 }
 
-let githubTrust: TrustContext | undefined;
+/** The trusted roots of the two instances: public-good Sigstore's, and GitHub's (default: the bundled snapshot). */
+export interface AttestationTrust {
+  publicGood: TrustContext;
+  github?: TrustContext;
+}
 
-/** GitHub's Sigstore instance: its trusted root as bundled (CAs and timestamp authorities; it keeps no log). */
-export function githubInstanceTrust(): TrustContext {
-  githubTrust ??= trustFromJson(githubRoot, "GitHub's embedded snapshot");
-  return githubTrust;
+type OneVerdict = Omit<AttestationVerdict, 'checked'>;
+
+/** gh reads bundles of format v0.2 and later only (verification/sigstore.go, chooseVerifier). */
+const FIRST_BUNDLE_VERSION = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
+
+/**
+ * A bundle checked against the instance that issued its certificate. A GitHub bundle also needs
+ * GitHub's trusted root (a user's own root stands in for both when given).
+ */
+function checkWithInstance(bundle: Bundle, trust: AttestationTrust): ReturnType<typeof checkBundle> | { ok: false; status: 'invalid'; message: string } {
+  const instance = instanceOf(bundle);
+  if (typeof instance !== 'string') return { ok: false, status: 'invalid', message: `it is from no Sigstore instance gh accepts: ${instance.unrecognised}` };
+  return instance === 'github' ? checkBundle(bundle, trust.github ?? githubInstanceTrust(), undefined, true, undefined, GITHUB_THRESHOLDS) : checkBundle(bundle, trust.publicGood);
 }
 
 /**
- * A bundle checked against the Sigstore it came from: with log entries, public-good Sigstore;
- * without, GitHub's own instance, which vouches for time with RFC 3161 timestamps instead.
+ * One candidate must hold. (gh at cli/cli@44ee177 fails the whole set when any candidate fails,
+ * verification/sigstore.go:202-211 and extensions.go:20-23; we keep "one attestation that holds",
+ * so that a stale or foreign attestation of the same digest does not hide a good one.) `roots` is
+ * public-good Sigstore's root (GitHub's then being the bundled one), or both roots.
  */
-function checkGithubBundle(bundle: Bundle, publicGood: TrustContext): ReturnType<typeof checkBundle> {
-  return bundle.verificationMaterial.tlogEntries.length === 0 ? checkBundle(bundle, githubInstanceTrust(), undefined, true, undefined, { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 1 }) : checkBundle(bundle, publicGood);
-}
-
-export function verifyGithubAttestations(sha256: string, bundles: unknown[], policy: AttestationPolicy, publicGood: TrustContext): AttestationVerdict {
-  if (bundles.length === 0) return { verdict: 'unsigned', code: 'signature-missing', reason: `No attestation names sha256:${sha256}.`, checked: 0 };
-  const failures: Array<Omit<AttestationVerdict, 'checked'>> = [];
+export function verifyGithubAttestations(file: FileDigest, bundles: unknown[], policy: AttestationPolicy, roots: TrustContext | AttestationTrust): AttestationVerdict {
+  const trust: AttestationTrust = 'publicGood' in roots ? roots : { publicGood: roots };
+  const digest = digestName(file);
+  const checked = bundles.length;
+  if (bundles.length === 0) return { verdict: 'unsigned', code: 'signature-missing', reason: `No attestation names ${digest}.`, checked };
+  // gh reads every bundle before it verifies any: one that is not a bundle fails the set.
+  const parsed: Bundle[] = [];
   for (const json of bundles) {
-    const one = checkOne(sha256, json, policy, publicGood);
-    if (one.verdict === 'verified') return { ...one, checked: bundles.length };
+    const one = parseBundle(json);
+    if ('error' in one) {
+      return one.status === 'invalid'
+        ? { verdict: 'invalid', code: 'provenance-invalid', reason: `An attestation is malformed: ${one.error}.`, checked }
+        : { verdict: 'unverifiable', code: 'bundle-unsupported', reason: `An attestation cannot be read: ${one.error}.`, checked };
+    }
+    parsed.push(one.bundle);
+  }
+  const wanted = policy.predicateType ?? SLSA_PROVENANCE_V1;
+  const candidates = parsed.flatMap((bundle) => {
+    const statement = readStatement(bundle);
+    return statement?.predicateType === wanted ? [{ bundle, statement }] : [];
+  });
+  if (candidates.length === 0) {
+    // Nothing to verify as gh would (it filters first); but evidence that does not verify is still
+    // reported as such rather than as a mere predicate mismatch.
+    for (const bundle of parsed) {
+      const result = checkWithInstance(bundle, trust);
+      if (!result.ok && result.status === 'invalid') return { verdict: 'invalid', code: 'provenance-invalid', reason: `An attestation does not verify: ${result.message}.`, checked };
+    }
+    const found = [...new Set(parsed.map((b) => readStatement(b)?.predicateType ?? 'no in-toto statement'))].join(', ');
+    return { verdict: 'policy-violation', code: 'signer-not-allowed', reason: `No attestation has the predicate type ${wanted} (found: ${found}).`, checked };
+  }
+  const failures: OneVerdict[] = [];
+  for (const { bundle, statement } of candidates) {
+    const one = checkOne(file, bundle, statement, policy, trust);
+    if (one.verdict === 'verified') return { ...one, checked };
     failures.push(one);
   }
   // None holds: the most serious failure speaks (evidence that is wrong, then a signer not accepted).
   const worst = failures.find((f) => f.verdict === 'invalid') ?? failures.find((f) => f.verdict === 'policy-violation') ?? failures[0];
-  return { ...worst, reason: bundles.length > 1 ? `None of ${bundles.length} attestations holds; ${worst.reason}` : worst.reason, checked: bundles.length };
+  const reason = candidates.length > 1 ? `None of ${candidates.length} attestations holds; ${worst.reason}.` : `${worst.reason.charAt(0).toUpperCase()}${worst.reason.slice(1)}.`;
+  return { ...worst, reason, checked };
 }
 
-function checkOne(sha256: string, json: unknown, policy: AttestationPolicy, publicGood: TrustContext): Omit<AttestationVerdict, 'checked'> {
-  const invalid = (reason: string, code: AttestationVerdict['code'] = 'provenance-invalid') => ({ verdict: 'invalid' as const, code, reason });
-  const parsed = parseBundle(json);
-  if ('error' in parsed) return parsed.status === 'invalid' ? invalid(`an attestation is malformed: ${parsed.error}`) : { verdict: 'unverifiable', code: 'trust-material-missing', reason: `an attestation cannot be read: ${parsed.error}` };
-  const bundle = parsed.bundle;
-  if (bundle.content.$case !== 'dsseEnvelope') return invalid('an attestation is not an in-toto statement');
-  let statement: { predicateType?: string; subject?: Array<{ digest?: Record<string, string> }> };
-  try {
-    statement = JSON.parse(Buffer.from(bundle.content.dsseEnvelope.payload).toString('utf8'));
-  } catch {
-    return invalid('an attestation\'s statement is not JSON');
-  }
-  if (!statement.subject?.some((s) => s.digest?.sha256?.toLowerCase() === sha256)) return invalid(`an attestation is about other content than sha256:${sha256}`, 'provenance-subject-mismatch');
-  const material = bundle.verificationMaterial;
-  if (material.content.$case === 'publicKey') return { verdict: 'unverifiable', code: 'trust-material-missing', reason: 'an attestation is signed with a key, not a GitHub Actions certificate' };
-  const checked = checkGithubBundle(bundle, publicGood);
-  if (!checked.ok) return checked.status === 'invalid' ? invalid(`an attestation does not verify: ${checked.message}`) : { verdict: 'unverifiable', code: 'trust-material-missing', reason: checked.message };
+function checkOne(file: FileDigest, bundle: Bundle, statement: Statement, policy: AttestationPolicy, trust: AttestationTrust): OneVerdict {
+  const digest = digestName(file);
+  if (bundle.mediaType === FIRST_BUNDLE_VERSION) return { verdict: 'unverifiable', code: 'bundle-unsupported', reason: 'the attestation is a version 0.1 Sigstore bundle, which gh does not accept (0.2 and later)' };
+  if (bundle.verificationMaterial.content.$case === 'publicKey') return { verdict: 'unverifiable', code: 'trust-material-missing', reason: 'the attestation is signed with a key, not a GitHub Actions certificate' };
+  const subject = matchSubject(statement, file);
+  if (subject === 'other-content') return { verdict: 'invalid', code: 'provenance-subject-mismatch', reason: `the attestation is about other content than ${digest}` };
+  const checked = checkWithInstance(bundle, trust);
+  if (!checked.ok) return checked.status === 'invalid' ? { verdict: 'invalid', code: 'provenance-invalid', reason: `the attestation does not verify: ${checked.message}` } : { verdict: 'unverifiable', code: 'trust-material-missing', reason: checked.message };
   const identity = signerIdentity(bundle) ?? {};
-  const mismatch = policyMismatch(identity, statement.predicateType, policy);
+  if (subject === 'other-algorithm') {
+    const other = file.algorithm === 'sha256' ? 'sha512' : 'sha256';
+    return { verdict: 'policy-violation', code: 'provenance-subject-mismatch', reason: `the attestation names the file by its ${other} digest, not by ${digest} (--digest-alg ${other})`, identity };
+  }
+  if (policy.noPublicGood && instanceOf(bundle) === 'public-good') return { verdict: 'policy-violation', code: 'signer-not-allowed', reason: 'the attestation is signed through public-good Sigstore, which --no-public-good refuses', identity };
+  const mismatch = policyMismatch(identity, policy);
   if (mismatch) return { verdict: 'policy-violation', code: 'signer-not-allowed', reason: mismatch, identity };
-  return { verdict: 'verified', code: 'verified', reason: `Attested by ${identity.buildSignerURI ?? identity.subjectAlternativeName} for ${identity.sourceRepository} (${statement.predicateType}).`, identity };
-}
-
-/** Why the attestation's certificate or predicate is not what the policy asks, as gh checks them. */
-function policyMismatch(identity: BuildIdentity, predicateType: string | undefined, policy: AttestationPolicy): string | undefined {
-  const wanted = policy.predicateType ?? SLSA_PROVENANCE_V1;
-  if (predicateType !== wanted) return `the attestation's predicate is ${predicateType ?? 'missing'}, not ${wanted}`;
-  const issuer = policy.issuer ?? ACTIONS_ISSUER;
-  // A GitHub Enterprise Cloud tenant's issuer is the Actions issuer with the tenant's name after it.
-  if (identity.issuer !== issuer && !(policy.issuer === undefined && identity.issuer?.startsWith(`${ACTIONS_ISSUER}/`))) return `issued through ${identity.issuer ?? 'an unknown issuer'}, not ${issuer}`;
-  // The certificate's own host: the issuer vouches that it is the one GitHub Actions runs on.
-  const ownerUri = identity.sourceRepositoryOwnerURI ?? '';
-  const host = /^(https:\/\/[^/]+)\//.exec(ownerUri)?.[1];
-  if (!host) return 'the certificate names no source repository owner';
-  if (ownerUri.toLowerCase() !== `${host}/${policy.owner}`.toLowerCase()) return `built for ${ownerUri}, not ${host}/${policy.owner}`;
-  if (policy.repo && identity.sourceRepository?.toLowerCase() !== `${host}/${policy.repo}`.toLowerCase()) return `built from ${identity.sourceRepository ?? 'an unknown repository'}, not ${host}/${policy.repo}`;
-  const signer = identity.buildSignerURI ?? identity.subjectAlternativeName ?? '';
-  const expected = policy.signerWorkflow ? `${host}/${policy.signerWorkflow}@` : `${host}/${policy.signerRepo ?? policy.owner}/`;
-  if (!signer.toLowerCase().startsWith(expected.toLowerCase())) return `signed by ${signer || 'an unknown workflow'}, not by ${policy.signerWorkflow ? `the workflow ${policy.signerWorkflow}` : `a workflow of ${policy.signerRepo ?? policy.owner}`}`;
-  return undefined;
+  return { verdict: 'verified', code: 'verified', reason: `Attested by ${identity.subjectAlternativeName} for ${identity.sourceRepository} (${statement.predicateType}).`, identity };
 }
 
 export const RELEASE_PREDICATE = 'https://in-toto.io/attestation/release/v0.1';
@@ -142,7 +150,7 @@ export function verifyReleaseAttestations(repository: string, commit: string, bu
       failure = { ok: false, status: 'invalid', message: `a release attestation is not about ${repository} at ${commit}` };
       continue;
     }
-    const checked = checkGithubBundle(bundle, publicGood);
+    const checked = checkWithInstance(bundle, { publicGood });
     if (!checked.ok) {
       failure = { ok: false, status: checked.status, message: `a release attestation does not verify: ${checked.message}` };
       continue;

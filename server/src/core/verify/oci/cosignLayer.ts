@@ -10,6 +10,7 @@ import * as crypto from 'node:crypto';
 import { X509Certificate } from '@sigstore/core';
 import type { TrustContext } from '../../trust/trustedRoot';
 import { type BuildIdentity, readBuildIdentity } from '../sigstore/certificate';
+import { unknownLogCheck } from '../sigstore/bundleCheck';
 import { verifyCertificateChain, verifySignedEntryTimestamp } from '../sigstore/libraryInternals';
 
 export const ANNOTATIONS = {
@@ -109,7 +110,8 @@ function parseBundle(text: string | undefined): RekorBundle | undefined | 'malfo
 function checkLogEntry(bundle: RekorBundle, layer: SignedLayer, publicKeyPem: string, trust: TrustContext): CosignCheck | undefined {
   const logId = Buffer.from(bundle.Payload.logID, 'hex');
   if (!trust.logIds.has(logId.toString('base64'))) {
-    return { ok: false, status: 'unverifiable', message: `recorded in a transparency log the trusted root (${trust.source}) does not know` };
+    const { status, message } = unknownLogCheck(trust);
+    return { ok: false, status, message };
   }
   const body = Buffer.from(bundle.Payload.body, 'base64');
   try {

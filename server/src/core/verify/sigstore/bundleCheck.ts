@@ -109,7 +109,7 @@ export function checkBundle(bundle: Bundle, trust: TrustContext, keys?: KeyFinde
  * bundle is from another Sigstore instance — evidence we do not accept; with a snapshot that could
  * not be refreshed, the log may be newer than the snapshot, so nothing can be decided.
  */
-function unknownLogCheck(trust: TrustContext): BundleCheck {
+export function unknownLogCheck(trust: TrustContext): Extract<BundleCheck, { ok: false }> {
   if (trust.current) return { ok: false, status: 'invalid', code: 'signature-invalid', message: `recorded in a transparency log the trusted root (${trust.source}) does not know: the bundle is from another Sigstore instance` };
   return { ok: false, status: 'unverifiable', code: 'trust-material-missing', message: `recorded in a transparency log the ${trust.source} of the trusted root does not know; it could not be refreshed, and a newer root may know the log` };
 }
