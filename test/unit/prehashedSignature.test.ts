@@ -4,6 +4,8 @@
 
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
+import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
+import { verifyArtifact } from '../../server/src/core/verify/artifact/artifactVerifier';
 import { type DigestAlgorithm, verifyPrehashed } from '../../server/src/core/verify/sigstore/prehashedSignature';
 
 const DATA = Buffer.from('hello, world!\n');
@@ -45,5 +47,38 @@ describe('signatures checked over a digest (prehashed)', () => {
     const { publicKey, privateKey } = crypto.generateKeyPairSync('ed25519');
     const signature = crypto.sign(null, DATA, privateKey);
     assert.equal(verifyPrehashed(publicKey, 'sha256', crypto.createHash('sha256').update(DATA).digest(), signature), undefined);
+  });
+});
+
+describe('verify by digest, through the artifact verifier (key-signed bundles made here)', () => {
+  // A v0.3 message-signature bundle signed with a key and no log entry, accepted per key as cosign's --insecure-ignore-tlog does.
+  function keySignedBundle(privateKey: crypto.KeyObject, algorithm: string | null): string {
+    return JSON.stringify({
+      mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
+      verificationMaterial: { publicKey: { hint: 'test-key' }, tlogEntries: [], timestampVerificationData: { rfc3161Timestamps: [] } },
+      messageSignature: {
+        messageDigest: { algorithm: 'SHA2_256', digest: crypto.createHash('sha256').update(DATA).digest('base64') },
+        signature: crypto.sign(algorithm, DATA, privateKey).toString('base64'),
+      },
+    });
+  }
+  const digestOf = (data: Buffer) => ({ algorithm: 'sha256' as const, hex: crypto.createHash('sha256').update(data).digest('hex') });
+  const expect = (publicKey: crypto.KeyObject) => ({ signers: [], keys: [{ name: 'test.pub', pem: publicKey.export({ format: 'pem', type: 'spki' }).toString(), ignoreTlog: true }] });
+
+  it('ECDSA: the digest verifies as the file does; another digest is another file', () => {
+    const { publicKey, privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+    const bundle = keySignedBundle(privateKey, 'sha256');
+    assert.equal(verifyArtifact(DATA, bundle, embeddedTrust(), expect(publicKey)).verdict, 'verified', 'control: by file');
+    assert.equal(verifyArtifact(digestOf(DATA), bundle, embeddedTrust(), expect(publicKey)).verdict, 'verified');
+    const other = verifyArtifact(digestOf(Buffer.from('other')), bundle, embeddedTrust(), expect(publicKey));
+    assert.deepEqual([other.verdict, other.code], ['invalid', 'artifact-mismatch']);
+  });
+
+  it('Ed25519: a digest cannot decide (unverifiable, saying to give the file), never invalid', () => {
+    const { publicKey, privateKey } = crypto.generateKeyPairSync('ed25519');
+    const bundle = keySignedBundle(privateKey, null);
+    const r = verifyArtifact(digestOf(DATA), bundle, embeddedTrust(), expect(publicKey));
+    assert.deepEqual([r.verdict, r.code], ['unverifiable', 'bundle-unsupported']);
+    assert.match(r.reason, /Ed25519 signature is made over the file itself.*give the file/);
   });
 });

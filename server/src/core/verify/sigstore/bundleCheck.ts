@@ -146,6 +146,8 @@ function issuerKnown(bundle: Bundle, trust: TrustContext): boolean {
 
 class NotCheckableFromDigest extends Error {}
 
+const KEY_NAMES: Record<string, string> = { ed25519: 'Ed25519', ed448: 'Ed448', 'rsa-pss': 'RSA-PSS', ec: 'ECDSA', rsa: 'RSA' };
+
 /**
  * A message signature's entity with the artifact's digest in place of its bytes: the signature is
  * checked over the digest (verifyPrehashed), and log entries must record that digest.
@@ -162,7 +164,7 @@ function overDigest(entity: SignedEntity, artifact: ArtifactDigest): SignedEntit
       compareSignedDigest: sameDigest,
       verifySignature: (key) => {
         const verified = verifyPrehashed(key, artifact.algorithm, artifact.digest, inner.signature);
-        if (verified === undefined) throw new NotCheckableFromDigest(`a ${key.asymmetricKeyType ?? 'this kind of'} signature is made over the file itself, so its digest is not enough: give the file`);
+        if (verified === undefined) throw new NotCheckableFromDigest(`this ${KEY_NAMES[key.asymmetricKeyType ?? ''] ?? 'kind of'} signature is made over the file itself, so its digest is not enough: give the file`);
         return verified;
       },
     },
