@@ -46,8 +46,8 @@ await Promise.all([
   esbuild.build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', ...common.external] }),
   esbuild.build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js' }),
   // The SBOM schema validator's worker thread (server and CLI start it from beside their bundle).
-  esbuild.build({ ...common, entryPoints: ['server/src/core/parsers/sbom/schemaWorker.ts'], outfile: 'dist/schemaWorker.js' }),
-  esbuild.build({ ...common, entryPoints: ['server/src/core/registries/helmIndexWorker.ts'], outfile: 'dist/helmIndexWorker.js' }),
+  esbuild.build({ ...common, entryPoints: ['server/src/core/sbom/schemaWorker.ts'], outfile: 'dist/schemaWorker.js' }),
+  esbuild.build({ ...common, entryPoints: ['server/src/core/ecosystems/helm/helmIndexWorker.ts'], outfile: 'dist/helmIndexWorker.js' }),
   esbuild.build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } }),
   esbuild.build({ ...common, entryPoints: ['bench/bench.ts'], outfile: 'dist/bench.js', external: ['pacote', ...common.external] }),
   esbuild.build({ ...common, entryPoints: ['bench/registryProcess.ts'], outfile: 'dist/bench-registry.js' }),

@@ -9,7 +9,7 @@ import { parseFile } from '../server/src/core/fileKinds';
 import type { PackageResult } from '../server/src/core/result';
 import type { FileView } from '../server/src/features/documentChecks';
 import { ProvenanceTree } from '../server/src/features/tree';
-import type { TreeNode } from '../server/src/protocol';
+import type { TreeNode } from '../server/src/shared/protocol';
 import { cleanEnv } from '../test/support/env';
 import { LspClient } from '../test/support/lspClient';
 

@@ -4,7 +4,7 @@
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ATTESTED_SBOM_SCHEME, OpenAttestedSbomRequest, type OpenAttestedSbomResult, type TreeNode } from '../../server/src/protocol';
+import { ATTESTED_SBOM_SCHEME, OpenAttestedSbomRequest, type OpenAttestedSbomResult, type TreeNode } from '../../server/src/shared/protocol';
 import { SBOM_REVIEW_VIEW } from './sbomReview';
 
 export class AttestedSbomDocuments implements vscode.TextDocumentContentProvider {

@@ -3,7 +3,7 @@
 
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { GenerateSbomRequest, RecheckPackageRequest, RecheckRequest, type TreeNode, TreeSearchRequest } from '../../server/src/protocol';
+import { GenerateSbomRequest, RecheckPackageRequest, RecheckRequest, type TreeNode, TreeSearchRequest } from '../../server/src/shared/protocol';
 import type { Signing } from './signing';
 import type { ProvenanceTreeProvider } from './tree';
 

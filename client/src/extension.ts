@@ -3,10 +3,10 @@
 
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
-import { SESSION_KEY_VARIABLE, newSessionKey } from '../../server/src/core/signing/sealed';
-import { ATTESTED_SBOM_SCHEME, ExternalUriRequest, type InitializationOptions, type StatusParams, StatusNotification, type TreeNode } from '../../server/src/protocol';
+import { SESSION_KEY_VARIABLE, newSessionKey } from '../../server/src/shared/sealed';
+import { ATTESTED_SBOM_SCHEME, ExternalUriRequest, type InitializationOptions, type StatusParams, StatusNotification, type TreeNode } from '../../server/src/shared/protocol';
 import { registerCommands, registerSigningCommands } from './commands';
-import { ECOSYSTEM_DOCUMENT_PATTERNS } from '../../server/src/core/ecosystems/documentPatterns';
+import { ECOSYSTEM_DOCUMENT_PATTERNS } from '../../server/src/shared/documentPatterns';
 import { AttestedSbomDocuments } from './attestedSbom';
 import { SBOM_REVIEW_VIEW, SbomReviewProvider } from './sbomReview';
 import { Signing, loopbackAsSeenByBrowser } from './signing';

@@ -6,7 +6,7 @@
 import * as crypto from 'node:crypto';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { SbomDiffRequest, SbomReviewRequest } from '../../server/src/protocol';
+import { SbomDiffRequest, SbomReviewRequest } from '../../server/src/shared/protocol';
 import { REVIEW_BODY } from './sbomReviewPage';
 
 export const SBOM_REVIEW_VIEW = 'provenanceLens.sbomReview';

@@ -7,9 +7,9 @@
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { generateSigningKey } from '../../server/src/core/signing/keys';
-import { seal } from '../../server/src/core/signing/sealed';
-import { bundleBeside, signedFileOf } from '../../server/src/core/signing/bundleFiles';
+import { generateSigningKey } from '../../server/src/shared/keys';
+import { seal } from '../../server/src/shared/sealed';
+import { bundleBeside, signedFileOf } from '../../server/src/shared/bundleFiles';
 import {
   type AcceptedSigner,
   type ArtifactReport,
@@ -21,7 +21,7 @@ import {
   type GithubAttestationParams,
   type GithubAttestationReport,
   type VerifyArtifactParams,
-} from '../../server/src/protocol';
+} from '../../server/src/shared/protocol';
 
 const ACCEPTED_KEY = 'provenanceLens.acceptedSigners';
 const SECRET_KEY = 'provenanceLens.signingKey';

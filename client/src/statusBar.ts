@@ -2,7 +2,7 @@
 // verification of the session.
 
 import * as vscode from 'vscode';
-import type { StatusParams } from '../../server/src/protocol';
+import type { StatusParams } from '../../server/src/shared/protocol';
 
 export class StatusBar implements vscode.Disposable {
   private readonly item = vscode.window.createStatusBarItem('provenanceLens.status', vscode.StatusBarAlignment.Left, 10);

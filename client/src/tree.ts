@@ -11,7 +11,7 @@ import {
   type TreeNode,
   TreeNodeRequest,
   type TreeVerdict,
-} from '../../server/src/protocol';
+} from '../../server/src/shared/protocol';
 
 const ICONS: Record<TreeVerdict, [string, string | undefined]> = {
   verified: ['pass', 'testing.iconPassed'],

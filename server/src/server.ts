@@ -20,7 +20,7 @@ import { fileKind } from './core/fileKinds';
 import { findManifestFiles, isSkippedPath } from './core/workspaceFiles';
 import { readTextIfExists } from './core/readText';
 import { POLICY_FILE } from './core/trust/policy';
-import type { PublicKeyEntry } from './core/verify/oci/cosignLayer';
+import type { PublicKeyEntry } from './core/ecosystems/oci/cosignLayer';
 import { codeActions } from './features/codeActions';
 import { DocumentChecks } from './features/documentChecks';
 import { WorkspaceProgress } from './features/progress';
@@ -52,12 +52,12 @@ import {
   VerifyGithubAttestationRequest,
   type GithubAttestationParams,
   OpenAttestedSbomRequest,
-} from './protocol';
+} from './shared/protocol';
 import { diffInventories, inventoryOfFile } from './core/sbom/diff';
 import { diffReport, provenanceOfChanges } from './core/sbom/diffProvenance';
 import { reviewModel } from './core/sbom/review';
 import { generateCycloneDx } from './core/sbom/generate';
-import { SESSION_KEY_VARIABLE } from './core/signing/sealed';
+import { SESSION_KEY_VARIABLE } from './shared/sealed';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);

@@ -12,7 +12,7 @@ import { Checker } from '../../server/src/core/checker';
 import { parseFile } from '../../server/src/core/fileKinds';
 import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
 import type { SbomSignature } from '../../server/src/core/sbom/review';
-import { OpenAttestedSbomRequest, type OpenAttestedSbomResult, SbomReviewRequest, type TreeNode } from '../../server/src/protocol';
+import { OpenAttestedSbomRequest, type OpenAttestedSbomResult, SbomReviewRequest, type TreeNode } from '../../server/src/shared/protocol';
 import { FIXTURES } from '../support/fixtureRegistry';
 import { LspClient, cleanEnv } from '../support/lspClient';
 import { keySignedAttestationLayer } from '../support/bundles';

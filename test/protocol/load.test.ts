@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { StatusParams } from '../../server/src/protocol';
+import type { StatusParams } from '../../server/src/shared/protocol';
 import { cleanEnv } from '../support/env';
 import { LspClient } from '../support/lspClient';
 import { REPO_ROOT } from '../support/paths';

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { breakSignature, recordedScenario, tampered } from '../support/fixtureRegistry';
-import { GenerateSbomRequest } from '../../server/src/protocol';
+import { GenerateSbomRequest } from '../../server/src/shared/protocol';
 import { LspClient, cleanEnv } from '../support/lspClient';
 import { TestRegistry } from '../support/registryServer';
 

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { SbomDiffRequest, SbomReviewRequest, type TreeNode } from '../../server/src/protocol';
+import { SbomDiffRequest, SbomReviewRequest, type TreeNode } from '../../server/src/shared/protocol';
 import { FIXTURES, SIGNED, recordedScenario } from '../support/fixtureRegistry';
 import { LspClient, cleanEnv } from '../support/lspClient';
 import { TestRegistry } from '../support/registryServer';

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Checker } from '../../server/src/core/checker';
 import { fileKind, parseFile } from '../../server/src/core/fileKinds';
-import { indexPath } from '../../server/src/core/registries/cargoConfig';
+import { indexPath } from '../../server/src/core/ecosystems/cargo/cargoConfig';
 import type { PackageResult } from '../../server/src/core/result';
 import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
 import { cleanEnv } from '../support/env';

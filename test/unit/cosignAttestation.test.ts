@@ -10,7 +10,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { customTrust, embeddedTrust, trustFromJson } from '../../server/src/core/trust/trustedRoot';
-import { verifyCosignAttestation } from '../../server/src/core/verify/oci/cosignAttestation';
+import { verifyCosignAttestation } from '../../server/src/core/ecosystems/oci/cosignAttestation';
 import { FIXTURES, flipBase64 } from '../support/fixtureRegistry';
 
 interface Layer {

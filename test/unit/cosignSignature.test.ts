@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
-import { type SignatureLayer, verifyCosignSignature } from '../../server/src/core/verify/oci/cosignSignature';
+import { type SignatureLayer, verifyCosignSignature } from '../../server/src/core/ecosystems/oci/cosignSignature';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FIXTURES, flipBase64 } from '../support/fixtureRegistry';

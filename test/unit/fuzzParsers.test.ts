@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseFile } from '../../server/src/core/fileKinds';
-import type { Range } from '../../server/src/core/parsers/types';
+import type { Range } from '../../server/src/core/dependency';
 import { FIXTURES } from '../support/fixtureRegistry';
 
 /** Inputs per file kind and run (the issue asks for at least 10,000). */

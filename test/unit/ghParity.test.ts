@@ -55,7 +55,7 @@ function makeTempFiles(tmp: string): void {
   const broken = read('github_provenance_demo-0.0.12-py3-none-any-bundle-missing-cert.jsonl').trim();
   fs.writeFileSync(path.join(tmp, TEMP_FILES.mixed), `${good}\n${broken}\n`);
   // As `gh attestation trusted-root` prints them: public-good's root, then GitHub's, one a line.
-  const github = fs.readFileSync(path.join(REPO_ROOT, 'server', 'src', 'core', 'trust', 'github_trusted_root.json'), 'utf8');
+  const github = fs.readFileSync(path.join(REPO_ROOT, 'server', 'src', 'core', 'attestations', 'github_trusted_root.json'), 'utf8');
   fs.writeFileSync(path.join(tmp, TEMP_FILES.roots), `${JSON.stringify(JSON.parse(read('trusted_root.json')))}\n${JSON.stringify(JSON.parse(github))}\n`);
 }
 

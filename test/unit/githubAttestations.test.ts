@@ -10,15 +10,15 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { bundleFileFormat, bundlesFromText, fetchAttestations, githubApiClient, readBundleFile } from '../../server/src/core/registries/githubAttestationsApi';
+import { bundleFileFormat, bundlesFromText, fetchAttestations, githubApiClient, readBundleFile } from '../../server/src/core/attestations/githubAttestationsApi';
 import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
-import { type AttestationPolicy, digestFile, verifyGithubAttestations } from '../../server/src/core/verify/github/githubAttestations';
+import { type AttestationPolicy, digestFile, verifyGithubAttestations } from '../../server/src/core/attestations/githubAttestations';
 import { cleanEnv } from '../support/env';
 import { FIXTURES } from '../support/fixtureRegistry';
 import { closeServer, listenOnLoopback } from '../support/loopback';
 import { REPO_ROOT } from '../support/paths';
 import { LspClient } from '../support/lspClient';
-import { type GithubAttestationReport, VerifyGithubAttestationRequest } from '../../server/src/protocol';
+import { type GithubAttestationReport, VerifyGithubAttestationRequest } from '../../server/src/shared/protocol';
 import { pathToFileURL } from 'node:url';
 
 const read = (name: string) => fs.readFileSync(path.join(FIXTURES, 'github', name));

@@ -12,7 +12,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseChartLock, parseChartYaml, parseHelmfile } from '../../server/src/core/parsers/helm/charts';
+import { parseChartLock, parseChartYaml, parseHelmfile } from '../../server/src/core/ecosystems/helm/charts';
 import { runCli } from '../support/cli';
 import { GpgSigner, gpgAvailable, helmProvenance } from '../support/gpg';
 import { closeServer, listenOnLoopback } from '../support/loopback';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import * as http from 'node:http';
-import { HttpClient, type HttpOptions, redact } from '../../server/src/core/registries/http';
-import { authFor, parseNpmrc } from '../../server/src/core/registries/npmConfig';
+import { HttpClient, type HttpOptions, redact } from '../../server/src/core/http/http';
+import { authFor, parseNpmrc } from '../../server/src/core/ecosystems/npm/npmConfig';
 import { recordedScenario } from '../support/fixtureRegistry';
 import { closeServer, listenOnLoopback } from '../support/loopback';
 import { TestRegistry } from '../support/registryServer';

@@ -6,7 +6,7 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
-import { COSIGN_SIGN_PREDICATE, verifyImageBundle } from '../../server/src/core/verify/oci/imageBundle';
+import { COSIGN_SIGN_PREDICATE, verifyImageBundle } from '../../server/src/core/ecosystems/oci/imageBundle';
 import { keySignedImageBundle } from '../support/bundles';
 import { FIXTURES, flipBase64 } from '../support/fixtureRegistry';
 

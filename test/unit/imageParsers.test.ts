@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
-import { parseDockerfile } from '../../server/src/core/parsers/oci/dockerfile';
-import { parseImageReference } from '../../server/src/core/parsers/oci/imageReference';
-import { parseYamlImages } from '../../server/src/core/parsers/oci/yamlImages';
-import type { Dependency, Range } from '../../server/src/core/parsers/types';
+import { parseDockerfile } from '../../server/src/core/ecosystems/oci/dockerfile';
+import { parseImageReference } from '../../server/src/core/ecosystems/oci/imageReference';
+import { parseYamlImages } from '../../server/src/core/ecosystems/oci/yamlImages';
+import type { Dependency, Range } from '../../server/src/core/dependency';
 
 const DIGEST = 'sha256:' + 'a'.repeat(64);
 const at = (r: Range) => `${r.start.line}:${r.start.character}-${r.end.line}:${r.end.character}`;

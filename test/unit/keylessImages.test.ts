@@ -15,7 +15,7 @@ import { parseFile } from '../../server/src/core/fileKinds';
 import { parsePolicy } from '../../server/src/core/trust/policy';
 import { type TrustContext, embeddedTrust } from '../../server/src/core/trust/trustedRoot';
 import { codeActions } from '../../server/src/features/codeActions';
-import { COSIGN_SIGN_PREDICATE } from '../../server/src/core/verify/oci/imageBundle';
+import { COSIGN_SIGN_PREDICATE } from '../../server/src/core/ecosystems/oci/imageBundle';
 import { cleanEnv } from '../support/env';
 import { LocalSigstore } from '../support/localSigstore';
 import { FIXTURES } from '../support/fixtureRegistry';

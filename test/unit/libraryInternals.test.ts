@@ -1,4 +1,4 @@
-// Pins what the two internal entry points of @sigstore/verify we use (verify/sigstore/libraryInternals.ts)
+// Pins what the two internal entry points of @sigstore/verify we use (sigstore/libraryInternals.ts)
 // accept and refuse, on the real 2021 keyless cosign signature (test/fixtures/cosign): an upgrade of
 // the library that moves or changes them fails here before it can change a verdict elsewhere.
 
@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { X509Certificate } from '@sigstore/core';
 import { embeddedTrust, trustFromJson } from '../../server/src/core/trust/trustedRoot';
-import { verifyCertificateChain, verifySignedEntryTimestamp } from '../../server/src/core/verify/sigstore/libraryInternals';
+import { verifyCertificateChain, verifySignedEntryTimestamp } from '../../server/src/core/sigstore/libraryInternals';
 import { FIXTURES } from '../support/fixtureRegistry';
 
 const recorded = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'cosign', 'cosign-classic-signature-with-cert.json'), 'utf8')) as { annotations: Record<string, string> };

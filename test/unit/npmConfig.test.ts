@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { authFor, loadNpmConfig, npmEnvConfig, parseNpmrc, proxyFor, registryFor } from '../../server/src/core/registries/npmConfig';
+import { authFor, loadNpmConfig, npmEnvConfig, parseNpmrc, proxyFor, registryFor } from '../../server/src/core/ecosystems/npm/npmConfig';
 
 /** An in-memory file system: path → contents. */
 function files(map: Record<string, string>) {

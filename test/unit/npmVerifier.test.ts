@@ -4,12 +4,12 @@
 
 import * as assert from 'node:assert/strict';
 import { TieredCache } from '../../server/src/core/cache/tieredCache';
-import { HttpClient } from '../../server/src/core/registries/http';
-import type { NpmConfig } from '../../server/src/core/registries/npmConfig';
-import { NpmRegistryClient } from '../../server/src/core/registries/npmRegistry';
+import { HttpClient } from '../../server/src/core/http/http';
+import type { NpmConfig } from '../../server/src/core/ecosystems/npm/npmConfig';
+import { NpmRegistryClient } from '../../server/src/core/ecosystems/npm/npmRegistry';
 import type { PackageResult } from '../../server/src/core/result';
 import { embeddedTrust, trustFromJson } from '../../server/src/core/trust/trustedRoot';
-import { type NpmTarget, NpmVerifier } from '../../server/src/core/verify/npm/npmVerifier';
+import { type NpmTarget, NpmVerifier } from '../../server/src/core/ecosystems/npm/npmVerifier';
 import {
   KEYS,
   PACOTE_VARIANTS,

@@ -6,9 +6,9 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { credentialsFor, loadDaemonConfig, loadDockerConfig, registryKey } from '../../server/src/core/registries/dockerConfig';
-import { HttpClient } from '../../server/src/core/registries/http';
-import { DigestMismatchError, OciClient, parseChallenge } from '../../server/src/core/registries/ociClient';
+import { credentialsFor, loadDaemonConfig, loadDockerConfig, registryKey } from '../../server/src/core/ecosystems/oci/dockerConfig';
+import { HttpClient } from '../../server/src/core/http/http';
+import { DigestMismatchError, OciClient, parseChallenge } from '../../server/src/core/ecosystems/oci/ociClient';
 import { OciRegistry, type ProxyMode, RegistryProxy, registryAvailable } from '../support/ociRegistry';
 
 const http = () => new HttpClient({ timeoutMs: 3000, maxBodyBytes: 4 * 1024 * 1024, retries: 0, backoffMs: 1, offline: false, userAgent: 'test', authFor: () => undefined });

@@ -11,7 +11,7 @@ import { Checker } from '../../server/src/core/checker';
 import { parseFile } from '../../server/src/core/fileKinds';
 import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
 import { cleanEnv } from '../support/env';
-import { COSIGN_SIGN_PREDICATE } from '../../server/src/core/verify/oci/imageBundle';
+import { COSIGN_SIGN_PREDICATE } from '../../server/src/core/ecosystems/oci/imageBundle';
 import { keySignedAttestationLayer, keySignedImageBundle } from '../support/bundles';
 import { OciRegistry, RegistryProxy, registryAvailable } from '../support/ociRegistry';
 import { REPO_ROOT } from '../support/paths';

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
-import { normaliseRepository, parsePackageJson } from '../../server/src/core/parsers/packageJson';
-import { lockGraph } from '../../server/src/core/parsers/lockGraph';
-import { nameFromLocation, parsePackageLock } from '../../server/src/core/parsers/packageLock';
+import { normaliseRepository, parsePackageJson } from '../../server/src/core/ecosystems/npm/packageJson';
+import { lockGraph } from '../../server/src/core/ecosystems/npm/lockGraph';
+import { nameFromLocation, parsePackageLock } from '../../server/src/core/ecosystems/npm/packageLock';
 
 const MANIFEST = `{
   "name": "app",

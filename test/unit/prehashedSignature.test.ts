@@ -5,8 +5,8 @@
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
-import { verifyArtifact } from '../../server/src/core/verify/artifact/artifactVerifier';
-import { type DigestAlgorithm, verifyPrehashed } from '../../server/src/core/verify/sigstore/prehashedSignature';
+import { verifyArtifact } from '../../server/src/core/artifacts/artifactVerifier';
+import { type DigestAlgorithm, verifyPrehashed } from '../../server/src/core/sigstore/prehashedSignature';
 
 const DATA = Buffer.from('hello, world!\n');
 

@@ -6,8 +6,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileKind, parseFile } from '../../server/src/core/fileKinds';
-import { poetrySpecifier } from '../../server/src/core/parsers/python/pyproject';
-import type { Dependency } from '../../server/src/core/parsers/types';
+import { poetrySpecifier } from '../../server/src/core/ecosystems/pypi/pyproject';
+import type { Dependency } from '../../server/src/core/dependency';
 import { FIXTURES } from '../support/fixtureRegistry';
 
 const sample = (name: string) => fs.readFileSync(path.join(FIXTURES, 'python', name), 'utf8');

@@ -2,7 +2,7 @@
 // time may and may not change.
 
 import * as assert from 'node:assert/strict';
-import { verifyRegistrySignature } from '../../server/src/core/verify/npm/signature';
+import { verifyRegistrySignature } from '../../server/src/core/ecosystems/npm/signature';
 import { KEYS, SIGNED, flipBase64 } from '../support/fixtureRegistry';
 
 const keys = KEYS.keys as Parameters<typeof verifyRegistrySignature>[1];

@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Checker } from '../../server/src/core/checker';
 import { parseFile } from '../../server/src/core/fileKinds';
-import { COSIGN_SIGN_PREDICATE } from '../../server/src/core/verify/oci/imageBundle';
+import { COSIGN_SIGN_PREDICATE } from '../../server/src/core/ecosystems/oci/imageBundle';
 import { runCli } from '../support/cli';
 import { cleanEnv } from '../support/env';
 import { pacoteScenario, recordedScenario } from '../support/fixtureRegistry';

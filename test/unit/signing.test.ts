@@ -13,11 +13,11 @@ import { bundleFromJSON } from '@sigstore/bundle';
 import { Verifier, toSignedEntity } from '@sigstore/verify';
 import { IdentityError, identityHttpClient, interactiveIdentityToken, tokenClaims } from '../../server/src/core/signing/identityToken';
 
-import { KeyError, generateSigningKey, openSigningKey } from '../../server/src/core/signing/keys';
+import { KeyError, generateSigningKey, openSigningKey } from '../../server/src/shared/keys';
 import type { SigningIdentity, SigstoreEndpoints } from '../../server/src/core/signing/signArtifact';
 import { signFiles } from '../../server/src/core/signing/signFiles';
 import { SBOM_PREDICATES } from '../../server/src/core/signing/statements';
-import { type ArtifactExpectation, verifyArtifact } from '../../server/src/core/verify/artifact/artifactVerifier';
+import { type ArtifactExpectation, verifyArtifact } from '../../server/src/core/artifacts/artifactVerifier';
 import { cleanEnv } from '../support/env';
 import { LocalSigstore } from '../support/localSigstore';
 import { OidcIssuer } from '../support/oidcIssuer';

@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { type TrustSource, embeddedTrust, trustFromJson } from '../../server/src/core/trust/trustedRoot';
-import { type ArtifactExpectation, verifyArtifact } from '../../server/src/core/verify/artifact/artifactVerifier';
+import { type ArtifactExpectation, verifyArtifact } from '../../server/src/core/artifacts/artifactVerifier';
 import { FIXTURES } from '../support/fixtureRegistry';
 
 const CASES = path.join(FIXTURES, 'conformance', 'bundle-verify');

@@ -1,4 +1,4 @@
-// One row of verify/sigstore/verificationErrors.ts per error @sigstore/verify (and the libraries it
+// One row of sigstore/verificationErrors.ts per error @sigstore/verify (and the libraries it
 // calls) can throw, each with its verdict: features the library does not implement are
 // unverifiable, failing evidence invalid, the signer policy a policy violation, and an error no row
 // foresees unverifiable — never a verdict by accident.
@@ -6,8 +6,8 @@
 import * as assert from 'node:assert/strict';
 import { ValidationError } from '@sigstore/bundle';
 import { PolicyError, VerificationError } from '@sigstore/verify';
-import { ASN1ParseError, ASN1TypeError, RFC3161TimestampVerificationError } from '../../server/src/core/verify/sigstore/libraryInternals';
-import { VERIFICATION_ERRORS, mapVerificationError } from '../../server/src/core/verify/sigstore/verificationErrors';
+import { ASN1ParseError, ASN1TypeError, RFC3161TimestampVerificationError } from '../../server/src/core/sigstore/libraryInternals';
+import { VERIFICATION_ERRORS, mapVerificationError } from '../../server/src/core/sigstore/verificationErrors';
 
 type Code = ConstructorParameters<typeof VerificationError>[0]['code'];
 const verification = (code: Code, message = 'failed') => new VerificationError({ code, message });

@@ -1,16 +1,16 @@
 // `provenance-lens attestation verify FILE`: GitHub artifact attestations, as `gh attestation verify`
-// checks them (see verify/github/githubAttestations.ts), with gh's options (attestationOptions.ts).
+// checks them (see attestations/githubAttestations.ts), with gh's options (attestationOptions.ts).
 // Attestations come from a bundle file (--bundle, .json or gh's .jsonl) or from GitHub's API
 // (GITHUB_API_URL or --github-api-url; GITHUB_TOKEN or GH_TOKEN is sent to that host only). Exit 0
 // only when an attestation verifies and matches.
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { bundleFileFormat, fetchAttestations, githubApiClient, parseJsonValues, readBundleFile } from '../core/registries/githubAttestationsApi';
+import { bundleFileFormat, fetchAttestations, githubApiClient, parseJsonValues, readBundleFile } from '../core/attestations/githubAttestationsApi';
 import { trustFromJson } from '../core/trust/trustedRoot';
-import { type AttestationTrust, type AttestationVerdict, verifyGithubAttestations } from '../core/verify/github/githubAttestations';
-import { digestFile, digestName } from '../core/verify/github/attestationSubject';
-import { GITHUB_ORGANIZATION, PUBLIC_GOOD_ORGANIZATION, rootOrganization } from '../core/verify/github/sigstoreInstances';
+import { type AttestationTrust, type AttestationVerdict, verifyGithubAttestations } from '../core/attestations/githubAttestations';
+import { digestFile, digestName } from '../core/attestations/attestationSubject';
+import { GITHUB_ORGANIZATION, PUBLIC_GOOD_ORGANIZATION, rootOrganization } from '../core/attestations/sigstoreInstances';
 import { ATTESTATION_OPTIONS, attestationRequest } from './attestationOptions';
 import { type CliIo, TRUST_NOTE, TRUST_USAGE, parseCommand, resolveTrust, usageError } from './shared';
 

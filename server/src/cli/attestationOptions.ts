@@ -1,10 +1,10 @@
 // The options of `attestation verify`, named, combined and checked as gh's own (cli/cli
 // pkg/cmd/attestation/verify/verify.go flag definitions, options.go AreFlagsValid): a combination
-// gh refuses is a usage error here (exit 2). What they mean is in verify/github/attestationPolicy.ts.
+// gh refuses is a usage error here (exit 2). What they mean is in attestations/attestationPolicy.ts.
 
-import { type AttestationPolicy, GITHUB_HOST, goRegExp, supportedHost } from '../core/verify/github/attestationPolicy';
-import { DIGEST_ALGORITHMS, type SubjectDigestAlgorithm } from '../core/verify/github/attestationSubject';
-import { DEFAULT_ATTESTATION_LIMIT } from '../core/registries/githubAttestationsApi';
+import { type AttestationPolicy, GITHUB_HOST, goRegExp, supportedHost } from '../core/attestations/attestationPolicy';
+import { DIGEST_ALGORITHMS, type SubjectDigestAlgorithm } from '../core/attestations/attestationSubject';
+import { DEFAULT_ATTESTATION_LIMIT } from '../core/attestations/githubAttestationsApi';
 import { HELP_OPTION, TRUST_OPTIONS } from './shared';
 
 export const ATTESTATION_OPTIONS = {

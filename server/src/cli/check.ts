@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Checker } from '../core/checker';
 import { laterProblems, parseFile } from '../core/fileKinds';
 import { readTextIfExists } from '../core/readText';
-import type { PublicKeyEntry } from '../core/verify/oci/cosignLayer';
+import type { PublicKeyEntry } from '../core/ecosystems/oci/cosignLayer';
 import { isFailing } from '../core/verdict';
 import { type FileReport, toJson, toSarif, toText } from './report';
 import { type CliIo, HELP_OPTION, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, defaultCacheDir, filesToRead, parseCommand, resolveTrust } from './shared';

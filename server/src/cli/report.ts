@@ -3,9 +3,9 @@
 
 import * as path from 'node:path';
 import type { CheckedDependency } from '../core/checker';
-import { purlType } from '../core/parsers/sbom/purl';
-import type { ParseProblem } from '../core/parsers/types';
-import { redact } from '../core/registries/http';
+import { purlType } from '../core/sbom/purl';
+import type { ParseProblem } from '../core/dependency';
+import { redact } from '../core/http/http';
 import { VERDICTS, type Verdict } from '../core/verdict';
 
 export interface FileReport {

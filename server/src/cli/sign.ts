@@ -10,7 +10,7 @@ import { rekorEntryUrl } from '../core/trust/trustedRoot';
 import { DEFAULT_OIDC_CLIENT_ID, DEFAULT_OIDC_ISSUER, identityHttpClient } from '../core/signing/identityToken';
 import { ambientIdentityToken } from '../core/signing/ambientToken';
 import { interactiveIdentityToken } from '../core/signing/identityToken';
-import { KeyError, generateSigningKey, openSigningKey } from '../core/signing/keys';
+import { KeyError, generateSigningKey, openSigningKey } from '../shared/keys';
 import type { SigningIdentity } from '../core/signing/signArtifact';
 import { signFiles } from '../core/signing/signFiles';
 import { type CliIo, HELP_OPTION, parseCommand, usageError } from './shared';

@@ -2,19 +2,19 @@
 // with ranges and problems out. Pure.
 
 import * as path from 'node:path';
-import { LineIndex } from './parsers/jsonDocument';
-import { parseDockerfile } from './parsers/oci/dockerfile';
-import { parseSpinManifest } from './parsers/oci/spinManifest';
-import { type YamlImageKind, parseYamlImages } from './parsers/oci/yamlImages';
-import { parsePackageJson } from './parsers/packageJson';
-import { parsePackageLock } from './parsers/packageLock';
-import type { Dependency, ParseProblem } from './parsers/types';
-import { type ParsedSbom, SBOM_INVALID } from './parsers/sbom/cyclonedxJson';
-import { looksLikeSbomName, parseSbom, sbomFormat, sbomSchemaProblems } from './parsers/sbom/sbom';
+import { LineIndex } from './formats/jsonDocument';
+import { parseDockerfile } from './ecosystems/oci/dockerfile';
+import { parseSpinManifest } from './ecosystems/oci/spinManifest';
+import { type YamlImageKind, parseYamlImages } from './ecosystems/oci/yamlImages';
+import { parsePackageJson } from './ecosystems/npm/packageJson';
+import { parsePackageLock } from './ecosystems/npm/packageLock';
+import type { Dependency, ParseProblem } from './dependency';
+import { type ParsedSbom, SBOM_INVALID } from './sbom/cyclonedxJson';
+import { looksLikeSbomName, parseSbom, sbomFormat, sbomSchemaProblems } from './sbom/sbom';
 import { POLICY_FILES, parsePolicy } from './trust/policy';
 import type { FileInclude } from './ecosystems/plugin';
 import { ecosystemFileOf } from './ecosystems/registry';
-import { parseWorkflowActions } from './parsers/github/workflowActions';
+import { parseWorkflowActions } from './ecosystems/github-actions/workflowActions';
 
 /** The kinds read here, and those of the ecosystem plugins (ecosystems/registry.ts: `pip-requirements`, `uv-lock`…). */
 export type FileKind = 'npm-manifest' | 'npm-lockfile' | 'policy' | 'dockerfile' | 'spin-manifest' | 'sbom' | YamlImageKind | (string & {});

@@ -1,9 +1,9 @@
 // What a verification produces for one package, in every ecosystem. The CLI's JSON output,
 // diagnostics, hovers and the tree view are all views of this one shape.
 
-import type { Ecosystem } from './parsers/types';
-import type { AttestedSbom } from './verify/oci/attestedSboms';
-import type { BuildIdentity } from './verify/sigstore/certificate';
+import type { Ecosystem } from './dependency';
+import type { AttestedSbom } from './ecosystems/oci/attestedSboms';
+import type { BuildIdentity } from './sigstore/certificate';
 import type { Finding, ProvenanceStatus, ReasonCode, SignatureStatus, Verdict } from './verdict';
 
 /** What verified provenance says about the build, in every ecosystem. */

@@ -6,8 +6,8 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parsePackageLock } from './parsers/packageLock';
-import type { Dependency } from './parsers/types';
+import { parsePackageLock } from './ecosystems/npm/packageLock';
+import type { Dependency } from './dependency';
 import { readTextIfExists } from './readText';
 
 const NPM_LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'];

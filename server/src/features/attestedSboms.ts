@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { Checker } from '../core/checker';
 import type { SbomSignature } from '../core/sbom/review';
-import { ATTESTED_SBOM_SCHEME, type OpenAttestedSbomResult } from '../protocol';
+import { ATTESTED_SBOM_SCHEME, type OpenAttestedSbomResult } from '../shared/protocol';
 import type { FileView } from './documentChecks';
 import type { ProvenanceTree } from './tree';
 

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { CodeAction, CodeActionKind, type Diagnostic, TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import { URI } from 'vscode-uri';
 import type { CheckedDependency } from '../core/checker';
-import { LineIndex } from '../core/parsers/jsonDocument';
+import { LineIndex } from '../core/formats/jsonDocument';
 import type { PackageResult } from '../core/result';
 import { POLICY_FILE, type PackageRule, type Policy, type Signer, isYamlPolicy, ruleFor, signerMatches } from '../core/trust/policy';
 import { trustSignerEdits } from '../core/trust/policyEdit';

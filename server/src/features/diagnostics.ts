@@ -4,9 +4,9 @@
 
 import { type Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import type { CheckedDependency } from '../core/checker';
-import type { ParseProblem } from '../core/parsers/types';
+import type { ParseProblem } from '../core/dependency';
 import type { ReasonCode } from '../core/verdict';
-import type { RuleSeverity, Settings } from '../protocol';
+import type { RuleSeverity, Settings } from '../shared/protocol';
 
 export const SOURCE = 'provenance-lens';
 

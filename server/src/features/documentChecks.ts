@@ -8,9 +8,9 @@ import type { Connection, Hover, InlayHint, Position } from 'vscode-languageserv
 import { URI } from 'vscode-uri';
 import type { CheckedDependency, Checker } from '../core/checker';
 import { type ParsedFile, laterProblems, parseFile } from '../core/fileKinds';
-import type { Dependency, ParseProblem } from '../core/parsers/types';
+import type { Dependency, ParseProblem } from '../core/dependency';
 import type { PackageResult } from '../core/result';
-import { type Settings, type StatusParams, StatusNotification } from '../protocol';
+import { type Settings, type StatusParams, StatusNotification } from '../shared/protocol';
 import { toDiagnostics } from './diagnostics';
 import { dependencyAt, hoverFor } from './hover';
 import { inlayHints } from './inlayHints';

@@ -1,15 +1,15 @@
 // "Verify GitHub Artifact Attestation…": a workspace file checked against the attestations GitHub
-// keeps for its digest, with gh's semantics (verify/github/githubAttestations.ts), through the
+// keeps for its digest, with gh's semantics (attestations/githubAttestations.ts), through the
 // GitHub API the environment or the provenanceLens.github.apiUrl setting names. Untrusted
 // workspaces make no request.
 
 import * as fs from 'node:fs';
 import { URI } from 'vscode-uri';
-import { fetchAttestations, githubApiClient } from '../core/registries/githubAttestationsApi';
+import { fetchAttestations, githubApiClient } from '../core/attestations/githubAttestationsApi';
 import type { TrustContext } from '../core/trust/trustedRoot';
-import { digestName } from '../core/verify/github/attestationSubject';
-import { digestFile, verifyGithubAttestations } from '../core/verify/github/githubAttestations';
-import type { GithubAttestationParams, GithubAttestationReport, Settings } from '../protocol';
+import { digestName } from '../core/attestations/attestationSubject';
+import { digestFile, verifyGithubAttestations } from '../core/attestations/githubAttestations';
+import type { GithubAttestationParams, GithubAttestationReport, Settings } from '../shared/protocol';
 
 export async function verifyGithubAttestation(params: GithubAttestationParams, deps: { settings: Settings; trust: TrustContext; workspaceTrusted: boolean; env: NodeJS.ProcessEnv }, signal?: AbortSignal): Promise<GithubAttestationReport> {
   if (!deps.workspaceTrusted) return { verdict: 'unverifiable', reason: 'This workspace is not trusted, so nothing is fetched.' };

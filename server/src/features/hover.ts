@@ -3,7 +3,7 @@
 
 import type { Hover, Position } from 'vscode-languageserver';
 import type { CheckedDependency } from '../core/checker';
-import type { Range } from '../core/parsers/types';
+import type { Range } from '../core/dependency';
 import { evidenceLabelOf } from '../core/ecosystems/registry';
 import { commitUrl, signingTime } from '../core/result';
 

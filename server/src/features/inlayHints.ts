@@ -4,7 +4,7 @@
 import { type InlayHint, InlayHintKind } from 'vscode-languageserver';
 import type { CheckedDependency } from '../core/checker';
 import type { PackageResult } from '../core/result';
-import type { Settings } from '../protocol';
+import type { Settings } from '../shared/protocol';
 
 export function inlayHints(checked: CheckedDependency[], settings: Settings, visible?: { start: number; end: number }): InlayHint[] {
   if (settings.inlayHints === 'off') return [];

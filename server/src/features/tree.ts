@@ -5,12 +5,12 @@
 
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import { type LockGraph, lockGraph } from '../core/parsers/lockGraph';
+import { type LockGraph, lockGraph } from '../core/ecosystems/npm/lockGraph';
 import { sbomGraph } from '../core/sbom/graph';
-import type { Dependency } from '../core/parsers/types';
+import type { Dependency } from '../core/dependency';
 import { type PackageResult, commitUrl } from '../core/result';
 import type { SbomSignature } from '../core/sbom/review';
-import type { TreeNode, TreeVerdict } from '../protocol';
+import type { TreeNode, TreeVerdict } from '../shared/protocol';
 import type { FileView } from './documentChecks';
 import { evidenceNodes } from './treeEvidence';
 

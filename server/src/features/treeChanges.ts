@@ -2,7 +2,7 @@
 // by the thousand, and each notification makes the client re-read the expanded part of a subtree.
 
 import type { Connection } from 'vscode-languageserver';
-import { TreeChangedNotification } from '../protocol';
+import { TreeChangedNotification } from '../shared/protocol';
 import { Throttled } from './throttle';
 import { fileIdOf } from './tree';
 

@@ -3,7 +3,7 @@
 
 import { evidenceLabelOf } from '../core/ecosystems/registry';
 import { type PackageResult, commitUrl, signingTime } from '../core/result';
-import type { TreeNode, TreeVerdict } from '../protocol';
+import type { TreeNode, TreeVerdict } from '../shared/protocol';
 
 export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
   const nodes: TreeNode[] = [];

@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import type { ProvenanceLensApi } from '../../../client/src/extension';
-import type { TreeNode } from '../../../server/src/protocol';
+import type { TreeNode } from '../../../server/src/shared/protocol';
 
 const folder = () => vscode.workspace.workspaceFolders![0].uri;
 const manifest = () => vscode.Uri.joinPath(folder(), 'package.json');

@@ -4,8 +4,8 @@
 
 import type { TieredCache } from '../cache/tieredCache';
 import type { ParsedFile } from '../fileKinds';
-import type { HttpClient, HttpOptions } from '../registries/http';
-import type { Dependency, Ecosystem, ParseProblem } from '../parsers/types';
+import type { HttpClient, HttpOptions } from '../http/http';
+import type { Dependency, Ecosystem, ParseProblem } from '../dependency';
 import type { PackageResult } from '../result';
 import type { TrustContext } from '../trust/trustedRoot';
 

@@ -4,15 +4,15 @@
 // documentPatterns.ts (which the editor uses to send those files). Nothing else changes: the
 // checker, file kinds, SBOM routing, hovers, the tree and the CLI find it through this list.
 
-import type { Ecosystem } from '../parsers/types';
+import type { Ecosystem } from '../dependency';
 import type { EcosystemFile, EcosystemPlugin } from './plugin';
 import { cargoPlugin } from './cargo';
-import { githubActionsPlugin } from './githubActions';
+import { githubActionsPlugin } from './github-actions';
 import { golangPlugin } from './golang';
 import { helmPlugin } from './helm';
 import { mavenPlugin } from './maven';
 import { pypiPlugin } from './pypi';
-import { rubygemsPlugin } from './rubygems';
+import { rubygemsPlugin } from './gem';
 
 export const ECOSYSTEM_PLUGINS: readonly EcosystemPlugin[] = [pypiPlugin, rubygemsPlugin, golangPlugin, mavenPlugin, cargoPlugin, githubActionsPlugin, helmPlugin];
 

@@ -2,8 +2,8 @@
 // same checker (and registry configuration) as everything else, to find components that lost it.
 
 import type { Checker } from '../checker';
-import { componentDependency } from '../parsers/sbom/componentDependency';
-import type { Dependency } from '../parsers/types';
+import { componentDependency } from './componentDependency';
+import type { Dependency } from '../dependency';
 import type { ProvenanceStatus } from '../verdict';
 import type { ChangedItem, InventoryDiff, InventoryItem } from './diff';
 

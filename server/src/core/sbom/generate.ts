@@ -8,8 +8,8 @@ import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import { PackageURL } from 'packageurl-js';
 import type { CheckedDependency } from '../checker';
 import type { ParsedFile } from '../fileKinds';
-import { lockGraph } from '../parsers/lockGraph';
-import type { Dependency } from '../parsers/types';
+import { lockGraph } from '../ecosystems/npm/lockGraph';
+import type { Dependency } from '../dependency';
 import type { PackageResult } from '../result';
 
 export interface GenerateInput {

@@ -3,9 +3,9 @@
 // components that are verified (have a package URL) are nodes; one that nothing reaches from the
 // top is listed at the top too, rather than hidden.
 
-import type { LockGraph } from '../parsers/lockGraph';
-import type { ParsedSbom } from '../parsers/sbom/cyclonedxJson';
-import type { Dependency } from '../parsers/types';
+import type { LockGraph } from '../ecosystems/npm/lockGraph';
+import type { ParsedSbom } from './cyclonedxJson';
+import type { Dependency } from '../dependency';
 
 export function sbomGraph(sbom: ParsedSbom, dependencies: Dependency[], keyOf: (d: Dependency) => string): LockGraph {
   const keyByRef = new Map<string, string>();

@@ -2,8 +2,8 @@
 // URL we verify), counts by verdict and licence, and the dependency graph. Pure: the parse and the
 // results in, plain data out (posted to the webview as it is).
 
-import type { ParsedSbom, SbomComponent } from '../parsers/sbom/cyclonedxJson';
-import type { Dependency } from '../parsers/types';
+import type { ParsedSbom, SbomComponent } from './cyclonedxJson';
+import type { Dependency } from '../dependency';
 import type { PackageResult } from '../result';
 
 /** A component as the SBOM gives it (ref, name, version, purl, licences, supplier), and what we found. */

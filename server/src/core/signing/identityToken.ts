@@ -7,7 +7,7 @@
 import * as crypto from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { HttpClient } from '../registries/http';
+import { HttpClient } from '../http/http';
 
 export interface OidcOptions {
   /** The issuer URL, e.g. Sigstore's public-good issuer or a private deployment's. */

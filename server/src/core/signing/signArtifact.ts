@@ -8,9 +8,9 @@ import type * as crypto from 'node:crypto';
 import { X509Certificate } from '@sigstore/core';
 import { BUNDLE_V03_MEDIA_TYPE, type Bundle, bundleToJSON, type SerializedBundle } from '@sigstore/bundle';
 import { type BundleBuilder, DSSEBundleBuilder, FulcioSigner, MessageSignatureBundleBuilder, RekorWitness, type Signer, TSAWitness, type Witness } from '@sigstore/sign';
-import { logEntryFacts } from '../verify/sigstore/bundleCheck';
-import { type BuildIdentity, readBuildIdentity } from '../verify/sigstore/certificate';
-import { keyHint, keySigner } from './keys';
+import { logEntryFacts } from '../sigstore/bundleCheck';
+import { type BuildIdentity, readBuildIdentity } from '../sigstore/certificate';
+import { keyHint, keySigner } from '../../shared/keys';
 
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 

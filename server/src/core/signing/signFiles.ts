@@ -7,7 +7,7 @@ import { type SignedArtifact, type SigningIdentity, type SigstoreEndpoints, IN_T
 import { isInTotoStatement, sbomStatement } from './statements';
 import * as path from 'node:path';
 
-import { BUNDLE_SUFFIX } from './bundleFiles';
+import { BUNDLE_SUFFIX } from '../../shared/bundleFiles';
 
 export type SignedFile =
   | { file: string; ok: true; bundleFile: string; kind: 'blob' | 'statement' | 'sbom'; predicateType?: string; signed: SignedArtifact }

@@ -4,9 +4,9 @@
 // require verifying anything again. Pure: text in, decisions out.
 
 import * as crypto from 'node:crypto';
-import { parseJsonObject, child, nodeRange, properties, stringValue } from '../parsers/jsonDocument';
-import { parseYamlObject } from '../parsers/yamlTree';
-import type { ParseProblem } from '../parsers/types';
+import { parseJsonObject, child, nodeRange, properties, stringValue } from '../formats/jsonDocument';
+import { parseYamlObject } from '../formats/yamlTree';
+import type { ParseProblem } from '../dependency';
 import type { ImageSigner, PackageResult } from '../result';
 import { type KnownPublisher, type RegistryMirror, applyKnownPublisher, knownPublisherFor } from './knownSigners';
 import { type Signer, describeImageSigner, describeSigners, globMatches, signerMatches } from './signers';

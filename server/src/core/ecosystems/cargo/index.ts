@@ -1,0 +1,47 @@
+// Rust as a plugin: Cargo.lock and Cargo.toml (at the versions and checksums its Cargo.lock pins),
+// checked against the sparse index the lockfile's source and Cargo's configuration name.
+
+import * as path from 'node:path';
+import { parseCargoLock, parseCargoToml } from './cargoFiles';
+import { loadCargoConfig, sparseIndexFor } from './cargoConfig';
+import type { PackageResult } from '../../result';
+import { SiblingLocks } from '../../siblingLock';
+import { CargoVerifier } from './cargoVerifier';
+import type { EcosystemPlugin, PackageVerifier, VerifierEnvironment, VerifyTarget } from '../plugin';
+
+export const cargoPlugin: EcosystemPlugin = {
+  ecosystem: 'cargo',
+  purlTypes: ['cargo'],
+  evidenceLabel: 'Registry checksum',
+  files: [
+    { kind: 'cargo-lock', matches: (base) => base === 'Cargo.lock', parse: parseCargoLock },
+    { kind: 'cargo-toml', matches: (base) => base === 'Cargo.toml', parse: parseCargoToml },
+  ],
+  createVerifier: (environment) => new CargoPlugin(environment),
+};
+
+class CargoPlugin implements PackageVerifier {
+  private readonly http;
+  private readonly verifier: CargoVerifier;
+  private readonly locks = new SiblingLocks(['Cargo.lock'], (text) => new Map(parseCargoLock(text).dependencies.map((d) => [d.name, d])));
+
+  constructor(private readonly environment: VerifierEnvironment) {
+    this.http = environment.http({ maxBodyBytes: 16 * 1024 * 1024, authFor: () => undefined });
+    this.verifier = new CargoVerifier({ http: this.http, cache: environment.cache });
+  }
+
+  async plan(target: VerifyTarget): Promise<{ key: string; run: () => Promise<PackageResult> }> {
+    const dir = path.dirname(target.file);
+    const written = target.dependency;
+    const d = target.parsed.kind === 'cargo-toml' && !written.url ? (this.locks.get(dir)?.get(written.name) ?? written) : written;
+    // From git or a path: no registry. Not locked: nothing to compare (the verifier says so).
+    const index = d.url ? undefined : d.index ? sparseIndexFor(d.index, loadCargoConfig(dir, this.environment.env, this.environment.homeDir)) : { error: 'it is not locked in Cargo.lock' };
+    const checksum = d.hashes?.[0];
+    const key = ['cargo', JSON.stringify(index), d.name, d.version ?? '', checksum ?? '', target.fresh].join('\n');
+    return { key, run: () => this.verifier.verify({ name: d.name, version: d.version, checksum }, index, target.signal, target.fresh) };
+  }
+
+  async dispose(): Promise<void> {
+    await this.http.close();
+  }
+}

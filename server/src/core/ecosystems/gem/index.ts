@@ -1,0 +1,54 @@
+// RubyGems as a plugin: Bundler's lockfile, verified against the gem server each GEM section
+// names (through the mirror Bundler's configuration sets for it), with Bundler's credentials for
+// that host only.
+
+import * as path from 'node:path';
+import { parseGemfileLock } from './gemfileLock';
+import { GemRegistryClient, bundlerCredentials, loadBundlerConfig, mirrorFor } from './gemRegistry';
+import type { PackageResult } from '../../result';
+import { GemVerifier } from './gemVerifier';
+import type { EcosystemPlugin, PackageVerifier, VerifierEnvironment, VerifyTarget } from '../plugin';
+
+export const rubygemsPlugin: EcosystemPlugin = {
+  ecosystem: 'gem',
+  purlTypes: ['gem'],
+  evidenceLabel: 'Sigstore attestation',
+  // Bundler writes `<Gemfile>.lock`: Gemfile.lock, gems.locked, and for other Gemfile names (BUNDLE_GEMFILE) `<name>.rb.lock`.
+  files: [{ kind: 'gemfile-lock', matches: (base) => base === 'Gemfile.lock' || base === 'gems.locked' || /\.(rb|gemfile)\.lock$/i.test(base), parse: parseGemfileLock }],
+  createVerifier: (environment) => new RubygemsPlugin(environment),
+};
+
+class RubygemsPlugin implements PackageVerifier {
+  private readonly configs = new Map<string, Map<string, string>>();
+  private readonly http;
+  private readonly verifier: GemVerifier;
+
+  constructor(private readonly environment: VerifierEnvironment) {
+    this.http = environment.http({
+      maxBodyBytes: 64 * 1024 * 1024,
+      // Bundler's credentials for the request's own host (the configuration of any project, all from the same user).
+      authFor: (url) => {
+        for (const config of this.configs.values()) {
+          const authorization = bundlerCredentials(config, url);
+          if (authorization) return { authorization };
+        }
+        return undefined;
+      },
+    });
+    this.verifier = new GemVerifier({ registry: new GemRegistryClient(this.http), trust: environment.trust, cache: environment.cache });
+  }
+
+  async plan(target: VerifyTarget): Promise<{ key: string; run: () => Promise<PackageResult> }> {
+    const d = target.dependency;
+    const dir = path.dirname(target.file);
+    let config = this.configs.get(dir);
+    if (!config) this.configs.set(dir, (config = loadBundlerConfig(dir, this.environment.env, this.environment.homeDir)));
+    const remote = d.index ? mirrorFor(config, d.index) : undefined;
+    const key = ['gem', remote ?? '', d.name, d.version ?? d.spec, d.platform ?? '', (d.hashes ?? []).join(','), d.url ?? '', target.fresh].join('\n');
+    return { key, run: () => this.verifier.verify({ name: d.name, version: d.version ?? d.spec, platform: d.platform, hashes: d.hashes, url: d.url }, remote, target.signal, target.fresh) };
+  }
+
+  async dispose(): Promise<void> {
+    await this.http.close();
+  }
+}

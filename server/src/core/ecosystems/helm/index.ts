@@ -1,0 +1,75 @@
+// Helm as a plugin: Chart.yaml, Chart.lock and helmfile. Charts from classic repositories are
+// verified here (index digest, provenance file, the user's keyring); charts from OCI registries are
+// image references and go to the image verifier. Repositories and their credentials are helm's own
+// (`helm repo add`), or the helmfile's; the keyring is `provenanceLens.helm.keyring` /
+// `--helm-keyring`, else helm's default (~/.gnupg/pubring.gpg).
+
+import * as crypto from 'node:crypto';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseChartLock, parseChartYaml, parseHelmfile } from './charts';
+import { HelmIndexClient, helmAuthFor, loadHelmRepositories, resolveHelmRepository } from './helmRepositories';
+import type { PackageResult } from '../../result';
+import { SiblingLocks } from '../../siblingLock';
+import { readKeyring } from './chartProvenance';
+import { HelmVerifier, type Keyring } from './helmVerifier';
+import type { EcosystemPlugin, PackageVerifier, VerifierEnvironment, VerifyTarget } from '../plugin';
+
+export const helmPlugin: EcosystemPlugin = {
+  ecosystem: 'helm',
+  purlTypes: ['helm'],
+  evidenceLabel: 'Chart provenance',
+  files: [
+    { kind: 'helm-chart', matches: (base) => base === 'Chart.yaml', parse: parseChartYaml },
+    { kind: 'helm-lock', matches: (base) => base === 'Chart.lock', parse: parseChartLock },
+    { kind: 'helmfile', matches: (base, file) => /^helmfile\.ya?ml$/.test(base) || /[\\/]helmfile\.d[\\/][^\\/]+\.ya?ml$/.test(file), parse: parseHelmfile },
+  ],
+  createVerifier: (environment) => new HelmPlugin(environment),
+};
+
+class HelmPlugin implements PackageVerifier {
+  private readonly http;
+  private readonly verifier: HelmVerifier;
+  private readonly repositories;
+  private readonly locks = new SiblingLocks(['Chart.lock'], (text) => new Map(parseChartLock(text).dependencies.map((d) => [d.name, d])));
+  private keyring?: Promise<Keyring | { error: string }>;
+
+  constructor(private readonly environment: VerifierEnvironment) {
+    this.repositories = loadHelmRepositories(environment.env, environment.homeDir);
+    this.http = environment.http({ maxBodyBytes: 64 * 1024 * 1024, authFor: helmAuthFor(this.repositories) });
+    this.verifier = new HelmVerifier({ http: this.http, index: new HelmIndexClient(this.http), cache: environment.cache, keyring: () => (this.keyring ??= this.loadKeyring()) });
+  }
+
+  async plan(target: VerifyTarget): Promise<{ key: string; run: () => Promise<PackageResult> }> {
+    const written = target.dependency;
+    // A range in Chart.yaml is checked at the version Chart.lock beside it pins.
+    const locked = target.parsed.kind === 'helm-chart' && !written.version ? this.locks.get(path.dirname(target.file))?.get(written.name) : undefined;
+    const d = locked ?? written;
+    const repository = resolveHelmRepository(d.index ?? '', this.repositories);
+    // The repository's URL (never its credentials) names the work.
+    const key = ['helm', 'error' in repository ? repository.error : repository.url, d.name, d.version ?? '', d.spec, target.fresh].join('\n');
+    return { key, run: () => this.verifier.verify({ name: d.name, version: d.version, spec: d.spec }, repository, target.signal, target.fresh) };
+  }
+
+  private async loadKeyring(): Promise<Keyring | { error: string }> {
+    const configured = this.environment.settings['helm.keyring'];
+    const file = configured ?? path.join(this.environment.homeDir ?? os.homedir(), '.gnupg', 'pubring.gpg');
+    let bytes: Buffer;
+    try {
+      bytes = await fs.promises.readFile(file);
+    } catch {
+      return { error: configured ? `the Helm keyring ${file} cannot be read` : 'no Helm keyring is configured to check it with (provenanceLens.helm.keyring, --helm-keyring, or helm\'s default ~/.gnupg/pubring.gpg)' };
+    }
+    try {
+      const keys = await readKeyring(bytes);
+      return { keys, file, digest: crypto.createHash('sha256').update(bytes).digest('hex').slice(0, 16) };
+    } catch (error) {
+      return { error: `the Helm keyring ${file} holds no readable OpenPGP public keys (${String((error as Error).message).split('\n')[0]})` };
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await this.http.close();
+  }
+}
