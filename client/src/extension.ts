@@ -103,25 +103,21 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
-      { scheme: 'file', pattern: '**/package.json' },
-      { scheme: 'file', pattern: '**/package-lock.json' },
-      { scheme: 'file', pattern: '**/npm-shrinkwrap.json' },
-      { scheme: 'file', pattern: '**/provenance-policy.json' },
+      { scheme: 'file', pattern: '**/provenance-policy.{json,yaml,yml}' },
       { scheme: 'file', language: 'dockerfile' },
-      { scheme: 'file', pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*}' },
       { scheme: 'file', language: 'yaml' },
       // SBOMs are recognised by content (the server looks at the first lines of JSON and XML files).
       { scheme: 'file', language: 'json' },
       { scheme: 'file', language: 'xml' },
       { scheme: 'file', pattern: '**/*.spdx' },
       { scheme: ATTESTED_SBOM_SCHEME },
-      // Other ecosystems' manifests and lockfiles (requirements files, pyproject.toml, poetry.lock…).
+      // Every ecosystem's manifests and lockfiles (package.json, requirements files, Dockerfiles…), from the plugins.
       ...ECOSYSTEM_DOCUMENT_PATTERNS.map((pattern) => ({ scheme: 'file', pattern })),
     ],
     // Manifests that are not open are verified from disk; .npmrc and policy changes reload the configuration.
     synchronize: {
       fileEvents: [
-        vscode.workspace.createFileSystemWatcher('**/{package.json,package-lock.json,npm-shrinkwrap.json,.npmrc,provenance-policy.json,Dockerfile,Containerfile,*.yaml,*.yml,*bom*.json,*.cdx.json,*.spdx.json,*bom*.xml,*.cdx.xml,*.spdx}'),
+        vscode.workspace.createFileSystemWatcher('**/{.npmrc,provenance-policy.json,provenance-policy.yaml,provenance-policy.yml,*bom*.json,*.cdx.json,*.spdx.json,*bom*.xml,*.cdx.xml,*.spdx}'),
         ...ECOSYSTEM_DOCUMENT_PATTERNS.map((pattern) => vscode.workspace.createFileSystemWatcher(pattern)),
       ],
     },

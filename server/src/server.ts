@@ -1,5 +1,6 @@
 // The language server: wiring only. Each handler forwards to a feature module.
 
+import { pluginSettings } from './core/ecosystems/registry';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
@@ -296,7 +297,7 @@ function rebuildChecker(): void {
     timeoutMs: settings.timeoutMs,
     imageKeys: imageKeysFrom(settings),
     insecureRegistries: settings.oci.insecureRegistries,
-    ecosystemSettings: { 'python.indexUrl': settings.python.indexUrl || undefined, 'github.apiUrl': settings.github.apiUrl || undefined, 'maven.repositoryUrl': settings.maven.repositoryUrl || undefined, 'helm.keyring': settings.helm.keyring || undefined },
+    ecosystemSettings: pluginSettings((key) => key.split('.').reduce<unknown>((at, part) => (at as Record<string, unknown> | undefined)?.[part], settings)),
     log,
   });
 }

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { parseDockerfile } from '../../server/src/core/ecosystems/oci/dockerfile';
-import { parseImageReference } from '../../server/src/core/ecosystems/oci/imageReference';
+import { parseImageReference } from '../../server/src/core/formats/imageReference';
 import { parseYamlImages } from '../../server/src/core/ecosystems/oci/yamlImages';
 import type { Dependency, Range } from '../../server/src/core/dependency';
 

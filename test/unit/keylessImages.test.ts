@@ -3,6 +3,7 @@
 // referrers, and attestations also as cosign's classic `.att` layers; verdicts follow the trusted
 // root and the policy.
 
+import { attestedSbom } from '../../server/src/core/ecosystems/oci';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -95,11 +96,11 @@ describe('keyless image signatures from a local Sigstore', function () {
       ['https://spdx.dev/Document', 'referrer', 'sbom@acme.example'],
     ]);
     const checker = checkers[checkers.length - 1];
-    const cyclonedx = await checker.attestedSbom(file, image.dependency, r.digest!, r.sboms![0].location);
+    const cyclonedx = await attestedSbom(checker, file, image.dependency, r.digest!, r.sboms![0].location);
     assert.ok(!('error' in cyclonedx), JSON.stringify(cyclonedx));
     assert.equal(cyclonedx.fileName, 'sbom.cdx.json');
     assert.equal(parseFile('/x/sbom.cdx.json', cyclonedx.text)!.dependencies.length, parseFile('/x/bom.json', fixture('sbom/dev-dependencies.bom.1.6.json'))!.dependencies.length);
-    const spdx = await checker.attestedSbom(file, image.dependency, r.digest!, r.sboms![1].location);
+    const spdx = await attestedSbom(checker, file, image.dependency, r.digest!, r.sboms![1].location);
     assert.ok(!('error' in spdx) && spdx.fileName === 'sbom.spdx3.json' && spdx.check.ok && spdx.check.identity?.subjectAlternativeName === 'sbom@acme.example', JSON.stringify(spdx).slice(0, 300));
 
     // Evidence that does not hold (or is gone) is never opened.
@@ -107,8 +108,8 @@ describe('keyless image signatures from a local Sigstore', function () {
     const attTag = `${altered.result.digest!.replace(':', '-')}.att`;
     const manifest = (await (await fetch(`http://${registry.host}/v2/acme/altered/manifests/${attTag}`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } })).json()) as { layers: Array<{ digest: string }> };
     const layer = manifest.layers[0].digest;
-    assert.match(JSON.stringify(await checker.attestedSbom(alteredFile, altered.dependency, altered.result.digest!, { kind: 'att', digest: layer })), /does not verify now: the transparency-log entry is for another envelope/);
-    assert.match(JSON.stringify(await checker.attestedSbom(file, image.dependency, r.digest!, { kind: 'att', digest: `sha256:${'0'.repeat(64)}` })), /no longer attached/);
+    assert.match(JSON.stringify(await attestedSbom(checker, alteredFile, altered.dependency, altered.result.digest!, { kind: 'att', digest: layer })), /does not verify now: the transparency-log entry is for another envelope/);
+    assert.match(JSON.stringify(await attestedSbom(checker, file, image.dependency, r.digest!, { kind: 'att', digest: `sha256:${'0'.repeat(64)}` })), /no longer attached/);
   });
 
   it('verifies the signature and shows who signed', async () => {

@@ -17,7 +17,7 @@ import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { Checker } from '../../server/src/core/checker';
 import { parseFile } from '../../server/src/core/fileKinds';
-import { DEFAULT_DOMAIN } from '../../server/src/core/ecosystems/oci/imageReference';
+import { DEFAULT_DOMAIN } from '../../server/src/core/formats/imageReference';
 import { BUNDLED_KNOWN_SIGNERS, type KnownPublisher, repositoryPath } from '../../server/src/core/trust/knownSigners';
 import { parsePolicy } from '../../server/src/core/trust/policy';
 import { type TrustContext, embeddedTrust } from '../../server/src/core/trust/trustedRoot';

@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { TieredCache } from '../../server/src/core/cache/tieredCache';
 import { parseFile } from '../../server/src/core/fileKinds';
-import { DEFAULT_DOMAIN } from '../../server/src/core/ecosystems/oci/imageReference';
+import { DEFAULT_DOMAIN } from '../../server/src/core/formats/imageReference';
 import { MEDIA_TYPES, type Manifest, type OciClient } from '../../server/src/core/ecosystems/oci/ociClient';
 import type { PackageResult } from '../../server/src/core/result';
 import { BUNDLED_KNOWN_SIGNERS } from '../../server/src/core/trust/knownSigners';

@@ -4,14 +4,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SiblingLocks } from '../../server/src/core/siblingLock';
+import { npmSiblingLocks } from '../../server/src/core/ecosystems/npm';
 
 const lock = (version: string) => JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/a': { version, integrity: 'sha512-x' }, 'node_modules/a/node_modules/b': { version: '1.0.0' } } });
 
 describe('sibling lockfile', () => {
   it('reads top-level packages, reuses the parse while the file is unchanged, and re-reads a changed file', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-lock-'));
-    const locks = new SiblingLocks();
+    const locks = npmSiblingLocks();
     assert.equal(locks.get(dir), undefined);
     fs.writeFileSync(path.join(dir, 'package-lock.json'), lock('1.0.0'));
     const first = locks.get(dir)!;
@@ -26,6 +26,6 @@ describe('sibling lockfile', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-lock-'));
     fs.writeFileSync(path.join(dir, 'package-lock.json'), lock('1.0.0'));
     fs.writeFileSync(path.join(dir, 'npm-shrinkwrap.json'), lock('2.0.0'));
-    assert.equal(new SiblingLocks().get(dir)?.get('a')?.version, '2.0.0');
+    assert.equal(npmSiblingLocks().get(dir)?.get('a')?.version, '2.0.0');
   });
 });

@@ -8,20 +8,16 @@ import { laterProblems, parseFile } from '../core/fileKinds';
 import { readTextIfExists } from '../core/readText';
 import type { PublicKeyEntry } from '../core/ecosystems/oci/cosignLayer';
 import { isFailing } from '../core/verdict';
+import { ecosystemOptionConfig, ecosystemOptionsUsage, ecosystemSettingsFrom, ecosystemsUsage } from './ecosystems';
 import { type FileReport, toJson, toSarif, toText } from './report';
 import { type CliIo, HELP_OPTION, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, defaultCacheDir, filesToRead, parseCommand, resolveTrust } from './shared';
 
 const USAGE = `Usage: provenance-lens check [paths…] [options]
 
-Verifies registry signatures and Sigstore provenance of npm dependencies (package.json,
-package-lock.json, npm-shrinkwrap.json), PEP 740 provenance of Python packages (requirements and
-constraints files, pyproject.toml, poetry.lock, uv.lock, Pipfile.lock) and Ruby gems (Bundler
-lockfiles), go.sum/go.mod against the Go checksum database, Maven artifacts (pom.xml, Gradle version
-catalogs) with Sigstore bundles beside them, Cargo.lock checksums against the registry index, GitHub
-Actions (pinning, release attestations), cosign signatures of
-container images (Dockerfiles, compose files, Kubernetes manifests, GitHub Actions workflows, Helm
-values and Chart.yaml), and every component of CycloneDX (JSON, XML) or SPDX (2 JSON and
-tag-value, 3 JSON-LD) SBOMs, by their package URLs. Folders are searched.
+Verifies the dependencies the files declare, each ecosystem as its registry allows:
+${ecosystemsUsage()}
+and every component of CycloneDX (JSON, XML) or SPDX (2 JSON and tag-value, 3 JSON-LD) SBOMs, by
+its package URL. Folders are searched.
 
 Options:
   --format text|json|sarif   output format (default: text)
@@ -35,11 +31,7 @@ ${TRUST_USAGE}
   --key FILE                 a cosign public key accepted for image signatures (repeatable)
   --insecure-ignore-tlog     accept key-based image signatures without a transparency-log entry
   --insecure-registry HOST   allow plain HTTP to this registry (repeatable; loopback always is)
-  --python-index-url URL     the Python index when neither the file nor pip/uv configuration
-                             (pip.conf, PIP_INDEX_URL, UV_DEFAULT_INDEX) names one (default: ask pip)
-  --maven-repository-url URL the Maven repository when ~/.m2/settings.xml names no mirror
-  --helm-keyring FILE        OpenPGP public keys accepted for Helm chart provenance (default:
-                             helm's, ~/.gnupg/pubring.gpg)
+${ecosystemOptionsUsage()}
   --concurrency N            verifications at once (default: 16)
   --timeout MS               per-request deadline (default: 15000)
   -h, --help                 this help
@@ -60,9 +52,7 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
       key: { type: 'string', multiple: true, default: [] },
       'insecure-ignore-tlog': { type: 'boolean', default: false },
       'insecure-registry': { type: 'string', multiple: true, default: [] },
-      'python-index-url': { type: 'string' },
-      'maven-repository-url': { type: 'string' },
-      'helm-keyring': { type: 'string' },
+      ...ecosystemOptionConfig(),
       concurrency: { type: 'string', default: '16' },
       timeout: { type: 'string', default: '15000' },
       ...HELP_OPTION,
@@ -118,7 +108,7 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
     timeoutMs,
     imageKeys,
     insecureRegistries: values['insecure-registry'],
-    ecosystemSettings: { 'python.indexUrl': values['python-index-url'], 'maven.repositoryUrl': values['maven-repository-url'], 'helm.keyring': values['helm-keyring'] && path.resolve(cwd, values['helm-keyring']) },
+    ecosystemSettings: ecosystemSettingsFrom(values, cwd),
     policyFile: values.policy && path.resolve(cwd, values.policy),
   });
   let reports: FileReport[];

@@ -2,6 +2,7 @@
 
 import { runAttestation } from './attestation';
 import { runCheck } from './check';
+import { ecosystemNames } from './ecosystems';
 import type { CliIo } from './shared';
 import { runSbom } from './sbom';
 import { runKeygen, runSign } from './sign';
@@ -10,13 +11,13 @@ import { runVerify } from './verify';
 const USAGE = `Usage: provenance-lens <command> [options]
 
 Commands:
-  check [paths…]        verify the dependencies files declare (npm, Python, Ruby, Go, actions, images, SBOMs)
+  check [paths…]        verify the dependencies files declare: ${ecosystemNames()}; and SBOMs
   sign FILE…            sign files with Sigstore, writing FILE.sigstore.json beside each
   verify FILE           verify FILE against its Sigstore bundle (like cosign verify-blob --bundle)
   attestation verify FILE  verify GitHub artifact attestations of FILE (like gh attestation verify)
   generate-key-pair     make an encrypted ECDSA P-256 key pair for key-based signing
   sbom diff A B         compare two SBOMs (or an SBOM and a lockfile): added, removed, changed, lost provenance
-  sbom generate [paths] write a CycloneDX SBOM of the lockfiles and images, with verification results
+  sbom generate [paths] write a CycloneDX SBOM of every ecosystem's dependencies, with verification results
 
 Run provenance-lens <command> --help for its options.
 `;

@@ -3,6 +3,7 @@
 // and, unless told not to, which changed components lost their provenance. `sbom generate`: a
 // CycloneDX SBOM of what the files declare, with the verification results.
 
+import { ecosystemNames } from './ecosystems';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Checker } from '../core/checker';
@@ -15,8 +16,9 @@ import { type CliIo, HELP_OPTION, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, filesT
 const USAGE = `Usage: provenance-lens sbom diff BEFORE AFTER [options]
        provenance-lens sbom generate [paths…] [--output FILE] [--spec-version 1.4|1.5|1.6] [--no-verify]
 
-generate writes a CycloneDX JSON SBOM of what the paths declare (default: .): every package of
-their npm lockfiles, with hashes and who requires whom, and every image reference; each with its
+generate writes a CycloneDX JSON SBOM of what the paths declare (default: .): the dependencies of
+every ecosystem (${ecosystemNames()}) by their package URLs, a folder's lockfile
+standing for the manifests beside it, with hashes and (npm) who requires whom; each with its
 verification results as properties (provenance-lens:verdict, :signature, :provenance, …).
 
 Compares two inventories: CycloneDX or SPDX SBOMs, or an SBOM and an npm lockfile

@@ -10,6 +10,7 @@ import { fileKind } from '../core/fileKinds';
 import { readTextIfExists } from '../core/readText';
 import { type TrustContext, customTrust, embeddedTrust, refreshTrustFromTuf } from '../core/trust/trustedRoot';
 import { findManifestFiles } from '../core/workspaceFiles';
+import { ecosystemNames } from './ecosystems';
 
 export interface CliIo {
   out: NodeJS.WritableStream;
@@ -108,7 +109,7 @@ export async function filesToRead(paths: string[], io: CliIo): Promise<string[] 
     if (!fs.existsSync(target)) return usageError(io, `No such file or folder: ${p}`);
     if (fs.statSync(target).isDirectory()) files.push(...(await findManifestFiles([target])));
     else if (fileKind(target, readTextIfExists(target))) files.push(target);
-    else return usageError(io, `${p} is not a file provenance-lens reads (npm manifests and lockfiles, Dockerfiles, YAML, CycloneDX or SPDX SBOMs).`);
+    else return usageError(io, `${p} is not a file provenance-lens reads (the manifests and lockfiles of ${ecosystemNames()}; CycloneDX or SPDX SBOMs; a provenance policy).`);
   }
   return files;
 }

@@ -1,7 +1,7 @@
 // Shapes shared by every parser. Positions are zero-based line/character pairs, the
 // same as LSP's, but declared here so the core does not import the protocol.
 
-import type { ImageReference } from './ecosystems/oci/imageReference';
+import type { ImageReference } from './formats/imageReference';
 
 export interface Position {
   line: number;
@@ -70,3 +70,9 @@ export interface Dependency {
   /** Installed from a URL or a path rather than an index (PEP 508 `name @ url`, a local directory…). */
   url?: string;
 }
+
+/** What a package URL names, to verify: its ecosystem, name and exact version, and what else that ecosystem needs. */
+export type PurlTarget = Pick<Dependency, 'ecosystem' | 'name' | 'version' | 'integrity' | 'hashes' | 'index' | 'platform' | 'image'>;
+
+/** Reads a package URL (with its component's hashes) as what to verify, or says why it cannot be read. */
+export type PurlRouter = (purl: string, hashes: Record<string, string>) => PurlTarget | { error: string };

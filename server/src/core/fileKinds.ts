@@ -1,23 +1,18 @@
 // Which files we read, and how each kind is parsed: text in, dependencies (packages or images)
-// with ranges and problems out. Pure.
+// with ranges and problems out. The policy file and SBOMs are read here; everything else by the
+// ecosystems' plugins (ecosystems/registry.ts), every plugin that reads a file's kind reading it (a
+// workflow's images and its actions). Pure.
 
 import * as path from 'node:path';
+import type { ParseProblem } from './dependency';
+import { ecosystemFilesOf, routePurl } from './ecosystems/registry';
 import { LineIndex } from './formats/jsonDocument';
-import { parseDockerfile } from './ecosystems/oci/dockerfile';
-import { parseSpinManifest } from './ecosystems/oci/spinManifest';
-import { type YamlImageKind, parseYamlImages } from './ecosystems/oci/yamlImages';
-import { parsePackageJson } from './ecosystems/npm/packageJson';
-import { parsePackageLock } from './ecosystems/npm/packageLock';
-import type { Dependency, ParseProblem } from './dependency';
-import { type ParsedSbom, SBOM_INVALID } from './sbom/cyclonedxJson';
+import type { FileKind, ParsedFile } from './parsedFile';
 import { looksLikeSbomName, parseSbom, sbomFormat, sbomSchemaProblems } from './sbom/sbom';
+import { SBOM_INVALID } from './sbom/sbomModel';
 import { POLICY_FILES, parsePolicy } from './trust/policy';
-import type { FileInclude } from './ecosystems/plugin';
-import { ecosystemFileOf } from './ecosystems/registry';
-import { parseWorkflowActions } from './ecosystems/github-actions/workflowActions';
 
-/** The kinds read here, and those of the ecosystem plugins (ecosystems/registry.ts: `pip-requirements`, `uv-lock`…). */
-export type FileKind = 'npm-manifest' | 'npm-lockfile' | 'policy' | 'dockerfile' | 'spin-manifest' | 'sbom' | YamlImageKind | (string & {});
+export type { FileKind, ParsedFile } from './parsedFile';
 
 /**
  * What a file is, by its name — and, for JSON, by its content when `text` is given: an SBOM is one
@@ -26,38 +21,10 @@ export type FileKind = 'npm-manifest' | 'npm-lockfile' | 'policy' | 'dockerfile'
 export function fileKind(file: string, text?: string): FileKind | undefined {
   const base = path.basename(file);
   if (POLICY_FILES.includes(base)) return 'policy';
-  if (base === 'package.json') return 'npm-manifest';
-  if (base === 'package-lock.json' || base === 'npm-shrinkwrap.json') return 'npm-lockfile';
-  const ecosystemFile = ecosystemFileOf(file, base);
-  if (ecosystemFile) return ecosystemFile.kind;
+  const ecosystemFile = ecosystemFilesOf(file, base)[0];
+  if (ecosystemFile) return ecosystemFile.file.kind;
   if (/\.(json|spdx|xml)$/.test(base)) return (text === undefined ? looksLikeSbomName(base) : sbomFormat(text) !== undefined) ? 'sbom' : undefined;
-  if (/^(Dockerfile|Containerfile)(\..+)?$|\.(Dockerfile|dockerfile|Containerfile)$/.test(base)) return 'dockerfile';
-  if (base === 'spin.toml') return 'spin-manifest';
-  if (!/\.ya?ml$/.test(base)) return undefined;
-  if (/^(docker-)?compose([.-].+)?\.ya?ml$/.test(base)) return 'compose';
-  if (/[\\/]\.github[\\/]workflows[\\/]/.test(file)) return 'workflow';
-  if (base === 'Chart.yaml') return 'helm-chart';
-  if (/^values([.-].+)?\.ya?ml$/.test(base)) return 'helm-values';
-  // Any other YAML may be a Kubernetes manifest; its parser looks for apiVersion and kind and stays quiet otherwise.
-  return 'kubernetes';
-}
-
-const YAML_KINDS: ReadonlySet<string> = new Set<YamlImageKind>(['compose', 'kubernetes', 'workflow', 'helm-values', 'helm-chart']);
-
-export interface ParsedFile {
-  kind: FileKind;
-  dependencies: Dependency[];
-  problems: ParseProblem[];
-  /** Lockfiles: what the project requires directly, when the lockfile says. */
-  rootRequires?: string[];
-  /** SBOMs: the whole document (components, graph), for review. */
-  sbom?: ParsedSbom;
-  /** Package indexes the file itself names (pip `-i`, pyproject sources), the primary first. */
-  indexes?: string[];
-  /** Files it includes (pip `-r`, `-c`). */
-  includes?: FileInclude[];
-  /** What an ecosystem's verifier needs of the file beyond its dependencies (a POM's model, for its parents). */
-  model?: unknown;
+  return undefined;
 }
 
 /** Deeper than any real manifest; deeper input would cost the parsers' recursion dearly (or their stack). */
@@ -95,38 +62,23 @@ export function parseFile(file: string, text: string): ParsedFile | undefined {
   if (kind === 'sbom') {
     const format = sbomFormat(text);
     if (!format) return { kind, dependencies: [], problems: [{ message: 'This file is named like an SBOM but is neither CycloneDX JSON (bomFormat) nor SPDX (SPDX 2 JSON spdxVersion or tag-value SPDXVersion, SPDX 3 JSON-LD @context).', range: { start: { line: 0, character: 0 }, end: { line: 0, character: Math.min(1, text.split(/\r?\n|\r/)[0].length) } }, code: SBOM_INVALID }] };
-    const sbom = parseSbom(text, format);
+    const sbom = parseSbom(text, format, routePurl);
     return { kind, dependencies: sbom.dependencies, problems: sbom.problems, sbom };
   }
-  if (kind === 'npm-manifest') {
-    const m = parsePackageJson(text);
-    return { kind, dependencies: m.dependencies, problems: m.problems };
-  }
-  if (kind === 'npm-lockfile') {
-    const l = parsePackageLock(text);
-    return { kind, dependencies: l.packages, problems: l.problems, rootRequires: l.rootRequires };
-  }
-  const ecosystemFile = ecosystemFileOf(file, path.basename(file));
-  if (ecosystemFile && kind === ecosystemFile.kind) {
-    const parsed = ecosystemFile.parse(text, file);
-    return { kind, dependencies: parsed.dependencies, problems: parsed.problems, indexes: parsed.indexes, includes: parsed.includes, model: parsed.model };
-  }
   if (kind === 'policy') return { kind, dependencies: [], problems: parsePolicy(text, file).problems };
-  if (kind === 'dockerfile') {
-    const d = parseDockerfile(text);
-    return { kind, dependencies: d.images, problems: d.problems };
+  const readers = kind ? ecosystemFilesOf(file, path.basename(file)) : [];
+  if (readers.length === 0) return undefined;
+  const parsed: ParsedFile = { kind: kind!, dependencies: [], problems: [] };
+  for (const { file: reader } of readers) {
+    const read = reader.parse(text, file);
+    parsed.dependencies.push(...read.dependencies);
+    parsed.problems.push(...read.problems);
+    parsed.rootRequires ??= read.rootRequires;
+    parsed.indexes ??= read.indexes;
+    parsed.includes ??= read.includes;
+    parsed.model ??= read.model;
   }
-  if (kind === 'spin-manifest') {
-    const s = parseSpinManifest(text);
-    return { kind, dependencies: s.images, problems: s.problems };
-  }
-  if (kind && YAML_KINDS.has(kind)) {
-    const y = parseYamlImages(text, kind as YamlImageKind);
-    // A workflow also names the actions it runs.
-    const actions = kind === 'workflow' ? parseWorkflowActions(text) : [];
-    return { kind, dependencies: [...y.images, ...actions], problems: y.problems };
-  }
-  return undefined;
+  return parsed;
 }
 
 /** Problems found after parsing, asynchronously (an SBOM's schema validation); none for other kinds. */

@@ -6,11 +6,9 @@
 
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parsePackageLock } from './ecosystems/npm/packageLock';
 import type { Dependency } from './dependency';
 import { readTextIfExists } from './readText';
 
-const NPM_LOCKFILES = ['npm-shrinkwrap.json', 'package-lock.json'];
 /** Bounds the memo for workspaces with many packages; the oldest entry goes first. */
 const MAX_ENTRIES = 64;
 
@@ -19,11 +17,11 @@ export class SiblingLocks {
 
   /**
    * `lockfiles`: the names to look for, in order of preference; `read`: a lockfile's text → its
-   * packages by the name a manifest uses for them. Default: npm's.
+   * packages by the name a manifest uses for them.
    */
   constructor(
-    private readonly lockfiles: string[] = NPM_LOCKFILES,
-    private readonly read: (text: string, lockfile: string) => Map<string, Dependency> = topLevel,
+    private readonly lockfiles: string[],
+    private readonly read: (text: string, lockfile: string) => Map<string, Dependency>,
   ) {}
 
   /** The packages of the lockfile in `dir`, by name; undefined without one. */
@@ -53,13 +51,4 @@ function stampOf(file: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-function topLevel(text: string): Map<string, Dependency> {
-  const top = new Map<string, Dependency>();
-  for (const p of parsePackageLock(text).packages) {
-    const installedAs = /^node_modules\/((?:@[^/]+\/)?[^/]+)$/.exec(p.location ?? '')?.[1];
-    if (installedAs) top.set(installedAs, p);
-  }
-  return top;
 }

@@ -2,6 +2,7 @@
 // names one attestation; the SBOM is fetched and verified again, then served to the editor as a
 // read-only document of its own scheme, whose review says who attested it.
 
+import { attestedSbom } from '../core/ecosystems/oci';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { Checker } from '../core/checker';
@@ -32,7 +33,7 @@ export class AttestedSboms {
     const attested = node?.sbomIndex !== undefined ? result?.sboms?.[node.sbomIndex] : undefined;
     const checker = this.deps.checker();
     if (!target || !result?.digest || !attested || !checker) return { error: 'this SBOM is no longer listed for the image; verify the image again' };
-    const sbom = await checker.attestedSbom(URI.parse(target.uri).fsPath, target.dependency, result.digest, attested.location, signal);
+    const sbom = await attestedSbom(checker, URI.parse(target.uri).fsPath, target.dependency, result.digest, attested.location, signal);
     if ('error' in sbom) return { error: `The SBOM attested on ${target.dependency.name} cannot be opened: ${sbom.error}.` };
     // One document per attestation: image, its digest, the attestation's digest.
     const where = `${target.dependency.image?.name ?? target.dependency.name}@${result.digest}/${attested.location.digest.replace(':', '-').slice(0, 19)}`;

@@ -2,7 +2,7 @@
 // repository or for an owner (organisation, else user). The API is the one the environment names.
 
 import { HttpClient } from '../http/http';
-import { type RegistryAuth, environmentProxy } from '../ecosystems/npm/npmConfig';
+import { type RegistryAuth, environmentProxy } from '../http/proxy';
 
 /** GITHUB_TOKEN (or GH_TOKEN), sent to the configured GitHub API's host and no other. */
 export function githubTokenAuth(env: NodeJS.ProcessEnv, apiUrl: string | undefined): (url: string) => RegistryAuth | undefined {

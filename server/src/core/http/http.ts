@@ -4,7 +4,7 @@
 
 import * as tls from 'node:tls';
 import { Agent, EnvHttpProxyAgent, type Dispatcher, request } from 'undici';
-import type { ProxySettings, RegistryAuth } from '../ecosystems/npm/npmConfig';
+import type { ProxySettings, RegistryAuth } from './proxy';
 
 export type HttpFailureKind = 'network' | 'timeout' | 'status' | 'too-large' | 'bad-body' | 'offline' | 'cancelled';
 

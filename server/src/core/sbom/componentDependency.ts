@@ -1,62 +1,45 @@
-// One SBOM component as a dependency to verify: routed by its package URL to the verifier of its
-// ecosystem, at its exact version, with its SHA-512 (if any) as the integrity to compare with the
-// registry's. Shared by the CycloneDX and SPDX parsers and the diff's provenance check.
+// One SBOM component as a dependency to verify: its package URL read by the router the caller
+// hands in (ecosystems/registry.ts routes it to the plugin of its type), at its exact version.
+// The CycloneDX and SPDX readers only note each component (routeComponent); parseSbom routes them
+// all once the document is read. Shared with the diff's provenance check.
 
-import type { Dependency, Range } from '../dependency';
+import type { Dependency, PurlRouter, Range } from '../dependency';
 import type { Node } from 'jsonc-parser';
 import { type LineIndex, nodeRange } from '../formats/jsonDocument';
-import { type ParsedSbom, SBOM_INVALID } from './cyclonedxJson';
-import { parsePurl } from './purl';
+import { type ComponentFacts, type ParsedSbom, SBOM_INVALID } from './sbomModel';
 
-export interface ComponentFacts {
-  purl: string;
-  /** The component's own version field (the purl's version wins when both are given). */
-  version?: string;
-  hashes: Record<string, string>;
-  nameRange: Range;
-  /** Where the verdict goes: the version as written, else the purl. */
-  specRange: Range;
-  ref?: string;
-}
-
-export function componentDependency(facts: ComponentFacts): Dependency | { error: string } {
-  const target = parsePurl(facts.purl);
+export function componentDependency(facts: ComponentFacts, route: PurlRouter): Dependency | { error: string } {
+  const target = route(facts.purl, facts.hashes);
   if ('error' in target) return target;
   const exact = target.version ?? facts.version ?? '';
   return {
-    ecosystem: target.ecosystem,
-    name: target.name,
+    ...target,
     spec: exact,
     version: exact || undefined,
-    integrity: target.ecosystem === 'npm' ? npmIntegrity(facts.hashes) : undefined,
-    // A Python or Ruby component's SHA-256 names the one file it is: only that file is checked.
-    hashes: 'plugin' in target && facts.hashes['SHA-256'] ? [`sha256:${facts.hashes['SHA-256']}`] : undefined,
-    index: 'plugin' in target ? target.index : undefined,
-    platform: 'plugin' in target ? target.platform : undefined,
     group: 'sbom',
     nameRange: facts.nameRange,
     specRange: facts.specRange,
-    image: target.ecosystem === 'oci' && 'image' in target ? target.image : undefined,
-    source: target.ecosystem === 'oci' ? 'SBOM component' : undefined,
+    source: target.image ? 'SBOM component' : undefined,
     purl: facts.purl,
     ref: facts.ref,
   };
 }
 
-/** The component's hash in npm's integrity form, so the registry's tarball integrity is compared with it. */
-export function npmIntegrity(hashes: Record<string, string>): string | undefined {
-  for (const [alg, name] of [['SHA-512', 'sha512'], ['SHA-384', 'sha384'], ['SHA-256', 'sha256'], ['SHA-1', 'sha1']] as const) {
-    const hex = hashes[alg];
-    if (hex && /^[0-9a-f]+$/.test(hex)) return `${name}-${Buffer.from(hex, 'hex').toString('base64')}`;
-  }
-  return undefined;
+/** Notes a component with a purl, to be routed to its ecosystem when the document is read (routeComponents). */
+export function routeComponent(sbom: ParsedSbom, facts: ComponentFacts, purlRange: Range): void {
+  sbom.routes.push({ facts, purlRange });
 }
 
-/** Adds a component with a purl to the SBOM's dependencies (what gets verified), or says why its purl is unusable. */
-export function routeComponent(sbom: ParsedSbom, facts: ComponentFacts, purlRange: Range): void {
-  const dependency = componentDependency(facts);
-  if ('error' in dependency) sbom.problems.push({ message: `${dependency.error}.`, range: purlRange, code: SBOM_INVALID });
-  else sbom.dependencies.push(dependency);
+/** Adds every noted component to the SBOM's dependencies (what gets verified), or says why its purl is unusable. */
+export function routeComponents(sbom: ParsedSbom, route: PurlRouter): void {
+  for (const { facts, purlRange } of sbom.routes) {
+    const dependency = componentDependency(facts, route);
+    if ('error' in dependency) sbom.problems.push({ message: `${dependency.error}.`, range: purlRange, code: SBOM_INVALID });
+    else sbom.dependencies.push(dependency);
+  }
+  sbom.routes = [];
+  // In the order of the document, as if found while reading it.
+  sbom.problems.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
 }
 
 /** routeComponent for the JSON encodings: the verdict goes on the version, else the purl. */

@@ -1,45 +1,16 @@
-// A CycloneDX JSON SBOM → its components as dependencies with ranges (each routed by its purl to
-// the verifier of its ecosystem), the dependency graph, and the problems the schema does not
+// A CycloneDX JSON SBOM → its components (each noted for routing by its purl to the verifier of
+// its ecosystem), the dependency graph, and the problems the schema does not
 // catch: package URLs that do not parse, bom-refs used twice, dependencies on refs nobody
 // declares. (Schema validation itself is the CycloneDX library's: cyclonedxSchema.ts.)
 
 import type { Node } from 'jsonc-parser';
 import { type LineIndex, child, nodeRange, parseJsonObject, stringValue } from '../formats/jsonDocument';
-import type { Dependency, ParseProblem } from '../dependency';
 import { routeJsonComponent } from './componentDependency';
-
-export const SBOM_INVALID = 'sbom-invalid';
-
-export interface SbomComponent {
-  /** bom-ref (CycloneDX) or SPDXID (SPDX), when given. */
-  ref?: string;
-  name: string;
-  version?: string;
-  purl?: string;
-  licenses: string[];
-  supplier?: string;
-  /** Algorithm (as the SBOM names it) → hex value. */
-  hashes: Record<string, string>;
-  /** The component's object in the file (for "reveal in text"). */
-  range: Dependency['nameRange'];
-}
-
-export interface ParsedSbom {
-  format: 'cyclonedx' | 'spdx';
-  specVersion?: string;
-  components: SbomComponent[];
-  /** Components as dependencies (those with a usable purl), for verification. */
-  dependencies: Dependency[];
-  /** ref → refs it depends on. */
-  graph: Map<string, string[]>;
-  /** The document's own subject (CycloneDX metadata.component / SPDX documentDescribes). */
-  rootRefs: string[];
-  problems: ParseProblem[];
-}
+import { type ParsedSbom, SBOM_INVALID } from './sbomModel';
 
 export function parseCycloneDxJson(text: string): ParsedSbom {
   const { root, lines, problems } = parseJsonObject(text, 'A CycloneDX SBOM');
-  const sbom: ParsedSbom = { format: 'cyclonedx', components: [], dependencies: [], graph: new Map(), rootRefs: [], problems };
+  const sbom: ParsedSbom = { format: 'cyclonedx', components: [], dependencies: [], graph: new Map(), rootRefs: [], routes: [], problems };
   if (!root) return sbom;
   sbom.specVersion = stringValue(child(root, 'specVersion'));
   const bad = (node: Node, message: string) => problems.push({ message, range: nodeRange(lines, node), code: SBOM_INVALID });

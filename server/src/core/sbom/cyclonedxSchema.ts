@@ -8,7 +8,7 @@ import { Spec } from '@cyclonedx/cyclonedx-library';
 import { type Node, findNodeAtLocation } from 'jsonc-parser';
 import { type LineIndex, parseJsonDocument } from '../formats/jsonDocument';
 import type { ParseProblem } from '../dependency';
-import { SBOM_INVALID } from './cyclonedxJson';
+import { SBOM_INVALID } from './sbomModel';
 import { WorkerClient } from '../workerClient';
 
 const VERSIONS: Record<string, Spec.Version> = {

@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import * as CycloneDX from '@cyclonedx/cyclonedx-library';
 import { validateXML } from 'xmllint-wasm';
 import type { ParseProblem } from '../dependency';
-import { SBOM_INVALID } from './cyclonedxJson';
+import { SBOM_INVALID } from './sbomModel';
 
 /**
  * Where the library keeps its schema files (its own validators read them from there; the bundle

@@ -3,6 +3,7 @@
 
 import type { Checker } from '../checker';
 import { componentDependency } from './componentDependency';
+import { routePurl } from '../ecosystems/registry';
 import type { Dependency } from '../dependency';
 import type { ProvenanceStatus } from '../verdict';
 import type { ChangedItem, InventoryDiff, InventoryItem } from './diff';
@@ -42,7 +43,7 @@ export async function provenanceOfChanges(changed: ChangedItem[], checker: Check
 
 function dependencyOf(item: InventoryItem): Dependency | undefined {
   if (!item.purl) return undefined;
-  const dependency = componentDependency({ purl: item.purl, version: item.version, hashes: item.hashes, nameRange: NOWHERE, specRange: NOWHERE });
+  const dependency = componentDependency({ purl: item.purl, version: item.version, hashes: item.hashes, nameRange: NOWHERE, specRange: NOWHERE }, routePurl);
   return 'error' in dependency || dependency.ecosystem === 'other' ? undefined : dependency;
 }
 

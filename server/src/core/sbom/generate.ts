@@ -1,15 +1,17 @@
-// A CycloneDX SBOM for a workspace, from what is already parsed and verified: every package of
-// its npm lockfiles (with the lockfile's integrity as hash and who requires whom as dependencies),
-// the resolved versions of manifests without a lockfile, and every image reference, each with its verification results as properties. Built with the
-// CycloneDX library's model and written by its serializer.
+// A CycloneDX SBOM for a workspace, from what is already parsed and verified: every dependency of
+// every ecosystem, as its plugin names it by a package URL (the verifier's own where it made one),
+// with who requires whom where a lockfile says (npm), each with its verification results as
+// properties. A folder's lockfile says exactly what is installed, so the manifests of the same
+// ecosystem beside it are left out. Built with the CycloneDX library's model and written by its
+// serializer.
 
 import * as path from 'node:path';
 import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import { PackageURL } from 'packageurl-js';
 import type { CheckedDependency } from '../checker';
-import type { ParsedFile } from '../fileKinds';
-import { lockGraph } from '../ecosystems/npm/lockGraph';
 import type { Dependency } from '../dependency';
+import { ecosystemFilesOf, pluginFor } from '../ecosystems/registry';
+import type { ParsedFile } from '../parsedFile';
 import type { PackageResult } from '../result';
 
 export interface GenerateInput {
@@ -51,39 +53,34 @@ export function generateCycloneDx(inputs: GenerateInput[], options: GenerateOpti
     return component;
   };
 
-  // A project's lockfile says exactly what is installed; a manifest without one, what its ranges resolved to.
-  const locked = new Set(inputs.filter((i) => i.parsed.kind === 'npm-lockfile').map((i) => path.dirname(i.file)));
+  const readersOf = (file: string) => ecosystemFilesOf(file, path.basename(file));
+  const locked = new Set(inputs.flatMap((i) => readersOf(i.file).filter((r) => r.file.role === 'lockfile').map((r) => `${r.plugin.ecosystem}\n${path.dirname(i.file)}`)));
   for (const { file, parsed, checked } of inputs) {
+    if (parsed.kind === 'policy') continue;
+    const readers = readersOf(file);
+    const isManifest = readers.some((r) => r.file.role === 'manifest' && locked.has(`${r.plugin.ecosystem}\n${path.dirname(file)}`));
     const results = new Map(checked.map((c) => [c.dependency, c.result]));
-    if (parsed.kind === 'npm-manifest') {
-      if (locked.has(path.dirname(file))) continue;
-      for (const dependency of parsed.dependencies) {
+    // A manifest's own ecosystem is left out where its lockfile is read; what else it names (a chart's OCI charts) is not.
+    const own = new Set(readers.map((r) => r.plugin.ecosystem));
+    const dependencies = isManifest ? parsed.dependencies.filter((d) => !own.has(d.ecosystem)) : parsed.dependencies;
+    const graph = readers.map((r) => r.plugin.graph?.(parsed)).find((g) => g !== undefined);
+    if (!graph) {
+      for (const dependency of dependencies) {
         const component = componentOf(dependency, results.get(dependency));
         if (component) root.dependencies.add(component.bomRef);
       }
-    } else if (parsed.kind === 'npm-lockfile') {
-      const byLocation = new Map<string, Models.Component>();
-      for (const p of parsed.dependencies) {
-        const component = componentOf(p, results.get(p));
-        if (component && p.location) byLocation.set(p.location, component);
-      }
-      const graph = lockGraph(parsed.dependencies, parsed.rootRequires);
-      for (const location of graph.roots) {
-        const top = byLocation.get(location);
-        if (top) root.dependencies.add(top.bomRef);
-      }
-      for (const [location, children] of graph.children) {
-        const from = byLocation.get(location);
-        for (const child of children) {
-          const to = byLocation.get(child);
-          if (from && to && from !== to) from.dependencies.add(to.bomRef);
-        }
-      }
-    } else if (parsed.kind !== 'policy') {
-      // Images (and SBOM components) as they are referenced.
-      for (const dependency of parsed.dependencies) {
-        const component = componentOf(dependency, results.get(dependency));
-        if (component) root.dependencies.add(component.bomRef);
+      continue;
+    }
+    for (const dependency of dependencies) componentOf(dependency, results.get(dependency));
+    for (const top of graph.roots) {
+      const component = componentOf(top, results.get(top));
+      if (component) root.dependencies.add(component.bomRef);
+    }
+    for (const [from, children] of graph.children) {
+      const parent = componentOf(from, results.get(from));
+      for (const child of children) {
+        const to = componentOf(child, results.get(child));
+        if (parent && to && parent !== to) parent.dependencies.add(to.bomRef);
       }
     }
   }
@@ -91,32 +88,17 @@ export function generateCycloneDx(inputs: GenerateInput[], options: GenerateOpti
   return new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(spec)).serialize(bom, { space: 2, sortLists: true });
 }
 
+/** The ecosystem's own package URL for the dependency, else the one an SBOM component was written with. */
 function purlOf(dependency: Dependency, result: PackageResult | undefined): PackageURL | undefined {
-  const version = dependency.version ?? result?.version;
-  if (dependency.ecosystem === 'npm' && version) {
-    const [namespace, name] = dependency.name.startsWith('@') ? dependency.name.split('/') : [undefined, dependency.name];
-    return new PackageURL('npm', namespace, name, version, undefined, undefined);
-  }
-  const image = dependency.image;
-  if (dependency.ecosystem === 'oci' && image) {
-    // By digest where it is known (pinned, or what the tag resolved to), as the purl spec asks.
-    const digest = image.digest ?? result?.digest;
-    const qualifiers: Record<string, string> = { repository_url: `${image.domain}/${image.repository}` };
-    if (image.tag) qualifiers.tag = image.tag;
-    return new PackageURL('oci', undefined, image.repository.split('/').pop()!, digest, qualifiers, undefined);
-  }
-  // Python packages from an index, at their exact version (packages from URLs or paths have no purl).
-  if (dependency.ecosystem === 'pypi' && version && !dependency.url) return new PackageURL('pypi', undefined, dependency.name, version, undefined, undefined);
-  if (dependency.ecosystem === 'gem' && version && !dependency.url) return new PackageURL('gem', undefined, dependency.name, version, dependency.platform && dependency.platform !== 'ruby' ? { platform: dependency.platform } : undefined, undefined);
-  return dependency.purl ? safePurl(dependency.purl) : undefined;
+  return pluginFor(dependency.ecosystem)?.packageUrl(dependency, result) ?? (dependency.purl ? safePurl(dependency.purl) : undefined);
 }
 
 function newComponent(dependency: Dependency, purl: PackageURL, result: PackageResult | undefined): Models.Component {
-  const isImage = dependency.ecosystem === 'oci';
-  const [group, name] = !isImage && dependency.name.startsWith('@') ? dependency.name.split('/') : [undefined, isImage ? dependency.image?.name ?? dependency.name : dependency.name];
-  const component = new Models.Component(isImage ? Enums.ComponentType.Container : Enums.ComponentType.Library, name, {
-    group,
-    version: isImage ? (dependency.image?.digest ?? result?.digest ?? dependency.image?.tag) : (dependency.version ?? result?.version),
+  // Names as the purl spells them (npm's scope and Maven's group as the group), images by their full name.
+  const image = dependency.image;
+  const component = new Models.Component(image ? Enums.ComponentType.Container : Enums.ComponentType.Library, image ? image.name : purl.name, {
+    group: image ? undefined : (purl.namespace ?? undefined),
+    version: image ? (image.digest ?? result?.digest ?? image.tag) : (purl.version ?? dependency.version ?? result?.version),
     bomRef: purl.toString(),
     // The library's purl type is its own copy of packageurl-js; the value is the same class.
     purl: purl as never,

@@ -4,7 +4,7 @@
 // top is listed at the top too, rather than hidden.
 
 import type { LockGraph } from '../ecosystems/npm/lockGraph';
-import type { ParsedSbom } from './cyclonedxJson';
+import type { ParsedSbom } from './sbomModel';
 import type { Dependency } from '../dependency';
 
 export function sbomGraph(sbom: ParsedSbom, dependencies: Dependency[], keyOf: (d: Dependency) => string): LockGraph {

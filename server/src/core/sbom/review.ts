@@ -2,7 +2,7 @@
 // URL we verify), counts by verdict and licence, and the dependency graph. Pure: the parse and the
 // results in, plain data out (posted to the webview as it is).
 
-import type { ParsedSbom, SbomComponent } from './cyclonedxJson';
+import type { ParsedSbom, SbomComponent } from './sbomModel';
 import type { Dependency } from '../dependency';
 import type { PackageResult } from '../result';
 

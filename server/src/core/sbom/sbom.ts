@@ -1,14 +1,16 @@
 // SBOM files: which format a text is (by content, whatever the file is called), its parse, and its
 // schema problems (asynchronous, CycloneDX JSON and XML: SPDX's required fields are checked by its parser).
 
-import { type ParsedSbom, parseCycloneDxJson } from './cyclonedxJson';
+import { parseCycloneDxJson } from './cyclonedxJson';
+import { routeComponents } from './componentDependency';
 import { cycloneDxSchemaProblems } from './cyclonedxSchema';
 import { parseCycloneDxXml } from './cyclonedxXml';
 import { cycloneDxXmlSchemaProblems } from './cyclonedxXmlSchema';
 import { SPDX3_CONTEXT, parseSpdx3JsonLd } from './spdx3JsonLd';
 import { parseSpdxJson } from './spdxJson';
 import { parseSpdxTagValue } from './spdxTagValue';
-import type { ParseProblem } from '../dependency';
+import type { ParseProblem, PurlRouter } from '../dependency';
+import type { ParsedSbom } from './sbomModel';
 
 export type SbomFormat = 'cyclonedx-json' | 'cyclonedx-xml' | 'spdx-json' | 'spdx-tag-value' | 'spdx3-jsonld';
 
@@ -31,7 +33,14 @@ export function looksLikeSbomName(base: string): boolean {
   return /(^|[._-])(bom|sbom|cdx|cyclonedx|spdx3?)([._-].*)?\.(json|xml)$/i.test(base) || /\.spdx$/i.test(base);
 }
 
-export function parseSbom(text: string, format: SbomFormat): ParsedSbom {
+/** The SBOM, with its components' package URLs read by `route` (each ecosystem's own reading of them). */
+export function parseSbom(text: string, format: SbomFormat, route: PurlRouter): ParsedSbom {
+  const sbom = readSbom(text, format);
+  routeComponents(sbom, route);
+  return sbom;
+}
+
+function readSbom(text: string, format: SbomFormat): ParsedSbom {
   if (format === 'cyclonedx-json') return parseCycloneDxJson(text);
   if (format === 'cyclonedx-xml') return parseCycloneDxXml(text);
   if (format === 'spdx3-jsonld') return parseSpdx3JsonLd(text);

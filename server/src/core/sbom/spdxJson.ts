@@ -6,13 +6,13 @@
 import type { Node } from 'jsonc-parser';
 import { type LineIndex, arrayItems, child, nodeRange, parseJsonObject, stringValue } from '../formats/jsonDocument';
 import { routeJsonComponent } from './componentDependency';
-import { type ParsedSbom, SBOM_INVALID } from './cyclonedxJson';
+import { type ParsedSbom, SBOM_INVALID } from './sbomModel';
 import { SPDX_ALGORITHMS, SpdxElements, type SpdxRelationship } from './spdxModel';
 
 
 export function parseSpdxJson(text: string): ParsedSbom {
   const { root, lines, problems } = parseJsonObject(text, 'An SPDX document');
-  const sbom: ParsedSbom = { format: 'spdx', components: [], dependencies: [], graph: new Map(), rootRefs: [], problems };
+  const sbom: ParsedSbom = { format: 'spdx', components: [], dependencies: [], graph: new Map(), rootRefs: [], routes: [], problems };
   if (!root) return sbom;
   sbom.specVersion = stringValue(child(root, 'spdxVersion'));
   const bad = (node: Node, message: string) => problems.push({ message, range: nodeRange(lines, node), code: SBOM_INVALID });

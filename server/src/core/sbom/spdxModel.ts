@@ -3,7 +3,7 @@
 // twice, relationships naming elements the document does not declare.
 
 import type { Range } from '../dependency';
-import type { ParsedSbom } from './cyclonedxJson';
+import type { ParsedSbom } from './sbomModel';
 
 export const DOCUMENT_ID = 'SPDXRef-DOCUMENT';
 /** SPDX checksum algorithm names → the CycloneDX spelling the rest of the code uses. */

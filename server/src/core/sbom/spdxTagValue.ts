@@ -4,7 +4,7 @@
 
 import type { Range } from '../dependency';
 import { routeComponent } from './componentDependency';
-import { type ParsedSbom, SBOM_INVALID, type SbomComponent } from './cyclonedxJson';
+import { type ParsedSbom, SBOM_INVALID, type SbomComponent } from './sbomModel';
 import { SPDX_ALGORITHMS, SpdxElements, type SpdxRelationship } from './spdxModel';
 
 interface Field {
@@ -21,7 +21,7 @@ interface PackageDraft {
 }
 
 export function parseSpdxTagValue(text: string): ParsedSbom {
-  const sbom: ParsedSbom = { format: 'spdx', components: [], dependencies: [], graph: new Map(), rootRefs: [], problems: [] };
+  const sbom: ParsedSbom = { format: 'spdx', components: [], dependencies: [], graph: new Map(), rootRefs: [], routes: [], problems: [] };
   const report = (range: Range, message: string) => sbom.problems.push({ message, range, code: SBOM_INVALID });
   const valueRange = (f: Field, length = f.value.length): Range => ({ start: { line: f.line, character: f.column }, end: { line: f.line, character: f.column + length } });
   const elements = new SpdxElements(report);

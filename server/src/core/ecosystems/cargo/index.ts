@@ -7,16 +7,21 @@ import { loadCargoConfig, sparseIndexFor } from './cargoConfig';
 import type { PackageResult } from '../../result';
 import { SiblingLocks } from '../../siblingLock';
 import { CargoVerifier } from './cargoVerifier';
-import type { EcosystemPlugin, PackageVerifier, VerifierEnvironment, VerifyTarget } from '../plugin';
+import { PackageURL } from 'packageurl-js';
+import { type EcosystemPlugin, type PackageVerifier, type VerifierEnvironment, type VerifyTarget, indexPurlTarget, resultPurl } from '../plugin';
 
 export const cargoPlugin: EcosystemPlugin = {
   ecosystem: 'cargo',
+  title: 'Rust',
+  summary: 'Cargo.lock checksums against the registry index (Cargo.toml at the locked versions)',
   purlTypes: ['cargo'],
   evidenceLabel: 'Registry checksum',
   files: [
-    { kind: 'cargo-lock', matches: (base) => base === 'Cargo.lock', parse: parseCargoLock },
-    { kind: 'cargo-toml', matches: (base) => base === 'Cargo.toml', parse: parseCargoToml },
+    { kind: 'cargo-lock', role: 'lockfile', patterns: ['**/Cargo.lock'], matches: (base) => base === 'Cargo.lock', parse: parseCargoLock },
+    { kind: 'cargo-toml', role: 'manifest', patterns: ['**/Cargo.toml'], matches: (base) => base === 'Cargo.toml', parse: parseCargoToml },
   ],
+  fromPurl: (purl, hashes) => indexPurlTarget(purl, hashes),
+  packageUrl: (dependency, result) => (dependency.url ? undefined : resultPurl(dependency, result, (version) => new PackageURL('cargo', undefined, dependency.name, version, undefined, undefined))),
   createVerifier: (environment) => new CargoPlugin(environment),
 };
 

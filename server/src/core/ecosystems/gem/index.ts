@@ -7,14 +7,28 @@ import { parseGemfileLock } from './gemfileLock';
 import { GemRegistryClient, bundlerCredentials, loadBundlerConfig, mirrorFor } from './gemRegistry';
 import type { PackageResult } from '../../result';
 import { GemVerifier } from './gemVerifier';
-import type { EcosystemPlugin, PackageVerifier, VerifierEnvironment, VerifyTarget } from '../plugin';
+import { PackageURL } from 'packageurl-js';
+import { type EcosystemPlugin, type PackageVerifier, type VerifierEnvironment, type VerifyTarget, indexPurlTarget, resultPurl } from '../plugin';
 
-export const rubygemsPlugin: EcosystemPlugin = {
+export const gemPlugin: EcosystemPlugin = {
   ecosystem: 'gem',
+  title: 'Ruby',
+  summary: 'Sigstore attestations and lockfile checksums (Bundler lockfiles)',
   purlTypes: ['gem'],
   evidenceLabel: 'Sigstore attestation',
   // Bundler writes `<Gemfile>.lock`: Gemfile.lock, gems.locked, and for other Gemfile names (BUNDLE_GEMFILE) `<name>.rb.lock`.
-  files: [{ kind: 'gemfile-lock', matches: (base) => base === 'Gemfile.lock' || base === 'gems.locked' || /\.(rb|gemfile)\.lock$/i.test(base), parse: parseGemfileLock }],
+  files: [
+    {
+      kind: 'gemfile-lock',
+      role: 'lockfile',
+      patterns: ['**/{Gemfile.lock,gems.locked,*.rb.lock,*.gemfile.lock}'],
+      matches: (base) => base === 'Gemfile.lock' || base === 'gems.locked' || /\.(rb|gemfile)\.lock$/i.test(base),
+      parse: parseGemfileLock,
+    },
+  ],
+  fromPurl: (purl, hashes) => indexPurlTarget(purl, hashes),
+  packageUrl: (dependency, result) =>
+    dependency.url ? undefined : resultPurl(dependency, result, (version) => new PackageURL('gem', undefined, dependency.name, version, dependency.platform && dependency.platform !== 'ruby' ? { platform: dependency.platform } : undefined, undefined)),
   createVerifier: (environment) => new RubygemsPlugin(environment),
 };
 

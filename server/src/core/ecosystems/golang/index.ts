@@ -8,16 +8,26 @@ import { type SumdbConfig, SumdbClient, goEnv, sumdbConfig } from './goSumdb';
 import type { PackageResult } from '../../result';
 import { SiblingLocks } from '../../siblingLock';
 import { GoVerifier } from './goVerifier';
-import type { EcosystemPlugin, PackageVerifier, VerifierEnvironment, VerifyTarget } from '../plugin';
+import { PackageURL } from 'packageurl-js';
+import { type EcosystemPlugin, type PackageVerifier, type VerifierEnvironment, type VerifyTarget, indexPurlTarget, resultPurl } from '../plugin';
 
 export const golangPlugin: EcosystemPlugin = {
   ecosystem: 'golang',
+  title: 'Go',
+  summary: 'go.sum and go.mod against the Go checksum database',
   purlTypes: ['golang'],
   evidenceLabel: 'Checksum database',
   files: [
-    { kind: 'go-sum', matches: (base) => base === 'go.sum', parse: parseGoSum },
-    { kind: 'go-mod', matches: (base) => base === 'go.mod', parse: parseGoMod },
+    { kind: 'go-sum', role: 'lockfile', patterns: ['**/go.sum'], matches: (base) => base === 'go.sum', parse: parseGoSum },
+    { kind: 'go-mod', role: 'manifest', patterns: ['**/go.mod'], matches: (base) => base === 'go.mod', parse: parseGoMod },
   ],
+  fromPurl: (purl, hashes) => indexPurlTarget(purl, hashes),
+  // A module path's last element is the purl's name, the rest its namespace (pkg:golang/github.com/a/b@v1.2.3).
+  packageUrl: (dependency, result) =>
+    resultPurl(dependency, result, (version) => {
+      const at = dependency.name.lastIndexOf('/');
+      return new PackageURL('golang', at > 0 ? dependency.name.slice(0, at) : undefined, dependency.name.slice(at + 1), version, undefined, undefined);
+    }),
   createVerifier: (environment) => new GolangPlugin(environment),
 };
 

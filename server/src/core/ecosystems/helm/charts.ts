@@ -7,7 +7,7 @@
 import { type Document, type Scalar, parseAllDocuments } from 'yaml';
 import { LineIndex } from '../../formats/jsonDocument';
 import { type YamlImageKind, parseYamlImages } from '../oci/yamlImages';
-import { isImageReference, parseImageReference } from '../oci/imageReference';
+import { isImageReference, parseImageReference } from '../../formats/imageReference';
 import type { Dependency, ParseProblem } from '../../dependency';
 import { get, items, scalarRange, stringScalar, textScalar } from '../../formats/yamlNodes';
 

@@ -14,17 +14,28 @@ import type { PackageResult } from '../../result';
 import { SiblingLocks } from '../../siblingLock';
 import { readKeyring } from './chartProvenance';
 import { HelmVerifier, type Keyring } from './helmVerifier';
-import type { EcosystemPlugin, PackageVerifier, VerifierEnvironment, VerifyTarget } from '../plugin';
+import { PackageURL } from 'packageurl-js';
+import { type EcosystemPlugin, type PackageVerifier, type VerifierEnvironment, type VerifyTarget, indexPurlTarget, resultPurl, settingText } from '../plugin';
 
 export const helmPlugin: EcosystemPlugin = {
   ecosystem: 'helm',
+  title: 'Helm charts',
+  summary: 'chart provenance files against your keyring (Chart.yaml, Chart.lock, helmfile; OCI charts as images)',
   purlTypes: ['helm'],
   evidenceLabel: 'Chart provenance',
   files: [
-    { kind: 'helm-chart', matches: (base) => base === 'Chart.yaml', parse: parseChartYaml },
-    { kind: 'helm-lock', matches: (base) => base === 'Chart.lock', parse: parseChartLock },
-    { kind: 'helmfile', matches: (base, file) => /^helmfile\.ya?ml$/.test(base) || /[\\/]helmfile\.d[\\/][^\\/]+\.ya?ml$/.test(file), parse: parseHelmfile },
+    { kind: 'helm-chart', role: 'manifest', patterns: ['**/Chart.yaml'], matches: (base) => base === 'Chart.yaml', parse: parseChartYaml },
+    { kind: 'helm-lock', role: 'lockfile', patterns: ['**/Chart.lock'], matches: (base) => base === 'Chart.lock', parse: parseChartLock },
+    {
+      kind: 'helmfile',
+      patterns: ['**/{helmfile.yaml,helmfile.yml,helmfile.d/*.yaml,helmfile.d/*.yml}'],
+      matches: (base, file) => /^helmfile\.ya?ml$/.test(base) || /[\\/]helmfile\.d[\\/][^\\/]+\.ya?ml$/.test(file),
+      parse: parseHelmfile,
+    },
   ],
+  options: [{ key: 'helm.keyring', flag: 'helm-keyring', argument: 'FILE', help: "OpenPGP public keys accepted for Helm chart provenance (default: helm's, ~/.gnupg/pubring.gpg)" }],
+  fromPurl: (purl, hashes) => indexPurlTarget(purl, hashes),
+  packageUrl: (dependency, result) => resultPurl(dependency, result, (version) => new PackageURL('helm', undefined, dependency.name, version, dependency.index ? { repository_url: dependency.index } : undefined, undefined)),
   createVerifier: (environment) => new HelmPlugin(environment),
 };
 
@@ -53,7 +64,7 @@ class HelmPlugin implements PackageVerifier {
   }
 
   private async loadKeyring(): Promise<Keyring | { error: string }> {
-    const configured = this.environment.settings['helm.keyring'];
+    const configured = settingText(this.environment, 'helm.keyring');
     const file = configured ?? path.join(this.environment.homeDir ?? os.homedir(), '.gnupg', 'pubring.gpg');
     let bytes: Buffer;
     try {

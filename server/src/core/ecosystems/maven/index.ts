@@ -8,16 +8,27 @@ import { loadMavenSettings } from './mavenSettings';
 import type { PackageResult } from '../../result';
 import { MavenVerifier } from './mavenVerifier';
 import { PomResolver } from './pomResolver';
-import type { EcosystemPlugin, PackageVerifier, VerifierEnvironment, VerifyTarget } from '../plugin';
+import { PackageURL } from 'packageurl-js';
+import { type EcosystemPlugin, type PackageVerifier, type VerifierEnvironment, type VerifyTarget, indexPurlTarget, resultPurl, settingText } from '../plugin';
 
 export const mavenPlugin: EcosystemPlugin = {
   ecosystem: 'maven',
+  title: 'Maven and Gradle',
+  summary: 'Sigstore bundles beside the artifacts (pom.xml, Gradle version catalogs)',
   purlTypes: ['maven'],
   evidenceLabel: 'Sigstore bundle',
   files: [
-    { kind: 'maven-pom', matches: (base) => base === 'pom.xml', parse: parsePom },
-    { kind: 'gradle-catalog', matches: (base) => /\.versions\.toml$/.test(base), parse: parseVersionCatalog },
+    { kind: 'maven-pom', patterns: ['**/pom.xml'], matches: (base) => base === 'pom.xml', parse: parsePom },
+    { kind: 'gradle-catalog', patterns: ['**/*.versions.toml'], matches: (base) => /\.versions\.toml$/.test(base), parse: parseVersionCatalog },
   ],
+  options: [{ key: 'maven.repositoryUrl', flag: 'maven-repository-url', argument: 'URL', help: 'the Maven repository when ~/.m2/settings.xml names no mirror' }],
+  // A Maven package is named `group:artifact` here, `group/artifact` in its purl.
+  fromPurl: (purl, hashes) => ({ ...indexPurlTarget(purl, hashes), name: purl.namespace ? `${purl.namespace}:${purl.name}` : purl.name }),
+  packageUrl: (dependency, result) =>
+    resultPurl(dependency, result, (version) => {
+      const [group, artifact] = dependency.name.split(':');
+      return artifact ? new PackageURL('maven', group, artifact, version, undefined, undefined) : undefined;
+    }),
   createVerifier: (environment) => new MavenPlugin(environment),
 };
 
@@ -42,7 +53,7 @@ class MavenPlugin implements PackageVerifier {
 
   async plan(target: VerifyTarget): Promise<{ key: string; run: () => Promise<PackageResult> }> {
     const d = target.dependency;
-    const configured = this.settings.mirror ?? this.environment.settings['maven.repositoryUrl'];
+    const configured = this.settings.mirror ?? settingText(this.environment, 'maven.repositoryUrl');
     const repositories = [...new Set([...(configured ? [configured] : []), ...(target.parsed.indexes ?? [])])];
     // A version the pom leaves to its parents or an imported BOM, looked up there (a range stays unresolved).
     const model = target.parsed.model as PomModel | undefined;

@@ -3,6 +3,7 @@
 // (default or @scope), credentials per registry ("nerf-darted" keys such as //host/path/:_authToken)
 // and proxy settings. No registry host is assumed: with nothing configured we ask npm itself.
 
+import { type ProxySettings, type RegistryAuth, environmentProxy } from '../../http/proxy';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,10 +25,6 @@ export interface NpmConfig {
   files: string[];
 }
 
-export interface RegistryAuth {
-  /** The header value to send, e.g. `Bearer …` or `Basic …`. */
-  authorization: string;
-}
 
 export function loadNpmConfig(sources: NpmConfigSources): NpmConfig {
   const read = sources.readFile ?? readTextIfExists;
@@ -90,24 +87,14 @@ export function authFor(config: NpmConfig, url: string): RegistryAuth | undefine
   return undefined;
 }
 
-export interface ProxySettings {
-  httpProxy?: string;
-  httpsProxy?: string;
-  noProxy?: string;
-}
-
+/** npm's proxy settings, else the environment's. */
 export function proxyFor(config: NpmConfig, env: NodeJS.ProcessEnv): ProxySettings {
-  const pick = (...names: string[]) => names.map((n) => env[n]).find((v) => v);
+  const fromEnv = environmentProxy(env);
   return {
-    httpsProxy: config.values.get('https-proxy') ?? pick('HTTPS_PROXY', 'https_proxy'),
-    httpProxy: config.values.get('proxy') ?? pick('HTTP_PROXY', 'http_proxy'),
-    noProxy: config.values.get('noproxy') ?? pick('NO_PROXY', 'no_proxy'),
+    httpsProxy: config.values.get('https-proxy') ?? fromEnv.httpsProxy,
+    httpProxy: config.values.get('proxy') ?? fromEnv.httpProxy,
+    noProxy: config.values.get('noproxy') ?? fromEnv.noProxy,
   };
-}
-
-/** The environment's proxy variables alone: for registries that are not npm's (images, other ecosystems, GitHub). */
-export function environmentProxy(env: NodeJS.ProcessEnv): ProxySettings {
-  return proxyFor({ values: new Map(), files: [] }, env);
 }
 
 /** `cafile` (PEM bundle, possibly several certificates) and `strict-ssl`, as npm applies them to registry requests. */

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readTextIfExists } from '../../readText';
-import { DEFAULT_DOMAIN } from './imageReference';
+import { DEFAULT_DOMAIN } from '../../formats/imageReference';
 
 export interface RegistryCredentials {
   username?: string;

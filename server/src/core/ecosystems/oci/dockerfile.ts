@@ -4,7 +4,7 @@
 
 import { DockerfileParser } from 'dockerfile-ast';
 import type { Dependency, ParseProblem, Range } from '../../dependency';
-import { isImageReference, parseImageReference } from './imageReference';
+import { isImageReference, parseImageReference } from '../../formats/imageReference';
 
 export interface ImageFile {
   images: Dependency[];

@@ -4,7 +4,7 @@
 // Credentials come from the user's docker configuration (dockerConfig.ts).
 
 import * as crypto from 'node:crypto';
-import { DEFAULT_DOMAIN } from './imageReference';
+import { DEFAULT_DOMAIN } from '../../formats/imageReference';
 import type { RegistryCredentials } from './dockerConfig';
 import { type HttpClient, HttpError, type RawResponse } from '../../http/http';
 

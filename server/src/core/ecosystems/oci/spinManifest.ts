@@ -6,7 +6,7 @@
 
 import { type TomlNode, parseTomlDocument, tomlAt, tomlString } from '../../formats/tomlDocument';
 import type { Dependency, ParseProblem } from '../../dependency';
-import { isImageReference, parseImageReference } from './imageReference';
+import { isImageReference, parseImageReference } from '../../formats/imageReference';
 
 export function parseSpinManifest(text: string): { images: Dependency[]; problems: ParseProblem[] } {
   const { root, problems } = parseTomlDocument(text);

@@ -7,7 +7,7 @@ import { LineIndex } from '../../formats/jsonDocument';
 import type { Dependency, ParseProblem, Range } from '../../dependency';
 import { entries, get, scalarRange, stringScalar, textScalar } from '../../formats/yamlNodes';
 import type { ImageFile } from './dockerfile';
-import { isImageReference, parseImageReference } from './imageReference';
+import { isImageReference, parseImageReference } from '../../formats/imageReference';
 
 export type YamlImageKind = 'compose' | 'kubernetes' | 'workflow' | 'helm-values' | 'helm-chart';
 

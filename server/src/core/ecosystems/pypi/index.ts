@@ -15,21 +15,34 @@ import { PypiIndexClient } from './pypiIndex';
 import type { PackageResult } from '../../result';
 import { SiblingLocks } from '../../siblingLock';
 import { PypiVerifier } from './pypiVerifier';
-import type { EcosystemPlugin, PackageVerifier, VerifierEnvironment, VerifyTarget } from '../plugin';
+import { PackageURL } from 'packageurl-js';
+import { normalizeName } from './pep508';
+import { type EcosystemPlugin, type PackageVerifier, type VerifierEnvironment, type VerifyTarget, indexPurlTarget, resultPurl, settingText } from '../plugin';
 
 export const pypiPlugin: EcosystemPlugin = {
   ecosystem: 'pypi',
+  title: 'Python',
+  summary: 'PEP 740 provenance (requirements and constraints files, pyproject.toml, poetry.lock, uv.lock, Pipfile.lock)',
   purlTypes: ['pypi'],
   evidenceLabel: 'PEP 740 provenance',
   files: [
     // requirements*.txt, pip-compile's requirements*.in, and any .txt in a requirements/ folder.
-    { kind: 'pip-requirements', matches: (base, file) => /^requirements.*\.(txt|in)$/.test(base) || /[\\/]requirements[\\/][^\\/]+\.(txt|in)$/.test(file), parse: (text) => parseRequirementsTxt(text) },
-    { kind: 'pip-constraints', matches: (base) => /^constraints.*\.txt$/.test(base), parse: (text) => parseRequirementsTxt(text, true) },
-    { kind: 'pyproject', matches: (base) => base === 'pyproject.toml', parse: parsePyproject },
-    { kind: 'poetry-lock', matches: (base) => base === 'poetry.lock', parse: parsePoetryLock },
-    { kind: 'uv-lock', matches: (base) => base === 'uv.lock', parse: parseUvLock },
-    { kind: 'pipfile-lock', matches: (base) => base === 'Pipfile.lock', parse: parsePipfileLock },
+    {
+      kind: 'pip-requirements',
+      patterns: ['**/{requirements*.txt,requirements*.in,requirements/*.txt,requirements/*.in}'],
+      matches: (base, file) => /^requirements.*\.(txt|in)$/.test(base) || /[\\/]requirements[\\/][^\\/]+\.(txt|in)$/.test(file),
+      parse: (text) => parseRequirementsTxt(text),
+    },
+    { kind: 'pip-constraints', patterns: ['**/constraints*.txt'], matches: (base) => /^constraints.*\.txt$/.test(base), parse: (text) => parseRequirementsTxt(text, true) },
+    { kind: 'pyproject', role: 'manifest', patterns: ['**/pyproject.toml'], matches: (base) => base === 'pyproject.toml', parse: parsePyproject },
+    { kind: 'poetry-lock', role: 'lockfile', patterns: ['**/poetry.lock'], matches: (base) => base === 'poetry.lock', parse: parsePoetryLock },
+    { kind: 'uv-lock', role: 'lockfile', patterns: ['**/uv.lock'], matches: (base) => base === 'uv.lock', parse: parseUvLock },
+    { kind: 'pipfile-lock', role: 'lockfile', patterns: ['**/Pipfile.lock'], matches: (base) => base === 'Pipfile.lock', parse: parsePipfileLock },
   ],
+  options: [{ key: 'python.indexUrl', flag: 'python-index-url', argument: 'URL', help: 'the Python index when neither the file nor pip/uv configuration (pip.conf, PIP_INDEX_URL, UV_DEFAULT_INDEX) names one (default: ask pip)' }],
+  fromPurl: (purl, hashes) => indexPurlTarget(purl, hashes, normalizeName(purl.namespace ? `${purl.namespace}/${purl.name}` : purl.name)),
+  // Packages from an index, at their exact version (packages from URLs or paths have no purl).
+  packageUrl: (dependency, result) => (dependency.url ? undefined : resultPurl(dependency, result, (version) => new PackageURL('pypi', undefined, dependency.name, version, undefined, undefined))),
   createVerifier: (environment) => new PypiPlugin(environment),
 };
 
@@ -93,7 +106,7 @@ class PypiPlugin implements PackageVerifier {
     if (d.index) return [d.index];
     const extra = this.config.extraIndexUrls;
     if (fileIndexes.length > 0) return [...new Set([...fileIndexes, ...extra])];
-    const primary = this.config.indexUrl ?? this.environment.settings['python.indexUrl'] ?? (await this.askPip());
+    const primary = this.config.indexUrl ?? settingText(this.environment, 'python.indexUrl') ?? (await this.askPip());
     return [...new Set([...(primary ? [primary] : []), ...extra])];
   }
 

@@ -8,7 +8,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readTextIfExists } from '../../readText';
-import type { ProxySettings, RegistryAuth } from '../npm/npmConfig';
+import type { ProxySettings, RegistryAuth } from '../../http/proxy';
 
 export interface PipConfig {
   /** The primary index (pip's index-url), if configured anywhere. */
