@@ -21,7 +21,7 @@ import { fileKind } from './core/fileKinds';
 import { findManifestFiles, isSkippedPath } from './core/workspaceFiles';
 import { readTextIfExists } from './core/readText';
 import { POLICY_FILE } from './core/trust/policy';
-import type { PublicKeyEntry } from './core/ecosystems/oci/cosignLayer';
+import type { PublicKeyEntry } from './core/trust/signers';
 import { codeActions } from './features/codeActions';
 import { DocumentChecks } from './features/documentChecks';
 import { WorkspaceProgress } from './features/progress';

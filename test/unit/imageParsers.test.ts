@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { parseDockerfile } from '../../server/src/core/ecosystems/oci/dockerfile';
 import { parseImageReference } from '../../server/src/core/formats/imageReference';
-import { parseYamlImages } from '../../server/src/core/ecosystems/oci/yamlImages';
+import { parseYamlImages } from '../../server/src/core/formats/yamlImages';
 import type { Dependency, Range } from '../../server/src/core/dependency';
 
 const DIGEST = 'sha256:' + 'a'.repeat(64);

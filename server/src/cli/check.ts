@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { Checker } from '../core/checker';
 import { laterProblems, parseFile } from '../core/fileKinds';
 import { readTextIfExists } from '../core/readText';
-import type { PublicKeyEntry } from '../core/ecosystems/oci/cosignLayer';
+import type { PublicKeyEntry } from '../core/trust/signers';
 import { isFailing } from '../core/verdict';
 import { ecosystemOptionConfig, ecosystemOptionsUsage, ecosystemSettingsFrom, ecosystemsUsage } from './ecosystems';
 import { type FileReport, toJson, toSarif, toText } from './report';

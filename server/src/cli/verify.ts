@@ -7,7 +7,7 @@ import { readTextIfExists } from '../core/readText';
 import { isValidPattern } from '../core/trust/policy';
 import { artifactExpectation, loadPolicy } from '../core/trust/policyFiles';
 import { type ArtifactVerdict, type ExpectedSigner, verifyArtifact } from '../core/artifacts/artifactVerifier';
-import type { PublicKeyEntry } from '../core/ecosystems/oci/cosignLayer';
+import type { PublicKeyEntry } from '../core/trust/signers';
 import { type CliIo, HELP_OPTION, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, parseCommand, resolveTrust, usageError } from './shared';
 
 const USAGE = `Usage: provenance-lens verify FILE|sha256:HEX [options]

@@ -2,12 +2,12 @@
 // parsed, and how its dependencies are verified (through the scheduler and the cache).
 
 import * as path from 'node:path';
-import type { ArtifactExpectation } from './artifacts/artifactVerifier';
+import type { ArtifactExpectation } from './trust/signers';
 import { cacheSecret } from './cache/cacheSecret';
 import { DiskCache } from './cache/diskCache';
 import { TieredCache } from './cache/tieredCache';
 import type { Dependency, Ecosystem } from './dependency';
-import type { PublicKeyEntry } from './ecosystems/oci/cosignLayer';
+import type { PublicKeyEntry } from './trust/signers';
 import type { EcosystemPlugin, PackageVerifier } from './ecosystems/plugin';
 import { pluginFor } from './ecosystems/registry';
 import { HttpClient, type HttpOptions } from './http/http';

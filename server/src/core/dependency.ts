@@ -76,3 +76,9 @@ export type PurlTarget = Pick<Dependency, 'ecosystem' | 'name' | 'version' | 'in
 
 /** Reads a package URL (with its component's hashes) as what to verify, or says why it cannot be read. */
 export type PurlRouter = (purl: string, hashes: Record<string, string>) => PurlTarget | { error: string };
+
+/** The images a file names (a Dockerfile, a YAML document), and the problems found reading it. */
+export interface ImageFile {
+  images: Dependency[];
+  problems: ParseProblem[];
+}

@@ -3,11 +3,16 @@
 // a requirements file names, an SBOM's whole document).
 
 import type { Dependency, ParseProblem } from './dependency';
-import type { FileInclude } from './ecosystems/plugin';
 import type { ParsedSbom } from './sbom/sbomModel';
 
 /** `policy`, `sbom`, or a kind an ecosystem's plugin reads (`npm-lockfile`, `pip-requirements`, `dockerfile`…). */
 export type FileKind = string;
+
+/** A file include (pip's `-r` requirements and `-c` constraints), relative to the including file. */
+export interface FileInclude {
+  file: string;
+  constraint: boolean;
+}
 
 export interface ParsedFile {
   kind: FileKind;

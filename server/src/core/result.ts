@@ -2,7 +2,6 @@
 // diagnostics, hovers and the tree view are all views of this one shape.
 
 import type { Ecosystem } from './dependency';
-import type { AttestedSbom } from './ecosystems/oci/attestedSboms';
 import type { BuildIdentity } from './sigstore/certificate';
 import type { Finding, ProvenanceStatus, ReasonCode, SignatureStatus, Verdict } from './verdict';
 
@@ -28,6 +27,23 @@ export interface ProvenanceDetails extends BuildIdentity {
 /** The web page of the commit provenance names, where the source repository says which. */
 export function commitUrl(d: ProvenanceDetails | undefined): string | undefined {
   return d?.sourceRepository && d.sourceCommit ? `${d.sourceRepository}/commit/${d.sourceCommit}` : undefined;
+}
+
+/** Where an image's attestation is kept: a layer of cosign's `.att` tag, or an OCI referrer. */
+export interface AttestationLocation {
+  kind: 'att' | 'referrer';
+  digest: string;
+}
+
+/** A verified attestation of an image that carries an SBOM, and who signed it. */
+export interface AttestedSbom {
+  predicateType: string;
+  location: AttestationLocation;
+  /** Certificate identity and issuer (keyless) or the accepted key's name. */
+  subject?: string;
+  issuer?: string;
+  key?: string;
+  logIndex?: string;
 }
 
 export interface ImageSigner {

@@ -12,26 +12,13 @@ import { HashAlgorithm } from '@sigstore/protobuf-specs';
 import type { KeyFinderFunc } from '@sigstore/verify';
 import type { TrustContext } from '../trust/trustedRoot';
 import type { ReasonCode, Verdict } from '../verdict';
-import type { PublicKeyEntry } from '../ecosystems/oci/cosignLayer';
+import { type ArtifactExpectation, type ExpectedSigner, identityMatches } from '../trust/signers';
 import { type ArtifactDigest, KNOWN_BUNDLE_TYPES, type LogEntryFacts, checkBundle, logEntryFacts, parseBundle, signerIdentity } from '../sigstore/bundleCheck';
 import type { BuildIdentity } from '../sigstore/certificate';
 
 const DIGESTS: Record<string, string> = { sha256: 'sha256', sha384: 'sha384', sha512: 'sha512' };
 // A bundle's stated message digest, by its protobuf enum value (the parsed bundle holds numbers, not names).
 const MESSAGE_DIGESTS: Partial<Record<HashAlgorithm, string>> = { [HashAlgorithm.SHA2_256]: 'sha256', [HashAlgorithm.SHA2_384]: 'sha384', [HashAlgorithm.SHA2_512]: 'sha512' };
-
-/** One accepted keyless signer: identity and issuer, each exact or a pattern the whole value must match. */
-export interface ExpectedSigner {
-  subject?: string;
-  subjectPattern?: string;
-  issuer?: string;
-  issuerPattern?: string;
-}
-
-export interface ArtifactExpectation {
-  signers: ExpectedSigner[];
-  keys: PublicKeyEntry[];
-}
 
 /**
  * The file's bytes, or only its digest: enough for a message signature (an ECDSA or RSA signature
@@ -52,6 +39,8 @@ export interface ArtifactVerdict extends LogEntryFacts {
   identity?: BuildIdentity;
   keyName?: string;
 }
+
+export type { ArtifactExpectation, ExpectedSigner } from '../trust/signers';
 
 export function verifyArtifact(artifact: ArtifactInput, bundleText: string, trust: TrustContext, expected: ArtifactExpectation): ArtifactVerdict {
   const result = (verdict: Verdict, code: ReasonCode, reason: string, extra: Partial<ArtifactVerdict> = {}): ArtifactVerdict => ({ verdict, code, reason, ...extra });
@@ -108,7 +97,7 @@ export function verifyArtifact(artifact: ArtifactInput, bundleText: string, trus
     if (expected.keys.length > 0) return result('policy-violation', 'signer-not-allowed', `Signed by ${who} with a certificate, not with the expected key (${expected.keys.map((k) => k.name).join(', ')}).`, verifiedBy);
     return result('unverifiable', 'identity-unconfirmed', `A valid signature by ${who}; no expected signer is set, so it is not yet trusted.`, verifiedBy);
   }
-  if (expected.signers.some((s) => signerMatches(s, identity))) return result('verified', 'verified', `Signed by ${who}.`, verifiedBy);
+  if (expected.signers.some((s) => identityMatches(s, identity))) return result('verified', 'verified', `Signed by ${who}.`, verifiedBy);
   return result('policy-violation', 'signer-not-allowed', `Signed by ${who}, which is not an expected signer (${expected.signers.map(describeSigner).join(', ')}).`, verifiedBy);
 }
 
@@ -157,22 +146,6 @@ function bindsArtifact(bundle: Bundle, artifact: ArtifactInput): Binding | Bindi
 /** What a message signature is checked over: the file's bytes, or the digest given for them. */
 function signedInput(artifact: ArtifactInput): Buffer | ArtifactDigest {
   return Buffer.isBuffer(artifact) ? artifact : { algorithm: artifact.algorithm, digest: Buffer.from(artifact.hex, 'hex') };
-}
-
-/** Exact, or a pattern that must match the whole value: `alice` never matches `alice@example.com`. */
-export function signerMatches(expected: ExpectedSigner, identity: BuildIdentity | undefined): boolean {
-  return valueMatches(identity?.subjectAlternativeName, expected.subject, expected.subjectPattern) && valueMatches(identity?.issuer, expected.issuer, expected.issuerPattern);
-}
-
-function valueMatches(actual: string | undefined, exact: string | undefined, pattern: string | undefined): boolean {
-  if (exact === undefined && pattern === undefined) return true;
-  if (actual === undefined) return false;
-  if (exact !== undefined) return actual === exact;
-  try {
-    return new RegExp(`^(?:${pattern})$`).test(actual);
-  } catch {
-    return false;
-  }
 }
 
 function describeSigner(s: ExpectedSigner): string {

@@ -9,6 +9,8 @@ import type { TieredCache } from '../cache/tieredCache';
 import type { Dependency, Ecosystem, ParseProblem, PurlTarget } from '../dependency';
 import type { HttpClient, HttpOptions } from '../http/http';
 import type { ParsedFile } from '../parsedFile';
+
+export type { FileInclude } from '../parsedFile';
 import type { PackageResult } from '../result';
 import type { RegistryMirror } from '../trust/knownSigners';
 import type { Policy } from '../trust/policy';
@@ -69,12 +71,6 @@ export interface DependencyGraph {
   /** What the project itself requires. */
   roots: Dependency[];
   children: Map<Dependency, Dependency[]>;
-}
-
-/** A file include (pip's `-r` requirements and `-c` constraints), relative to the including file. */
-export interface FileInclude {
-  file: string;
-  constraint: boolean;
 }
 
 /** What a verifier gets from the checker: the user's environment and configuration, and shared machinery. */

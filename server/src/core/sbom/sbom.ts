@@ -6,11 +6,11 @@ import { routeComponents } from './componentDependency';
 import { cycloneDxSchemaProblems } from './cyclonedxSchema';
 import { parseCycloneDxXml } from './cyclonedxXml';
 import { cycloneDxXmlSchemaProblems } from './cyclonedxXmlSchema';
-import { SPDX3_CONTEXT, parseSpdx3JsonLd } from './spdx3JsonLd';
+import { parseSpdx3JsonLd } from './spdx3JsonLd';
 import { parseSpdxJson } from './spdxJson';
 import { parseSpdxTagValue } from './spdxTagValue';
 import type { ParseProblem, PurlRouter } from '../dependency';
-import type { ParsedSbom } from './sbomModel';
+import { type ParsedSbom, SPDX3_CONTEXT } from './sbomModel';
 
 export type SbomFormat = 'cyclonedx-json' | 'cyclonedx-xml' | 'spdx-json' | 'spdx-tag-value' | 'spdx3-jsonld';
 

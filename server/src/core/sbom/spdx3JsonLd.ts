@@ -39,8 +39,6 @@ const ALGORITHMS: Record<string, string> = {
 /** Individuals of the SPDX vocabulary (NoAssertionElement, listed licences…): named without being declared. */
 const VOCABULARY = /^https?:\/\/spdx\.org\/(rdf|licenses)\//;
 
-/** `@context` naming SPDX 3's context: how a JSON file is told to be SPDX 3. */
-export const SPDX3_CONTEXT = /"@context"\s*:\s*(\[\s*)?"https?:\/\/spdx\.org\/rdf\/3\.[^"]*"/;
 
 export function parseSpdx3JsonLd(text: string): ParsedSbom {
   const { root, lines, problems } = parseJsonObject(text, 'An SPDX 3 document');

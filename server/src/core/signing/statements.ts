@@ -4,7 +4,7 @@
 // against the SBOM file checks both the signature and that the SBOM is the one signed.
 
 import * as crypto from 'node:crypto';
-import { SPDX3_CONTEXT } from '../sbom/spdx3JsonLd';
+import { SPDX3_CONTEXT } from '../sbom/sbomModel';
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
 export const SBOM_PREDICATES = { cyclonedx: 'https://cyclonedx.org/bom', spdx: 'https://spdx.dev/Document' } as const;

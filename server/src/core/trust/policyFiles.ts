@@ -3,8 +3,7 @@
 
 import * as path from 'node:path';
 import { readTextIfExists } from '../readText';
-import type { ArtifactExpectation } from '../artifacts/artifactVerifier';
-import type { PublicKeyEntry } from '../ecosystems/oci/cosignLayer';
+import type { ArtifactExpectation, PublicKeyEntry } from './signers';
 import { EMPTY_POLICY, POLICY_FILES, type PackageRule, type Policy, artifactRuleFor, parsePolicy } from './policy';
 
 /** The given policy file, or the nearest provenance-policy.json at or above `dir`; a malformed one counts only its valid rules (its diagnostics say why). */

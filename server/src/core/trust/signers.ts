@@ -1,21 +1,55 @@
-// Who signed something, and whether a rule accepts them: identities from a policy rule or the
-// catalog of known signers, compared the one way both use, and described the one way both say.
+// Who signed something, and whether they are whom we expect: identities from a policy rule, the
+// catalog of known signers or the command line, and the keys the user accepts; compared the one
+// way they all use, and described the one way they all say.
 
 import type { ImageSigner } from '../result';
 
-export interface Signer {
-  issuer: string;
-  /** Exact certificate identity (SAN)… */
+/** One accepted keyless signer: identity and issuer, each exact or a pattern the whole value must match (unset: any). */
+export interface ExpectedSigner {
   subject?: string;
-  /** …or a regular expression the whole identity must match (it is anchored for you). */
   subjectPattern?: string;
+  issuer?: string;
+  issuerPattern?: string;
 }
 
-/** Identities compare exactly, or by a pattern the whole identity must match: `alice` never matches `alice@example.com`. */
+/** A signer of a policy rule or the catalog: always through one issuer. */
+export interface Signer extends ExpectedSigner {
+  issuer: string;
+}
+
+/** A public key the user accepts (cosign's `--key`, a setting, a policy rule). */
+export interface PublicKeyEntry {
+  /** How the user named it (a file path, a setting), for messages. */
+  name: string;
+  pem: string;
+  /** Accept signatures by this key without a transparency-log entry (cosign's --insecure-ignore-tlog). */
+  ignoreTlog?: boolean;
+}
+
+/** Whom a local file must be signed by: keyless signers, or keys. */
+export interface ArtifactExpectation {
+  signers: ExpectedSigner[];
+  keys: PublicKeyEntry[];
+}
+
+/** Identities compare exactly, or by a pattern the whole value must match: `alice` never matches `alice@example.com`. */
+export function identityMatches(expected: ExpectedSigner, identity: { subjectAlternativeName?: string; issuer?: string } | undefined): boolean {
+  return valueMatches(identity?.subjectAlternativeName, expected.subject, expected.subjectPattern) && valueMatches(identity?.issuer, expected.issuer, expected.issuerPattern);
+}
+
 export function signerMatches(signer: Signer, issuer: string, subject: string): boolean {
-  if (signer.issuer !== issuer) return false;
-  if (signer.subject !== undefined) return signer.subject === subject;
-  return new RegExp(`^(?:${signer.subjectPattern})$`).test(subject);
+  return identityMatches(signer, { issuer, subjectAlternativeName: subject });
+}
+
+function valueMatches(actual: string | undefined, exact: string | undefined, pattern: string | undefined): boolean {
+  if (exact === undefined && pattern === undefined) return true;
+  if (actual === undefined) return false;
+  if (exact !== undefined) return actual === exact;
+  try {
+    return new RegExp(`^(?:${pattern})$`).test(actual);
+  } catch {
+    return false;
+  }
 }
 
 export function describeSigners(signers: Signer[]): string {

@@ -6,7 +6,7 @@
 
 import { type Document, type Scalar, parseAllDocuments } from 'yaml';
 import { LineIndex } from '../../formats/jsonDocument';
-import { type YamlImageKind, parseYamlImages } from '../oci/yamlImages';
+import { type YamlImageKind, parseYamlImages } from '../../formats/yamlImages';
 import { isImageReference, parseImageReference } from '../../formats/imageReference';
 import type { Dependency, ParseProblem } from '../../dependency';
 import { get, items, scalarRange, stringScalar, textScalar } from '../../formats/yamlNodes';

@@ -5,25 +5,15 @@
 // from what was cached.
 
 import { sbomFormat } from '../../sbom/sbom';
+import type { AttestationLocation, AttestedSbom } from '../../result';
 import type { BundleCheckResult } from './imageBundle';
 
+export type { AttestationLocation, AttestedSbom } from '../../result';
+
 /** Where an attestation lives: a layer of the `.att` tag, or a referrer manifest. */
-export interface AttestationLocation {
-  kind: 'att' | 'referrer';
-  digest: string;
-}
 
 export type LocatedCheck = BundleCheckResult & { location?: AttestationLocation };
 
-export interface AttestedSbom {
-  predicateType: string;
-  location: AttestationLocation;
-  /** Certificate identity and issuer (keyless) or the accepted key's name. */
-  subject?: string;
-  issuer?: string;
-  key?: string;
-  logIndex?: string;
-}
 
 /** cosign's predicate types for SBOMs (`--type cyclonedx`, `spdx`, `spdxjson`), versioned or not. */
 export function isSbomPredicate(type: string | undefined): boolean {

@@ -6,10 +6,11 @@
 // entry body — the checks cosign's own VerifyBundle makes for attestations: the entry's recorded
 // hash is the sha256 of the layer exactly as stored, and its key is the signer's.
 
+import type { PublicKeyEntry } from '../../trust/signers';
 import { dsse } from '@sigstore/core';
 import * as crypto from 'node:crypto';
 import type { TrustContext } from '../../trust/trustedRoot';
-import { type LogEntryBody, type PublicKeyEntry, loggedKeyMatches, sha256Hex, verifyCosignLayer } from './cosignLayer';
+import { type LogEntryBody, loggedKeyMatches, sha256Hex, verifyCosignLayer } from './cosignLayer';
 import { type BundleCheckResult, readStatement } from './imageBundle';
 
 export const DSSE_LAYER = 'application/vnd.dsse.envelope.v1+json';

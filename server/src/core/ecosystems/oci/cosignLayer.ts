@@ -6,6 +6,7 @@
 // entries are not in a Sigstore bundle), so this calls the pieces it is built from — certificate
 // chain and SCTs, the signed entry timestamp. Pure: trust and keys passed in.
 
+import type { PublicKeyEntry } from '../../trust/signers';
 import * as crypto from 'node:crypto';
 import { X509Certificate } from '@sigstore/core';
 import type { TrustContext } from '../../trust/trustedRoot';
@@ -20,13 +21,6 @@ export const ANNOTATIONS = {
   bundle: 'dev.sigstore.cosign/bundle',
 } as const;
 
-export interface PublicKeyEntry {
-  /** How the user named it (a file path, a setting), for messages. */
-  name: string;
-  pem: string;
-  /** Accept signatures by this key without a transparency-log entry (cosign's --insecure-ignore-tlog). */
-  ignoreTlog?: boolean;
-}
 
 export type FailureStatus = 'invalid' | 'unverifiable' | 'policy-violation';
 

@@ -3,9 +3,10 @@
 // Rekor as a `rekord` or `hashedrekord` entry (or not at all, for a key the user holds). How the
 // signer is trusted is cosignLayer.ts; this module checks the payload and the log entry body.
 
+import type { PublicKeyEntry } from '../../trust/signers';
 import * as crypto from 'node:crypto';
 import type { TrustContext } from '../../trust/trustedRoot';
-import { ANNOTATIONS, type CosignCheck, type LogEntryBody, type PublicKeyEntry, loggedKeyMatches, sha256Hex, verifyCosignLayer } from './cosignLayer';
+import { ANNOTATIONS, type CosignCheck, type LogEntryBody, loggedKeyMatches, sha256Hex, verifyCosignLayer } from './cosignLayer';
 
 export interface SignatureLayer {
   payload: Buffer;

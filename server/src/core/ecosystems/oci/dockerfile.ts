@@ -3,13 +3,9 @@
 // names an image rather than a stage. dockerfile-ast does the parsing; ranges are its ranges.
 
 import { DockerfileParser } from 'dockerfile-ast';
-import type { Dependency, ParseProblem, Range } from '../../dependency';
+import type { Dependency, ImageFile, ParseProblem, Range } from '../../dependency';
 import { isImageReference, parseImageReference } from '../../formats/imageReference';
 
-export interface ImageFile {
-  images: Dependency[];
-  problems: ParseProblem[];
-}
 
 export function parseDockerfile(text: string): ImageFile {
   const dockerfile = DockerfileParser.parse(text);

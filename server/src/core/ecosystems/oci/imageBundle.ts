@@ -6,7 +6,8 @@ import * as crypto from 'node:crypto';
 import type { KeyFinderFunc } from '@sigstore/verify';
 import type { TrustContext } from '../../trust/trustedRoot';
 import { checkBundle, logEntryFacts, parseBundle, signerIdentity } from '../../sigstore/bundleCheck';
-import type { CosignCheck, PublicKeyEntry } from './cosignLayer';
+import type { CosignCheck } from './cosignLayer';
+import type { PublicKeyEntry } from '../../trust/signers';
 
 /** cosign's predicate for a plain signature in the new bundle format; anything else is an attestation. */
 export const COSIGN_SIGN_PREDICATE = 'https://sigstore.dev/cosign/sign/v1';

@@ -13,13 +13,13 @@ import { type Policy, ruleFor } from '../../trust/policy';
 import { policyKeys } from '../../trust/policyFiles';
 import type { EcosystemAccess, EcosystemFile, EcosystemPlugin, PackageVerifier, VerifierEnvironment, VerifyTarget } from '../plugin';
 import type { AttestationLocation } from './attestedSboms';
-import type { PublicKeyEntry } from './cosignLayer';
+import type { PublicKeyEntry } from '../../trust/signers';
 import { type DaemonConfig, credentialsFor, loadDaemonConfig, loadDockerConfig } from './dockerConfig';
 import { parseDockerfile } from './dockerfile';
 import { OciClient } from './ociClient';
 import { OciVerifier } from './ociVerifier';
 import { parseSpinManifest } from './spinManifest';
-import { type YamlImageKind, parseYamlImages } from './yamlImages';
+import { type YamlImageKind, parseYamlImages } from '../../formats/yamlImages';
 
 const yamlFile = (kind: YamlImageKind, patterns: string[], matches: EcosystemFile['matches']): EcosystemFile => ({
   kind,

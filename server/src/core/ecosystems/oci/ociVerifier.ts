@@ -13,7 +13,8 @@ import type { TrustContext } from '../../trust/trustedRoot';
 import type { Finding, ProvenanceStatus, ReasonCode, SignatureStatus } from '../../verdict';
 import { type AttestationLocation, type LocatedCheck, attestedSboms, sbomOfStatement } from './attestedSboms';
 import { DSSE_LAYER, verifyCosignAttestation } from './cosignAttestation';
-import type { CosignCheck, PublicKeyEntry } from './cosignLayer';
+import type { CosignCheck } from './cosignLayer';
+import type { PublicKeyEntry } from '../../trust/signers';
 import { verifyCosignSignature } from './cosignSignature';
 import { type BundleCheckResult, COSIGN_SIGN_PREDICATE, verifyImageBundle } from './imageBundle';
 

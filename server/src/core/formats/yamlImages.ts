@@ -3,11 +3,10 @@
 // (with source ranges); this module only knows where each format keeps its images.
 
 import { type Document, type Node, type Pair, type Scalar, isMap, isPair, isScalar, isSeq, parseAllDocuments } from 'yaml';
-import { LineIndex } from '../../formats/jsonDocument';
-import type { Dependency, ParseProblem, Range } from '../../dependency';
-import { entries, get, scalarRange, stringScalar, textScalar } from '../../formats/yamlNodes';
-import type { ImageFile } from './dockerfile';
-import { isImageReference, parseImageReference } from '../../formats/imageReference';
+import { LineIndex } from './jsonDocument';
+import type { Dependency, ImageFile, ParseProblem, Range } from '../dependency';
+import { entries, get, scalarRange, stringScalar, textScalar } from './yamlNodes';
+import { isImageReference, parseImageReference } from './imageReference';
 
 export type YamlImageKind = 'compose' | 'kubernetes' | 'workflow' | 'helm-values' | 'helm-chart';
 
