@@ -16,7 +16,7 @@ import { OpenAttestedSbomRequest, type OpenAttestedSbomResult, SbomReviewRequest
 import { FIXTURES } from '../support/fixtureRegistry';
 import { LspClient, cleanEnv } from '../support/lspClient';
 import { keySignedAttestationLayer } from '../support/bundles';
-import { OciRegistry, RegistryProxy, registryAvailable } from '../support/ociRegistry';
+import { OciRegistry, RegistryProxy, skipWithoutRegistry } from '../support/ociRegistry';
 
 describe('images over LSP', function () {
   this.timeout(30000);
@@ -30,10 +30,7 @@ describe('images over LSP', function () {
   let proxy: RegistryProxy;
 
   before(async function () {
-    if (!registryAvailable()) {
-      console.warn('SKIPPED: /usr/bin/docker-registry is not installed (apt-get install -y docker-registry)');
-      this.skip();
-    }
+    skipWithoutRegistry(this);
     await registry.start();
     digest = (await registry.pushImage('acme/app', '1.0')).digest;
     await registry.signWithKey('acme/app', digest, signer.privateKey);

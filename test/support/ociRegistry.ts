@@ -19,6 +19,13 @@ export function registryAvailable(): boolean {
   return fs.existsSync(REGISTRY_BINARY);
 }
 
+/** Skips the suite, saying so, where Debian's docker-registry is not installed (pretest installs it where it can). */
+export function skipWithoutRegistry(suite: Mocha.Context): void {
+  if (registryAvailable()) return;
+  console.warn('SKIPPED: /usr/bin/docker-registry is not installed (apt-get install -y docker-registry)');
+  suite.skip();
+}
+
 const sha256 = (data: Buffer | string) => `sha256:${crypto.createHash('sha256').update(data).digest('hex')}`;
 
 export interface Pushed {

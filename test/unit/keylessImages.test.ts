@@ -20,7 +20,7 @@ import { COSIGN_SIGN_PREDICATE } from '../../server/src/core/ecosystems/oci/imag
 import { cleanEnv } from '../support/env';
 import { LocalSigstore } from '../support/localSigstore';
 import { FIXTURES } from '../support/fixtureRegistry';
-import { OciRegistry, registryAvailable } from '../support/ociRegistry';
+import { OciRegistry, skipWithoutRegistry } from '../support/ociRegistry';
 
 const fixture = (name: string) => fs.readFileSync(path.join(FIXTURES, name), 'utf8');
 
@@ -52,10 +52,7 @@ describe('keyless image signatures from a local Sigstore', function () {
   }
 
   before(async function () {
-    if (!registryAvailable()) {
-      console.warn('SKIPPED: /usr/bin/docker-registry is not installed (apt-get install -y docker-registry)');
-      this.skip();
-    }
+    skipWithoutRegistry(this);
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-home-'));
     await Promise.all([registry.start(), sigstore.start()]);
     const app = await registry.pushImage('acme/app', '1.0');

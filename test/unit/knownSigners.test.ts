@@ -26,7 +26,7 @@ import { npmPurl } from '../../server/src/core/ecosystems/npm/purl';
 import { cleanEnv } from '../support/env';
 import { KEYS, SIGSTORE_040_INTEGRITY, SIGSTORE_130, SIGSTORE_130_INTEGRITY, readFixture, recordedScenario } from '../support/fixtureRegistry';
 import { LocalSigstore } from '../support/localSigstore';
-import { OciRegistry, registryAvailable } from '../support/ociRegistry';
+import { OciRegistry, skipWithoutRegistry } from '../support/ociRegistry';
 import { REPO_ROOT } from '../support/paths';
 import type { Scenario, ServedVersion } from '../support/registryServer';
 import { TestRegistry } from '../support/registryServer';
@@ -202,10 +202,7 @@ describe('known signers', function () {
     const dockerfile = (repository: string, tag: string) => `FROM ${registry.host}/${repository}:${tag}\n`;
 
     before(async function () {
-      if (!registryAvailable()) {
-        console.warn('SKIPPED: /usr/bin/docker-registry is not installed (apt-get install -y docker-registry)');
-        this.skip();
-      }
+      skipWithoutRegistry(this);
       await Promise.all([registry.start(), sigstore.start()]);
       const sign = async (repository: string, tag: string, subject: string, issuer?: string) => {
         const image = await registry.pushImage(repository, tag);

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { credentialsFor, loadDaemonConfig, loadDockerConfig, registryKey } from '../../server/src/core/ecosystems/oci/dockerConfig';
 import { HttpClient } from '../../server/src/core/http/http';
 import { DigestMismatchError, OciClient, parseChallenge } from '../../server/src/core/ecosystems/oci/ociClient';
-import { OciRegistry, type ProxyMode, RegistryProxy, registryAvailable } from '../support/ociRegistry';
+import { OciRegistry, type ProxyMode, RegistryProxy, skipWithoutRegistry } from '../support/ociRegistry';
 
 const http = () => new HttpClient({ timeoutMs: 3000, maxBodyBytes: 4 * 1024 * 1024, retries: 0, backoffMs: 1, offline: false, userAgent: 'test', authFor: () => undefined });
 
@@ -45,11 +45,7 @@ describe('OCI client against a real registry', function () {
   };
 
   before(async function () {
-    if (!registryAvailable()) {
-      // The CI script installs it (apt-get install docker-registry); say so rather than pass silently.
-      console.warn('SKIPPED: /usr/bin/docker-registry is not installed (apt-get install -y docker-registry)');
-      this.skip();
-    }
+    skipWithoutRegistry(this);
     await registry.start();
     pushed = await registry.pushImage('acme/app', '1.0');
   });

@@ -13,7 +13,7 @@ import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
 import { cleanEnv } from '../support/env';
 import { COSIGN_SIGN_PREDICATE } from '../../server/src/core/ecosystems/oci/imageBundle';
 import { keySignedAttestationLayer, keySignedImageBundle } from '../support/bundles';
-import { OciRegistry, RegistryProxy, registryAvailable } from '../support/ociRegistry';
+import { OciRegistry, RegistryProxy, skipWithoutRegistry } from '../support/ociRegistry';
 import { REPO_ROOT } from '../support/paths';
 
 const SLSA_V02 = 'https://slsa.dev/provenance/v0.2';
@@ -44,10 +44,7 @@ describe('image verification against a real registry', function () {
   }
 
   before(async function () {
-    if (!registryAvailable()) {
-      console.warn('SKIPPED: /usr/bin/docker-registry is not installed (apt-get install -y docker-registry)');
-      this.skip();
-    }
+    skipWithoutRegistry(this);
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-home-'));
     await registry.start();
     const signed = await registry.pushImage('acme/signed', '1.0');

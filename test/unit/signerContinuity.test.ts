@@ -16,7 +16,7 @@ import { runCli } from '../support/cli';
 import { cleanEnv } from '../support/env';
 import { pacoteScenario, recordedScenario } from '../support/fixtureRegistry';
 import { LocalSigstore } from '../support/localSigstore';
-import { OciRegistry, registryAvailable } from '../support/ociRegistry';
+import { OciRegistry, skipWithoutRegistry } from '../support/ociRegistry';
 import { TestRegistry } from '../support/registryServer';
 
 const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -83,10 +83,7 @@ describe('signer continuity', function () {
     const checkers: Checker[] = [];
 
     before(async function () {
-      if (!registryAvailable()) {
-        console.warn('SKIPPED: /usr/bin/docker-registry is not installed (apt-get install -y docker-registry)');
-        this.skip();
-      }
+      skipWithoutRegistry(this);
       await Promise.all([registry.start(), sigstore.start()]);
     });
     after(async () => {

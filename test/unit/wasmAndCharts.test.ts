@@ -19,7 +19,7 @@ import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
 import { codeActions } from '../../server/src/features/codeActions';
 import { cleanEnv } from '../support/env';
 import { runCli } from '../support/cli';
-import { OciRegistry, registryAvailable } from '../support/ociRegistry';
+import { OciRegistry, skipWithoutRegistry } from '../support/ociRegistry';
 
 const HELM_CHART = { configMediaType: 'application/vnd.cncf.helm.config.v1+json', layerMediaType: 'application/vnd.cncf.helm.chart.content.v1.tar+gzip' };
 const WASM = { configMediaType: 'application/vnd.wasm.config.v0+json', layerMediaType: 'application/vnd.wasm.content.layer.v1+wasm' };
@@ -46,10 +46,7 @@ describe('OCI charts and WebAssembly modules', function () {
     let dir: string;
 
     before(async function () {
-      if (!registryAvailable()) {
-        console.warn('SKIPPED: /usr/bin/docker-registry is not installed (apt-get install -y docker-registry)');
-        this.skip();
-      }
+      skipWithoutRegistry(this);
       await registry.start();
       const chart = (name: string) => ({ ...HELM_CHART, config: Buffer.from(JSON.stringify({ apiVersion: 'v2', name, version: '1.2.0' })), layer: Buffer.from(`${name} chart archive`) });
       const signedChart = await registry.pushArtifact('charts/web', '1.2.0', chart('web'));

@@ -12,7 +12,7 @@ import { type AttestationTrust, type AttestationVerdict, verifyGithubAttestation
 import { digestFile, digestName } from '../core/attestations/attestationSubject';
 import { GITHUB_ORGANIZATION, PUBLIC_GOOD_ORGANIZATION, rootOrganization } from '../core/attestations/sigstoreInstances';
 import { ATTESTATION_OPTIONS, attestationRequest } from './attestationOptions';
-import { type CliIo, TRUST_NOTE, TRUST_USAGE, parseCommand, resolveTrust, usageError } from './shared';
+import { type CliIo, parseCommand, resolveTrust, usageError, verifyingHelpFooter } from './shared';
 
 const USAGE = `Usage: provenance-lens attestation verify FILE (--owner OWNER | --repo OWNER/REPO) [options]
 
@@ -57,20 +57,14 @@ Options (gh's names and short forms):
   --format text|json         output format (default: text)
   --custom-trusted-root FILE = --trusted-root, which also takes several roots one a line, as
                              gh attestation trusted-root prints them (not refreshed through TUF)
-${TRUST_USAGE}
-  --offline                  no TUF refresh
-  -h, --help                 this help
-
-Exit status: 0 verified, 1 not verified, 2 usage error.
-${TRUST_NOTE}`;
+${verifyingHelpFooter(29)}`;
 
 export async function runAttestation(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   const [sub, ...rest] = argv;
   if (sub !== 'verify') return usageError(io, `attestation: the only subcommand is verify.\n\n${USAGE}`);
   const parsed = parseCommand(rest, ATTESTATION_OPTIONS, USAGE, io);
   if (typeof parsed === 'number') return parsed;
-  const { values, positionals } = parsed;
-  const usage = (message: string) => usageError(io, message);
+  const { values, positionals, usage } = parsed;
   if (positionals.length !== 1) return usage('attestation verify takes one FILE.');
   const request = attestationRequest(values, env);
   if ('usage' in request) return usage(request.usage);

@@ -5,7 +5,7 @@
 import { type AttestationPolicy, GITHUB_HOST, goRegExp, supportedHost } from '../core/attestations/attestationPolicy';
 import { DIGEST_ALGORITHMS, type SubjectDigestAlgorithm } from '../core/attestations/attestationSubject';
 import { DEFAULT_ATTESTATION_LIMIT } from '../core/attestations/githubAttestationsApi';
-import { HELP_OPTION, TRUST_OPTIONS } from './shared';
+import { TRUST_OPTIONS } from './shared';
 
 export const ATTESTATION_OPTIONS = {
   owner: { type: 'string', short: 'o' },
@@ -28,7 +28,6 @@ export const ATTESTATION_OPTIONS = {
   'github-api-url': { type: 'string' },
   format: { type: 'string', default: 'text' },
   ...TRUST_OPTIONS,
-  ...HELP_OPTION,
 } as const;
 
 type Values = { [K in keyof typeof ATTESTATION_OPTIONS]?: (typeof ATTESTATION_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };

@@ -10,7 +10,7 @@ import type { PublicKeyEntry } from '../core/trust/signers';
 import { isFailing } from '../core/verdict';
 import { ecosystemOptionConfig, ecosystemOptionsUsage, ecosystemSettingsFrom, ecosystemsUsage } from './ecosystems';
 import { type FileReport, toJson, toSarif, toText } from './report';
-import { type CliIo, HELP_OPTION, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, defaultCacheDir, filesToRead, parseCommand, resolveTrust } from './shared';
+import { type CliIo, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, defaultCacheDir, filesToRead, parseCommand, resolveTrust } from './shared';
 
 const USAGE = `Usage: provenance-lens check [paths…] [options]
 
@@ -55,7 +55,6 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
       ...ecosystemOptionConfig(),
       concurrency: { type: 'string', default: '16' },
       timeout: { type: 'string', default: '15000' },
-      ...HELP_OPTION,
     },
     USAGE,
     io,

@@ -11,7 +11,7 @@ import { parseFile } from '../core/fileKinds';
 import { type ChangedItem, type InventoryItem, diffInventories, inventoryOfFile } from '../core/sbom/diff';
 import { type ProvenanceChange, diffReport, provenanceOfChanges } from '../core/sbom/diffProvenance';
 import { type GenerateInput, generateCycloneDx } from '../core/sbom/generate';
-import { type CliIo, HELP_OPTION, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, filesToRead, parseCommand, resolveTrust, usageError } from './shared';
+import { type CliIo, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, filesToRead, parseCommand, resolveTrust, usageError } from './shared';
 
 const USAGE = `Usage: provenance-lens sbom diff BEFORE AFTER [options]
        provenance-lens sbom generate [paths…] [--output FILE] [--spec-version 1.4|1.5|1.6] [--no-verify]
@@ -42,7 +42,7 @@ export async function runSbom(argv: string[], env: NodeJS.ProcessEnv, io: CliIo)
   const { out, cwd } = io;
   const parsed = parseCommand(
     argv,
-    { format: { type: 'string', default: 'text' }, 'no-verify': { type: 'boolean', default: false }, output: { type: 'string' }, 'spec-version': { type: 'string', default: '1.6' }, ...TRUST_OPTIONS, ...HELP_OPTION },
+    { format: { type: 'string', default: 'text' }, 'no-verify': { type: 'boolean', default: false }, output: { type: 'string' }, 'spec-version': { type: 'string', default: '1.6' }, ...TRUST_OPTIONS },
     USAGE,
     io,
   );

@@ -72,16 +72,21 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
   return path.join(env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'provenance-lens');
 }
 
-type Parsed<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: T }>>;
+export const HELP_OPTION = { help: { type: 'boolean', short: 'h', default: false } } as const;
+
+type Parsed<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: T & typeof HELP_OPTION }>> & {
+  /** Says what is wrong with the command line; the exit status for a usage error. */
+  usage: (message: string) => 2;
+};
 
 /**
  * Parses a command's options (`-h`/`--help` is added). The parsed options, or the exit status when
  * there is nothing more to do: 0 after printing the help, 2 after a usage error.
  */
 export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: T, usageText: string, io: CliIo): Parsed<T> | number {
-  let parsed: Parsed<T>;
+  let parsed: ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: T & typeof HELP_OPTION }>>;
   try {
-    parsed = parseArgs({ args: argv, allowPositionals: true, options });
+    parsed = parseArgs({ args: argv, allowPositionals: true, options: { ...options, ...HELP_OPTION } });
   } catch (error) {
     io.err.write(`${(error as Error).message}\n\n${usageText}`);
     return 2;
@@ -90,10 +95,19 @@ export function parseCommand<T extends NonNullable<ParseArgsConfig['options']>>(
     io.out.write(usageText);
     return 0;
   }
-  return parsed;
+  return { ...parsed, usage: (message) => usageError(io, message) };
 }
 
-export const HELP_OPTION = { help: { type: 'boolean', short: 'h', default: false } } as const;
+/** The end of the help of a command that verifies: trust options, --offline, --help, exit status, where trust comes from. */
+export function verifyingHelpFooter(column: number): string {
+  const option = (name: string, text: string) => `  ${name.padEnd(column - 2)}${text}`;
+  return `${TRUST_USAGE}
+${option('--offline', 'no TUF refresh')}
+${option('-h, --help', 'this help')}
+
+Exit status: 0 verified, 1 not verified, 2 usage error.
+${TRUST_NOTE}`;
+}
 
 /** Says what is wrong with the command line; the exit status for a usage error. */
 export function usageError(io: CliIo, message: string): 2 {

@@ -13,7 +13,7 @@ import { interactiveIdentityToken } from '../core/signing/identityToken';
 import { KeyError, generateSigningKey, openSigningKey } from '../shared/keys';
 import type { SigningIdentity } from '../core/signing/signArtifact';
 import { signFiles } from '../core/signing/signFiles';
-import { type CliIo, HELP_OPTION, parseCommand, usageError } from './shared';
+import { type CliIo, parseCommand, usageError } from './shared';
 
 const PASSWORD_VARIABLES = ['PROVENANCE_LENS_PASSWORD', 'COSIGN_PASSWORD'];
 
@@ -63,14 +63,12 @@ export async function runSign(argv: string[], env: NodeJS.ProcessEnv, io: CliIo)
       'oidc-issuer': { type: 'string' },
       'oidc-client-id': { type: 'string' },
       timeout: { type: 'string', default: '30000' },
-      ...HELP_OPTION,
     },
     SIGN_USAGE,
     io,
   );
   if (typeof parsed === 'number') return parsed;
-  const { values, positionals } = parsed;
-  const usage = (message: string) => usageError(io, message);
+  const { values, positionals, usage } = parsed;
   if (positionals.length === 0) return usage('sign takes at least one FILE.');
   if (values.bundle && positionals.length > 1) return usage('--bundle names the bundle of one FILE.');
   if (values.key && values['identity-token']) return usage('Give --key or --identity-token, not both.');
@@ -129,7 +127,7 @@ export async function runSign(argv: string[], env: NodeJS.ProcessEnv, io: CliIo)
 
 export async function runKeygen(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   const { out, err, cwd } = io;
-  const parsed = parseCommand(argv, { 'output-key-prefix': { type: 'string', default: 'cosign' }, ...HELP_OPTION }, KEYGEN_USAGE, io);
+  const parsed = parseCommand(argv, { 'output-key-prefix': { type: 'string', default: 'cosign' } }, KEYGEN_USAGE, io);
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
   if (parsed.positionals.length > 0) return usageError(io, 'generate-key-pair takes no FILE.');

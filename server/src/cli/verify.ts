@@ -8,7 +8,7 @@ import { isValidPattern } from '../core/trust/policy';
 import { artifactExpectation, loadPolicy } from '../core/trust/policyFiles';
 import { type ArtifactVerdict, type ExpectedSigner, verifyArtifact } from '../core/artifacts/artifactVerifier';
 import type { PublicKeyEntry } from '../core/trust/signers';
-import { type CliIo, HELP_OPTION, TRUST_NOTE, TRUST_OPTIONS, TRUST_USAGE, parseCommand, resolveTrust, usageError } from './shared';
+import { type CliIo, TRUST_OPTIONS, parseCommand, resolveTrust, usageError, verifyingHelpFooter } from './shared';
 
 const USAGE = `Usage: provenance-lens verify FILE|sha256:HEX [options]
 
@@ -31,12 +31,7 @@ Options:
   --policy FILE                          without the flags above: the signers and keys of the policy's
                                          "artifacts" rule for FILE (default: the nearest provenance-policy)
   --format text|json                     output format (default: text)
-${TRUST_USAGE}
-  --offline                              no TUF refresh
-  -h, --help                             this help
-
-Exit status: 0 verified, 1 not verified, 2 usage error.
-${TRUST_NOTE}`;
+${verifyingHelpFooter(41)}`;
 
 export async function runVerify(argv: string[], _env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   const { out, err, cwd } = io;
@@ -53,14 +48,12 @@ export async function runVerify(argv: string[], _env: NodeJS.ProcessEnv, io: Cli
       policy: { type: 'string' },
       format: { type: 'string', default: 'text' },
       ...TRUST_OPTIONS,
-      ...HELP_OPTION,
     },
     USAGE,
     io,
   );
   if (typeof parsed === 'number') return parsed;
-  const { values, positionals } = parsed;
-  const usage = (message: string) => usageError(io, message);
+  const { values, positionals, usage } = parsed;
   if (positionals.length !== 1) return usage('verify takes one FILE.');
   if (!['text', 'json'].includes(values.format!)) return usage('--format must be text or json.');
   const identity = values['certificate-identity'];

@@ -57,6 +57,8 @@ export class Checker {
   private readonly tags: TieredCache<string>;
   private readonly policies = new Map<string, Policy>();
   private readonly pluginVerifiers = new Map<Ecosystem, PackageVerifier>();
+  /** The HTTP clients handed to verifiers and not closed yet: closed on dispose. */
+  private readonly httpClients = new Set<HttpClient>();
   private readonly signerMemory: SignerMemory;
 
   constructor(private readonly options: CheckerOptions) {
@@ -148,7 +150,8 @@ export class Checker {
 
   async dispose(): Promise<void> {
     await this.flush();
-    await Promise.all([...this.pluginVerifiers.values()].map((v) => v.dispose()));
+    await Promise.all([...this.pluginVerifiers.values()].map((v) => v.dispose?.()));
+    await Promise.all([...this.httpClients].map((client) => client.close()));
   }
 
   /** One verifier per ecosystem for the whole checker, made on first use. */
@@ -158,7 +161,11 @@ export class Checker {
       const { env, homeDir, offline, allowProcessExecution, trust, log } = this.options;
       const settings = { ...this.options.ecosystemSettings, 'oci.keys': this.options.imageKeys ?? [], 'oci.insecureRegistries': this.options.insecureRegistries ?? [] };
       // The environment's proxy unless the ecosystem's own configuration names one (pip's `proxy`, npm's).
-      const http = (specific: Pick<HttpOptions, 'maxBodyBytes' | 'authFor'> & Partial<Pick<HttpOptions, 'proxy' | 'tls'>>) => this.httpClient({ proxy: environmentProxy(env), ...specific });
+      const http = (specific: Pick<HttpOptions, 'maxBodyBytes' | 'authFor'> & Partial<Pick<HttpOptions, 'proxy' | 'tls'>>) => {
+        const client: HttpClient = this.httpClient({ proxy: environmentProxy(env), ...specific, onClose: () => this.httpClients.delete(client) });
+        this.httpClients.add(client);
+        return client;
+      };
       verifier = plugin.createVerifier({ env, homeDir, offline, allowProcessExecution, trust, log, cache: this.cache, memory: this.tags, settings, http });
       this.pluginVerifiers.set(plugin.ecosystem, verifier);
     }
@@ -166,7 +173,7 @@ export class Checker {
   }
 
   /** An HTTP client with this checker's deadlines, retries and offline mode. */
-  private httpClient(specific: Pick<HttpOptions, 'maxBodyBytes' | 'proxy' | 'tls' | 'authFor'>): HttpClient {
+  private httpClient(specific: Pick<HttpOptions, 'maxBodyBytes' | 'proxy' | 'tls' | 'authFor' | 'onClose'>): HttpClient {
     return new HttpClient({ timeoutMs: this.options.timeoutMs ?? 15_000, retries: 2, backoffMs: 250, offline: this.options.offline, userAgent: 'provenance-lens/0.1', ...specific });
   }
 }

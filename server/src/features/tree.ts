@@ -3,6 +3,7 @@
 // their path, so a package required from two places appears twice with two ids; children are
 // computed only when asked for, which keeps a 5,000-package workspace cheap.
 
+import { reachable } from '../core/reachable';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import { type LockGraph, lockGraph } from '../core/ecosystems/npm/lockGraph';
@@ -208,15 +209,7 @@ export class ProvenanceTree {
 function leadsToProblem(view: FileView, byKey: Map<string, Dependency>, graph: LockGraph | undefined): Set<string> {
   const parents = new Map<string, string[]>();
   for (const [from, tos] of graph?.children ?? []) for (const to of tos) parents.set(to, [...(parents.get(to) ?? []), from]);
-  const out = new Set<string>();
-  const stack = [...byKey].filter(([, d]) => PROBLEMS.has(verdictOf(view.result(d)))).map(([k]) => k);
-  while (stack.length > 0) {
-    const key = stack.pop()!;
-    if (out.has(key)) continue;
-    out.add(key);
-    stack.push(...(parents.get(key) ?? []));
-  }
-  return out;
+  return reachable([...byKey].filter(([, d]) => PROBLEMS.has(verdictOf(view.result(d)))).map(([k]) => k), parents);
 }
 
 export function verdictOf(result: PackageResult | undefined): TreeVerdict {

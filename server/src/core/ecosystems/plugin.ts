@@ -84,7 +84,10 @@ export interface VerifierEnvironment {
   cache: TieredCache<PackageResult>;
   /** A second cache for what is not a verdict (the digest a tag named when last seen). */
   memory: TieredCache<string>;
-  /** An HTTP client with the checker's deadlines, retries and offline mode (and the environment's proxy unless `proxy` is given). */
+  /**
+   * An HTTP client with the checker's deadlines, retries and offline mode (and the environment's
+   * proxy unless `proxy` is given). The checker closes it when it is disposed of.
+   */
   http: (specific: Pick<HttpOptions, 'maxBodyBytes' | 'authFor'> & Partial<Pick<HttpOptions, 'proxy' | 'tls'>>) => HttpClient;
   /** Settings by plugin option key (`python.indexUrl`), and structured ones (`oci.keys`). */
   settings: Record<string, unknown>;
@@ -110,7 +113,8 @@ export interface PackageVerifier {
   mirrors?(): RegistryMirror[];
   /** Forget configuration read from files (an .npmrc changed). */
   reset?(): void;
-  dispose(): Promise<void>;
+  /** Anything to release besides the HTTP clients the environment handed out (the checker closes those). */
+  dispose?(): Promise<void>;
 }
 
 /** What of the checker an ecosystem's own operations need (ecosystems cannot import the checker, which imports them). */

@@ -30,6 +30,8 @@ export interface HttpOptions {
   tls?: TlsSettings;
   userAgent: string;
   authFor: (url: string) => RegistryAuth | undefined;
+  /** Told when the client is closed (the checker keeps the clients it handed out, to close the rest at the end). */
+  onClose?: () => void;
 }
 
 /** TLS settings from npm config: extra CAs (`cafile`) and `strict-ssl`. */
@@ -182,6 +184,7 @@ export class HttpClient {
   }
 
   async close(): Promise<void> {
+    this.options.onClose?.();
     await this.dispatcher.close();
   }
 }

@@ -3,6 +3,7 @@
 // components that are verified (have a package URL) are nodes; one that nothing reaches from the
 // top is listed at the top too, rather than hidden.
 
+import { reachable } from '../reachable';
 import type { LockGraph } from '../ecosystems/npm/lockGraph';
 import type { ParsedSbom } from './sbomModel';
 import type { Dependency } from '../dependency';
@@ -25,16 +26,4 @@ export function sbomGraph(sbom: ParsedSbom, dependencies: Dependency[], keyOf: (
   const restTops = rest.filter((k) => !dependedOn.has(k));
   const reachedFromRest = reachable(restTops, children);
   return { roots: [...new Set([...fromRoots, ...restTops, ...rest.filter((k) => !reachedFromRest.has(k))])], children };
-}
-
-function reachable(starts: string[], children: Map<string, string[]>): Set<string> {
-  const seen = new Set<string>();
-  const stack = [...starts];
-  while (stack.length > 0) {
-    const key = stack.pop()!;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    stack.push(...(children.get(key) ?? []));
-  }
-  return seen;
 }

@@ -26,13 +26,12 @@ export const cargoPlugin: EcosystemPlugin = {
 };
 
 class CargoPlugin implements PackageVerifier {
-  private readonly http;
   private readonly verifier: CargoVerifier;
   private readonly locks = new SiblingLocks(['Cargo.lock'], (text) => new Map(parseCargoLock(text).dependencies.map((d) => [d.name, d])));
 
   constructor(private readonly environment: VerifierEnvironment) {
-    this.http = environment.http({ maxBodyBytes: 16 * 1024 * 1024, authFor: () => undefined });
-    this.verifier = new CargoVerifier({ http: this.http, cache: environment.cache });
+    const http = environment.http({ maxBodyBytes: 16 * 1024 * 1024, authFor: () => undefined });
+    this.verifier = new CargoVerifier({ http, cache: environment.cache });
   }
 
   async plan(target: VerifyTarget): Promise<{ key: string; run: () => Promise<PackageResult> }> {
@@ -44,9 +43,5 @@ class CargoPlugin implements PackageVerifier {
     const checksum = d.hashes?.[0];
     const key = ['cargo', JSON.stringify(index), d.name, d.version ?? '', checksum ?? '', target.fresh].join('\n');
     return { key, run: () => this.verifier.verify({ name: d.name, version: d.version, checksum }, index, target.signal, target.fresh) };
-  }
-
-  async dispose(): Promise<void> {
-    await this.http.close();
   }
 }

@@ -34,11 +34,10 @@ export const gemPlugin: EcosystemPlugin = {
 
 class RubygemsPlugin implements PackageVerifier {
   private readonly configs = new Map<string, Map<string, string>>();
-  private readonly http;
   private readonly verifier: GemVerifier;
 
   constructor(private readonly environment: VerifierEnvironment) {
-    this.http = environment.http({
+    const http = environment.http({
       maxBodyBytes: 64 * 1024 * 1024,
       // Bundler's credentials for the request's own host (the configuration of any project, all from the same user).
       authFor: (url) => {
@@ -49,7 +48,7 @@ class RubygemsPlugin implements PackageVerifier {
         return undefined;
       },
     });
-    this.verifier = new GemVerifier({ registry: new GemRegistryClient(this.http), trust: environment.trust, cache: environment.cache });
+    this.verifier = new GemVerifier({ registry: new GemRegistryClient(http), trust: environment.trust, cache: environment.cache });
   }
 
   async plan(target: VerifyTarget): Promise<{ key: string; run: () => Promise<PackageResult> }> {
@@ -60,9 +59,5 @@ class RubygemsPlugin implements PackageVerifier {
     const remote = d.index ? mirrorFor(config, d.index) : undefined;
     const key = ['gem', remote ?? '', d.name, d.version ?? d.spec, d.platform ?? '', (d.hashes ?? []).join(','), d.url ?? '', target.fresh].join('\n');
     return { key, run: () => this.verifier.verify({ name: d.name, version: d.version ?? d.spec, platform: d.platform, hashes: d.hashes, url: d.url }, remote, target.signal, target.fresh) };
-  }
-
-  async dispose(): Promise<void> {
-    await this.http.close();
   }
 }

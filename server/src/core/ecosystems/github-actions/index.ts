@@ -35,21 +35,16 @@ export const githubActionsPlugin: EcosystemPlugin = {
 };
 
 class GithubActionsPlugin implements PackageVerifier {
-  private readonly http;
   private readonly verifier: ActionVerifier;
 
   constructor(environment: VerifierEnvironment) {
     const apiUrl = environment.env.GITHUB_API_URL || settingText(environment, 'github.apiUrl') || undefined;
-    this.http = environment.http({ maxBodyBytes: 1024 * 1024, authFor: githubTokenAuth(environment.env, apiUrl) });
-    this.verifier = new ActionVerifier(this.http, apiUrl, environment.trust);
+    const http = environment.http({ maxBodyBytes: 1024 * 1024, authFor: githubTokenAuth(environment.env, apiUrl) });
+    this.verifier = new ActionVerifier(http, apiUrl, environment.trust);
   }
 
   async plan(target: VerifyTarget): Promise<{ key: string; run: () => Promise<PackageResult> }> {
     const d = target.dependency;
     return { key: ['github-actions', d.name, d.spec, target.fresh].join('\n'), run: () => this.verifier.verify({ name: d.name, ref: d.version ?? d.spec }, target.signal) };
-  }
-
-  async dispose(): Promise<void> {
-    await this.http.close();
   }
 }

@@ -32,7 +32,6 @@ export const golangPlugin: EcosystemPlugin = {
 };
 
 class GolangPlugin implements PackageVerifier {
-  private readonly http;
   private readonly verifier: GoVerifier;
   private config?: Promise<SumdbConfig>;
   /** go.mod's requirements are checked with the hashes of the go.sum beside it. */
@@ -47,8 +46,8 @@ class GolangPlugin implements PackageVerifier {
   });
 
   constructor(private readonly environment: VerifierEnvironment) {
-    this.http = environment.http({ maxBodyBytes: 4 * 1024 * 1024, authFor: () => undefined });
-    this.verifier = new GoVerifier({ client: new SumdbClient(this.http), cache: environment.cache });
+    const http = environment.http({ maxBodyBytes: 4 * 1024 * 1024, authFor: () => undefined });
+    this.verifier = new GoVerifier({ client: new SumdbClient(http), cache: environment.cache });
   }
 
   async plan(target: VerifyTarget): Promise<{ key: string; run: () => Promise<PackageResult> }> {
@@ -58,9 +57,5 @@ class GolangPlugin implements PackageVerifier {
     const hashes = target.parsed.kind === 'go-mod' ? this.sums.get(path.dirname(target.file))?.get(`${d.name}@${d.version}`)?.hashes : d.hashes;
     const key = ['golang', config.off ? 'off' : config.base, d.name, d.version ?? d.spec, (hashes ?? []).join(','), target.fresh].join('\n');
     return { key, run: () => this.verifier.verify({ module: d.name, version: d.version ?? d.spec, hashes }, config, target.signal, target.fresh) };
-  }
-
-  async dispose(): Promise<void> {
-    await this.http.close();
   }
 }

@@ -40,7 +40,6 @@ export const helmPlugin: EcosystemPlugin = {
 };
 
 class HelmPlugin implements PackageVerifier {
-  private readonly http;
   private readonly verifier: HelmVerifier;
   private readonly repositories;
   private readonly locks = new SiblingLocks(['Chart.lock'], (text) => new Map(parseChartLock(text).dependencies.map((d) => [d.name, d])));
@@ -48,8 +47,8 @@ class HelmPlugin implements PackageVerifier {
 
   constructor(private readonly environment: VerifierEnvironment) {
     this.repositories = loadHelmRepositories(environment.env, environment.homeDir);
-    this.http = environment.http({ maxBodyBytes: 64 * 1024 * 1024, authFor: helmAuthFor(this.repositories) });
-    this.verifier = new HelmVerifier({ http: this.http, index: new HelmIndexClient(this.http), cache: environment.cache, keyring: () => (this.keyring ??= this.loadKeyring()) });
+    const http = environment.http({ maxBodyBytes: 64 * 1024 * 1024, authFor: helmAuthFor(this.repositories) });
+    this.verifier = new HelmVerifier({ http, index: new HelmIndexClient(http), cache: environment.cache, keyring: () => (this.keyring ??= this.loadKeyring()) });
   }
 
   async plan(target: VerifyTarget): Promise<{ key: string; run: () => Promise<PackageResult> }> {
@@ -78,9 +77,5 @@ class HelmPlugin implements PackageVerifier {
     } catch (error) {
       return { error: `the Helm keyring ${file} holds no readable OpenPGP public keys (${String((error as Error).message).split('\n')[0]})` };
     }
-  }
-
-  async dispose(): Promise<void> {
-    await this.http.close();
   }
 }

@@ -61,8 +61,4 @@ class MavenPlugin implements PackageVerifier {
     const key = ['maven', repositories.join(' '), d.name, version ?? d.spec, d.source ?? '', target.fresh].join('\n');
     return { key, run: () => this.verifier.verify({ name: d.name, version, note: d.source }, repositories, target.signal, target.fresh) };
   }
-
-  async dispose(): Promise<void> {
-    await this.http.close();
-  }
 }

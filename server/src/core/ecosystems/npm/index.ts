@@ -104,10 +104,6 @@ class NpmPlugin implements PackageVerifier {
     this.projects.clear();
   }
 
-  async dispose(): Promise<void> {
-    await Promise.all([...this.projects.values()].map((p) => p.then((x) => x.http.close()).catch(() => undefined)));
-  }
-
   private project(dir: string): Promise<Project> {
     let pending = this.projects.get(dir);
     if (!pending) {

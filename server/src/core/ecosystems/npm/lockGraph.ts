@@ -2,6 +2,7 @@
 // locations the way Node resolves them (its own node_modules first, then each enclosing one).
 // Pure; used by the tree view to group transitive dependencies under what requires them.
 
+import { reachable } from '../../reachable';
 import type { Dependency } from '../../dependency';
 
 export interface LockGraph {
@@ -36,22 +37,12 @@ export function lockGraph(packages: Dependency[], rootRequires?: string[]): Lock
   }
   // Anything not reachable from the roots (extraneous, or a cycle) is listed at the top rather than hidden:
   // first what nothing requires, then whatever is left of cycles.
-  const reached = new Set<string>();
-  const reach = (start: string) => {
-    const stack = [start];
-    while (stack.length > 0) {
-      const l = stack.pop()!;
-      if (reached.has(l)) continue;
-      reached.add(l);
-      stack.push(...(children.get(l) ?? []));
-    }
-  };
-  roots.forEach(reach);
+  const reached = reachable(roots, children);
   for (const pass of [(l: string) => !required.has(l), () => true]) {
     for (const l of byLocation.keys()) {
       if (!reached.has(l) && pass(l)) {
         roots.push(l);
-        reach(l);
+        reachable([l], children, reached);
       }
     }
   }

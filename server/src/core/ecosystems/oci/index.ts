@@ -94,7 +94,7 @@ function imageWritten(p: PackageURL): string {
 
 /** One image verifier for the whole checker: docker's configuration is the user's, not a project's. */
 export class OciPlugin implements PackageVerifier {
-  private images?: { verifier: OciVerifier; close: () => Promise<void> };
+  private images?: OciVerifier;
   private daemon?: DaemonConfig;
 
   constructor(private readonly environment: VerifierEnvironment) {}
@@ -118,10 +118,6 @@ export class OciPlugin implements PackageVerifier {
     return this.daemonConfig().mirrors.map((mirror) => ({ mirror, of: DEFAULT_DOMAIN }));
   }
 
-  async dispose(): Promise<void> {
-    await this.images?.close();
-  }
-
   private verifier(): OciVerifier {
     if (!this.images) {
       const { env, homeDir, allowProcessExecution, settings } = this.environment;
@@ -137,9 +133,9 @@ export class OciPlugin implements PackageVerifier {
       });
       const keys = (settings['oci.keys'] as PublicKeyEntry[] | undefined) ?? [];
       const verifier = new OciVerifier({ client, trust: this.environment.trust, keys, cache: this.environment.cache, tags: this.environment.memory });
-      this.images = { verifier, close: () => http.close() };
+      this.images = verifier;
     }
-    return this.images.verifier;
+    return this.images;
   }
 
   private daemonConfig(): DaemonConfig {

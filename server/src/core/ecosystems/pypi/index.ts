@@ -50,7 +50,6 @@ class PypiPlugin implements PackageVerifier {
   /** Credentials written in index URLs, by host: sent to that host only. */
   private readonly credentials = new Map<string, string>();
   private readonly config;
-  private readonly http;
   private readonly verifier: PypiVerifier;
   private pipDefault?: Promise<string | undefined>;
   /** pyproject.toml's dependencies are verified at the versions (and files) its lockfile pins. */
@@ -62,8 +61,8 @@ class PypiPlugin implements PackageVerifier {
 
   constructor(private readonly environment: VerifierEnvironment) {
     this.config = loadPipConfig({ env: environment.env, homeDir: environment.homeDir });
-    this.http = environment.http({ maxBodyBytes: 32 * 1024 * 1024, proxy: pipProxy(this.config, environment.env), authFor: (url) => pipAuthFor(this.credentials, url) });
-    this.verifier = new PypiVerifier({ index: new PypiIndexClient(this.http), trust: environment.trust, cache: environment.cache });
+    const http = environment.http({ maxBodyBytes: 32 * 1024 * 1024, proxy: pipProxy(this.config, environment.env), authFor: (url) => pipAuthFor(this.credentials, url) });
+    this.verifier = new PypiVerifier({ index: new PypiIndexClient(http), trust: environment.trust, cache: environment.cache });
     environment.log?.(`pip config: files ${this.config.files.join(', ') || '(none)'}; index ${this.config.indexUrl ? redact(this.config.indexUrl) : '(none)'}`);
   }
 
@@ -95,10 +94,6 @@ class PypiPlugin implements PackageVerifier {
     let memo = this.constraints.get(file);
     if (!memo) this.constraints.set(file, (memo = new SiblingLocks([path.basename(file)], (text) => new Map(parseRequirementsTxt(text, true).dependencies.map((c) => [c.name, c])))));
     return memo.get(path.dirname(file));
-  }
-
-  async dispose(): Promise<void> {
-    await this.http.close();
   }
 
   /** Where a package comes from: the lock's own source for it, else the file's indexes, else the configuration. */
