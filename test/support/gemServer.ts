@@ -7,7 +7,8 @@ import { closeServer, listenOnLoopback } from './loopback';
 export interface ServedGem {
   /** `name-version[-platform]`. */
   fullName: string;
-  gem: Buffer;
+  /** The `.gem` served; null: listed (index, attestations) but not served (404). */
+  gem: Buffer | null;
   /** What the compact index lists as its sha256. */
   checksum: string;
   attestations: unknown[];
@@ -46,7 +47,7 @@ export class TestGemServer {
       }
       const download = /^\/gems\/(.+)\.gem$/.exec(path);
       const gem = download && this.gems.find((g) => g.fullName === decodeURIComponent(download[1]));
-      return gem ? send(200, gem.gem, 'application/octet-stream') : send(404, 'not found');
+      return gem?.gem ? send(200, gem.gem, 'application/octet-stream') : send(404, 'not found');
     });
     this.port = await listenOnLoopback(this.server);
   }

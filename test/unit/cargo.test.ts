@@ -76,6 +76,13 @@ describe('Cargo', function () {
     assert.deepEqual([fromToml.version, fromToml.code], [MEMCHR[1], 'no-signature-scheme'], 'Cargo.toml at the version its lock pins');
   });
 
+  it('says a yanked version with a finding (version-yanked), which leaves the verdict as it is', async () => {
+    entries.set(`/index/${indexPath('memchr')}`, JSON.stringify({ name: 'memchr', vers: MEMCHR[1], cksum: MEMCHR[2], yanked: true }));
+    const memchr = (await check({ 'Cargo.lock': LOCK }, 'Cargo.lock', replacement())).find((r) => r.name === 'memchr')!;
+    // Until issue 17 the finding carried version-not-found, the code of an undecided verdict.
+    assert.deepEqual([memchr.verdict, memchr.code, memchr.findings.map((f) => f.code)], ['unsigned', 'no-signature-scheme', ['version-yanked']]);
+  });
+
   it('finds a checksum the index does not list invalid, and says why a git index is not checked', async () => {
     entries.set(`/index/${indexPath('memchr')}`, JSON.stringify({ name: 'memchr', vers: MEMCHR[1], cksum: 'f'.repeat(64) }));
     const memchr = (await check({ 'Cargo.lock': LOCK }, 'Cargo.lock', replacement())).find((r) => r.name === 'memchr')!;

@@ -14,6 +14,7 @@ import { REPO_ROOT } from '../support/paths';
 import { TufRepository } from '../support/tufRepository';
 import { cycloneDxJson, integrityToHex } from '../support/sbomFactory';
 import { laterProblems, parseFile } from '../../server/src/core/fileKinds';
+import { REASONS, type ReasonCode } from '../../server/src/core/reasons';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 
@@ -25,15 +26,33 @@ describe('provenance-lens CLI', function () {
   // The test registry runs in this process, so the CLI must run asynchronously (spawnSync would block it).
   // Tests reach only 127.0.0.1: no TUF refresh from the public repository unless a test names a local one.
   const cli = (args: string[], cwd: string) =>
-    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve, reject) => {
       const tuf = args[0] === 'check' && !args.includes('--tuf-mirror') ? ['--no-tuf-refresh'] : [];
       const child = spawn(process.execPath, [CLI, ...args, ...tuf], { cwd, env: cleanEnv({ HOME: home }) });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d) => (stdout += d));
       child.stderr.on('data', (d) => (stderr += d));
-      child.on('close', (status) => resolve({ status, stdout, stderr }));
+      child.on('close', (status) => {
+        try {
+          agreesWithCodes(stdout);
+          resolve({ status, stdout, stderr });
+        } catch (error) {
+          reject(error as Error);
+        }
+      });
     });
+
+  /** Every result the CLI prints as JSON has the verdict its reason code stands for (core/reasons.ts). */
+  const agreesWithCodes = (stdout: string) => {
+    let results: Array<{ name: string; verdict: string; code: string }> | undefined;
+    try {
+      results = (JSON.parse(stdout) as { results?: typeof results }).results;
+    } catch {
+      return; // not JSON output
+    }
+    for (const r of results ?? []) assert.equal((REASONS[r.code as ReasonCode] as { verdict?: string } | undefined)?.verdict, r.verdict, `${r.name}: ${r.verdict} with code ${r.code}`);
+  };
 
   function project(name: string, scenario = recordedScenario(), deps: Record<string, string> = { 'kms-demo': '1.0.0', sigstore: '1.0.0' }): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), `pl-cli-${name}-`));

@@ -15,6 +15,7 @@ import * as path from 'node:path';
 import { cleanEnv } from '../support/env';
 import { FIXTURES } from '../support/fixtureRegistry';
 import { REPO_ROOT } from '../support/paths';
+import { REASONS, type ReasonCode } from '../../server/src/core/reasons';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 const CASES = path.join(FIXTURES, 'conformance', 'bundle-verify');
@@ -100,6 +101,12 @@ describe('sigstore-conformance bundle-verify cases through the CLI', function ()
     fs.writeFileSync(path.join(REPO_ROOT, 'test-artifacts', 'conformance-report.json'), JSON.stringify(report, null, 2));
     assert.deepEqual(
       outcomes.filter((o) => !o.agrees).map((o) => `${o.case} (${o.mode}): exit ${o.exit} ${o.reason}`),
+      [],
+    );
+    // Every verdict is the one its reason code stands for (core/reasons.ts).
+    const verdictOfCode = (code: string | undefined) => (REASONS[code as ReasonCode] as { verdict?: string } | undefined)?.verdict;
+    assert.deepEqual(
+      outcomes.filter((o) => o.verdict !== undefined && verdictOfCode(o.code) !== o.verdict).map((o) => `${o.case} (${o.mode}): ${o.verdict} with code ${o.code}`),
       [],
     );
   });

@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { customTrust, embeddedTrust, trustFromJson } from '../../server/src/core/trust/trustedRoot';
 import { verifyCosignAttestation } from '../../server/src/core/ecosystems/oci/cosignAttestation';
+import { verdictOf } from '../../server/src/core/reasons';
 import { FIXTURES, flipBase64 } from '../support/fixtureRegistry';
 
 interface Layer {
@@ -85,19 +86,19 @@ describe('cosign classic attestations (recorded data)', () => {
       const layer = recordedLayer();
       tamper(layer);
       const r = verify(layer);
-      assert.deepEqual([r.ok, !r.ok && r.status], [false, 'invalid'], JSON.stringify(r));
+      assert.deepEqual([r.ok, !r.ok && verdictOf(r.code)], [false, 'invalid'], JSON.stringify(r));
     });
   }
 
   it('rejects a valid attestation about another digest', () => {
     const r = verify(recordedLayer(), `sha512:${'0'.repeat(128)}`);
-    assert.deepEqual([r.ok, !r.ok && r.status], [false, 'invalid']);
+    assert.deepEqual([r.ok, !r.ok && verdictOf(r.code)], [false, 'invalid']);
   });
 
   it('rejects it against the user\'s own trusted root of another deployment (its log is unknown there): another instance', () => {
     const layer = recordedLayer();
     const r = verifyCosignAttestation(layer.blob, layer.annotations, SUBJECT, customTrust(path.join(FIXTURES, 'sigstore/trusted_root.scaffolding.json')), []);
-    assert.deepEqual([r.ok, !r.ok && r.status], [false, 'invalid']);
+    assert.deepEqual([r.ok, !r.ok && verdictOf(r.code)], [false, 'invalid']);
     assert.match(!r.ok ? r.message : '', /another Sigstore instance/);
   });
 
@@ -105,7 +106,7 @@ describe('cosign classic attestations (recorded data)', () => {
     const layer = recordedLayer();
     const stale = trustFromJson(JSON.parse(fs.readFileSync(path.join(FIXTURES, 'sigstore/trusted_root.scaffolding.json'), 'utf8')), 'embedded snapshot');
     const r = verifyCosignAttestation(layer.blob, layer.annotations, SUBJECT, stale, []);
-    assert.deepEqual([r.ok, !r.ok && r.status], [false, 'unverifiable']);
+    assert.deepEqual([r.ok, !r.ok && verdictOf(r.code)], [false, 'unverifiable']);
     assert.match(!r.ok ? r.message : '', /could not be refreshed/);
   });
 });

@@ -8,6 +8,7 @@ import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
 import { type SignatureLayer, verifyCosignSignature } from '../../server/src/core/ecosystems/oci/cosignSignature';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { verdictOf } from '../../server/src/core/reasons';
 import { FIXTURES, flipBase64 } from '../support/fixtureRegistry';
 
 const read = (name: string) => fs.readFileSync(path.join(FIXTURES, 'cosign', name));
@@ -59,13 +60,13 @@ describe('cosign image signatures (recorded data)', () => {
       tamper(layer);
       const r = verifyCosignSignature(layer, CLASSIC_DIGEST, trust, []);
       assert.equal(r.ok, false);
-      assert.equal(!r.ok && r.status, 'invalid', JSON.stringify(r));
+      assert.equal(!r.ok && verdictOf(r.code), 'invalid', JSON.stringify(r));
     });
   }
 
   it('rejects a valid signature for another image digest', () => {
     const r = verifyCosignSignature(classicLayer(), 'sha256:' + '0'.repeat(64), trust, []);
-    assert.deepEqual([r.ok, !r.ok && r.status], [false, 'invalid']);
+    assert.deepEqual([r.ok, !r.ok && verdictOf(r.code)], [false, 'invalid']);
   });
 
   it('verifies the key-based signature with its key, when a missing log entry is accepted for that key', () => {
@@ -74,7 +75,7 @@ describe('cosign image signatures (recorded data)', () => {
 
   it('does not accept a key-based signature without a log entry by default (like cosign)', () => {
     const r = verifyCosignSignature(keyedLayer(), KEYED_DIGEST, trust, [KEY]);
-    assert.deepEqual([r.ok, !r.ok && r.status], [false, 'unverifiable']);
+    assert.deepEqual([r.ok, !r.ok && verdictOf(r.code)], [false, 'unverifiable']);
   });
 
   it('calls a signature by a key outside the accepted set a policy violation, and a tampered one not verified', () => {
@@ -82,7 +83,7 @@ describe('cosign image signatures (recorded data)', () => {
     const { publicKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     const otherKey = { name: 'other.pub', pem: publicKey.export({ format: 'pem', type: 'spki' }).toString(), ignoreTlog: true };
     const r = verifyCosignSignature(other, KEYED_DIGEST, trust, [otherKey]);
-    assert.deepEqual([r.ok, !r.ok && r.status], [false, 'policy-violation']);
+    assert.deepEqual([r.ok, !r.ok && verdictOf(r.code)], [false, 'policy-violation']);
     const tampered = keyedLayer();
     tampered.annotations['dev.cosignproject.cosign/signature'] = flipBase64(keyed.signature, 15);
     assert.equal(verifyCosignSignature(tampered, KEYED_DIGEST, trust, [{ ...KEY, ignoreTlog: true }]).ok, false);
@@ -90,6 +91,6 @@ describe('cosign image signatures (recorded data)', () => {
 
   it('has nothing to decide with when no key is configured', () => {
     const r = verifyCosignSignature(keyedLayer(), KEYED_DIGEST, trust, []);
-    assert.deepEqual([r.ok, !r.ok && r.status], [false, 'unverifiable']);
+    assert.deepEqual([r.ok, !r.ok && verdictOf(r.code)], [false, 'unverifiable']);
   });
 });

@@ -16,6 +16,7 @@ import { FIXTURES } from '../support/fixtureRegistry';
 import { GH_COMMIT, NOT_APPLICABLE, type ParityCase, TEMP_FILES, parityCases } from '../support/ghParityCases';
 import { closeServer, listenOnLoopback } from '../support/loopback';
 import { REPO_ROOT } from '../support/paths';
+import { REASONS, type ReasonCode } from '../../server/src/core/reasons';
 
 const DATA = path.join(FIXTURES, 'github');
 const read = (name: string) => fs.readFileSync(path.join(DATA, name), 'utf8');
@@ -23,6 +24,7 @@ const read = (name: string) => fs.readFileSync(path.join(DATA, name), 'utf8');
 interface Outcome {
   run: CliRun;
   verdict?: string;
+  code?: string;
   reason?: string;
   agrees: boolean;
 }
@@ -74,16 +76,17 @@ async function pooled<T>(tasks: Array<() => Promise<T>>, width: number): Promise
 
 function judge(c: ParityCase, run: CliRun): Outcome {
   let verdict: string | undefined;
+  let code: string | undefined;
   let reason: string | undefined;
   if (run.status !== 2) {
     try {
-      ({ verdict, reason } = JSON.parse(run.stdout) as { verdict?: string; reason?: string });
+      ({ verdict, code, reason } = JSON.parse(run.stdout) as { verdict?: string; code?: string; reason?: string });
     } catch {
       // Not a verdict (a fetch failure says why on stderr).
     }
   }
   const ours = c.compare === 'flags' ? run.status !== 2 : run.status === 0;
-  return { run, verdict, reason: reason ?? run.stderr.trim(), agrees: ours === (c.ghExpects === 'pass') };
+  return { run, verdict, code, reason: reason ?? run.stderr.trim(), agrees: ours === (c.ghExpects === 'pass') };
 }
 
 describe('gh parity: attestation verify on gh\'s own test data and flags', function () {
@@ -134,6 +137,8 @@ describe('gh parity: attestation verify on gh\'s own test data and flags', funct
       assert.ok(o.agrees, `disagrees with gh (${c.ghExpects}, ${c.compare ?? 'outcome'}): ${detail}`);
       assert.equal(o.run.status, c.exit, detail);
       if (c.verdict) assert.equal(o.verdict, c.verdict, detail);
+      // The verdict is the one its reason code stands for (core/reasons.ts).
+      if (o.verdict !== undefined) assert.equal((REASONS[o.code as ReasonCode] as { verdict?: string } | undefined)?.verdict, o.verdict, `code ${o.code}: ${detail}`);
       if (c.reason) assert.match(o.reason ?? '', c.reason, detail);
     });
   }

@@ -8,6 +8,7 @@ import * as path from 'node:path';
 import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
 import { COSIGN_SIGN_PREDICATE, verifyImageBundle } from '../../server/src/core/ecosystems/oci/imageBundle';
 import { keySignedImageBundle } from '../support/bundles';
+import { verdictOf } from '../../server/src/core/reasons';
 import { FIXTURES, flipBase64 } from '../support/fixtureRegistry';
 
 const recorded = () => JSON.parse(fs.readFileSync(path.join(FIXTURES, 'cosign/oci-attestation.sigstore.json'), 'utf8'));
@@ -27,11 +28,11 @@ describe('Sigstore bundles on images', () => {
     const sig = recorded();
     sig.dsseEnvelope.signatures[0].sig = flipBase64(sig.dsseEnvelope.signatures[0].sig, 9);
     const r1 = verifyImageBundle(sig, RECORDED_DIGEST, trust, []);
-    assert.deepEqual([r1.ok, !r1.ok && r1.status], [false, 'invalid']);
+    assert.deepEqual([r1.ok, !r1.ok && verdictOf(r1.code)], [false, 'invalid']);
     const log = recorded();
     log.verificationMaterial.tlogEntries[0].integratedTime = String(Number(log.verificationMaterial.tlogEntries[0].integratedTime) + 1);
     const r2 = verifyImageBundle(log, RECORDED_DIGEST, trust, []);
-    assert.deepEqual([r2.ok, !r2.ok && r2.status], [false, 'invalid']);
+    assert.deepEqual([r2.ok, !r2.ok && verdictOf(r2.code)], [false, 'invalid']);
   });
 
   it('accepts a key-signed bundle only with an accepted key that may skip the log', () => {
@@ -43,6 +44,6 @@ describe('Sigstore bundles on images', () => {
     assert.equal(verifyImageBundle(bundle, digest, trust, [key]).ok, false, 'no log entry, and the key may not skip it');
     const other = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ format: 'pem', type: 'spki' }).toString();
     const r = verifyImageBundle(bundle, digest, trust, [{ name: 'other.pub', pem: other, ignoreTlog: true }]);
-    assert.deepEqual([r.ok, !r.ok && r.status], [false, 'policy-violation']);
+    assert.deepEqual([r.ok, !r.ok && verdictOf(r.code)], [false, 'policy-violation']);
   });
 });

@@ -71,7 +71,7 @@ const under = (file: string, ...prefixes: string[]) => prefixes.some((p) => file
 const S = 'server/src';
 const CORE = `${S}/core`;
 /** Machinery every part of the core shares: it knows no ecosystem, and nothing above it. */
-const SHARED_MACHINERY = ['formats', 'http', 'sigstore', 'trust', 'cache', 'signing', 'dependency.ts', 'parsedFile.ts', 'result.ts', 'verdict.ts', 'scheduler.ts', 'readText.ts', 'siblingLock.ts', 'workerClient.ts', 'reachable.ts'].map((p) => `${CORE}/${p}`);
+const SHARED_MACHINERY = ['formats', 'http', 'sigstore', 'trust', 'cache', 'signing', 'dependency.ts', 'parsedFile.ts', 'result.ts', 'verdict.ts', 'scheduler.ts', 'readText.ts', 'siblingLock.ts', 'workerClient.ts', 'reachable.ts', 'reasons.ts'].map((p) => `${CORE}/${p}`);
 /** The SBOM document's data types: shared like the dependency they hold. */
 const SBOM_MODEL = `${CORE}/sbom/sbomModel.ts`;
 /** What brings the ecosystems together: above them, never imported by them. */

@@ -3,8 +3,10 @@
 // attestations, signed files (the sigstore-conformance positive cases), SBOM attestations, GitHub
 // artifact attestations, PyPI PEP 740 attestations and Helm chart provenance files — is first
 // verified as it is, then changed in one place at a time (test/support/mutations.ts) and verified
-// again. No mutant may be `verified`, and no verifier may throw. The count, the verdicts the
-// mutants got and every survivor are printed and written to test-artifacts/mutation-report.json.
+// again. No mutant may be `verified`, and no verifier may throw. Every verdict must be the one its
+// reason code stands for (core/reasons.ts): a result whose verdict and code disagree survives too.
+// The count, the verdicts the mutants got and every survivor are printed and written to
+// test-artifacts/mutation-report.json.
 
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
@@ -26,6 +28,7 @@ import { keySignedAttestationLayer, keySignedImageBundle } from '../support/bund
 import { FIXTURES, KEYS, SIGNED, SIGSTORE_100, SIGSTORE_130, SIGSTORE_130_INTEGRITY, SIGSTORE_040_INTEGRITY, readFixture } from '../support/fixtureRegistry';
 import { GpgSigner, gpgAvailable, helmProvenance as signedProvenance } from '../support/gpg';
 import { type Json, crc24, mutantsOf } from '../support/mutations';
+import { type Failure, type VerdictCode, verdictOf } from '../../server/src/core/reasons';
 import { REPO_ROOT } from '../support/paths';
 
 /** A positive fixture: its evidence as JSON, and a verification that answers with a verdict word. */
@@ -41,7 +44,10 @@ const read = (relative: string) => fs.readFileSync(path.join(FIXTURES, relative)
 const sha256 = (data: Buffer) => crypto.createHash('sha256').update(data).digest('hex');
 /** A key-signed bundle's hint only helps find a key; verification uses the key the user named, whatever the hint says. */
 const KEY_HINT = /verificationMaterial\.publicKey\.hint$/;
-const okWord = (r: { ok: boolean; status?: string }) => (r.ok ? 'verified' : (r.status ?? 'failed'));
+/** A check's verdict word: verified, or its failure's code's verdict. */
+const okWord = (r: { ok: true } | Failure) => (r.ok ? 'verified' : verdictOf(r.code));
+/** `word`, unless the verdict it stands for is not the code's: then a word that makes the mutant a survivor. */
+const agreed = (word: string, code: VerdictCode, verdict = word) => (verdictOf(code) === verdict ? word : `disagrees: ${verdict} with code ${code}`);
 
 function npmSignatures(): Subject[] {
   const publishedAt = (name: string) => (name === 'sigstore' ? '2023-02-09T17:56:05.000Z' : '2023-01-15T12:00:00.000Z');
@@ -49,7 +55,10 @@ function npmSignatures(): Subject[] {
     name: `npm registry signature ${s.name}@${s.version}`,
     // publishedAt three years later is after the key expired: the "expired key" mutant.
     evidence: { name: s.name, version: s.version, integrity: s.integrity, signatures: s.signatures, publishedAt: publishedAt(s.name) } as unknown as Json,
-    verdict: async (e) => (await verifyRegistrySignature(e as never, KEYS.keys as never)).status,
+    verdict: async (e) => {
+      const r = await verifyRegistrySignature(e as never, KEYS.keys as never);
+      return agreed(r.status, r.code);
+    },
   }));
 }
 
@@ -63,7 +72,11 @@ function npmProvenance(): Subject[] {
   return cases.map(([name, version, integrity, document]) => ({
     name: `npm provenance ${name}@${version}`,
     evidence: { name, version, integrity, document } as Json,
-    verdict: (e) => verifyNpmProvenance(e as never, KEYS.keys as never, trust).status,
+    verdict: (e) => {
+      const r = verifyNpmProvenance(e as never, KEYS.keys as never, trust);
+      // `absent` provenance counts as fine (code verified) until a policy requires it.
+      return agreed(r.status, r.code, r.status === 'absent' ? 'verified' : r.status);
+    },
   }));
 }
 
@@ -135,7 +148,10 @@ function signedFiles(): Subject[] {
       return {
         name: `signed file: conformance ${name}`,
         evidence: JSON.parse(text('bundle.sigstore.json')),
-        verdict: (e: Json) => verifyArtifact(artifact, JSON.stringify(e), caseTrust, expected).verdict,
+        verdict: (e: Json) => {
+          const r = verifyArtifact(artifact, JSON.stringify(e), caseTrust, expected);
+          return agreed(r.verdict, r.code);
+        },
         skip: has('key.pub') ? [KEY_HINT] : undefined,
       };
     });
@@ -171,7 +187,11 @@ function githubAttestations(): Subject[] {
   ];
   return cases.map(([label, file, bundles, policy, algorithm]) => {
     const digest = digestFile(read(file), algorithm);
-    return { name: `GitHub attestation: ${label}`, evidence: bundlesFromText(read(bundles).toString()) as Json, verdict: (e: Json) => verifyGithubAttestations(digest, e as unknown[], policy, trust).verdict };
+    const verdict = (e: Json) => {
+      const r = verifyGithubAttestations(digest, e as unknown[], policy, trust);
+      return agreed(r.verdict, r.code);
+    };
+    return { name: `GitHub attestation: ${label}`, evidence: bundlesFromText(read(bundles).toString()) as Json, verdict };
   });
 }
 
@@ -241,7 +261,7 @@ describe('mutation suite: no mutant of a positive fixture is verified', function
           verdict = `threw ${String(error).slice(0, 80)}`;
         }
         verdicts[verdict] = (verdicts[verdict] ?? 0) + 1;
-        if (verdict === 'verified' || verdict.startsWith('threw')) survivors.push(`${mutant.label} → ${verdict}`);
+        if (verdict === 'verified' || verdict.startsWith('threw') || verdict.startsWith('disagrees')) survivors.push(`${mutant.label} → ${verdict}`);
       }
       report.push({ subject: subject.name, mutants: mutants.length, ms: Math.round(performance.now() - started), verdicts, survivors });
       assert.ok(mutants.length > 0);

@@ -138,6 +138,13 @@ describe('PyPI: PEP 740 provenance', function () {
     });
   }
 
+  it('cannot decide an attestation of a format version PEP 740 does not define: provenance-unsupported, not trust-material-missing', async () => {
+    serve({ 'gitlab-oidc-project': [{ filename: GITLAB_FILE, sha256: gitlabSha, provenance: provenanceObject({ ...gitlabAttestation, version: 2 }, GITLAB) }] });
+    const [r] = await check(`-i ${index.url}\ngitlab-oidc-project==0.0.3\n`);
+    assert.deepEqual([r.verdict, r.code], ['unverifiable', 'provenance-unsupported'], r.reason);
+    assert.match(r.reason, /format version 2; only version 1 is known/);
+  });
+
   it('finds served content the lock does not pin invalid, a file without provenance unsigned, a broken index undecided', async () => {
     const [unpinned] = await check(`-i ${index.url}\ngitlab-oidc-project==0.0.3 --hash=sha256:${'1'.repeat(64)}\n`);
     assert.deepEqual([unpinned.verdict, unpinned.code], ['invalid', 'integrity-mismatch']);

@@ -43,7 +43,7 @@ describe('RubyGems', function () {
     const results = (await checker.verify(file, parseFile(file, text)!)).map((c) => c.result);
     return [...results.filter((r) => r.name === 'sigstore'), ...results.filter((r) => r.name !== 'sigstore')];
   };
-  const serve = (gem = GEM, attestations: unknown[] = [BUNDLE], checksum = SHA) => {
+  const serve = (gem: Buffer | null = GEM, attestations: unknown[] = [BUNDLE], checksum = SHA) => {
     server.gems.length = 0;
     server.gems.push({ fullName: 'sigstore-1.0.0', gem, checksum, attestations });
   };
@@ -97,6 +97,13 @@ describe('RubyGems', function () {
       assert.deepEqual([r.verdict, r.code], ['invalid', code], r.reason);
     });
   }
+
+  it('cannot decide a gem the server lists attestations for but does not serve: registry-error (until issue 17, invalid with version-not-found)', async () => {
+    serve(null);
+    const [r] = await check(lock(server.url));
+    assert.deepEqual([r.verdict, r.code], ['unverifiable', 'registry-error'], r.reason);
+    assert.match(r.reason, /lists attestations for sigstore-1\.0\.0 but does not serve the gem/);
+  });
 
   it('says unsigned without attestations and undecided when the server fails', async () => {
     serve(GEM, []);

@@ -11,6 +11,7 @@ import { trustFromJson } from '../core/trust/trustedRoot';
 import { type AttestationTrust, type AttestationVerdict, verifyGithubAttestations } from '../core/attestations/githubAttestations';
 import { digestFile, digestName } from '../core/attestations/attestationSubject';
 import { GITHUB_ORGANIZATION, PUBLIC_GOOD_ORGANIZATION, rootOrganization } from '../core/attestations/sigstoreInstances';
+import { coded } from '../core/reasons';
 import { ATTESTATION_OPTIONS, attestationRequest } from './attestationOptions';
 import { type CliIo, parseCommand, resolveTrust, usageError, verifyingHelpFooter } from './shared';
 
@@ -100,7 +101,7 @@ export async function runAttestation(argv: string[], env: NodeJS.ProcessEnv, io:
   }
   let result: AttestationVerdict;
   if (read && 'malformed' in read) {
-    result = { verdict: 'invalid', code: 'provenance-invalid', reason: `The bundle file is malformed: ${read.malformed}.`, checked: 0 };
+    result = { ...coded('provenance-invalid'), reason: `The bundle file is malformed: ${read.malformed}.`, checked: 0 };
   } else {
     let bundles: unknown[];
     if (read) {

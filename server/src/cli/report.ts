@@ -7,6 +7,7 @@ import { purlType } from '../core/sbom/purl';
 import type { ParseProblem } from '../core/dependency';
 import { redact } from '../core/http/http';
 import { VERDICTS, type Verdict } from '../core/verdict';
+import { REASONS, isReasonCode } from '../core/reasons';
 
 export interface FileReport {
   file: string;
@@ -96,7 +97,7 @@ export function toText(reports: FileReport[], cwd: string): string {
   return lines.join('\n');
 }
 
-/** SARIF 2.1.0 with one rule per reason code; verified results are omitted. */
+/** SARIF 2.1.0 with one rule per reason code (described as the table describes it); verified results are omitted. */
 export function toSarif(reports: FileReport[], cwd: string) {
   const { results, problems } = toJson(reports, cwd);
   const level = (v: Verdict) => (v === 'invalid' ? 'error' : v === 'unverifiable' ? 'note' : 'warning');
@@ -109,7 +110,7 @@ export function toSarif(reports: FileReport[], cwd: string) {
       ]),
     ...problems.map((p) => ({ ruleId: 'parse-error', level: 'error', message: { text: p.message }, file: p.file, line: p.line })),
   ];
-  const rules = [...new Set(sarifResults.map((r) => r.ruleId))].map((id) => ({ id, name: id }));
+  const rules = [...new Set(sarifResults.map((r) => r.ruleId))].map((id) => ({ id, name: id, ...(isReasonCode(id) ? { shortDescription: { text: REASONS[id].description } } : {}) }));
   return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

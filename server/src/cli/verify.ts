@@ -8,6 +8,7 @@ import { isValidPattern } from '../core/trust/policy';
 import { artifactExpectation, loadPolicy } from '../core/trust/policyFiles';
 import { type ArtifactVerdict, type ExpectedSigner, verifyArtifact } from '../core/artifacts/artifactVerifier';
 import type { PublicKeyEntry } from '../core/trust/signers';
+import { coded } from '../core/reasons';
 import { type CliIo, TRUST_OPTIONS, parseCommand, resolveTrust, usageError, verifyingHelpFooter } from './shared';
 
 const USAGE = `Usage: provenance-lens verify FILE|sha256:HEX [options]
@@ -102,7 +103,7 @@ export async function runVerify(argv: string[], _env: NodeJS.ProcessEnv, io: Cli
   const bundleText = readTextIfExists(bundleFile);
   const verdict: ArtifactVerdict =
     bundleText === undefined
-      ? { verdict: 'unsigned', code: 'signature-missing', reason: `There is no bundle at ${path.relative(cwd, bundleFile)}.` }
+      ? { ...coded('signature-missing'), reason: `There is no bundle at ${path.relative(cwd, bundleFile)}.` }
       : verifyArtifact(isFile ? fs.readFileSync(file) : { algorithm: digest![1] as 'sha256', hex: digest![2] }, bundleText, trust, { signers, keys });
   report(out, values.format!, isFile ? path.relative(cwd, file) : positionals[0], path.relative(cwd, bundleFile), verdict);
   return verdict.verdict === 'verified' ? 0 : 1;

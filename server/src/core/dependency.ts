@@ -2,6 +2,7 @@
 // same as LSP's, but declared here so the core does not import the protocol.
 
 import type { ImageReference } from './formats/imageReference';
+import type { ProblemCode } from './reasons';
 
 export interface Position {
   line: number;
@@ -17,8 +18,8 @@ export interface Range {
 export interface ParseProblem {
   message: string;
   range: Range;
-  /** A diagnostic code other than `parse-error` (e.g. `policy-invalid`). */
-  code?: string;
+  /** A problem code of the table (reasons.ts) other than `parse-error`, the default (e.g. `policy-invalid`). */
+  code?: ProblemCode;
 }
 
 export type DependencyGroup =

@@ -9,7 +9,6 @@ import { ecosystemFilesOf, routePurl } from './ecosystems/registry';
 import { LineIndex } from './formats/jsonDocument';
 import type { FileKind, ParsedFile } from './parsedFile';
 import { looksLikeSbomName, parseSbom, sbomFormat, sbomSchemaProblems } from './sbom/sbom';
-import { SBOM_INVALID } from './sbom/sbomModel';
 import { POLICY_FILES, parsePolicy } from './trust/policy';
 
 export type { FileKind, ParsedFile } from './parsedFile';
@@ -61,7 +60,7 @@ export function parseFile(file: string, text: string): ParsedFile | undefined {
   }
   if (kind === 'sbom') {
     const format = sbomFormat(text);
-    if (!format) return { kind, dependencies: [], problems: [{ message: 'This file is named like an SBOM but is neither CycloneDX JSON (bomFormat) nor SPDX (SPDX 2 JSON spdxVersion or tag-value SPDXVersion, SPDX 3 JSON-LD @context).', range: { start: { line: 0, character: 0 }, end: { line: 0, character: Math.min(1, text.split(/\r?\n|\r/)[0].length) } }, code: SBOM_INVALID }] };
+    if (!format) return { kind, dependencies: [], problems: [{ message: 'This file is named like an SBOM but is neither CycloneDX JSON (bomFormat) nor SPDX (SPDX 2 JSON spdxVersion or tag-value SPDXVersion, SPDX 3 JSON-LD @context).', range: { start: { line: 0, character: 0 }, end: { line: 0, character: Math.min(1, text.split(/\r?\n|\r/)[0].length) } }, code: 'sbom-invalid' }] };
     const sbom = parseSbom(text, format, routePurl);
     return { kind, dependencies: sbom.dependencies, problems: sbom.problems, sbom };
   }

@@ -3,7 +3,8 @@
 
 import type { Ecosystem } from './dependency';
 import type { BuildIdentity } from './sigstore/certificate';
-import type { Finding, ProvenanceStatus, ReasonCode, SignatureStatus, Verdict } from './verdict';
+import { type Finding, type UnverifiableCode, type VerdictCode, verdictOf } from './reasons';
+import type { ProvenanceStatus, SignatureStatus, Verdict } from './verdict';
 
 /** What verified provenance says about the build, in every ecosystem. */
 export interface ProvenanceDetails extends BuildIdentity {
@@ -83,7 +84,8 @@ export interface PackageResult {
   provenanceReason: string;
   provenanceDetails?: ProvenanceDetails;
   verdict: Verdict;
-  code: ReasonCode;
+  /** A verdict code of the table (reasons.ts); its verdict is `verdict`. */
+  code: VerdictCode;
   reason: string;
   /** Warnings that do not change the verdict without a policy (downgrade, repository mismatch). */
   findings: Finding[];
@@ -109,34 +111,23 @@ export interface PackageResult {
   keysDigest?: string;
 }
 
-const PROVENANCE_OF: Record<'verified' | 'unsigned' | 'invalid' | 'unverifiable', ProvenanceStatus> = { verified: 'verified', unsigned: 'absent', invalid: 'invalid', unverifiable: 'unverifiable' };
+/** The signature and provenance statuses a verdict gives where one piece of evidence decides. */
+const SIGNATURE_OF: Record<Verdict, SignatureStatus> = { verified: 'verified', unsigned: 'unsigned', invalid: 'invalid', unverifiable: 'unverifiable', 'policy-violation': 'unverifiable' };
+const PROVENANCE_OF: Record<Verdict, ProvenanceStatus> = { verified: 'verified', unsigned: 'absent', invalid: 'invalid', unverifiable: 'unverifiable', 'policy-violation': 'unverifiable' };
 
 /**
- * The result where one piece of evidence decides (PyPI, gems, Go, actions): its verdict is the
- * signature's status, with the provenance status that follows (or the one given), and one reason.
+ * The result where one piece of evidence decides (PyPI, gems, Go, actions, charts, …): the code
+ * says the verdict (reasons.ts), the signature's status follows from it, with the provenance
+ * status that follows (or the one given), and one reason. A policy violation here is a signature
+ * by a signer or key outside the accepted set: not checked with a key we accept, so its signature
+ * is `unverifiable`, as for images.
  */
-export function decided(
-  base: Pick<PackageResult, 'ecosystem' | 'name' | 'version' | 'findings'> & Partial<PackageResult>,
-  verdict: 'verified' | 'unsigned' | 'invalid' | 'unverifiable',
-  code: ReasonCode,
-  reason: string,
-  provenance: ProvenanceStatus = PROVENANCE_OF[verdict],
-): PackageResult {
-  return { ...base, signature: verdict, signatureReason: reason, provenance, provenanceReason: reason, verdict, code, reason };
+export function decided(base: Pick<PackageResult, 'ecosystem' | 'name' | 'version' | 'findings'> & Partial<PackageResult>, code: VerdictCode, reason: string, provenance?: ProvenanceStatus): PackageResult {
+  const verdict = verdictOf(code);
+  return { ...base, signature: SIGNATURE_OF[verdict], signatureReason: reason, provenance: provenance ?? PROVENANCE_OF[verdict], provenanceReason: reason, verdict, code, reason };
 }
 
-export function unverifiableResult(name: string, code: ReasonCode, reason: string, version?: string, ecosystem: PackageResult['ecosystem'] = 'npm'): PackageResult {
-  return {
-    ecosystem,
-    name,
-    version,
-    signature: 'unverifiable',
-    signatureReason: reason,
-    provenance: 'unverifiable',
-    provenanceReason: reason,
-    verdict: 'unverifiable',
-    code,
-    reason,
-    findings: [],
-  };
+/** The result of a dependency that could not be decided: only codes whose verdict is `unverifiable`. */
+export function unverifiableResult(name: string, code: UnverifiableCode, reason: string, version?: string, ecosystem: PackageResult['ecosystem'] = 'npm'): PackageResult {
+  return decided({ ecosystem, name, version, findings: [] }, code, reason);
 }

@@ -20,6 +20,7 @@ import { BUNDLE_SUFFIX, bundleBeside } from '../shared/bundleFiles';
 import { signFiles } from '../core/signing/signFiles';
 import type { TrustContext } from '../core/trust/trustedRoot';
 import { verifyArtifact } from '../core/artifacts/artifactVerifier';
+import { coded } from '../core/reasons';
 import type { ArtifactReport, Settings, SignedFileReport, SignFilesParams, TreeNode, VerifyArtifactParams } from '../shared/protocol';
 
 export const ARTIFACTS_ID = 'artifacts';
@@ -109,7 +110,7 @@ export class ArtifactChecks {
       artifact = fs.readFileSync(file);
       bundleText = fs.readFileSync(bundleFile, 'utf8');
     } catch {
-      report = { uri: params.uri, bundleUri, verdict: 'unsigned', code: 'signature-missing', reason: `There is no readable bundle at ${path.basename(bundleFile)}.`, expectedBy };
+      report = { uri: params.uri, bundleUri, ...coded('signature-missing'), reason: `There is no readable bundle at ${path.basename(bundleFile)}.`, expectedBy };
       return this.keep(report);
     }
     const v = verifyArtifact(artifact, bundleText, this.deps.trust(), expectation);

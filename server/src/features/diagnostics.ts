@@ -5,62 +5,13 @@
 import { type Diagnostic, DiagnosticSeverity } from 'vscode-languageserver';
 import type { CheckedDependency } from '../core/checker';
 import type { ParseProblem } from '../core/dependency';
-import type { ReasonCode } from '../core/verdict';
+import { REASONS, type ReasonCode } from '../core/reasons';
 import type { RuleSeverity, Settings } from '../shared/protocol';
 
 export const SOURCE = 'provenance-lens';
 
-/** Every code a diagnostic can carry: reason codes, plus `parse-error` and `unverifiable-summary`. */
-export const DEFAULT_RULES: Record<ReasonCode | 'parse-error' | 'sbom-invalid' | 'unverifiable-summary', RuleSeverity> = {
-  'parse-error': 'error',
-  'signature-invalid': 'error',
-  'signature-key-unknown': 'error',
-  'signature-key-expired': 'error',
-  'integrity-mismatch': 'error',
-  'digest-mismatch': 'error',
-  'image-invalid': 'error',
-  // An image filled in at build or deploy time is worth knowing about, not a warning.
-  'image-unresolved': 'info',
-  'provenance-invalid': 'error',
-  'provenance-subject-mismatch': 'error',
-  'provenance-keyid-mismatch': 'error',
-  'provenance-unsupported': 'error',
-  'signature-missing': 'warning',
-  'provenance-downgrade': 'warning',
-  'provenance-repository-mismatch': 'warning',
-  'image-tag-moved': 'warning',
-  // Another identity signs it than signed it before: said until the policy accepts the new signer.
-  'signer-changed': 'warning',
-  // Most images are referenced by tag; a warning on every one would drown the rest. Turn on with "warning".
-  'image-not-pinned': 'off',
-  // A tag of an action can be moved to other code; GitHub's own hardening guide asks for commits.
-  'action-not-pinned': 'warning',
-  // Immutable releases with attestations are new: most actions have none yet.
-  'release-unattested': 'info',
-  // A registry without any signature scheme (Cargo): said, but not a warning on every line.
-  'no-signature-scheme': 'info',
-  'provenance-required': 'warning',
-  'signer-not-allowed': 'error',
-  'policy-invalid': 'error',
-  // An SBOM's own defects (bad purls, dangling refs, schema errors): worth fixing, not a verdict.
-  'sbom-invalid': 'warning',
-  'bundle-malformed': 'error',
-  'artifact-mismatch': 'error',
-  'bundle-unsupported': 'warning',
-  // A valid signature whose signer nobody has confirmed yet: a question, not a problem.
-  'identity-unconfirmed': 'info',
-  verified: 'info',
-  'unverifiable-summary': 'info',
-  // Per-line unverifiable codes are off: they are summarised once per cause instead.
-  'registry-no-keys': 'off',
-  'version-not-found': 'off',
-  'spec-unsupported': 'off',
-  'network-error': 'off',
-  'registry-error': 'off',
-  'offline-not-cached': 'off',
-  'untrusted-workspace': 'off',
-  'trust-material-missing': 'off',
-};
+/** Every code a diagnostic can carry, with its default severity: the table's (core/reasons.ts). */
+export const DEFAULT_RULES = Object.fromEntries((Object.keys(REASONS) as ReasonCode[]).map((code) => [code, REASONS[code].severity])) as Record<ReasonCode, RuleSeverity>;
 
 export function severityFor(code: string, settings: Settings): DiagnosticSeverity | undefined {
   const configured = settings.rules[code] ?? (DEFAULT_RULES as Record<string, RuleSeverity>)[code] ?? 'warning';
@@ -79,7 +30,7 @@ export function severityFor(code: string, settings: Settings): DiagnosticSeverit
 
 export function toDiagnostics(problems: ParseProblem[], checked: CheckedDependency[], settings: Settings): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const push = (code: string, range: ParseProblem['range'], message: string) => {
+  const push = (code: ReasonCode, range: ParseProblem['range'], message: string) => {
     const severity = severityFor(code, settings);
     if (severity !== undefined) out.push({ range, message, severity, code, source: SOURCE });
   };

@@ -11,7 +11,8 @@ import type { Bundle } from '@sigstore/bundle';
 import { HashAlgorithm } from '@sigstore/protobuf-specs';
 import type { KeyFinderFunc } from '@sigstore/verify';
 import type { TrustContext } from '../trust/trustedRoot';
-import type { ReasonCode, Verdict } from '../verdict';
+import type { Verdict } from '../verdict';
+import { type VerdictCode, verdictOf } from '../reasons';
 import { type ArtifactExpectation, type ExpectedSigner, identityMatches } from '../trust/signers';
 import { type ArtifactDigest, KNOWN_BUNDLE_TYPES, type LogEntryFacts, checkBundle, logEntryFacts, parseBundle, signerIdentity } from '../sigstore/bundleCheck';
 import type { BuildIdentity } from '../sigstore/certificate';
@@ -28,8 +29,9 @@ const MESSAGE_DIGESTS: Partial<Record<HashAlgorithm, string>> = { [HashAlgorithm
 export type ArtifactInput = Buffer | { algorithm: 'sha256' | 'sha384' | 'sha512'; hex: string };
 
 export interface ArtifactVerdict extends LogEntryFacts {
+  /** The code's verdict (reasons.ts). */
   verdict: Verdict;
-  code: ReasonCode;
+  code: VerdictCode;
   reason: string;
   kind?: 'message-signature' | 'dsse';
   predicateType?: string;
@@ -43,28 +45,28 @@ export interface ArtifactVerdict extends LogEntryFacts {
 export type { ArtifactExpectation, ExpectedSigner } from '../trust/signers';
 
 export function verifyArtifact(artifact: ArtifactInput, bundleText: string, trust: TrustContext, expected: ArtifactExpectation): ArtifactVerdict {
-  const result = (verdict: Verdict, code: ReasonCode, reason: string, extra: Partial<ArtifactVerdict> = {}): ArtifactVerdict => ({ verdict, code, reason, ...extra });
+  const result = (code: VerdictCode, reason: string, extra: Partial<ArtifactVerdict> = {}): ArtifactVerdict => ({ verdict: verdictOf(code), code, reason, ...extra });
   let json: { mediaType?: unknown };
   try {
     json = JSON.parse(bundleText);
   } catch {
-    return result('invalid', 'bundle-malformed', 'The bundle is not JSON.');
+    return result('bundle-malformed', 'The bundle is not JSON.');
   }
   if (typeof json?.mediaType !== 'string' || !KNOWN_BUNDLE_TYPES.has(json.mediaType)) {
-    return result('unverifiable', 'bundle-unsupported', `The bundle's media type (${String(json?.mediaType)}) is not a Sigstore bundle version this verifier knows.`);
+    return result('bundle-unsupported', `The bundle's media type (${String(json?.mediaType)}) is not a Sigstore bundle version this verifier knows.`);
   }
   const parsed = parseBundle(json);
-  if ('error' in parsed) return result('invalid', 'bundle-malformed', `${capitalise(parsed.error)}.`);
+  if (!parsed.ok) return result(parsed.code, `${capitalise(parsed.message)}.`);
   const bundle = parsed.bundle;
 
   const binding = bindsArtifact(bundle, artifact);
-  if ('error' in binding) return result(binding.verdict, binding.code, binding.error, { kind: binding.kind });
+  if ('error' in binding) return result(binding.code, binding.error, { kind: binding.kind });
   const { kind, predicateType, payloadType } = binding;
   const logged = { kind, predicateType, payloadType, ...logEntryFacts(bundle, trust) };
   const signed = signedInput(artifact);
 
   if (bundle.verificationMaterial.content.$case === 'publicKey') {
-    if (expected.keys.length === 0) return result('unverifiable', 'trust-material-missing', 'Signed with a key; name its public key to verify it.', logged);
+    if (expected.keys.length === 0) return result('trust-material-missing', 'Signed with a key; name its public key to verify it.', logged);
     const witnessed = bundle.verificationMaterial.tlogEntries.length > 0 || (bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0) > 0;
     const failures: string[] = [];
     for (const key of expected.keys) {
@@ -74,35 +76,35 @@ export function verifyArtifact(artifact: ArtifactInput, bundleText: string, trus
       }
       const finder: KeyFinderFunc = () => ({ publicKey: crypto.createPublicKey(key.pem), validFor: () => true });
       const check = checkBundle(bundle, trust, finder, !key.ignoreTlog, signed);
-      if (check.ok) return result('verified', 'verified', `Signed with ${key.name}.`, { ...logged, keyName: key.name });
+      if (check.ok) return result('verified', `Signed with ${key.name}.`, { ...logged, keyName: key.name });
       // Not a key's failure: the bundle cannot be decided whichever key is tried.
-      if (check.code === 'bundle-unsupported') return result('unverifiable', check.code, `${capitalise(check.message)}.`, logged);
+      if (check.code === 'bundle-unsupported') return result(check.code, `${capitalise(check.message)}.`, logged);
       failures.push(`${key.name}: ${check.message}`);
     }
     const undecided = !witnessed && expected.keys.every((k) => !k.ignoreTlog);
     return undecided
-      ? result('unverifiable', 'trust-material-missing', `Signed with a key but without a transparency-log entry or timestamp (${failures.join('; ')}).`, logged)
-      : result('invalid', 'signature-invalid', `The signature does not verify with the expected key — another key signed it, or the file or bundle changed (${failures.join('; ')}).`, logged);
+      ? result('trust-material-missing', `Signed with a key but without a transparency-log entry or timestamp (${failures.join('; ')}).`, logged)
+      : result('signature-invalid', `The signature does not verify with the expected key — another key signed it, or the file or bundle changed (${failures.join('; ')}).`, logged);
   }
 
   if (bundle.verificationMaterial.tlogEntries.length === 0) {
-    return result('unverifiable', 'trust-material-missing', 'Signed with a certificate but not recorded in a transparency log, which a keyless signature needs to show when it was made.', logged);
+    return result('trust-material-missing', 'Signed with a certificate but not recorded in a transparency log, which a keyless signature needs to show when it was made.', logged);
   }
   const check = checkBundle(bundle, trust, undefined, true, signed);
-  if (!check.ok) return result(check.status, check.code, `${capitalise(check.message)}.`, logged);
+  if (!check.ok) return result(check.code, `${capitalise(check.message)}.`, logged);
   const identity = signerIdentity(bundle);
   const who = `${identity?.subjectAlternativeName ?? 'an unknown identity'} (issuer ${identity?.issuer ?? 'unknown'})`;
   const verifiedBy = { ...logged, identity };
   if (expected.signers.length === 0) {
-    if (expected.keys.length > 0) return result('policy-violation', 'signer-not-allowed', `Signed by ${who} with a certificate, not with the expected key (${expected.keys.map((k) => k.name).join(', ')}).`, verifiedBy);
-    return result('unverifiable', 'identity-unconfirmed', `A valid signature by ${who}; no expected signer is set, so it is not yet trusted.`, verifiedBy);
+    if (expected.keys.length > 0) return result('signer-not-allowed', `Signed by ${who} with a certificate, not with the expected key (${expected.keys.map((k) => k.name).join(', ')}).`, verifiedBy);
+    return result('identity-unconfirmed', `A valid signature by ${who}; no expected signer is set, so it is not yet trusted.`, verifiedBy);
   }
-  if (expected.signers.some((s) => identityMatches(s, identity))) return result('verified', 'verified', `Signed by ${who}.`, verifiedBy);
-  return result('policy-violation', 'signer-not-allowed', `Signed by ${who}, which is not an expected signer (${expected.signers.map(describeSigner).join(', ')}).`, verifiedBy);
+  if (expected.signers.some((s) => identityMatches(s, identity))) return result('verified', `Signed by ${who}.`, verifiedBy);
+  return result('signer-not-allowed', `Signed by ${who}, which is not an expected signer (${expected.signers.map(describeSigner).join(', ')}).`, verifiedBy);
 }
 
 type Binding = { kind: ArtifactVerdict['kind']; predicateType?: string; payloadType?: string };
-type BindingFailure = { kind: ArtifactVerdict['kind']; verdict: Verdict; code: ReasonCode; error: string };
+type BindingFailure = { kind: ArtifactVerdict['kind']; code: 'bundle-unsupported' | 'artifact-mismatch' | 'bundle-malformed'; error: string };
 
 /** Whether the bundle is about this artifact: the message digest, the statement's subject, or the payload itself. */
 function bindsArtifact(bundle: Bundle, artifact: ArtifactInput): Binding | BindingFailure {
@@ -112,11 +114,11 @@ function bindsArtifact(bundle: Bundle, artifact: ArtifactInput): Binding | Bindi
     const digest = bundle.content.messageSignature.messageDigest;
     const algorithm = digest && MESSAGE_DIGESTS[digest.algorithm];
     if (!Buffer.isBuffer(artifact) && algorithm && algorithm !== artifact.algorithm) {
-      return { kind, verdict: 'unverifiable', code: 'bundle-unsupported', error: `The bundle signs the file's ${algorithm} digest: give the file, or its ${algorithm}: digest.` };
+      return { kind, code: 'bundle-unsupported', error: `The bundle signs the file's ${algorithm} digest: give the file, or its ${algorithm}: digest.` };
     }
     // The signature itself is checked over these bytes (or this digest) by @sigstore/verify; a stated digest must agree too.
     if (digest && algorithm && digestOf(algorithm) !== Buffer.from(digest.digest).toString('hex')) {
-      return { kind, verdict: 'invalid', code: 'artifact-mismatch', error: 'The bundle is for another file: its message digest differs from this file\'s.' };
+      return { kind, code: 'artifact-mismatch', error: 'The bundle is for another file: its message digest differs from this file\'s.' };
     }
     return { kind };
   }
@@ -126,7 +128,7 @@ function bindsArtifact(bundle: Bundle, artifact: ArtifactInput): Binding | Bindi
     const payloadType = envelope.payloadType;
     const algorithm = Buffer.isBuffer(artifact) ? 'sha256' : artifact.algorithm;
     if (digestOf(algorithm) !== crypto.createHash(algorithm).update(envelope.payload).digest('hex')) {
-      return { kind: 'dsse', verdict: 'invalid', code: 'artifact-mismatch', error: `The bundle signs another ${payloadType || 'payload'}: its payload is not this file.` };
+      return { kind: 'dsse', code: 'artifact-mismatch', error: `The bundle signs another ${payloadType || 'payload'}: its payload is not this file.` };
     }
     return { kind: 'dsse', payloadType };
   }
@@ -134,12 +136,12 @@ function bindsArtifact(bundle: Bundle, artifact: ArtifactInput): Binding | Bindi
   try {
     statement = JSON.parse(envelope.payload.toString('utf8'));
   } catch {
-    return { kind: 'dsse', verdict: 'invalid', code: 'bundle-malformed', error: 'The signed statement is not JSON.' };
+    return { kind: 'dsse', code: 'bundle-malformed', error: 'The signed statement is not JSON.' };
   }
   const predicateType = typeof statement?.predicateType === 'string' ? statement.predicateType : undefined;
   const subjects = Array.isArray(statement?.subject) ? statement.subject : [];
   const about = subjects.some((s) => Object.entries(s?.digest ?? {}).some(([name, hex]) => DIGESTS[name] !== undefined && digestOf(DIGESTS[name]) === String(hex).toLowerCase()));
-  if (!about) return { kind: 'dsse', verdict: 'invalid', code: 'artifact-mismatch', error: 'The signed statement is about another file: no subject digest matches this file.' };
+  if (!about) return { kind: 'dsse', code: 'artifact-mismatch', error: 'The signed statement is about another file: no subject digest matches this file.' };
   return { kind: 'dsse', predicateType };
 }
 

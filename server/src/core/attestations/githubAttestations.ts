@@ -8,6 +8,7 @@
 import type { Bundle } from '@sigstore/bundle';
 import type { TrustContext } from '../trust/trustedRoot';
 import type { Verdict } from '../verdict';
+import { type CodeOf, type Failure, coded, hasVerdict } from '../reasons';
 import type { BuildIdentity } from '../sigstore/certificate';
 import { checkBundle, parseBundle, signerIdentity, signingCertificate } from '../sigstore/bundleCheck';
 import { type AttestationPolicy, SLSA_PROVENANCE_V1, policyMismatch } from './attestationPolicy';
@@ -19,8 +20,9 @@ export { type FileDigest, digestFile } from './attestationSubject';
 export { githubInstanceTrust } from './sigstoreInstances';
 
 export interface AttestationVerdict {
+  /** The code's verdict (reasons.ts). */
   verdict: Verdict;
-  code: 'verified' | 'signature-missing' | 'provenance-invalid' | 'signer-not-allowed' | 'provenance-subject-mismatch' | 'trust-material-missing' | 'bundle-unsupported';
+  code: 'verified' | 'signature-missing' | 'provenance-invalid' | 'signer-not-allowed' | 'digest-algorithm-mismatch' | 'provenance-subject-mismatch' | CodeOf<'unverifiable'>;
   reason: string;
   identity?: BuildIdentity;
   /** How many attestations were looked at. */
@@ -42,9 +44,9 @@ const FIRST_BUNDLE_VERSION = 'application/vnd.dev.sigstore.bundle+json;version=0
  * A bundle checked against the instance that issued its certificate. A GitHub bundle also needs
  * GitHub's trusted root (a user's own root stands in for both when given).
  */
-function checkWithInstance(bundle: Bundle, trust: AttestationTrust): ReturnType<typeof checkBundle> | { ok: false; status: 'invalid'; message: string } {
+function checkWithInstance(bundle: Bundle, trust: AttestationTrust): ReturnType<typeof checkBundle> {
   const instance = instanceOf(bundle);
-  if (typeof instance !== 'string') return { ok: false, status: 'invalid', message: `it is from no Sigstore instance gh accepts: ${instance.unrecognised}` };
+  if (typeof instance !== 'string') return { ok: false, code: 'signature-invalid', message: `it is from no Sigstore instance gh accepts: ${instance.unrecognised}` };
   return instance === 'github' ? checkBundle(bundle, trust.github ?? githubInstanceTrust(), undefined, true, undefined, GITHUB_THRESHOLDS) : checkBundle(bundle, trust.publicGood);
 }
 
@@ -58,15 +60,14 @@ export function verifyGithubAttestations(file: FileDigest, bundles: unknown[], p
   const trust: AttestationTrust = 'publicGood' in roots ? roots : { publicGood: roots };
   const digest = digestName(file);
   const checked = bundles.length;
-  if (bundles.length === 0) return { verdict: 'unsigned', code: 'signature-missing', reason: `No attestation names ${digest}.`, checked };
+  if (bundles.length === 0) return { ...coded('signature-missing'), reason: `No attestation names ${digest}.`, checked };
   // gh reads every bundle before it verifies any: one that is not a bundle fails the set.
   const parsed: Bundle[] = [];
   for (const json of bundles) {
     const one = parseBundle(json);
-    if ('error' in one) {
-      return one.status === 'invalid'
-        ? { verdict: 'invalid', code: 'provenance-invalid', reason: `An attestation is malformed: ${one.error}.`, checked }
-        : { verdict: 'unverifiable', code: 'bundle-unsupported', reason: `An attestation cannot be read: ${one.error}.`, checked };
+    if (!one.ok) {
+      // A malformed attestation is attestation evidence that is wrong: provenance-invalid, as gh fails it.
+      return one.code === 'bundle-malformed' ? { ...coded('provenance-invalid'), reason: `An attestation is malformed: ${one.message}.`, checked } : { ...coded(one.code), reason: `An attestation cannot be read: ${one.message}.`, checked };
     }
     parsed.push(one.bundle);
   }
@@ -80,10 +81,10 @@ export function verifyGithubAttestations(file: FileDigest, bundles: unknown[], p
     // reported as such rather than as a mere predicate mismatch.
     for (const bundle of parsed) {
       const result = checkWithInstance(bundle, trust);
-      if (!result.ok && result.status === 'invalid') return { verdict: 'invalid', code: 'provenance-invalid', reason: `An attestation does not verify: ${result.message}.`, checked };
+      if (!result.ok && hasVerdict(result.code, 'invalid')) return { ...coded('provenance-invalid'), reason: `An attestation does not verify: ${result.message}.`, checked };
     }
     const found = [...new Set(parsed.map((b) => readStatement(b)?.predicateType ?? 'no in-toto statement'))].join(', ');
-    return { verdict: 'policy-violation', code: 'signer-not-allowed', reason: `No attestation has the predicate type ${wanted} (found: ${found}).`, checked };
+    return { ...coded('signer-not-allowed'), reason: `No attestation has the predicate type ${wanted} (found: ${found}).`, checked };
   }
   const failures: OneVerdict[] = [];
   for (const { bundle, statement } of candidates) {
@@ -99,21 +100,23 @@ export function verifyGithubAttestations(file: FileDigest, bundles: unknown[], p
 
 function checkOne(file: FileDigest, bundle: Bundle, statement: Statement, policy: AttestationPolicy, trust: AttestationTrust): OneVerdict {
   const digest = digestName(file);
-  if (bundle.mediaType === FIRST_BUNDLE_VERSION) return { verdict: 'unverifiable', code: 'bundle-unsupported', reason: 'the attestation is a version 0.1 Sigstore bundle, which gh does not accept (0.2 and later)' };
-  if (bundle.verificationMaterial.content.$case === 'publicKey') return { verdict: 'unverifiable', code: 'trust-material-missing', reason: 'the attestation is signed with a key, not a GitHub Actions certificate' };
+  if (bundle.mediaType === FIRST_BUNDLE_VERSION) return { ...coded('bundle-unsupported'), reason: 'the attestation is a version 0.1 Sigstore bundle, which gh does not accept (0.2 and later)' };
+  if (bundle.verificationMaterial.content.$case === 'publicKey') return { ...coded('trust-material-missing'), reason: 'the attestation is signed with a key, not a GitHub Actions certificate' };
   const subject = matchSubject(statement, file);
-  if (subject === 'other-content') return { verdict: 'invalid', code: 'provenance-subject-mismatch', reason: `the attestation is about other content than ${digest}` };
+  if (subject === 'other-content') return { ...coded('provenance-subject-mismatch'), reason: `the attestation is about other content than ${digest}` };
   const checked = checkWithInstance(bundle, trust);
-  if (!checked.ok) return checked.status === 'invalid' ? { verdict: 'invalid', code: 'provenance-invalid', reason: `the attestation does not verify: ${checked.message}` } : { verdict: 'unverifiable', code: 'trust-material-missing', reason: checked.message };
+  if (!checked.ok) return hasVerdict(checked.code, 'invalid') ? { ...coded('provenance-invalid'), reason: `the attestation does not verify: ${checked.message}` } : { ...coded(checked.code), reason: checked.message };
   const identity = signerIdentity(bundle) ?? {};
   if (subject === 'other-algorithm') {
     const other = file.algorithm === 'sha256' ? 'sha512' : 'sha256';
-    return { verdict: 'policy-violation', code: 'provenance-subject-mismatch', reason: `the attestation names the file by its ${other} digest, not by ${digest} (--digest-alg ${other})`, identity };
+    // Valid evidence about this file, under its other digest: a policy's refusal (--digest-alg),
+    // not wrong evidence — its own code, no longer provenance-subject-mismatch (invalid).
+    return { ...coded('digest-algorithm-mismatch'), reason: `the attestation names the file by its ${other} digest, not by ${digest} (--digest-alg ${other})`, identity };
   }
-  if (policy.noPublicGood && instanceOf(bundle) === 'public-good') return { verdict: 'policy-violation', code: 'signer-not-allowed', reason: 'the attestation is signed through public-good Sigstore, which --no-public-good refuses', identity };
+  if (policy.noPublicGood && instanceOf(bundle) === 'public-good') return { ...coded('signer-not-allowed'), reason: 'the attestation is signed through public-good Sigstore, which --no-public-good refuses', identity };
   const mismatch = policyMismatch(identity, policy);
-  if (mismatch) return { verdict: 'policy-violation', code: 'signer-not-allowed', reason: mismatch, identity };
-  return { verdict: 'verified', code: 'verified', reason: `Attested by ${identity.subjectAlternativeName} for ${identity.sourceRepository} (${statement.predicateType}).`, identity };
+  if (mismatch) return { ...coded('signer-not-allowed'), reason: mismatch, identity };
+  return { ...coded('verified'), reason: `Attested by ${identity.subjectAlternativeName} for ${identity.sourceRepository} (${statement.predicateType}).`, identity };
 }
 
 export const RELEASE_PREDICATE = 'https://in-toto.io/attestation/release/v0.1';
@@ -125,13 +128,16 @@ const RELEASE_SIGNER = 'https://dotcom.releases.github.com';
  * by GitHub's release identity, whose statement's `pkg:github/<owner>/<repo>@<tag>` subject has the
  * commit's sha1. Returns the tag attested, or why none holds.
  */
-export function verifyReleaseAttestations(repository: string, commit: string, bundles: unknown[], publicGood: TrustContext): { ok: true; tag: string } | { ok: false; status: 'invalid' | 'unsigned' | 'unverifiable'; message: string } {
-  if (bundles.length === 0) return { ok: false, status: 'unsigned', message: `no release of ${repository} attests commit ${commit}` };
-  let failure: { ok: false; status: 'invalid' | 'unverifiable'; message: string } | undefined;
+export function verifyReleaseAttestations(repository: string, commit: string, bundles: unknown[], publicGood: TrustContext): { ok: true; tag: string } | ReleaseFailure {
+  const unattested: ReleaseFailure = { ok: false, code: 'release-unattested', message: `no release of ${repository} attests commit ${commit}` };
+  if (bundles.length === 0) return unattested;
+  // Release attestation evidence that is wrong, whatever is wrong with it, is provenance-invalid.
+  const wrong = (message: string): ReleaseFailure => ({ ok: false, code: 'provenance-invalid', message });
+  let failure: ReleaseFailure | undefined;
   for (const json of bundles) {
     const parsed = parseBundle(json);
-    if ('error' in parsed || parsed.bundle.content.$case !== 'dsseEnvelope') {
-      failure ??= { ok: false, status: 'invalid', message: 'a release attestation is malformed' };
+    if (!parsed.ok || parsed.bundle.content.$case !== 'dsseEnvelope') {
+      failure ??= wrong('a release attestation is malformed');
       continue;
     }
     const bundle = parsed.bundle;
@@ -140,27 +146,31 @@ export function verifyReleaseAttestations(repository: string, commit: string, bu
     try {
       statement = JSON.parse(Buffer.from(envelope!.payload).toString('utf8'));
     } catch {
-      failure ??= { ok: false, status: 'invalid', message: 'a release attestation\'s statement is not JSON' };
+      failure ??= wrong('a release attestation\'s statement is not JSON');
       continue;
     }
     if (statement.predicateType !== RELEASE_PREDICATE) continue; // another kind of attestation of the commit
     const prefix = `pkg:github/${repository.toLowerCase()}@`;
     const subject = statement.subject?.find((s) => s.uri?.toLowerCase().startsWith(prefix));
     if (!subject || subject.digest?.sha1 !== commit || statement.predicate?.repository?.toLowerCase() !== repository.toLowerCase()) {
-      failure = { ok: false, status: 'invalid', message: `a release attestation is not about ${repository} at ${commit}` };
+      failure = wrong(`a release attestation is not about ${repository} at ${commit}`);
       continue;
     }
     const checked = checkWithInstance(bundle, { publicGood });
     if (!checked.ok) {
-      failure = { ok: false, status: checked.status, message: `a release attestation does not verify: ${checked.message}` };
+      const message = `a release attestation does not verify: ${checked.message}`;
+      failure = hasVerdict(checked.code, 'invalid') ? wrong(message) : { ok: false, code: checked.code, message };
       continue;
     }
     const san = signingCertificate(bundle)?.subjectAltName;
     if (san !== RELEASE_SIGNER) {
-      failure = { ok: false, status: 'invalid', message: `a release attestation is signed by ${san ?? 'an unknown identity'}, not GitHub's release signer` };
+      failure = wrong(`a release attestation is signed by ${san ?? 'an unknown identity'}, not GitHub's release signer`);
       continue;
     }
     return { ok: true, tag: subject.uri!.slice(prefix.length) };
   }
-  return failure ?? { ok: false, status: 'unsigned', message: `no release of ${repository} attests commit ${commit}` };
+  return failure ?? unattested;
 }
+
+/** Why no release attestation holds: none (`release-unattested`), one that is wrong, or one that cannot be decided. */
+export type ReleaseFailure = Failure<'release-unattested' | 'provenance-invalid' | CodeOf<'unverifiable'>>;

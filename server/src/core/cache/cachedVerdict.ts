@@ -5,7 +5,7 @@
 import type { TieredCache } from './tieredCache';
 import { HttpError } from '../http/http';
 import type { PackageResult } from '../result';
-import type { ReasonCode } from '../verdict';
+import type { UnverifiableCode } from '../reasons';
 
 export async function cachedVerdict(cache: TieredCache<PackageResult>, key: string, fresh: boolean, judge: () => Promise<PackageResult>): Promise<PackageResult> {
   const cached = fresh ? undefined : await cache.get(key);
@@ -16,7 +16,7 @@ export async function cachedVerdict(cache: TieredCache<PackageResult>, key: stri
 }
 
 /** `fail` makes the undecided result; `what` names the thing ("package", "gem", "module"). */
-export function faultResult(error: unknown, fail: (code: ReasonCode, reason: string) => PackageResult, what: string): PackageResult {
+export function faultResult(error: unknown, fail: (code: UnverifiableCode, reason: string) => PackageResult, what: string): PackageResult {
   if (error instanceof HttpError && error.kind === 'offline') return fail('offline-not-cached', `Offline, and this ${what} has not been verified before.`);
   return fail(error instanceof HttpError && error.kind === 'status' ? 'registry-error' : 'network-error', `Could not verify: ${(error as Error).message}.`);
 }

@@ -11,7 +11,8 @@ import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-const SCHEMA = 3;
+// 4: reason codes from one table (core/reasons.ts); entries judged with the older codes are dropped.
+const SCHEMA = 4;
 const SHARDS = 64;
 const FLUSH_DELAY_MS = 200;
 

@@ -6,7 +6,7 @@
 import type { Dependency, PurlRouter, Range } from '../dependency';
 import type { Node } from 'jsonc-parser';
 import { type LineIndex, nodeRange } from '../formats/jsonDocument';
-import { type ComponentFacts, type ParsedSbom, SBOM_INVALID } from './sbomModel';
+import { type ComponentFacts, type ParsedSbom } from './sbomModel';
 
 export function componentDependency(facts: ComponentFacts, route: PurlRouter): Dependency | { error: string } {
   const target = route(facts.purl, facts.hashes);
@@ -34,7 +34,7 @@ export function routeComponent(sbom: ParsedSbom, facts: ComponentFacts, purlRang
 export function routeComponents(sbom: ParsedSbom, route: PurlRouter): void {
   for (const { facts, purlRange } of sbom.routes) {
     const dependency = componentDependency(facts, route);
-    if ('error' in dependency) sbom.problems.push({ message: `${dependency.error}.`, range: purlRange, code: SBOM_INVALID });
+    if ('error' in dependency) sbom.problems.push({ message: `${dependency.error}.`, range: purlRange, code: 'sbom-invalid' });
     else sbom.dependencies.push(dependency);
   }
   sbom.routes = [];

@@ -6,14 +6,14 @@
 import type { Node } from 'jsonc-parser';
 import { type LineIndex, child, nodeRange, parseJsonObject, stringValue } from '../formats/jsonDocument';
 import { routeJsonComponent } from './componentDependency';
-import { type ParsedSbom, SBOM_INVALID } from './sbomModel';
+import { type ParsedSbom } from './sbomModel';
 
 export function parseCycloneDxJson(text: string): ParsedSbom {
   const { root, lines, problems } = parseJsonObject(text, 'A CycloneDX SBOM');
   const sbom: ParsedSbom = { format: 'cyclonedx', components: [], dependencies: [], graph: new Map(), rootRefs: [], routes: [], problems };
   if (!root) return sbom;
   sbom.specVersion = stringValue(child(root, 'specVersion'));
-  const bad = (node: Node, message: string) => problems.push({ message, range: nodeRange(lines, node), code: SBOM_INVALID });
+  const bad = (node: Node, message: string) => problems.push({ message, range: nodeRange(lines, node), code: 'sbom-invalid' });
   const refs = new Map<string, Node>();
   const declare = (component: Node) => {
     const refNode = child(component, 'bom-ref');

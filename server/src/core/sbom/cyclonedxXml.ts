@@ -8,7 +8,7 @@ import * as sax from 'sax';
 import { LineIndex } from '../formats/jsonDocument';
 import type { Position, Range } from '../dependency';
 import { routeComponent } from './componentDependency';
-import { type ParsedSbom, SBOM_INVALID } from './sbomModel';
+import { type ParsedSbom } from './sbomModel';
 
 interface Draft {
   ref?: string;
@@ -30,7 +30,7 @@ interface Draft {
 
 export function parseCycloneDxXml(text: string): ParsedSbom {
   const sbom: ParsedSbom = { format: 'cyclonedx', components: [], dependencies: [], graph: new Map(), rootRefs: [], routes: [], problems: [] };
-  const report = (range: Range, message: string) => sbom.problems.push({ message, range, code: SBOM_INVALID });
+  const report = (range: Range, message: string) => sbom.problems.push({ message, range, code: 'sbom-invalid' });
   const parser = sax.parser(true, { position: true, xmlns: false, trim: false });
   const path: string[] = [];
   const drafts: Draft[] = [];

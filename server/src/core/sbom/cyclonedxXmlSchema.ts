@@ -8,7 +8,6 @@ import * as path from 'node:path';
 import * as CycloneDX from '@cyclonedx/cyclonedx-library';
 import { validateXML } from 'xmllint-wasm';
 import type { ParseProblem } from '../dependency';
-import { SBOM_INVALID } from './sbomModel';
 
 /**
  * Where the library keeps its schema files (its own validators read them from there; the bundle
@@ -28,7 +27,7 @@ export async function cycloneDxXmlSchemaProblems(text: string, specVersion: stri
     const index = Math.min(Math.max(line - 1, 0), lines.length - 1);
     const content = lines[index] ?? '';
     const start = content.length - content.trimStart().length;
-    return { message, range: { start: { line: index, character: start }, end: { line: index, character: content.length } }, code: SBOM_INVALID };
+    return { message, range: { start: { line: index, character: start }, end: { line: index, character: content.length } }, code: 'sbom-invalid' };
   };
   const version = specVersion ? VERSIONS[specVersion] : undefined;
   const schemaFile = version && RESOURCES.CDX.XML_SCHEMA[version];

@@ -3,8 +3,6 @@
 
 import type { Dependency, ParseProblem, Range } from '../dependency';
 
-export const SBOM_INVALID = 'sbom-invalid';
-
 /** `@context` naming SPDX 3's context: how a JSON file is told to be SPDX 3. */
 export const SPDX3_CONTEXT = /"@context"\s*:\s*(\[\s*)?"https?:\/\/spdx\.org\/rdf\/3\.[^"]*"/;
 

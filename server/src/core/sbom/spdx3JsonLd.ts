@@ -9,7 +9,7 @@ import type { Node } from 'jsonc-parser';
 import { type LineIndex, arrayItems, child, nodeRange, parseJsonObject, stringValue } from '../formats/jsonDocument';
 import type { Range } from '../dependency';
 import { routeJsonComponent } from './componentDependency';
-import { type ParsedSbom, SBOM_INVALID, type SbomComponent } from './sbomModel';
+import { type ParsedSbom, type SbomComponent } from './sbomModel';
 import { SpdxElements, type SpdxRelationship } from './spdxModel';
 
 /** SPDX 3 relationship types → the SPDX 2 names the shared graph code knows (the others are not about dependencies). */
@@ -44,7 +44,7 @@ export function parseSpdx3JsonLd(text: string): ParsedSbom {
   const { root, lines, problems } = parseJsonObject(text, 'An SPDX 3 document');
   const sbom: ParsedSbom = { format: 'spdx', components: [], dependencies: [], graph: new Map(), rootRefs: [], routes: [], problems };
   if (!root) return sbom;
-  const report = (range: Range, message: string) => problems.push({ message, range, code: SBOM_INVALID });
+  const report = (range: Range, message: string) => problems.push({ message, range, code: 'sbom-invalid' });
   const graphNode = child(root, '@graph');
   if (graphNode?.type !== 'array') {
     report(lines.rangeAt(root.offset, 1), 'An SPDX 3 JSON-LD document needs its elements in "@graph".');

@@ -6,7 +6,7 @@
 import type { Node } from 'jsonc-parser';
 import { type LineIndex, arrayItems, child, nodeRange, parseJsonObject, stringValue } from '../formats/jsonDocument';
 import { routeJsonComponent } from './componentDependency';
-import { type ParsedSbom, SBOM_INVALID } from './sbomModel';
+import { type ParsedSbom } from './sbomModel';
 import { SPDX_ALGORITHMS, SpdxElements, type SpdxRelationship } from './spdxModel';
 
 
@@ -15,12 +15,12 @@ export function parseSpdxJson(text: string): ParsedSbom {
   const sbom: ParsedSbom = { format: 'spdx', components: [], dependencies: [], graph: new Map(), rootRefs: [], routes: [], problems };
   if (!root) return sbom;
   sbom.specVersion = stringValue(child(root, 'spdxVersion'));
-  const bad = (node: Node, message: string) => problems.push({ message, range: nodeRange(lines, node), code: SBOM_INVALID });
+  const bad = (node: Node, message: string) => problems.push({ message, range: nodeRange(lines, node), code: 'sbom-invalid' });
   for (const field of ['spdxVersion', 'SPDXID', 'name', 'dataLicense']) {
     // On the opening brace: the whole document would underline every line.
-    if (!child(root, field)) problems.push({ message: `An SPDX document needs "${field}".`, range: lines.rangeAt(root.offset, 1), code: SBOM_INVALID });
+    if (!child(root, field)) problems.push({ message: `An SPDX document needs "${field}".`, range: lines.rangeAt(root.offset, 1), code: 'sbom-invalid' });
   }
-  const elements = new SpdxElements((range, message) => problems.push({ message, range, code: SBOM_INVALID }));
+  const elements = new SpdxElements((range, message) => problems.push({ message, range, code: 'sbom-invalid' }));
   const declare = (element: Node) => {
     const idNode = child(element, 'SPDXID');
     const id = stringValue(idNode);

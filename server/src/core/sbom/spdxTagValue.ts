@@ -4,7 +4,7 @@
 
 import type { Range } from '../dependency';
 import { routeComponent } from './componentDependency';
-import { type ParsedSbom, SBOM_INVALID, type SbomComponent } from './sbomModel';
+import { type ParsedSbom, type SbomComponent } from './sbomModel';
 import { SPDX_ALGORITHMS, SpdxElements, type SpdxRelationship } from './spdxModel';
 
 interface Field {
@@ -22,7 +22,7 @@ interface PackageDraft {
 
 export function parseSpdxTagValue(text: string): ParsedSbom {
   const sbom: ParsedSbom = { format: 'spdx', components: [], dependencies: [], graph: new Map(), rootRefs: [], routes: [], problems: [] };
-  const report = (range: Range, message: string) => sbom.problems.push({ message, range, code: SBOM_INVALID });
+  const report = (range: Range, message: string) => sbom.problems.push({ message, range, code: 'sbom-invalid' });
   const valueRange = (f: Field, length = f.value.length): Range => ({ start: { line: f.line, character: f.column }, end: { line: f.line, character: f.column + length } });
   const elements = new SpdxElements(report);
   const packages: PackageDraft[] = [];

@@ -5,16 +5,19 @@ import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { RFC3161Timestamp, X509Certificate } from '@sigstore/core';
 import { type KeyFinderFunc, type SignedEntity, type Signer, Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
 import { type TrustContext, logEntryUrl } from '../trust/trustedRoot';
-import type { ReasonCode } from '../verdict';
+import type { CodeOf, Failure } from '../reasons';
 import { bundleInconsistency } from './bundleConsistency';
 import { type BuildIdentity, readBuildIdentity } from './certificate';
 import { type DigestAlgorithm, verifyPrehashed } from './prehashedSignature';
 import { mapVerificationError } from './verificationErrors';
 
-export type BundleCheck =
-  | { ok: true; bundle: Bundle; signer: Signer }
-  /** `invalid`: evidence exists and is wrong. `unverifiable`: we lack the trust material (or the feature) to decide. */
-  | { ok: false; status: 'invalid' | 'unverifiable'; code: ReasonCode; message: string };
+/** What a bundle check can end in: evidence that is wrong (`invalid`), or what we lack to decide (`unverifiable`). */
+export type BundleFailure = Failure<CodeOf<'invalid' | 'unverifiable'>>;
+
+export type BundleCheck = { ok: true; bundle: Bundle; signer: Signer } | BundleFailure;
+
+/** A bundle read: malformed (`bundle-malformed`, invalid), or of a version we do not know (`bundle-unsupported`, unverifiable). */
+export type ParsedBundle = { ok: true; bundle: Bundle } | Failure<'bundle-malformed' | 'bundle-unsupported'>;
 
 /** The artifact's digest, standing in for its bytes (`verify sha256:<hex>`). */
 export interface ArtifactDigest {
@@ -44,23 +47,24 @@ export const KNOWN_BUNDLE_TYPES = new Set([
  * A Sigstore bundle version this verifier does not know (a newer one) cannot be decided
  * (`unverifiable`); anything else that is not a well-formed bundle of a known version is `invalid`.
  */
-export function parseBundle(json: unknown): { bundle: Bundle } | { error: string; status: 'invalid' | 'unverifiable' } {
+export function parseBundle(json: unknown): ParsedBundle {
+  const malformed = (message: string): ParsedBundle => ({ ok: false, code: 'bundle-malformed', message });
   const mediaType = (json as { mediaType?: unknown })?.mediaType;
   if (typeof mediaType === 'string' && mediaType.startsWith('application/vnd.dev.sigstore.bundle') && !KNOWN_BUNDLE_TYPES.has(mediaType)) {
-    return { error: `the bundle's media type (${mediaType}) is not a Sigstore bundle version this verifier knows`, status: 'unverifiable' };
+    return { ok: false, code: 'bundle-unsupported', message: `the bundle's media type (${mediaType}) is not a Sigstore bundle version this verifier knows` };
   }
   if (typeof mediaType !== 'string' || !KNOWN_BUNDLE_TYPES.has(mediaType)) {
-    return { error: `the Sigstore bundle is malformed (media type ${JSON.stringify(mediaType)})`, status: 'invalid' };
+    return malformed(`the Sigstore bundle is malformed (media type ${JSON.stringify(mediaType)})`);
   }
   try {
     const bundle = bundleFromJSON(json);
     // v0.3 introduced the single `certificate`; a bundle that says it is older cannot hold one.
     if (bundle.verificationMaterial.content.$case === 'certificate' && /version=0\.[12]$/.test(bundle.mediaType)) {
-      return { error: `the Sigstore bundle is malformed (a ${bundle.mediaType.split(';')[1]} bundle cannot carry a single certificate, which version 0.3 introduced)`, status: 'invalid' };
+      return malformed(`the Sigstore bundle is malformed (a ${bundle.mediaType.split(';')[1]} bundle cannot carry a single certificate, which version 0.3 introduced)`);
     }
-    return { bundle };
+    return { ok: true, bundle };
   } catch (error) {
-    return { error: `the Sigstore bundle is malformed (${(error as Error).message})`, status: 'invalid' };
+    return malformed(`the Sigstore bundle is malformed (${(error as Error).message})`);
   }
 }
 
@@ -77,8 +81,8 @@ export function checkBundle(bundle: Bundle, trust: TrustContext, keys?: KeyFinde
   );
   if (unknownLog && bundle.verificationMaterial.tlogEntries.length === 1) return unknownLogCheck(trust);
   const inconsistent = bundleInconsistency(bundle, trust.root);
-  if (inconsistent) return { ok: false, status: 'invalid', code: 'signature-invalid', message: `the bundle contradicts itself: ${inconsistent}` };
-  if (bundle.content.$case === 'messageSignature' && !artifact) return { ok: false, status: 'unverifiable', code: 'bundle-unsupported', message: 'a message signature can only be checked against the bytes it signs, or their digest' };
+  if (inconsistent) return { ok: false, code: 'signature-invalid', message: `the bundle contradicts itself: ${inconsistent}` };
+  if (bundle.content.$case === 'messageSignature' && !artifact) return { ok: false, code: 'bundle-unsupported', message: 'a message signature can only be checked against the bytes it signs, or their digest' };
   try {
     const material = keys ? { ...trust.material, publicKey: toTrustMaterial(trust.root, keys).publicKey } : trust.material;
     // Key-signed bundles (npm publish attestations) carry no certificate, so no SCT is expected.
@@ -90,7 +94,7 @@ export function checkBundle(bundle: Bundle, trust: TrustContext, keys?: KeyFinde
     const signer = verifier.verify(entity);
     return { ok: true, bundle, signer };
   } catch (error) {
-    if (error instanceof NotCheckableFromDigest) return { ok: false, status: 'unverifiable', code: 'bundle-unsupported', message: error.message };
+    if (error instanceof NotCheckableFromDigest) return { ok: false, code: 'bundle-unsupported', message: error.message };
     const mapped = mapVerificationError(error);
     // A certificate issued by a CA a stale snapshot does not hold may be from a CA added since; one
     // whose issuer the root holds and still fails is wrong evidence, whatever the root's age.
@@ -99,8 +103,8 @@ export function checkBundle(bundle: Bundle, trust: TrustContext, keys?: KeyFinde
     }
     // No policy is handed to the library (callers compare signers themselves, exactly), so its one
     // policy error cannot arise here; were it to, nothing was decided.
-    const status = mapped.verdict === 'policy-violation' ? 'unverifiable' : mapped.verdict;
-    return { ok: false, status, code: status === mapped.verdict ? mapped.code : 'bundle-unsupported', message: `${mapped.summary}: ${(error as Error).message}` };
+    const code = mapped.verdict === 'policy-violation' ? 'bundle-unsupported' : (mapped.code as BundleFailure['code']);
+    return { ok: false, code, message: `${mapped.summary}: ${(error as Error).message}` };
   }
 }
 
@@ -109,13 +113,13 @@ export function checkBundle(bundle: Bundle, trust: TrustContext, keys?: KeyFinde
  * bundle is from another Sigstore instance — evidence we do not accept; with a snapshot that could
  * not be refreshed, the log may be newer than the snapshot, so nothing can be decided.
  */
-export function unknownLogCheck(trust: TrustContext): Extract<BundleCheck, { ok: false }> {
-  if (trust.current) return { ok: false, status: 'invalid', code: 'signature-invalid', message: `recorded in a transparency log the trusted root (${trust.source}) does not know: the bundle is from another Sigstore instance` };
-  return { ok: false, status: 'unverifiable', code: 'trust-material-missing', message: `recorded in a transparency log the ${trust.source} of the trusted root does not know; it could not be refreshed, and a newer root may know the log` };
+export function unknownLogCheck(trust: TrustContext): BundleFailure {
+  if (trust.current) return { ok: false, code: 'signature-invalid', message: `recorded in a transparency log the trusted root (${trust.source}) does not know: the bundle is from another Sigstore instance` };
+  return { ok: false, code: 'trust-material-missing', message: `recorded in a transparency log the ${trust.source} of the trusted root does not know; it could not be refreshed, and a newer root may know the log` };
 }
 
 function unknownAuthorityCheck(trust: TrustContext, detail: string): BundleCheck {
-  return { ok: false, status: 'unverifiable', code: 'trust-material-missing', message: `the signing certificate does not chain to a certificate authority of the ${trust.source} of the trusted root, which could not be refreshed; a newer root may know it (${detail})` };
+  return { ok: false, code: 'trust-material-missing', message: `the signing certificate does not chain to a certificate authority of the ${trust.source} of the trusted root, which could not be refreshed; a newer root may know it (${detail})` };
 }
 
 /**

@@ -5,27 +5,28 @@
 // test/unit/verificationErrors.test.ts has a case for every row.
 
 import { ValidationError } from '@sigstore/bundle';
-import type { ReasonCode } from '../verdict';
+import { type CodeOf, verdictOf } from '../reasons';
 import { ASN1ParseError, ASN1TypeError, RFC3161TimestampVerificationError } from './libraryInternals';
 
 export type FailureVerdict = 'invalid' | 'unverifiable' | 'policy-violation';
 
 export interface ErrorMapping {
   verdict: FailureVerdict;
-  code: ReasonCode;
+  code: CodeOf<FailureVerdict>;
   /** What failed, in words a user reads before the library's own message. */
   summary: string;
 }
 
-interface Row extends ErrorMapping {
+/** A row names the code only: its verdict is the code's (reasons.ts). */
+interface Row extends Omit<ErrorMapping, 'verdict'> {
   /** The library's error code (VerificationError/PolicyError `code`), or the class of errors that carry none. */
   error: string | (abstract new (...args: never[]) => Error);
   /** Only errors whose message matches (when the same code covers several cases). */
   message?: RegExp;
 }
 
-const invalid = (summary: string): Pick<Row, 'verdict' | 'code' | 'summary'> => ({ verdict: 'invalid', code: 'signature-invalid', summary });
-const unsupported = (summary: string): Pick<Row, 'verdict' | 'code' | 'summary'> => ({ verdict: 'unverifiable', code: 'bundle-unsupported', summary });
+const invalid = (summary: string): Pick<Row, 'code' | 'summary'> => ({ code: 'signature-invalid', summary });
+const unsupported = (summary: string): Pick<Row, 'code' | 'summary'> => ({ code: 'bundle-unsupported', summary });
 
 /** First matching row wins: the narrower rows of a code come before its general one. */
 export const VERIFICATION_ERRORS: readonly Row[] = [
@@ -41,15 +42,15 @@ export const VERIFICATION_ERRORS: readonly Row[] = [
   { error: 'PUBLIC_KEY_ERROR', ...invalid('the signing key is unknown or was not valid at signing time') },
   { error: 'SIGNATURE_ERROR', ...invalid('the signature does not match the signed content') },
   { error: 'TIMESTAMP_ERROR', ...invalid('the signing time cannot be established') },
-  { error: 'UNTRUSTED_SIGNER_ERROR', verdict: 'policy-violation', code: 'signer-not-allowed', summary: 'the signer is not the expected identity' },
+  { error: 'UNTRUSTED_SIGNER_ERROR', code: 'signer-not-allowed', summary: 'the signer is not the expected identity' },
   // Malformed bytes inside a well-formed bundle: certificates, timestamps, the bundle's own shape.
   { error: ASN1ParseError, ...invalid('a certificate or timestamp in the bundle is malformed') },
   { error: ASN1TypeError, ...invalid('a certificate or timestamp in the bundle is malformed') },
   { error: RFC3161TimestampVerificationError, ...invalid('the signed timestamp does not verify') },
-  { error: ValidationError, verdict: 'invalid', code: 'bundle-malformed', summary: 'the Sigstore bundle is malformed' },
+  { error: ValidationError, code: 'bundle-malformed', summary: 'the Sigstore bundle is malformed' },
 ];
 
-const UNFORESEEN: ErrorMapping = { verdict: 'unverifiable', code: 'bundle-unsupported', summary: 'the verifier failed on this bundle' };
+const UNFORESEEN: Row = { error: Error, code: 'bundle-unsupported', summary: 'the verifier failed on this bundle' };
 
 /** The verdict, reason code and summary for an error the library threw. */
 export function mapVerificationError(error: unknown): ErrorMapping {
@@ -57,6 +58,6 @@ export function mapVerificationError(error: unknown): ErrorMapping {
   const message = String((error as { message?: unknown })?.message ?? '');
   const matches = (r: Row) => (typeof r.error === 'string' ? r.error === code : error instanceof r.error);
   const row = VERIFICATION_ERRORS.find((r) => matches(r) && (!r.message || r.message.test(message)));
-  if (!row) return UNFORESEEN;
-  return { verdict: row.verdict, code: row.code, summary: row.summary };
+  const { code: mapped, summary } = row ?? UNFORESEEN;
+  return { verdict: verdictOf(mapped), code: mapped, summary };
 }

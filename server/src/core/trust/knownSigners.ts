@@ -14,6 +14,7 @@
 
 import catalog from './knownSigners.json';
 import type { ImageSigner, PackageResult } from '../result';
+import { coded } from '../reasons';
 import { type Signer, describeImageSigner, describeSigners, globMatches, signerMatches } from './signers';
 
 /** A documented identity; `source` cites its own page where that is not the entry's. */
@@ -94,8 +95,7 @@ export function applyKnownPublisher(result: PackageResult, { entry, mirror }: Pu
   if (byPublisher) return { ...result, publisher: entry.publisher, reason: `Signed by ${entry.publisher} (${[byPublisher.subject, served].filter(Boolean).join('; ')}). ${result.reason}` };
   return {
     ...result,
-    verdict: 'policy-violation',
-    code: 'signer-not-allowed',
+    ...coded('signer-not-allowed'),
     reason: `Signed by ${identities.map(describeImageSigner).join(', ')}, but ${entry.publisher} signs ${result.name}${served ? ` (${served})` : ''} as ${describeSigners(entry.signers)}${where}.`,
   };
 }

@@ -8,6 +8,7 @@ import { parseJsonObject, child, nodeRange, properties, stringValue } from '../f
 import { parseYamlObject } from '../formats/yamlTree';
 import type { ParseProblem } from '../dependency';
 import type { ImageSigner, PackageResult } from '../result';
+import { type CodeOf, coded } from '../reasons';
 import { type KnownPublisher, type RegistryMirror, applyKnownPublisher, knownPublisherFor } from './knownSigners';
 import { type Signer, describeImageSigner, describeSigners, globMatches, signerMatches } from './signers';
 
@@ -199,7 +200,7 @@ export function applyPolicy(result: PackageResult, policy: Policy, requireProven
 function applyPackageRule(result: PackageResult, rule: PackageRule | undefined, policy: Policy, requireProvenanceSetting: boolean): PackageResult {
   const signers = rule?.signers;
   const requireProvenance = result.ecosystem === 'npm' && (signers !== undefined || (rule?.requireProvenance ?? (policy.requireProvenance || requireProvenanceSetting)));
-  const violation = (code: PackageResult['code'], reason: string): PackageResult => ({ ...result, verdict: 'policy-violation', code, reason });
+  const violation = (code: CodeOf<'policy-violation'>, reason: string): PackageResult => ({ ...result, ...coded(code), reason });
   if (requireProvenance && result.provenance === 'absent') {
     return violation('provenance-required', `The policy${rule ? ` (rule "${rule.match}")` : ''} requires provenance, and this version has none.`);
   }
@@ -220,7 +221,7 @@ function applyPackageRule(result: PackageResult, rule: PackageRule | undefined, 
  */
 function applyImageRule(result: PackageResult, rule: PackageRule | undefined, requireProvenanceEverywhere: boolean): PackageResult {
   if (result.verdict === 'invalid' || result.verdict === 'unverifiable') return result;
-  const violation = (code: PackageResult['code'], reason: string): PackageResult => ({ ...result, verdict: 'policy-violation', code, reason });
+  const violation = (code: CodeOf<'policy-violation'>, reason: string): PackageResult => ({ ...result, ...coded(code), reason });
   const provenanceRequired = rule?.requireProvenance ?? requireProvenanceEverywhere;
   if (provenanceRequired && result.provenance === 'absent') {
     return violation('provenance-required', `The policy${rule ? ` (rule "${rule.match}")` : ''} requires a SLSA provenance attestation, and this image has none.`);

@@ -8,7 +8,7 @@ import { fetchAttestations } from '../../attestations/githubAttestationsApi';
 import { HttpError, type HttpClient } from '../../http/http';
 import { type PackageResult, decided, unverifiableResult } from '../../result';
 import type { TrustContext } from '../../trust/trustedRoot';
-import type { Finding } from '../../verdict';
+import type { Finding } from '../../reasons';
 import { FULL_SHA } from './workflowActions';
 import { verifyReleaseAttestations } from '../../attestations/githubAttestations';
 
@@ -33,10 +33,10 @@ export class ActionVerifier {
     const pinned = FULL_SHA.test(target.ref);
     const findings: Finding[] = [];
     const unpinned = `${target.name}@${target.ref} is not pinned to a full commit SHA: the ${/^v?\d/.test(target.ref) ? 'tag' : 'ref'} can be moved to other code.`;
-    const undecided = (reason: string, commit?: string): PackageResult => ({ ...unverifiableResult(target.name, 'spec-unsupported', reason, target.ref, 'github-actions'), purl, commit, findings });
     if (!this.apiUrl) {
       if (!pinned) findings.push({ code: 'action-not-pinned', message: `${unpinned} (Set GITHUB_API_URL or provenanceLens.github.apiUrl to look up the commit it names.)` });
-      return undecided('No GitHub API is configured (GITHUB_API_URL or provenanceLens.github.apiUrl): release attestations cannot be checked.', pinned ? target.ref : undefined);
+      const reason = 'No GitHub API is configured (GITHUB_API_URL or provenanceLens.github.apiUrl): release attestations cannot be checked.';
+      return { ...unverifiableResult(target.name, 'spec-unsupported', reason, target.ref, 'github-actions'), purl, commit: pinned ? target.ref : undefined, findings };
     }
     try {
       const commit = pinned ? target.ref : await this.commitOf(repository, target.ref, signal);
@@ -49,12 +49,11 @@ export class ActionVerifier {
       const base = { ecosystem: 'github-actions' as const, name: target.name, version: target.ref, purl, commit, findings };
       if (release.ok) {
         const reason = `GitHub attests the immutable release ${release.tag} of ${repository} at commit ${commit}.`;
-        return decided(base, 'verified', 'verified', reason, 'absent');
+        return decided(base, 'verified', reason, 'absent');
       }
-      const reason = `${release.message[0].toUpperCase()}${release.message.slice(1)}.`;
-      if (release.status === 'unsigned') return decided(base, 'unsigned', 'release-unattested', reason);
-      if (release.status === 'invalid') return decided(base, 'invalid', 'provenance-invalid', reason);
-      return undecided(reason, commit);
+      // The check's code: release-unattested, provenance-invalid, or why it cannot be decided (until
+      // issue 17, an undecidable release attestation was labelled spec-unsupported).
+      return decided(base, release.code, `${release.message[0].toUpperCase()}${release.message.slice(1)}.`);
     } catch (error) {
       if (!pinned) findings.push({ code: 'action-not-pinned', message: `${unpinned} (The commit it names could not be looked up: ${(error as Error).message}.)` });
       const offline = error instanceof HttpError && error.kind === 'offline';

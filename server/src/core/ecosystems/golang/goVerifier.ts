@@ -5,9 +5,9 @@
 
 import type { TieredCache } from '../../cache/tieredCache';
 import { type SumdbClient, type SumdbConfig, isExcluded } from './goSumdb';
-import { type PackageResult, unverifiableResult } from '../../result';
+import { type PackageResult, decided, unverifiableResult } from '../../result';
 import { cachedVerdict, faultResult } from '../../cache/cachedVerdict';
-import type { ReasonCode } from '../../verdict';
+import type { CodeOf, UnverifiableCode } from '../../reasons';
 import { openNote, parseTreeHead } from './note';
 import { leafHash, proveRecord, tilePath } from './tlog';
 
@@ -24,7 +24,7 @@ export class GoVerifier {
   constructor(private readonly options: { client: SumdbClient; cache: TieredCache<PackageResult> }) {}
 
   async verify(target: GoTarget, config: SumdbConfig, signal?: AbortSignal, fresh = false): Promise<PackageResult> {
-    const fail = (code: ReasonCode, reason: string) => unverifiableResult(target.module, code, reason, target.version, 'golang');
+    const fail = (code: UnverifiableCode, reason: string) => unverifiableResult(target.module, code, reason, target.version, 'golang');
     if (config.off) return fail('trust-material-missing', `${config.reason}.`);
     if (isExcluded(target.module, config.excluded)) return fail('spec-unsupported', `${target.module} is private (GONOSUMDB/GOPRIVATE): the checksum database does not know it.`);
     if (!target.hashes?.length) return fail('spec-unsupported', `go.sum has no hash for ${target.module} ${target.version} (run go mod tidy): there is nothing to check.`);
@@ -40,7 +40,9 @@ export class GoVerifier {
     const { client } = this.options;
     const who = `${target.module}@${target.version}`;
     const base = { ecosystem: 'golang' as const, name: target.module, version: target.version, purl: `pkg:golang/${target.module}@${target.version}`, registry: config.key.name, findings: [] };
-    const invalid = (code: ReasonCode, reason: string): PackageResult => ({ ...base, signature: 'invalid', signatureReason: reason, provenance: 'absent', provenanceReason: 'Go modules carry no provenance.', verdict: 'invalid', code, reason });
+    // Go modules carry no provenance: decided by the checksum database alone.
+    const judged = (code: CodeOf<'verified' | 'invalid'>, reason: string): PackageResult => ({ ...decided(base, code, reason, 'absent'), provenanceReason: 'Go modules carry no provenance.' });
+    const invalid = (code: CodeOf<'invalid'>, reason: string) => judged(code, reason);
     const lookup = await client.lookup(config.base, target.module, target.version, signal);
     if (!lookup) return unverifiableResult(target.module, 'version-not-found', `The checksum database ${config.key.name} has no record of ${who}.`, target.version, 'golang');
     const opened = openNote(lookup.note, config.key);
@@ -62,6 +64,6 @@ export class GoVerifier {
       if (expected !== value) return invalid('integrity-mismatch', `go.sum says ${value} for ${who}${kind === 'go.mod' ? '/go.mod' : ''}, but the checksum database ${config.key.name} recorded ${expected}: the code is not what everyone else gets.`);
     }
     const reason = `go.sum matches the checksum database ${config.key.name} (record ${lookup.id} in its signed tree of ${head.size}).`;
-    return { ...base, signature: 'verified', signatureReason: reason, provenance: 'absent', provenanceReason: 'Go modules carry no provenance.', verdict: 'verified', code: 'verified', reason };
+    return judged('verified', reason);
   }
 }

@@ -6,10 +6,10 @@
 import * as crypto from 'node:crypto';
 import * as openpgp from 'openpgp';
 import { parse as parseYaml } from 'yaml';
+import type { Failure } from '../../reasons';
 
-export type ChartProvenanceCheck =
-  | { ok: true; signer: string; fingerprint: string }
-  | { ok: false; status: 'invalid' | 'policy-violation' | 'unverifiable'; message: string; fingerprint?: string };
+/** Verified; or the signature or signed digests do not hold (`signature-invalid`), or a key outside the keyring signed it (`signer-not-allowed`). */
+export type ChartProvenanceCheck = { ok: true; signer: string; fingerprint: string } | (Failure<'signature-invalid' | 'signer-not-allowed'> & { fingerprint?: string });
 
 /** The public keys of a keyring file: binary (helm's and GnuPG 1's `pubring.gpg`) or ASCII-armored. */
 export async function readKeyring(bytes: Buffer): Promise<openpgp.PublicKey[]> {
@@ -23,18 +23,18 @@ export async function checkChartProvenance(archive: Buffer, archiveName: string,
   try {
     message = await openpgp.readCleartextMessage({ cleartextMessage: provenance });
   } catch (error) {
-    return { ok: false, status: 'invalid', message: `the provenance file is not a clear-signed OpenPGP message (${firstLine(error)})` };
+    return { ok: false, code: 'signature-invalid', message: `the provenance file is not a clear-signed OpenPGP message (${firstLine(error)})` };
   }
   const signingKeyIds = message.getSigningKeyIDs().map((id) => id.toHex());
   const known = keyring.filter((key) => key.getKeyIDs().some((id) => signingKeyIds.includes(id.toHex())));
   if (known.length === 0) {
-    return { ok: false, status: 'policy-violation', message: `the provenance is signed by key ${signingKeyIds.join(', ') || '(none named)'}, which is not in your keyring`, fingerprint: signingKeyIds[0] };
+    return { ok: false, code: 'signer-not-allowed', message: `the provenance is signed by key ${signingKeyIds.join(', ') || '(none named)'}, which is not in your keyring`, fingerprint: signingKeyIds[0] };
   }
   try {
     const verification = await openpgp.verify({ message, verificationKeys: known, expectSigned: true });
     await verification.signatures[0].verified;
   } catch (error) {
-    return { ok: false, status: 'invalid', message: `the provenance signature does not verify (${firstLine(error)})`, fingerprint: known[0].getFingerprint() };
+    return { ok: false, code: 'signature-invalid', message: `the provenance signature does not verify (${firstLine(error)})`, fingerprint: known[0].getFingerprint() };
   }
   const key = known[0];
   const signer = (await key.getPrimaryUser().catch(() => undefined))?.user.userID?.userID ?? key.getUserIDs()[0] ?? key.getKeyID().toHex();
@@ -43,22 +43,22 @@ export async function checkChartProvenance(archive: Buffer, archiveName: string,
   // The signed text: Chart.yaml, then the sums. helm splits at the first `...` line.
   const text = message.getText();
   const split = text.split(/\r?\n\.\.\.\r?\n/);
-  if (split.length < 2) return { ok: false, status: 'invalid', message: 'the signed provenance holds no file digests', fingerprint };
+  if (split.length < 2) return { ok: false, code: 'signature-invalid', message: 'the signed provenance holds no file digests', fingerprint };
   let metadata: { name?: unknown; version?: unknown };
   let sums: { files?: Record<string, unknown> };
   try {
     metadata = parseYaml(split[0]) ?? {};
     sums = parseYaml(split.slice(1).join('\n...\n')) ?? {};
   } catch (error) {
-    return { ok: false, status: 'invalid', message: `the signed provenance is not YAML (${firstLine(error)})`, fingerprint };
+    return { ok: false, code: 'signature-invalid', message: `the signed provenance is not YAML (${firstLine(error)})`, fingerprint };
   }
   if (metadata.name !== chart.name || String(metadata.version) !== chart.version) {
-    return { ok: false, status: 'invalid', message: `the signed provenance is for ${String(metadata.name)} ${String(metadata.version)}, not ${chart.name} ${chart.version}`, fingerprint };
+    return { ok: false, code: 'signature-invalid', message: `the signed provenance is for ${String(metadata.name)} ${String(metadata.version)}, not ${chart.name} ${chart.version}`, fingerprint };
   }
   const signed = sums.files?.[archiveName];
-  if (typeof signed !== 'string') return { ok: false, status: 'invalid', message: `the signed provenance lists no digest for ${archiveName}`, fingerprint };
+  if (typeof signed !== 'string') return { ok: false, code: 'signature-invalid', message: `the signed provenance lists no digest for ${archiveName}`, fingerprint };
   const actual = `sha256:${crypto.createHash('sha256').update(archive).digest('hex')}`;
-  if (signed.toLowerCase() !== actual) return { ok: false, status: 'invalid', message: `the signed digest of ${archiveName} (${signed}) is not the archive's (${actual})`, fingerprint };
+  if (signed.toLowerCase() !== actual) return { ok: false, code: 'signature-invalid', message: `the signed digest of ${archiveName} (${signed}) is not the archive's (${actual})`, fingerprint };
   return { ok: true, signer, fingerprint };
 }
 

@@ -10,7 +10,7 @@ import type { TieredCache } from '../../cache/tieredCache';
 import type { HttpClient } from '../../http/http';
 import type { HelmIndexClient, HelmRepository } from './helmRepositories';
 import { type PackageResult, decided, unverifiableResult } from '../../result';
-import type { ReasonCode } from '../../verdict';
+import type { UnverifiableCode } from '../../reasons';
 import { cachedVerdict, faultResult } from '../../cache/cachedVerdict';
 import { checkChartProvenance } from './chartProvenance';
 
@@ -41,7 +41,7 @@ export class HelmVerifier {
   ) {}
 
   async verify(target: HelmTarget, repository: HelmRepository | { error: string }, signal?: AbortSignal, fresh = false): Promise<PackageResult> {
-    const fail = (code: ReasonCode, reason: string) => unverifiableResult(target.name, code, reason, target.version, 'helm');
+    const fail = (code: UnverifiableCode, reason: string) => unverifiableResult(target.name, code, reason, target.version, 'helm');
     if ('error' in repository) return fail('registry-error', `${target.name}: ${repository.error}.`);
     if (!target.version) {
       return fail('spec-unsupported', `${target.name} ${target.spec || '(no version)'} is a range helm resolves when it updates dependencies; Chart.lock pins the version that is checked.`);
@@ -65,19 +65,19 @@ export class HelmVerifier {
     const digest = crypto.createHash('sha256').update(archive).digest('hex');
     const base = { ecosystem: 'helm' as const, name: target.name, version: target.version, purl: `pkg:helm/${target.name}@${target.version}?repository_url=${encodeURIComponent(repository.url)}`, registry: host, integrity: `sha256:${digest}`, findings: [] };
     if (entry.digest && entry.digest.toLowerCase() !== digest) {
-      return decided(base, 'invalid', 'integrity-mismatch', `The archive ${archiveName} has sha256 ${digest}, but the index at ${host} lists ${entry.digest}.`);
+      return decided(base, 'integrity-mismatch', `The archive ${archiveName} has sha256 ${digest}, but the index at ${host} lists ${entry.digest}.`);
     }
     const prov = await this.options.http.get(`${archiveUrl}.prov`, { accept: 'application/vnd.cncf.helm.chart.provenance.v1.prov, text/plain, application/octet-stream', signal });
-    if (prov.status === 404) return decided(base, 'unsigned', 'signature-missing', `${target.name} ${target.version} has no provenance file (${archiveName}.prov) at ${host}.`);
+    if (prov.status === 404) return decided(base, 'signature-missing', `${target.name} ${target.version} has no provenance file (${archiveName}.prov) at ${host}.`);
     if ('error' in keyring) {
-      return decided(base, 'unverifiable', 'trust-material-missing', `${target.name} ${target.version} is signed (${archiveName}.prov), but ${keyring.error}.`);
+      return decided(base, 'trust-material-missing', `${target.name} ${target.version} is signed (${archiveName}.prov), but ${keyring.error}.`);
     }
     const check = await checkChartProvenance(archive, archiveName, target, prov.body.toString('utf8'), keyring.keys);
-    if (check.ok) return decided({ ...base, signatureKeyId: check.fingerprint }, 'verified', 'verified', `Signed by ${check.signer} (key ${check.fingerprint}), and the signed digest is the archive's.`);
-    if (check.status === 'policy-violation') {
-      return { ...decided(base, 'invalid', 'signer-not-allowed', ''), verdict: 'policy-violation', code: 'signer-not-allowed', reason: `${capitalise(check.message)} (${keyring.file}).`, signatureReason: check.message };
-    }
-    return decided(base, check.status, check.status === 'invalid' ? 'signature-invalid' : 'trust-material-missing', `${capitalise(check.message)}.`);
+    if (check.ok) return decided({ ...base, signatureKeyId: check.fingerprint }, 'verified', `Signed by ${check.signer} (key ${check.fingerprint}), and the signed digest is the archive's.`);
+    // A key outside the keyring: the reason names the keyring. (Until issue 17 this result said its
+    // signature and provenance were `invalid`; like an image's unaccepted key, they are unverifiable.)
+    if (check.code === 'signer-not-allowed') return { ...decided(base, check.code, `${capitalise(check.message)} (${keyring.file}).`), signatureReason: check.message };
+    return decided(base, check.code, `${capitalise(check.message)}.`);
   }
 }
 

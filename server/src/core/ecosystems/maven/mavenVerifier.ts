@@ -8,7 +8,7 @@ import type { TieredCache } from '../../cache/tieredCache';
 import type { HttpClient } from '../../http/http';
 import { type PackageResult, decided, unverifiableResult } from '../../result';
 import type { TrustContext } from '../../trust/trustedRoot';
-import type { ReasonCode } from '../../verdict';
+import type { UnverifiableCode } from '../../reasons';
 import { cachedVerdict, faultResult } from '../../cache/cachedVerdict';
 import { checkBundle, logEntryFacts, parseBundle, signerIdentity } from '../../sigstore/bundleCheck';
 
@@ -26,7 +26,7 @@ export class MavenVerifier {
   constructor(private readonly options: { http: HttpClient; trust: () => TrustContext; cache: TieredCache<PackageResult> }) {}
 
   async verify(target: MavenTarget, repositories: string[], signal?: AbortSignal, fresh = false): Promise<PackageResult> {
-    const fail = (code: ReasonCode, reason: string) => unverifiableResult(target.name, code, reason, target.version, 'maven');
+    const fail = (code: UnverifiableCode, reason: string) => unverifiableResult(target.name, code, reason, target.version, 'maven');
     if (!target.version) return fail('spec-unsupported', `The version of ${target.name} is not known here${target.note ? `: ${target.note}` : ''}.`);
     if (repositories.length === 0) return fail('registry-error', 'No Maven repository is configured (a mirror in ~/.m2/settings.xml, <repositories> in the pom, or the provenanceLens.maven.repositoryUrl setting).');
     const extension = /(?:^|; )(pom|war|aar|zip)\b/.exec(target.note ?? '')?.[1] ?? 'jar';
@@ -48,7 +48,7 @@ export class MavenVerifier {
       if (bytes.status === 404) continue;
       const base = { ecosystem: 'maven' as const, name, version, purl: `pkg:maven/${group}/${artifact}@${version}${extension !== 'jar' ? `?type=${extension}` : ''}`, registry: new URL(repository).host, findings: [] };
       const bundle = await this.options.http.get(`${url}.sigstore.json`, { accept: 'application/json', signal });
-      if (bundle.status === 404) return decided(base, 'unsigned', 'signature-missing', `${file} on ${base.registry} has no Sigstore bundle (${file}.sigstore.json) beside it.`);
+      if (bundle.status === 404) return decided(base, 'signature-missing', `${file} on ${base.registry} has no Sigstore bundle (${file}.sigstore.json) beside it.`);
       return this.judgeBundle(base, file, bytes.body, bundle.body);
     }
     return unverifiableResult(name, 'version-not-found', `No configured repository (${repositories.map((r) => new URL(r).host).join(', ')}) has ${file}.`, version, 'maven');
@@ -59,10 +59,10 @@ export class MavenVerifier {
     try {
       json = JSON.parse(bundleBytes.toString('utf8'));
     } catch {
-      return decided(base, 'invalid', 'bundle-malformed', `The Sigstore bundle of ${file} is not JSON.`);
+      return decided(base, 'bundle-malformed', `The Sigstore bundle of ${file} is not JSON.`);
     }
     const parsed = parseBundle(json);
-    if ('error' in parsed) return decided(base, parsed.status, parsed.status === 'invalid' ? 'bundle-malformed' : 'bundle-unsupported', `The Sigstore bundle of ${file}: ${parsed.error}.`);
+    if (!parsed.ok) return decided(base, parsed.code, `The Sigstore bundle of ${file}: ${parsed.message}.`);
     const bundle = parsed.bundle;
     if (bundle.content.$case === 'dsseEnvelope') {
       const sha256 = crypto.createHash('sha256').update(artifact).digest('hex');
@@ -72,14 +72,16 @@ export class MavenVerifier {
       } catch {
         // not JSON: no subject matches below
       }
-      if (!statement.subject?.some((s) => s.digest?.sha256 === sha256)) return decided(base, 'invalid', 'artifact-mismatch', `The Sigstore bundle beside ${file} is about other content.`);
+      if (!statement.subject?.some((s) => s.digest?.sha256 === sha256)) return decided(base, 'artifact-mismatch', `The Sigstore bundle beside ${file} is about other content.`);
     }
     const material = bundle.verificationMaterial.content;
-    if (material.$case === 'publicKey') return decided(base, 'unverifiable', 'trust-material-missing', `${file} is signed with a key, not a Sigstore certificate.`);
+    if (material.$case === 'publicKey') return decided(base, 'trust-material-missing', `${file} is signed with a key, not a Sigstore certificate.`);
     const checked = checkBundle(bundle, this.options.trust(), undefined, true, bundle.content.$case === 'messageSignature' ? artifact : undefined);
-    if (!checked.ok) return decided(base, checked.status, checked.status === 'invalid' ? 'signature-invalid' : 'trust-material-missing', `The Sigstore bundle of ${file} does not hold: ${checked.message}.`);
+    // The check's own code: signature-invalid or bundle-malformed; trust-material-missing, or bundle-unsupported
+    // (which until issue 17 was labelled trust-material-missing here).
+    if (!checked.ok) return decided(base, checked.code, `The Sigstore bundle of ${file} does not hold: ${checked.message}.`);
     const identity = signerIdentity(bundle) ?? {};
     const reason = `${file} is signed by ${identity.subjectAlternativeName ?? 'an unknown identity'} (${identity.issuer ?? 'unknown issuer'}), logged.`;
-    return { ...decided(base, 'verified', 'verified', reason), provenanceDetails: { ...identity, predicateTypes: [], ...logEntryFacts(bundle, this.options.trust()) } };
+    return { ...decided(base, 'verified', reason), provenanceDetails: { ...identity, predicateTypes: [], ...logEntryFacts(bundle, this.options.trust()) } };
   }
 }

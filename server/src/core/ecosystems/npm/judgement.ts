@@ -4,13 +4,14 @@
 import semver from 'semver';
 import { normaliseRepository } from './packageJson';
 import type { NpmVersionManifest, Packument } from './npmRegistry';
-import { type Finding, type ReasonCode, type Verdict, worse } from '../../verdict';
+import { type Finding, type VerdictCode, verdictOf } from '../../reasons';
+import { type Verdict, worse } from '../../verdict';
 import type { ProvenanceResult } from './provenance';
 import type { SignatureResult } from './signature';
 
 export interface Judgement {
   verdict: Verdict;
-  code: ReasonCode;
+  code: VerdictCode;
   reason: string;
 }
 
@@ -24,8 +25,9 @@ export function judge(signature: SignatureResult, provenance: ProvenanceResult):
     const reason = provenance.status === 'verified' ? 'Registry signature and provenance verified.' : 'Registry signature verified; published without provenance.';
     return { verdict, code: 'verified', reason };
   }
-  if (verdict === signature.status) return { verdict, code: signature.code, reason: signature.message };
-  return { verdict, code: provenance.code, reason: provenance.message };
+  // The check that decides gives the code, and the code the verdict (its status stands for the same one).
+  const deciding = verdict === signature.status ? signature : provenance;
+  return { verdict: verdictOf(deciding.code), code: deciding.code, reason: deciding.message };
 }
 
 /** The nearest later stable version published with provenance, when this one has none. */

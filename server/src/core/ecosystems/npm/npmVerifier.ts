@@ -10,7 +10,7 @@ import { type NpmConfig, registryFor } from './npmConfig';
 import type { NpmRegistryClient, NpmVersionManifest, Packument, RegistryKey } from './npmRegistry';
 import { type PackageResult, unverifiableResult } from '../../result';
 import type { TrustContext } from '../../trust/trustedRoot';
-import type { ReasonCode } from '../../verdict';
+import { type UnverifiableCode, coded } from '../../reasons';
 import { judge, nearestVersionWithProvenance, provenanceFindings } from './judgement';
 import { type ProvenanceResult, integrityHex, verifyNpmProvenance } from './provenance';
 import { npmPurl } from './purl';
@@ -206,7 +206,7 @@ function integrityMismatch(locked: string | undefined, registry: string | undefi
     if (a && b) {
       if (a === b) return undefined;
       const reason = 'This file records a different integrity (hash) than the registry serves for this version: the file or the registry metadata has been altered.';
-      return { signature: 'invalid', signatureReason: reason, provenance: 'unverifiable', provenanceReason: reason, verdict: 'invalid', code: 'integrity-mismatch', reason, findings: [] };
+      return { signature: 'invalid', signatureReason: reason, provenance: 'unverifiable', provenanceReason: reason, ...coded('integrity-mismatch'), reason, findings: [] };
     }
   }
   return undefined;
@@ -224,7 +224,7 @@ function digestKeys(keys: RegistryKey[]): string {
 function networkFailure(name: string, version: string | undefined, error: unknown): PackageResult {
   if (error instanceof HttpError) {
     if (error.kind === 'offline') return unverifiableResult(name, 'offline-not-cached', 'Offline, and this package has not been verified before.', version);
-    const code: ReasonCode = error.kind === 'status' || error.kind === 'bad-body' || error.kind === 'too-large' ? 'registry-error' : 'network-error';
+    const code: UnverifiableCode = error.kind === 'status' || error.kind === 'bad-body' || error.kind === 'too-large' ? 'registry-error' : 'network-error';
     return unverifiableResult(name, code, `Could not verify: ${error.message}.`, version);
   }
   return unverifiableResult(name, 'registry-error', `Could not verify: ${(error as Error)?.message ?? String(error)}.`, version);

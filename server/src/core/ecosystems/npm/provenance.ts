@@ -11,7 +11,8 @@ import type { KeyFinderFunc } from '@sigstore/verify';
 import type { RegistryKey } from './npmRegistry';
 import type { TrustContext } from '../../trust/trustedRoot';
 import type { ProvenanceDetails } from '../../result';
-import type { ProvenanceStatus, ReasonCode } from '../../verdict';
+import { type CodeOf, hasVerdict } from '../../reasons';
+import type { ProvenanceStatus } from '../../verdict';
 import { checkBundle, logEntryFacts, parseBundle } from '../../sigstore/bundleCheck';
 import { readBuildIdentity } from '../../sigstore/certificate';
 import { npmPurl } from './purl';
@@ -19,12 +20,13 @@ import { npmPurl } from './purl';
 export const PUBLISH_PREDICATE = 'https://github.com/npm/attestation/tree/main/specs/publish/v0.1';
 const IN_TOTO_PAYLOAD = 'application/vnd.in-toto+json';
 
-export interface ProvenanceResult {
-  status: ProvenanceStatus;
-  code: ReasonCode;
+/** A status and a code that stands for it (reasons.ts); `absent` counts as fine (`verified`) unless a policy requires provenance. */
+type StatusAndCode = { status: 'absent'; code: 'verified' } | { [S in Exclude<ProvenanceStatus, 'absent'>]: { status: S; code: CodeOf<S> } }[Exclude<ProvenanceStatus, 'absent'>];
+
+export type ProvenanceResult = StatusAndCode & {
   message: string;
   details?: ProvenanceDetails;
-}
+};
 
 export interface ProvenanceInput {
   name: string;
@@ -54,7 +56,7 @@ export function verifyNpmProvenance(input: ProvenanceInput, keys: RegistryKey[],
   let undecided: ProvenanceResult | undefined;
   for (const attestation of attestations as Array<{ predicateType?: unknown; bundle?: unknown }>) {
     const predicateType = String(attestation?.predicateType ?? '');
-    const fail = (code: ReasonCode, why: string): ProvenanceResult => ({
+    const fail = (code: CodeOf<'invalid'>, why: string): ProvenanceResult => ({
       status: 'invalid',
       code,
       message: `${label(predicateType)}: ${why}`,
@@ -62,15 +64,18 @@ export function verifyNpmProvenance(input: ProvenanceInput, keys: RegistryKey[],
     });
     details.predicateTypes.push(predicateType);
     const parsed = parseBundle(attestation?.bundle);
-    if ('error' in parsed) {
-      if (parsed.status === 'invalid') return fail('provenance-unsupported', parsed.error);
-      undecided ??= { status: 'unverifiable', code: 'provenance-unsupported', message: `${label(predicateType)}: ${parsed.error}`, details };
+    // A malformed attestation, or one that is not a DSSE in-toto statement, is evidence that is wrong:
+    // provenance-invalid (until issue 17, provenance-unsupported, which now only stands for a bundle
+    // version this verifier does not know: undecided).
+    if (!parsed.ok) {
+      if (parsed.code === 'bundle-malformed') return fail('provenance-invalid', parsed.message);
+      undecided ??= { status: 'unverifiable', code: 'provenance-unsupported', message: `${label(predicateType)}: ${parsed.message}`, details };
       continue;
     }
     const bundle = parsed.bundle;
-    if (bundle.content.$case !== 'dsseEnvelope') return fail('provenance-unsupported', 'expected a DSSE envelope');
+    if (bundle.content.$case !== 'dsseEnvelope') return fail('provenance-invalid', 'expected a DSSE envelope');
     const envelope = bundle.content.dsseEnvelope;
-    if (envelope.payloadType !== IN_TOTO_PAYLOAD) return fail('provenance-unsupported', `unexpected payload type "${envelope.payloadType}"`);
+    if (envelope.payloadType !== IN_TOTO_PAYLOAD) return fail('provenance-invalid', `unexpected payload type "${envelope.payloadType}"`);
 
     const subject = checkSubject(envelope.payload, purl, sha512);
     if (subject.problem) return fail('provenance-subject-mismatch', subject.problem);
@@ -103,7 +108,7 @@ export function verifyNpmProvenance(input: ProvenanceInput, keys: RegistryKey[],
 
     const result = checkBundle(bundle, trust, keyFinder);
     if (!result.ok) {
-      if (result.status === 'invalid') return { status: 'invalid', code: 'provenance-invalid', message: `${label(predicateType)}: ${result.message}`, details };
+      if (hasVerdict(result.code, 'invalid')) return { status: 'invalid', code: 'provenance-invalid', message: `${label(predicateType)}: ${result.message}`, details };
       undecided ??= { status: 'unverifiable', code: result.code === 'bundle-unsupported' ? 'provenance-unsupported' : 'trust-material-missing', message: `${label(predicateType)}: ${result.message}`, details };
       continue;
     }

@@ -4,7 +4,8 @@
 
 import * as crypto from 'node:crypto';
 import type { NpmSignature, RegistryKey } from './npmRegistry';
-import type { ReasonCode, SignatureStatus } from '../../verdict';
+import type { CodeOf } from '../../reasons';
+import type { SignatureStatus } from '../../verdict';
 
 export interface SignatureInput {
   name: string;
@@ -16,12 +17,13 @@ export interface SignatureInput {
   publishedAt: string | undefined;
 }
 
-export interface SignatureResult {
-  status: SignatureStatus;
-  code: ReasonCode;
+/** A status and a code that stands for it (reasons.ts): they cannot disagree. */
+type StatusAndCode = { [S in SignatureStatus]: { status: S; code: CodeOf<S> } }[SignatureStatus];
+
+export type SignatureResult = StatusAndCode & {
   message: string;
   keyid?: string;
-}
+};
 
 export async function verifyRegistrySignature(input: SignatureInput, keys: RegistryKey[]): Promise<SignatureResult> {
   if (keys.length === 0) {

@@ -34,7 +34,7 @@ interface IntotoOrDsseSpec {
 
 /** `layer`: the stored bytes of one `.att` layer; `annotations`: that layer's annotations. */
 export function verifyCosignAttestation(layer: Buffer, annotations: Record<string, string>, imageDigest: string, trust: TrustContext, keys: PublicKeyEntry[]): BundleCheckResult {
-  const fail = (message: string, predicateType?: string): BundleCheckResult => ({ ok: false, status: 'invalid', message, predicateType });
+  const fail = (message: string, predicateType?: string): BundleCheckResult => ({ ok: false, code: 'signature-invalid', message, predicateType });
   let envelope: Envelope;
   try {
     envelope = JSON.parse(layer.toString('utf8'));
@@ -58,9 +58,9 @@ export function verifyCosignAttestation(layer: Buffer, annotations: Record<strin
       signedBy: (key) => signatures.some((signature) => crypto.verify('sha256', signed, key, signature)),
       logEntryMismatch: (entry: LogEntryBody, publicKeyPem) => {
         const recorded = recordedHashAndKey(entry);
-        if (!recorded) return { status: 'unverifiable', message: `transparency-log entries of kind "${entry.kind}" ${entry.apiVersion ?? ''} are not supported for cosign attestations` };
+        if (!recorded) return { code: 'bundle-unsupported', message: `transparency-log entries of kind "${entry.kind}" ${entry.apiVersion ?? ''} are not supported for cosign attestations` };
         if (recorded.hash?.algorithm !== 'sha256' || recorded.hash.value !== sha256Hex(layer) || !loggedKeyMatches(recorded.key, publicKeyPem)) {
-          return { status: 'invalid', message: 'the transparency-log entry is for another envelope or key' };
+          return { code: 'signature-invalid', message: 'the transparency-log entry is for another envelope or key' };
         }
         return undefined;
       },

@@ -13,6 +13,7 @@ import type { TrustContext } from '../../trust/trustedRoot';
 import { type BuildIdentity, readBuildIdentity } from '../../sigstore/certificate';
 import { unknownLogCheck } from '../../sigstore/bundleCheck';
 import { verifyCertificateChain, verifySignedEntryTimestamp } from '../../sigstore/libraryInternals';
+import type { CodeOf, Failure } from '../../reasons';
 
 export const ANNOTATIONS = {
   signature: 'dev.cosignproject.cosign/signature',
@@ -21,12 +22,14 @@ export const ANNOTATIONS = {
   bundle: 'dev.sigstore.cosign/bundle',
 } as const;
 
+/**
+ * Why a layer does not hold: evidence that is wrong (`signature-invalid`, or the digest, bundle or
+ * fetch codes of the pieces around it), a key outside the accepted set (`signer-not-allowed`), or
+ * what we lack to decide (`trust-material-missing`, `bundle-unsupported`, `network-error`).
+ */
+export type CosignFailure = Failure<CodeOf<'invalid' | 'unverifiable' | 'policy-violation'>>;
 
-export type FailureStatus = 'invalid' | 'unverifiable' | 'policy-violation';
-
-export type CosignCheck =
-  | { ok: true; identity?: BuildIdentity; keyName?: string; logIndex?: string; integratedTime?: string; timestamp?: string; timestampAuthority?: string }
-  | { ok: false; status: FailureStatus; message: string };
+export type CosignCheck = { ok: true; identity?: BuildIdentity; keyName?: string; logIndex?: string; integratedTime?: string; timestamp?: string; timestampAuthority?: string } | CosignFailure;
 
 /** A log entry body as Rekor records it: `kind`, `apiVersion` and a kind-specific `spec`. */
 export interface LogEntryBody {
@@ -41,7 +44,7 @@ export interface SignedLayer {
   /** Whether `key` made (one of) the layer's signatures over what it covers. */
   signedBy(key: crypto.KeyObject): boolean;
   /** Undefined when the log entry describes this layer signed with `publicKeyPem`; otherwise why it does not. */
-  logEntryMismatch(body: LogEntryBody, publicKeyPem: string): { status: FailureStatus; message: string } | undefined;
+  logEntryMismatch(body: LogEntryBody, publicKeyPem: string): Omit<CosignFailure, 'ok'> | undefined;
 }
 
 interface RekorBundle {
@@ -50,18 +53,19 @@ interface RekorBundle {
 }
 
 export function verifyCosignLayer(layer: SignedLayer, trust: TrustContext, keys: PublicKeyEntry[]): CosignCheck {
-  const fail = (status: FailureStatus, message: string): CosignCheck => ({ ok: false, status, message });
+  const fail = (code: CosignFailure['code'], message: string): CosignCheck => ({ ok: false, code, message });
+  const invalid = (message: string) => fail('signature-invalid', message);
   const bundle = parseBundle(layer.annotations[ANNOTATIONS.bundle]);
-  if (bundle === 'malformed') return fail('invalid', 'the transparency-log annotation is malformed');
+  if (bundle === 'malformed') return invalid('the transparency-log annotation is malformed');
 
   const certificatePem = layer.annotations[ANNOTATIONS.certificate];
   if (certificatePem) {
-    if (!bundle) return fail('invalid', 'a certificate-signed layer needs a transparency-log entry, and there is none');
+    if (!bundle) return invalid('a certificate-signed layer needs a transparency-log entry, and there is none');
     let certificate: X509Certificate;
     try {
       certificate = X509Certificate.parse(certificatePem);
     } catch {
-      return fail('invalid', 'the signing certificate cannot be parsed');
+      return invalid('the signing certificate cannot be parsed');
     }
     const log = checkLogEntry(bundle, layer, certificatePem, trust);
     if (log) return log;
@@ -70,20 +74,20 @@ export function verifyCosignLayer(layer: SignedLayer, trust: TrustContext, keys:
       const { verifiedScts } = verifyCertificateChain(certificate, [signedAt], trust.material);
       // An embedded SCT must verify. Certificates from before Fulcio embedded SCTs have none; their
       // transparency is the Rekor entry itself, which records this very certificate (checked above).
-      if (certificate.extSCT && verifiedScts === 0) return fail('invalid', 'the signing certificate\'s certificate-transparency timestamp does not verify');
+      if (certificate.extSCT && verifiedScts === 0) return invalid('the signing certificate\'s certificate-transparency timestamp does not verify');
     } catch (error) {
-      return fail('invalid', `the signing certificate does not chain to the trusted root at signing time (${(error as Error).message})`);
+      return invalid(`the signing certificate does not chain to the trusted root at signing time (${(error as Error).message})`);
     }
-    if (!signedBy(layer, certificatePem)) return fail('invalid', 'the signature does not match what it signs');
+    if (!signedBy(layer, certificatePem)) return invalid('the signature does not match what it signs');
     return { ok: true, identity: readBuildIdentity(certificate), logIndex: String(bundle.Payload.logIndex), integratedTime: signedAt.toISOString() };
   }
 
   // Key-based: the signature must come from a key the user accepts.
-  if (keys.length === 0) return fail('unverifiable', 'signed with a key, and no public key is configured for this image');
+  if (keys.length === 0) return fail('trust-material-missing', 'signed with a key, and no public key is configured for this image');
   const key = keys.find((k) => signedBy(layer, k.pem));
-  if (!key) return fail('policy-violation', `signed with a key that is not among the accepted keys (${keys.map((k) => k.name).join(', ')})`);
+  if (!key) return fail('signer-not-allowed', `signed with a key that is not among the accepted keys (${keys.map((k) => k.name).join(', ')})`);
   if (!bundle) {
-    return key.ignoreTlog ? { ok: true, keyName: key.name } : fail('unverifiable', `signed with ${key.name}, but without a transparency-log entry (accept that per key with "ignoreTlog", like cosign's --insecure-ignore-tlog)`);
+    return key.ignoreTlog ? { ok: true, keyName: key.name } : fail('trust-material-missing', `signed with ${key.name}, but without a transparency-log entry (accept that per key with "ignoreTlog", like cosign's --insecure-ignore-tlog)`);
   }
   const log = checkLogEntry(bundle, layer, key.pem, trust);
   if (log) return log;
@@ -103,10 +107,7 @@ function parseBundle(text: string | undefined): RekorBundle | undefined | 'malfo
 /** The signed entry timestamp, and that the entry describes this layer and key. Undefined when all holds. */
 function checkLogEntry(bundle: RekorBundle, layer: SignedLayer, publicKeyPem: string, trust: TrustContext): CosignCheck | undefined {
   const logId = Buffer.from(bundle.Payload.logID, 'hex');
-  if (!trust.logIds.has(logId.toString('base64'))) {
-    const { status, message } = unknownLogCheck(trust);
-    return { ok: false, status, message };
-  }
+  if (!trust.logIds.has(logId.toString('base64'))) return unknownLogCheck(trust);
   const body = Buffer.from(bundle.Payload.body, 'base64');
   try {
     verifySignedEntryTimestamp(
@@ -122,13 +123,13 @@ function checkLogEntry(bundle: RekorBundle, layer: SignedLayer, publicKeyPem: st
       trust.material,
     );
   } catch {
-    return { ok: false, status: 'invalid', message: 'the transparency-log entry timestamp (SET) does not verify' };
+    return { ok: false, code: 'signature-invalid', message: 'the transparency-log entry timestamp (SET) does not verify' };
   }
   let entry: LogEntryBody;
   try {
     entry = JSON.parse(body.toString('utf8'));
   } catch {
-    return { ok: false, status: 'invalid', message: 'the transparency-log entry body is not JSON' };
+    return { ok: false, code: 'signature-invalid', message: 'the transparency-log entry body is not JSON' };
   }
   const mismatch = layer.logEntryMismatch(entry, publicKeyPem);
   return mismatch && { ok: false, ...mismatch };

@@ -8,12 +8,13 @@ import type { TieredCache } from '../../cache/tieredCache';
 import type { Dependency } from '../../dependency';
 import { HttpError } from '../../http/http';
 import { DigestMismatchError, MEDIA_TYPES, type Manifest, type OciClient } from './ociClient';
-import { type ImageSigner, type PackageResult, type ProvenanceDetails, unverifiableResult } from '../../result';
+import { type ImageSigner, type PackageResult, type ProvenanceDetails, decided, unverifiableResult } from '../../result';
 import type { TrustContext } from '../../trust/trustedRoot';
-import type { Finding, ProvenanceStatus, ReasonCode, SignatureStatus } from '../../verdict';
+import { type Finding, type UnverifiableCode, type VerdictCode, hasVerdict, verdictOf } from '../../reasons';
+import type { ProvenanceStatus, SignatureStatus } from '../../verdict';
 import { type AttestationLocation, type LocatedCheck, attestedSboms, sbomOfStatement } from './attestedSboms';
 import { DSSE_LAYER, verifyCosignAttestation } from './cosignAttestation';
-import type { CosignCheck } from './cosignLayer';
+import type { CosignCheck, CosignFailure } from './cosignLayer';
 import type { PublicKeyEntry } from '../../trust/signers';
 import { verifyCosignSignature } from './cosignSignature';
 import { type BundleCheckResult, COSIGN_SIGN_PREDICATE, verifyImageBundle } from './imageBundle';
@@ -40,9 +41,11 @@ export class OciVerifier {
   async verify(dependency: Dependency, signal?: AbortSignal, extraKeys: PublicKeyEntry[] = [], fresh = false): Promise<PackageResult> {
     const keys = [...this.options.keys, ...extraKeys];
     const ref = dependency.image;
-    if (!ref) return unverifiableResult(dependency.name, 'image-invalid', 'Not an image reference.', undefined, 'oci');
+    // image-invalid is a problem of the file (the parsers say it where the reference is written);
+    // a dependency that reaches the verifier without a reference (an SBOM's purl) is undecided.
+    if (!ref) return unverifiableResult(dependency.name, 'spec-unsupported', 'Not an image reference.', undefined, 'oci');
     const version = ref.digest ?? ref.tag ?? 'latest';
-    const fail = (code: ReasonCode, reason: string) => unverifiableResult(ref.name, code, reason, version, 'oci');
+    const fail = (code: UnverifiableCode, reason: string) => unverifiableResult(ref.name, code, reason, version, 'oci');
     try {
       const { client } = this.options;
       const manifest = await client.getManifest(ref.domain, ref.repository, version, signal);
@@ -58,7 +61,7 @@ export class OciVerifier {
     } catch (error) {
       if (error instanceof DigestMismatchError) {
         const reason = `The registry serves content that does not match the digest: ${error.message}.`;
-        return { ...fail('digest-mismatch', reason), signature: 'invalid', verdict: 'invalid' };
+        return decided({ ecosystem: 'oci', name: ref.name, version, findings: [] }, 'digest-mismatch', reason, 'unverifiable');
       }
       if (error instanceof HttpError && error.kind === 'offline') return fail('offline-not-cached', 'Offline, and this image has not been verified before.');
       return fail(error instanceof HttpError && error.kind === 'status' ? 'registry-error' : 'network-error', `Could not verify: ${(error as Error).message}.`);
@@ -83,33 +86,31 @@ export class OciVerifier {
     const signers: ImageSigner[] = signatures.flatMap((c) => (c.ok ? [{ subject: c.identity?.subjectAlternativeName, issuer: c.identity?.issuer, key: c.keyName, logIndex: c.logIndex, integratedTime: c.integratedTime, timestamp: c.timestamp, timestampAuthority: c.timestampAuthority }] : []));
     let signature: SignatureStatus;
     let signatureReason: string;
-    let verdict: PackageResult['verdict'];
-    let code: ReasonCode;
+    let code: VerdictCode;
     if (signers.length > 0) {
       const who = signers.map((s) => s.key ?? `${s.subject ?? 'an unknown identity'}${s.issuer ? ` (${s.issuer})` : ''}`).join(', ');
-      [signature, signatureReason, verdict, code] = ['verified', `Signed by ${who}.`, 'verified', 'verified'];
+      [signature, signatureReason, code] = ['verified', `Signed by ${who}.`, 'verified'];
     } else if (signatures.length === 0 && unreachable) {
       // No signature found, and a place where signatures live could not be listed: undecided.
-      [signature, signatureReason, verdict, code] = ['unverifiable', `No cosign signature of ${name}@${digest} was found, and ${unreachable}.`, 'unverifiable', 'network-error'];
+      [signature, signatureReason, code] = ['unverifiable', `No cosign signature of ${name}@${digest} was found, and ${unreachable}.`, 'network-error'];
     } else if (signatures.length === 0) {
-      [signature, signatureReason, verdict, code] = ['unsigned', `${name}@${digest} has no cosign signature.`, 'unsigned', 'signature-missing'];
+      [signature, signatureReason, code] = ['unsigned', `${name}@${digest} has no cosign signature.`, 'signature-missing'];
     } else {
-      // No signature holds: the worst failure speaks (invalid evidence over an unaccepted key over undecidable).
-      const failures = signatures.filter((c): c is Extract<CosignCheck, { ok: false }> => !c.ok);
-      const worst = failures.find((c) => c.status === 'invalid') ?? failures.find((c) => c.status === 'policy-violation') ?? failures[0];
+      // No signature holds: the worst failure speaks (invalid evidence over an unaccepted key over undecidable), with its code.
+      const failures = signatures.filter((c): c is CosignFailure => !c.ok);
+      const worst = failures.find((c) => hasVerdict(c.code, 'invalid')) ?? failures.find((c) => hasVerdict(c.code, 'policy-violation')) ?? failures[0];
+      const failed = worst.code;
       signatureReason = `The cosign signature of ${name}@${digest} does not hold: ${worst.message}.`;
       // A signature by a key outside the accepted set cannot be checked at all: its signature field says so.
-      signature = worst.status === 'policy-violation' ? 'unverifiable' : worst.status;
-      verdict = worst.status;
-      code = worst.status === 'invalid' ? 'signature-invalid' : worst.status === 'policy-violation' ? 'signer-not-allowed' : 'trust-material-missing';
+      signature = hasVerdict(failed, 'policy-violation') ? 'unverifiable' : verdictOf(failed);
+      code = failed;
     }
     // Failing attestation evidence is as serious as a failing signature; evidence we could not reach
     // leaves an otherwise verified image undecided, as for packages.
     let reason = signatureReason;
-    if (provenance.status === 'invalid') [verdict, code, reason] = ['invalid', 'provenance-invalid', provenance.message];
-    else if (provenance.status === 'unverifiable' && verdict === 'verified') [verdict, code, reason] = ['unverifiable', 'network-error', provenance.message];
+    if (provenance.status === 'invalid' || (provenance.status === 'unverifiable' && code === 'verified')) [code, reason] = [provenance.code, provenance.message];
     const sboms = attestedSboms(attestations);
-    return { ...base, signature, signatureReason, signers, provenance: provenance.status, provenanceReason: provenance.message, provenanceDetails: provenance.details, verdict, code, reason, ...(sboms.length > 0 ? { sboms } : {}) };
+    return { ...base, signature, signatureReason, signers, provenance: provenance.status, provenanceReason: provenance.message, provenanceDetails: provenance.details, verdict: verdictOf(code), code, reason, ...(sboms.length > 0 ? { sboms } : {}) };
   }
 
   /**
@@ -174,7 +175,7 @@ export class OciVerifier {
           const payload = json?.dsseEnvelope?.payload;
           return { ...verifyImageBundle(json, digest, trust(), keys), payload: typeof payload === 'string' ? Buffer.from(payload, 'base64') : undefined };
         } catch {
-          return { ok: false, status: 'invalid', message: 'a referrer holds a bundle that is not JSON' };
+          return { ok: false, code: 'bundle-malformed', message: 'a referrer holds a bundle that is not JSON' };
         }
       },
       'a referrer names a bundle the registry does not have',
@@ -220,14 +221,17 @@ interface Evidence {
   unreachable?: string;
 }
 
-/** Fetches a piece of evidence and checks it; a missing piece is invalid, a fault reaching it undecidable. */
+/**
+ * Fetches a piece of evidence and checks it; a missing piece is invalid (the manifest that lists it
+ * is signed evidence: signature-invalid), content that is not its digest too, a fault reaching it undecidable.
+ */
 async function fetched<T extends CosignCheck>(load: () => Promise<Buffer | undefined>, check: (data: Buffer) => T, missing: string): Promise<T | CosignCheck> {
   try {
     const data = await load();
-    return data ? check(data) : { ok: false, status: 'invalid', message: missing };
+    return data ? check(data) : { ok: false, code: 'signature-invalid', message: missing };
   } catch (error) {
-    if (error instanceof DigestMismatchError) return { ok: false, status: 'invalid', message: error.message };
-    return { ok: false, status: 'unverifiable', message: `could not fetch it (${(error as Error).message})` };
+    if (error instanceof DigestMismatchError) return { ok: false, code: 'digest-mismatch', message: error.message };
+    return { ok: false, code: 'network-error', message: `could not fetch it (${(error as Error).message})` };
   }
 }
 
@@ -243,14 +247,25 @@ function platformsOf(manifest: Manifest): string[] | undefined {
     .map((m) => [m.platform!.os, m.platform!.architecture, m.platform!.variant].filter(Boolean).join('/'));
 }
 
-/** Provenance for images: a verified SLSA provenance attestation; an attestation that fails is invalid. */
-function judgeAttestations(attestations: LocatedCheck[], unreachable?: string): { status: ProvenanceStatus; message: string; details?: ProvenanceDetails } {
-  const failed = attestations.find((a) => !a.ok && a.status === 'invalid') ?? attestations.find((a) => !a.ok);
-  if (failed && !failed.ok) {
-    const status = failed.status === 'invalid' ? 'invalid' : 'unverifiable';
-    return { status, message: `An attestation (${failed.predicateType ?? 'unknown type'}) does not hold: ${failed.message}.` };
+/** An image's provenance status, and the code the image's result takes when provenance decides it. */
+type JudgedAttestations = ({ status: 'invalid'; code: 'provenance-invalid' } | { status: 'unverifiable'; code: UnverifiableCode } | { status: Exclude<ProvenanceStatus, 'invalid' | 'unverifiable'> }) & { message: string; details?: ProvenanceDetails };
+
+/**
+ * Provenance for images: a verified SLSA provenance attestation; an attestation that fails is
+ * invalid (provenance-invalid), one that cannot be decided says why — its own code, or
+ * trust-material-missing for one signed by a key outside the accepted set (which cannot be checked),
+ * network-error when the attestations could not be listed. (Until issue 17 an undecided
+ * attestation was always network-error.)
+ */
+function judgeAttestations(attestations: LocatedCheck[], unreachable?: string): JudgedAttestations {
+  const failures = attestations.filter((a): a is Extract<LocatedCheck, { ok: false }> => !a.ok);
+  const failed = failures.find((a) => hasVerdict(a.code, 'invalid')) ?? failures[0];
+  if (failed) {
+    const message = `An attestation (${failed.predicateType ?? 'unknown type'}) does not hold: ${failed.message}.`;
+    if (hasVerdict(failed.code, 'invalid')) return { status: 'invalid', code: 'provenance-invalid', message };
+    return { status: 'unverifiable', code: hasVerdict(failed.code, 'unverifiable') ? failed.code : 'trust-material-missing', message };
   }
-  if (unreachable) return { status: 'unverifiable', message: `Attestations are unknown: ${unreachable}.` };
+  if (unreachable) return { status: 'unverifiable', code: 'network-error', message: `Attestations are unknown: ${unreachable}.` };
   const verified = attestations.filter((a) => a.ok);
   const predicateTypes = verified.map((a) => a.predicateType ?? 'unknown');
   const slsa = verified.find((a) => a.predicateType?.includes('slsa.dev/provenance'));

@@ -7,6 +7,7 @@
 import type { TrustContext } from '../../trust/trustedRoot';
 import type { BuildIdentity } from '../../sigstore/certificate';
 import { type LogEntryFacts, checkBundle, logEntryFacts, parseBundle, signerIdentity } from '../../sigstore/bundleCheck';
+import type { CodeOf, Failure } from '../../reasons';
 
 export const PYPI_PUBLISH_PREDICATE = 'https://docs.pypi.org/attestations/publish/v1';
 
@@ -20,9 +21,8 @@ export interface Publisher {
   environment?: string | null;
 }
 
-export type AttestationCheck =
-  | ({ ok: true; publisher: Publisher; identity: BuildIdentity; predicateType: string } & LogEntryFacts)
-  | { ok: false; status: 'invalid' | 'unverifiable'; message: string };
+export type AttestationFailure = Failure<CodeOf<'invalid' | 'unverifiable'>>;
+export type AttestationCheck = ({ ok: true; publisher: Publisher; identity: BuildIdentity; predicateType: string } & LogEntryFacts) | AttestationFailure;
 
 interface Attestation {
   version?: unknown;
@@ -33,11 +33,11 @@ interface Attestation {
 /** Every attestation of the provenance object, checked against `filename` with `sha256`. */
 export function checkProvenance(provenance: unknown, filename: string, sha256: string, trust: TrustContext): AttestationCheck[] {
   const bundles = (provenance as { attestation_bundles?: unknown })?.attestation_bundles;
-  if (!Array.isArray(bundles) || bundles.length === 0) return [{ ok: false, status: 'invalid', message: 'the provenance object holds no attestation bundles' }];
+  if (!Array.isArray(bundles) || bundles.length === 0) return [{ ok: false, code: 'provenance-invalid', message: 'the provenance object holds no attestation bundles' }];
   return bundles.flatMap((b: { publisher?: Publisher; attestations?: unknown }) =>
     Array.isArray(b?.attestations) && b.attestations.length > 0
       ? b.attestations.map((a: Attestation) => checkAttestation(a, b.publisher ?? {}, filename, sha256, trust))
-      : [{ ok: false as const, status: 'invalid' as const, message: 'an attestation bundle holds no attestations' }],
+      : [{ ok: false as const, code: 'provenance-invalid' as const, message: 'an attestation bundle holds no attestations' }],
   );
 }
 
@@ -45,27 +45,28 @@ export function checkAttestation(attestation: Attestation, publisher: Publisher,
   const material = attestation?.verification_material;
   const envelope = attestation?.envelope;
   if (typeof material?.certificate !== 'string' || typeof envelope?.statement !== 'string' || typeof envelope.signature !== 'string' || !Array.isArray(material.transparency_entries)) {
-    return { ok: false, status: 'invalid', message: 'the attestation is malformed (certificate, statement, signature or transparency entries missing)' };
+    return { ok: false, code: 'provenance-invalid', message: 'the attestation is malformed (certificate, statement, signature or transparency entries missing)' };
   }
-  // PEP 740 defines version 1 only; another version is a format this verifier does not know.
-  if (attestation.version !== 1) return { ok: false, status: 'unverifiable', message: `the attestation has format version ${JSON.stringify(attestation.version)}; only version 1 is known` };
+  // PEP 740 defines version 1 only; another version is a format this verifier does not know: an
+  // unsupported format, undecided (until issue 17 it was labelled trust-material-missing).
+  if (attestation.version !== 1) return { ok: false, code: 'provenance-unsupported', message: `the attestation has format version ${JSON.stringify(attestation.version)}; only version 1 is known` };
   const parsed = parseBundle({
     mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
     verificationMaterial: { certificate: { rawBytes: material.certificate }, tlogEntries: material.transparency_entries, timestampVerificationData: { rfc3161Timestamps: [] } },
     dsseEnvelope: { payload: envelope.statement, payloadType: 'application/vnd.in-toto+json', signatures: [{ sig: envelope.signature, keyid: '' }] },
   });
-  if ('error' in parsed) return { ok: false, status: parsed.status, message: parsed.error };
+  if (!parsed.ok) return parsed;
   const statement = readStatement(Buffer.from(envelope.statement, 'base64'));
-  if (!statement) return { ok: false, status: 'invalid', message: 'the attested statement is not an in-toto statement' };
+  if (!statement) return { ok: false, code: 'provenance-invalid', message: 'the attested statement is not an in-toto statement' };
   // The statement must be about this file: its name as the index serves it, and its digest.
   const subject = statement.subject.find((s) => s.name === filename);
-  if (!subject) return { ok: false, status: 'invalid', message: `the attestation is about ${statement.subject.map((s) => s.name).join(', ') || 'nothing'}, not ${filename}` };
-  if (subject.digest?.sha256?.toLowerCase() !== sha256.toLowerCase()) return { ok: false, status: 'invalid', message: `the attestation is for other content of ${filename} (sha256 ${subject.digest?.sha256 ?? 'missing'})` };
+  if (!subject) return { ok: false, code: 'provenance-subject-mismatch', message: `the attestation is about ${statement.subject.map((s) => s.name).join(', ') || 'nothing'}, not ${filename}` };
+  if (subject.digest?.sha256?.toLowerCase() !== sha256.toLowerCase()) return { ok: false, code: 'provenance-subject-mismatch', message: `the attestation is for other content of ${filename} (sha256 ${subject.digest?.sha256 ?? 'missing'})` };
   const checked = checkBundle(parsed.bundle, trust);
   if (!checked.ok) return checked;
   const identity = signerIdentity(parsed.bundle) ?? {};
   const mismatch = publisherMismatch(publisher, identity);
-  if (mismatch) return { ok: false, status: 'invalid', message: mismatch };
+  if (mismatch) return { ok: false, code: 'provenance-invalid', message: mismatch };
   return { ok: true, publisher, identity, predicateType: statement.predicateType, ...logEntryFacts(parsed.bundle, trust) };
 }
 

@@ -11,8 +11,8 @@ import { type PackageResult, decided, unverifiableResult } from '../../result';
 import { cachedVerdict, faultResult } from '../../cache/cachedVerdict';
 import { logFacts } from '../../sigstore/bundleCheck';
 import type { TrustContext } from '../../trust/trustedRoot';
-import type { ReasonCode } from '../../verdict';
-import { type AttestationCheck, checkProvenance } from './pep740';
+import { type UnverifiableCode, hasVerdict } from '../../reasons';
+import { type AttestationCheck, type AttestationFailure, checkProvenance } from './pep740';
 
 const RESULT_SCHEMA = 'pypi-result-v1';
 /** Bounds the requests one package can cause (a version may have dozens of wheels). */
@@ -38,7 +38,7 @@ export class PypiVerifier {
 
   /** `indexes`: where to look, in order (the first that has the project is used); empty when none is configured. */
   async verify(target: PypiTarget, indexes: string[], signal?: AbortSignal, fresh = false): Promise<PackageResult> {
-    const fail = (code: ReasonCode, reason: string) => unverifiableResult(target.name, code, reason, target.version, 'pypi');
+    const fail = (code: UnverifiableCode, reason: string) => unverifiableResult(target.name, code, reason, target.version, 'pypi');
     if (target.url) return fail('spec-unsupported', `${target.name} is installed from ${target.url}, not from a package index: there is no index provenance to check.`);
     if (indexes.length === 0) return fail('registry-error', 'No Python package index is configured (pip.conf, PIP_INDEX_URL, a uv or Poetry source, or the provenanceLens.python.indexUrl setting), and pip could not be asked for its default.');
     try {
@@ -71,7 +71,7 @@ export class PypiVerifier {
       files = ofVersion.filter((f) => f.sha256 && pinned.has(f.sha256));
       if (files.length === 0 && ofVersion.some((f) => f.sha256)) {
         const reason = `None of the files ${host(found.index)} serves for ${target.name} ${version} has a hash the lock pins: the index serves other content than was locked.`;
-        return decided(base, 'invalid', 'integrity-mismatch', reason, 'unverifiable');
+        return decided(base, 'integrity-mismatch', reason, 'unverifiable');
       }
     }
     const checked = await mapLimited(files.slice(0, MAX_FILES), PARALLEL_FILES, (file) => this.checkFile(target.name, version, file, found.index, signal));
@@ -80,7 +80,7 @@ export class PypiVerifier {
 
   private async checkFile(name: string, version: string, file: IndexFile, index: string, signal?: AbortSignal): Promise<{ file: IndexFile; checks: AttestationCheck[] | 'none' }> {
     if (file.provenance === null) return { file, checks: 'none' };
-    if (!file.sha256) return { file, checks: [{ ok: false, status: 'unverifiable', message: `the index gives no sha256 for ${file.filename}, so an attestation cannot be matched to it` }] };
+    if (!file.sha256) return { file, checks: [{ ok: false, code: 'registry-error', message: `the index gives no sha256 for ${file.filename}, so an attestation cannot be matched to it` }] };
     const url = file.provenance ?? this.options.index.integrityUrl(index, name, version, file.filename);
     const provenance = await this.options.index.provenance(url, signal);
     if (provenance === undefined) return { file, checks: 'none' };
@@ -92,27 +92,30 @@ type Base = Pick<PackageResult, 'ecosystem' | 'name' | 'version' | 'purl' | 'reg
 
 /** One verdict for the files: the worst failure speaks; every file must carry provenance that holds. */
 function summarise(base: Base, checked: Array<{ file: IndexFile; checks: AttestationCheck[] | 'none' }>, total: number): PackageResult {
-  const failures = checked.flatMap(({ file, checks }) => (checks === 'none' ? [] : checks.filter((c): c is Extract<AttestationCheck, { ok: false }> => !c.ok).map((c) => ({ file, c }))));
-  const invalid = failures.find((f) => f.c.status === 'invalid');
+  const failures = checked.flatMap(({ file, checks }) => (checks === 'none' ? [] : checks.filter((c): c is AttestationFailure => !c.ok).map((c) => ({ file, c }))));
+  // Provenance that is wrong, whatever is wrong with it, is provenance-invalid.
+  const invalid = failures.find((f) => hasVerdict(f.c.code, 'invalid'));
   if (invalid) {
     const reason = `The provenance of ${invalid.file.filename} does not hold: ${invalid.c.message}.`;
-    return decided(base, 'invalid', 'provenance-invalid', reason);
+    return decided(base, 'provenance-invalid', reason);
   }
+  // Undecided: the first failure's own code says why (until issue 17, always trust-material-missing,
+  // also for an attestation version PEP 740 does not define, now provenance-unsupported).
   if (failures.length > 0) {
     const reason = `The provenance of ${failures[0].file.filename} cannot be checked: ${failures[0].c.message}.`;
-    return decided(base, 'unverifiable', 'trust-material-missing', reason);
+    return decided(base, failures[0].c.code, reason);
   }
   const bare = checked.filter((c) => c.checks === 'none');
   if (bare.length > 0) {
     const reason = bare.length === checked.length ? `No file of ${base.name} ${base.version} on ${base.registry} has PEP 740 provenance.` : `${bare.length} of ${checked.length} files of ${base.name} ${base.version} have no PEP 740 provenance (${bare.slice(0, 3).map((c) => c.file.filename).join(', ')}${bare.length > 3 ? ', …' : ''}).`;
-    return decided(base, 'unsigned', 'signature-missing', reason);
+    return decided(base, 'signature-missing', reason);
   }
   const first = checked[0].checks as Array<Extract<AttestationCheck, { ok: true }>>;
   const { identity, publisher } = first[0];
   const predicateTypes = [...new Set(checked.flatMap((c) => (c.checks as Array<Extract<AttestationCheck, { ok: true }>>).map((a) => a.predicateType)))];
   const limited = total > checked.length ? ` (the first ${checked.length} of ${total} files)` : '';
   const reason = `Every file${limited} was published by ${publisher.kind} ${publisher.repository} (${publisher.workflow ?? publisher.workflow_filepath}) with PEP 740 provenance.`;
-  return { ...decided(base, 'verified', 'verified', reason), provenanceDetails: { ...identity, predicateTypes, ...logFacts(first[0]), workflowPath: publisher.workflow ?? publisher.workflow_filepath } };
+  return { ...decided(base, 'verified', reason), provenanceDetails: { ...identity, predicateTypes, ...logFacts(first[0]), workflowPath: publisher.workflow ?? publisher.workflow_filepath } };
 }
 
 function newestSatisfying(files: IndexFile[], spec: string): string | undefined {
