@@ -18,7 +18,10 @@ export default tseslint.config(
     // The core is protocol-free: the CLI runs it without an editor.
     files: ['server/src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['vscode', 'vscode-languageserver*', 'vscode-languageclient*', 'vscode-jsonrpc*', '../features/*', '../../features/*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['vscode', 'vscode-languageserver*', 'vscode-languageclient*', 'vscode-jsonrpc*', '../features/*', '../../features/*'] },
+      ],
     },
   },
 );

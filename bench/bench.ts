@@ -33,7 +33,12 @@ function generate(): Generated {
   const spki = publicKey.export({ format: 'der', type: 'spki' });
   const keyid = 'SHA256:' + crypto.createHash('sha256').update(spki).digest('base64').replace(/=+$/, '');
   const recorded = recordedScenario();
-  const keys = { keys: [...(recorded.keys as { keys: unknown[] }).keys, { keyid, keytype: 'ecdsa-sha2-nistp256', scheme: 'ecdsa-sha2-nistp256', key: spki.toString('base64'), expires: null }] };
+  const keys = {
+    keys: [
+      ...(recorded.keys as { keys: unknown[] }).keys,
+      { keyid, keytype: 'ecdsa-sha2-nistp256', scheme: 'ecdsa-sha2-nistp256', key: spki.toString('base64'), expires: null },
+    ],
+  };
   const packages: Scenario['packages'] = {};
   const lock: Generated['lock'] = SIGNED.map((s) => ({ name: s.name, version: s.version, integrity: s.integrity }));
   for (const s of SIGNED) packages[s.name] = { [s.version]: recorded.packages[s.name][s.version] };
@@ -45,11 +50,22 @@ function generate(): Generated {
       const integrity = 'sha512-' + crypto.createHash('sha512').update(`${name}@${version}`).digest('base64');
       const sig = crypto.sign('sha256', Buffer.from(`${name}@${version}:${integrity}`), privateKey).toString('base64');
       packages[name][version] = {
-        manifest: { name, version, description: 'generated for the benchmark', dist: { integrity, tarball: `http://127.0.0.1/${name}.tgz`, signatures: [{ keyid, sig }] } },
+        manifest: {
+          name,
+          version,
+          description: 'generated for the benchmark',
+          dist: { integrity, tarball: `http://127.0.0.1/${name}.tgz`, signatures: [{ keyid, sig }] },
+        },
         publishedAt: '2024-01-01T00:00:00.000Z',
       };
     }
-    lock.push({ name, version: `1.${i % VERSIONS_PER_PACKAGE}.0`, integrity: packages[name][`1.${i % VERSIONS_PER_PACKAGE}.0`].manifest.dist ? (packages[name][`1.${i % VERSIONS_PER_PACKAGE}.0`].manifest as { dist: { integrity: string } }).dist.integrity : '' });
+    lock.push({
+      name,
+      version: `1.${i % VERSIONS_PER_PACKAGE}.0`,
+      integrity: packages[name][`1.${i % VERSIONS_PER_PACKAGE}.0`].manifest.dist
+        ? (packages[name][`1.${i % VERSIONS_PER_PACKAGE}.0`].manifest as { dist: { integrity: string } }).dist.integrity
+        : '',
+    });
   }
   return { scenario: { keys, packages }, lock };
 }
@@ -75,7 +91,8 @@ async function startRegistry(scenario: Scenario, work: string): Promise<{ base: 
 /** What a keystroke costs: parse times of a large lockfile and a typical manifest. */
 function reportParsing(): void {
   const packages: Record<string, unknown> = { '': { name: 'big' } };
-  for (let i = 0; i < 5000; i++) packages[`node_modules/pkg-${i}`] = { version: '1.0.0', integrity: 'sha512-' + 'A'.repeat(86) + '==', dependencies: { a: '^1.0.0' } };
+  for (let i = 0; i < 5000; i++)
+    packages[`node_modules/pkg-${i}`] = { version: '1.0.0', integrity: 'sha512-' + 'A'.repeat(86) + '==', dependencies: { a: '^1.0.0' } };
   const lockText = JSON.stringify({ lockfileVersion: 3, packages }, null, 2);
   const deps = Object.fromEntries(Array.from({ length: 100 }, (_, i) => [`dep-${i}`, `^${i}.0.0`]));
   const manifestText = JSON.stringify({ name: 'app', dependencies: deps }, null, 2);
@@ -88,7 +105,9 @@ function reportParsing(): void {
     }
     return median(samples);
   };
-  console.log(`Parsing (median of 15): package-lock.json with 5,000 packages (${(lockText.length / 2 ** 20).toFixed(1)} MiB) ${time('package-lock.json', lockText).toFixed(1)} ms; package.json with 100 dependencies ${time('package.json', manifestText).toFixed(2)} ms`);
+  console.log(
+    `Parsing (median of 15): package-lock.json with 5,000 packages (${(lockText.length / 2 ** 20).toFixed(1)} MiB) ${time('package-lock.json', lockText).toFixed(1)} ms; package.json with 100 dependencies ${time('package.json', manifestText).toFixed(2)} ms`,
+  );
 }
 
 async function timeIt(fn: () => Promise<void>): Promise<number> {
@@ -113,10 +132,20 @@ async function main(): Promise<void> {
   const parsed = () => parseFile(lockFile, fs.readFileSync(lockFile, 'utf8'))!;
 
   const ours = (cacheDir: string) =>
-    new Checker({ trust: () => trust, offline: false, cacheDir: process.env.BENCH_NO_DISK ? undefined : cacheDir, requireProvenance: false, allowProcessExecution: false, env, homeDir: work, concurrency: Number(process.env.BENCH_CONCURRENCY ?? 16) });
+    new Checker({
+      trust: () => trust,
+      offline: false,
+      cacheDir: process.env.BENCH_NO_DISK ? undefined : cacheDir,
+      requireProvenance: false,
+      allowProcessExecution: false,
+      env,
+      homeDir: work,
+      concurrency: Number(process.env.BENCH_CONCURRENCY ?? 16),
+    });
   const expectAllVerified = (results: Array<{ result: { verdict: string; reason: string } }>) => {
     const bad = results.filter((r) => r.result.verdict !== 'verified');
-    if (results.length !== lock.length || bad.length > 0) throw new Error(`expected ${lock.length} verified, got ${bad.length} others: ${bad[0]?.result.reason}`);
+    if (results.length !== lock.length || bad.length > 0)
+      throw new Error(`expected ${lock.length} verified, got ${bad.length} others: ${bad[0]?.result.reason}`);
   };
 
   const pacote = require('pacote') as { manifest: (spec: string, opts: Record<string, unknown>) => Promise<{ _signatures?: unknown }> };
@@ -131,7 +160,13 @@ async function main(): Promise<void> {
     const worker = async () => {
       while (next < lock.length) {
         const p = lock[next++];
-        const mani = await pacote.manifest(`${p.name}@${p.version}`, { registry: base, verifySignatures: true, [`${registryKey}:_keys`]: keysForPacote, cache, preferOnline: true });
+        const mani = await pacote.manifest(`${p.name}@${p.version}`, {
+          registry: base,
+          verifySignatures: true,
+          [`${registryKey}:_keys`]: keysForPacote,
+          cache,
+          preferOnline: true,
+        });
         if (mani._signatures) verified++;
       }
     };
@@ -168,14 +203,18 @@ async function main(): Promise<void> {
 
   const b = median(rows.baseline.length ? rows.baseline : [NaN]);
   const line = (label: string, ms: number) => `${label.padEnd(58)} ${ms.toFixed(0).padStart(7)} ms  ${(b / ms).toFixed(1).padStart(7)}×`;
-  console.log(`\nVerifying registry signatures of ${lock.length} locked packages (${VERSIONS_PER_PACKAGE} versions per packument), median of ${RUNS} runs after one warm-up round`);
+  console.log(
+    `\nVerifying registry signatures of ${lock.length} locked packages (${VERSIONS_PER_PACKAGE} versions per packument), median of ${RUNS} runs after one warm-up round`,
+  );
   console.log(`Node ${process.version}, ${os.cpus().length} CPUs; local registry on 127.0.0.1\n`);
   console.log(`${''.padEnd(58)} ${'time'.padStart(10)}  ${'speed-up'.padStart(8)}`);
   console.log(line('npm (pacote.manifest verifySignatures, concurrency 20)', b));
   console.log(line('provenance-lens, cold (empty cache)', median(rows.cold)));
   console.log(line('provenance-lens, warm (disk cache, new process state)', median(rows.warmDisk)));
   console.log(line('provenance-lens, warm (memory cache)', median(rows.warmMemory)));
-  console.log(`\nTargets: cold ≥ 5× → ${(b / median(rows.cold)).toFixed(1)}×; warm ≥ 50× → ${(b / median(rows.warmDisk)).toFixed(1)}× (disk), ${(b / median(rows.warmMemory)).toFixed(1)}× (memory)`);
+  console.log(
+    `\nTargets: cold ≥ 5× → ${(b / median(rows.cold)).toFixed(1)}×; warm ≥ 50× → ${(b / median(rows.warmDisk)).toFixed(1)}× (disk), ${(b / median(rows.warmMemory)).toFixed(1)}× (memory)`,
+  );
   reportParsing();
   for (const line of editorLines) console.log(line);
   const mem = process.memoryUsage();

@@ -55,7 +55,11 @@ function treeWith5000(): string {
   const results = new Map(parsed.dependencies.map((d, i) => [d, fakeResult(d.name, i % 97 === 0 ? 'invalid' : 'verified')]));
   let revision = 1;
   const view = (): FileView => ({ uri, parsed, revision, result: (d) => results.get(d) });
-  const tree = new ProvenanceTree(() => [view()], () => view(), () => ['/bench']);
+  const tree = new ProvenanceTree(
+    () => [view()],
+    () => view(),
+    () => ['/bench'],
+  );
   const time = (fn: () => unknown) => {
     const start = process.hrtime.bigint();
     fn();
@@ -72,5 +76,17 @@ function treeWith5000(): string {
 }
 
 function fakeResult(name: string, verdict: 'verified' | 'invalid'): PackageResult {
-  return { ecosystem: 'npm', name, version: '1.0.0', signature: verdict, signatureReason: '', provenance: 'absent', provenanceReason: '', verdict, code: verdict === 'verified' ? 'verified' : 'signature-invalid', reason: '', findings: [] };
+  return {
+    ecosystem: 'npm',
+    name,
+    version: '1.0.0',
+    signature: verdict,
+    signatureReason: '',
+    provenance: 'absent',
+    provenanceReason: '',
+    verdict,
+    code: verdict === 'verified' ? 'verified' : 'signature-invalid',
+    reason: '',
+    findings: [],
+  };
 }

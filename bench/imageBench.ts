@@ -30,7 +30,8 @@ export async function benchImages(work: string): Promise<string> {
     fs.writeFileSync(path.join(workspace, 'compose.yaml'), `services:\n${services}\n`);
     const docs = Array.from(
       { length: 200 },
-      (_, i) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p${i}\nspec:\n  containers:\n    - name: a\n      image: ${refs[i % IMAGES]}\n    - name: b\n      image: ${refs[(i + 7) % IMAGES]}`,
+      (_, i) =>
+        `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p${i}\nspec:\n  containers:\n    - name: a\n      image: ${refs[i % IMAGES]}\n    - name: b\n      image: ${refs[(i + 7) % IMAGES]}`,
     );
     fs.writeFileSync(path.join(workspace, 'pods.yaml'), docs.join('\n---\n') + '\n');
     const keyFile = path.join(work, 'bench-cosign.pub');
@@ -49,10 +50,17 @@ export async function benchImages(work: string): Promise<string> {
 
 async function timeToVerdicts(workspace: string, storagePath: string, home: string, keyFile: string, expected: number): Promise<number> {
   const started = process.hrtime.bigint();
-  const client = new LspClient(cleanEnv({ HOME: home }), { refreshTrustedRoot: false, oci: { keys: [{ path: keyFile, ignoreTlog: true }], insecureRegistries: [] } });
+  const client = new LspClient(cleanEnv({ HOME: home }), {
+    refreshTrustedRoot: false,
+    oci: { keys: [{ path: keyFile, ignoreTlog: true }], insecureRegistries: [] },
+  });
   try {
     await client.initialize({ workspaceTrusted: true, storagePath }, pathToFileURL(workspace).toString());
-    await client.waitForNotification<{ verified: number; pending: number }>('provenanceLens/status', (s) => s.pending === 0 && s.verified === expected, 120_000);
+    await client.waitForNotification<{ verified: number; pending: number }>(
+      'provenanceLens/status',
+      (s) => s.pending === 0 && s.verified === expected,
+      120_000,
+    );
     return Number(process.hrtime.bigint() - started) / 1e6;
   } finally {
     await client.shutdown();

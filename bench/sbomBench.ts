@@ -15,7 +15,14 @@ import { cycloneDxJson, cycloneDxXml } from '../test/support/sbomFactory';
 const COMPONENTS = 10_000;
 
 export async function benchSbom(work: string): Promise<string[]> {
-  const text = cycloneDxJson(Array.from({ length: COMPONENTS }, (_, i) => ({ name: `pkg-${i}`, version: `1.${i % 50}.${i}`, sha512Hex: (i % 256).toString(16).padStart(2, '0').repeat(64), license: 'MIT' })));
+  const text = cycloneDxJson(
+    Array.from({ length: COMPONENTS }, (_, i) => ({
+      name: `pkg-${i}`,
+      version: `1.${i % 50}.${i}`,
+      sha512Hex: (i % 256).toString(16).padStart(2, '0').repeat(64),
+      license: 'MIT',
+    })),
+  );
   const ms = (started: bigint) => Number(process.hrtime.bigint() - started) / 1e6;
   const parses: number[] = [];
   let parsed = parseFile('/w/bom.json', text)!;
@@ -32,7 +39,14 @@ export async function benchSbom(work: string): Promise<string[]> {
   const validation = ms(started);
 
   // The same SBOM as CycloneDX XML: parse, and the XSD validation (libxml2 in WebAssembly, in a worker thread).
-  const xml = cycloneDxXml(Array.from({ length: COMPONENTS }, (_, i) => ({ name: `pkg-${i}`, version: `1.${i % 50}.${i}`, sha512Hex: (i % 256).toString(16).padStart(2, '0').repeat(64), license: 'MIT' })));
+  const xml = cycloneDxXml(
+    Array.from({ length: COMPONENTS }, (_, i) => ({
+      name: `pkg-${i}`,
+      version: `1.${i % 50}.${i}`,
+      sha512Hex: (i % 256).toString(16).padStart(2, '0').repeat(64),
+      license: 'MIT',
+    })),
+  );
   started = process.hrtime.bigint();
   const parsedXml = parseFile('/w/bom.xml', xml)!;
   const xmlParse = ms(started);
@@ -52,13 +66,20 @@ export async function benchSbom(work: string): Promise<string[]> {
   let hover: number;
   let hoverAgain: number;
   try {
-    await client.initialize({ workspaceTrusted: true, storagePath: path.join(work, 'sbom-storage') }, pathToFileURL(path.join(work, 'empty-for-sbom')).toString());
+    await client.initialize(
+      { workspaceTrusted: true, storagePath: path.join(work, 'sbom-storage') },
+      pathToFileURL(path.join(work, 'empty-for-sbom')).toString(),
+    );
     idle = residentMiB(client.pid);
     const uri = pathToFileURL(path.join(workspace, 'bom.json')).toString();
     started = process.hrtime.bigint();
     await client.open(uri, text);
     await client.waitForDiagnostics(uri, (p) => p.diagnostics.length > 0, 60_000);
-    await client.waitForNotification<{ pending: number; unverifiable: number }>('provenanceLens/status', (s) => s.pending === 0 && s.unverifiable >= COMPONENTS, 60_000);
+    await client.waitForNotification<{ pending: number; unverifiable: number }>(
+      'provenanceLens/status',
+      (s) => s.pending === 0 && s.unverifiable >= COMPONENTS,
+      60_000,
+    );
     const judged = ms(started);
     rss = residentMiB(client.pid);
     // The schema validation (seconds, in a worker thread) is still running: the server answers meanwhile.

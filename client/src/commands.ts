@@ -31,8 +31,14 @@ export function registerCommands(
         editor.revealRange(range, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
       }
     }),
-    vscode.commands.registerCommand('provenanceLens.openLogEntry', (node?: TreeNode) => node?.logEntryUrl && vscode.env.openExternal(vscode.Uri.parse(node.logEntryUrl))),
-    vscode.commands.registerCommand('provenanceLens.openSourceCommit', (node?: TreeNode) => node?.commitUrl && vscode.env.openExternal(vscode.Uri.parse(node.commitUrl))),
+    vscode.commands.registerCommand(
+      'provenanceLens.openLogEntry',
+      (node?: TreeNode) => node?.logEntryUrl && vscode.env.openExternal(vscode.Uri.parse(node.logEntryUrl)),
+    ),
+    vscode.commands.registerCommand(
+      'provenanceLens.openSourceCommit',
+      (node?: TreeNode) => node?.commitUrl && vscode.env.openExternal(vscode.Uri.parse(node.commitUrl)),
+    ),
     vscode.commands.registerCommand('provenanceLens.copyPurl', async (node?: TreeNode) => {
       if (!node?.purl) return;
       await vscode.env.clipboard.writeText(node.purl);
@@ -43,13 +49,20 @@ export function registerCommands(
       const c = client();
       if (!folder || !c) return undefined;
       const text = await c.sendRequest<string>(GenerateSbomRequest, { folder: folder.uri.toString() });
-      const target = await vscode.window.showSaveDialog({ title: 'Save the SBOM', defaultUri: vscode.Uri.joinPath(folder.uri, 'sbom.cdx.json'), filters: { 'CycloneDX JSON': ['json'] } });
+      const target = await vscode.window.showSaveDialog({
+        title: 'Save the SBOM',
+        defaultUri: vscode.Uri.joinPath(folder.uri, 'sbom.cdx.json'),
+        filters: { 'CycloneDX JSON': ['json'] },
+      });
       if (!target) return undefined;
       await vscode.workspace.fs.writeFile(target, Buffer.from(text));
       await vscode.window.showTextDocument(target);
       return target;
     }),
-    vscode.commands.registerCommand('provenanceLens.recheckPackage', (node?: TreeNode) => node && client()?.sendRequest(RecheckPackageRequest, { id: node.id })),
+    vscode.commands.registerCommand(
+      'provenanceLens.recheckPackage',
+      (node?: TreeNode) => node && client()?.sendRequest(RecheckPackageRequest, { id: node.id }),
+    ),
     vscode.commands.registerCommand('provenanceLens.findPackage', async () => {
       const query = await vscode.window.showInputBox({ title: 'Find a package in the provenance view', placeHolder: 'package name (or part of it)' });
       if (!query) return;
@@ -75,7 +88,9 @@ export function registerSigningCommands(signing: Signing): vscode.Disposable[] {
   };
   return [
     vscode.commands.registerCommand('provenanceLens.signFile', (clicked?: vscode.Uri, selected?: vscode.Uri[]) => signing.sign(targets(clicked, selected))),
-    vscode.commands.registerCommand('provenanceLens.signSbom', (clicked?: vscode.Uri, selected?: vscode.Uri[]) => signing.sign(targets(clicked, selected), true)),
+    vscode.commands.registerCommand('provenanceLens.signSbom', (clicked?: vscode.Uri, selected?: vscode.Uri[]) =>
+      signing.sign(targets(clicked, selected), true),
+    ),
     vscode.commands.registerCommand('provenanceLens.verifyFile', async (clicked?: vscode.Uri | TreeNode) => {
       const uri = clicked instanceof vscode.Uri ? clicked : clicked?.artifactUri ? vscode.Uri.parse(clicked.artifactUri) : targets()[0];
       return uri ? signing.verify(uri) : undefined;

@@ -4,7 +4,14 @@
 import * as vscode from 'vscode';
 import { LanguageClient, type LanguageClientOptions, type ServerOptions, TransportKind } from 'vscode-languageclient/node';
 import { SESSION_KEY_VARIABLE, newSessionKey } from '../../server/src/shared/sealed';
-import { ATTESTED_SBOM_SCHEME, ExternalUriRequest, type InitializationOptions, type StatusParams, StatusNotification, type TreeNode } from '../../server/src/shared/protocol';
+import {
+  ATTESTED_SBOM_SCHEME,
+  ExternalUriRequest,
+  type InitializationOptions,
+  type StatusParams,
+  StatusNotification,
+  type TreeNode,
+} from '../../server/src/shared/protocol';
 import { registerCommands, registerSigningCommands } from './commands';
 import { ECOSYSTEM_DOCUMENT_PATTERNS } from '../../server/src/shared/documentPatterns';
 import { AttestedSbomDocuments } from './attestedSbom';
@@ -31,7 +38,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Proven
   const treeView = vscode.window.createTreeView<TreeNode>('provenanceLens.tree', { treeDataProvider: tree, showCollapseAll: true });
   const sessionKey = newSessionKey();
   const signing = new Signing(() => client, context, sessionKey);
-  const review = new SbomReviewProvider(context, () => client, (document) => signing.verifyIfSigned(document));
+  const review = new SbomReviewProvider(
+    context,
+    () => client,
+    (document) => signing.verifyIfSigned(document),
+  );
   context.subscriptions.push(output, status, treeView, signing);
   AttestedSbomDocuments.register(context, () => client);
 
@@ -56,7 +67,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Proven
       if (!sbom) return undefined;
       let against = other;
       if (!against) {
-        const candidates = await vscode.workspace.findFiles('**/{*bom*.json,*.cdx.json,*.spdx.json,*bom*.xml,*.spdx,package-lock.json,npm-shrinkwrap.json}', '**/node_modules/**', 200);
+        const candidates = await vscode.workspace.findFiles(
+          '**/{*bom*.json,*.cdx.json,*.spdx.json,*bom*.xml,*.spdx,package-lock.json,npm-shrinkwrap.json}',
+          '**/node_modules/**',
+          200,
+        );
         const picked = await vscode.window.showQuickPick(
           candidates.filter((c) => c.toString() !== sbom.toString()).map((c) => ({ label: vscode.workspace.asRelativePath(c), uri: c })),
           { title: `Compare ${vscode.workspace.asRelativePath(sbom)} with… (an earlier SBOM, or the lockfile)` },
@@ -117,7 +132,9 @@ function createClient(context: vscode.ExtensionContext, output: vscode.OutputCha
     // Manifests that are not open are verified from disk; .npmrc and policy changes reload the configuration.
     synchronize: {
       fileEvents: [
-        vscode.workspace.createFileSystemWatcher('**/{.npmrc,provenance-policy.json,provenance-policy.yaml,provenance-policy.yml,*bom*.json,*.cdx.json,*.spdx.json,*bom*.xml,*.cdx.xml,*.spdx}'),
+        vscode.workspace.createFileSystemWatcher(
+          '**/{.npmrc,provenance-policy.json,provenance-policy.yaml,provenance-policy.yml,*bom*.json,*.cdx.json,*.spdx.json,*bom*.xml,*.cdx.xml,*.spdx}',
+        ),
         ...ECOSYSTEM_DOCUMENT_PATTERNS.map((pattern) => vscode.workspace.createFileSystemWatcher(pattern)),
       ],
     },

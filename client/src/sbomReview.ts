@@ -49,7 +49,11 @@ export class SbomReviewProvider implements vscode.CustomTextEditorProvider {
         }
         if (message.type === 'reveal' && typeof message.line === 'number') {
           const position = new vscode.Position(message.line, 0);
-          await vscode.window.showTextDocument(document, { viewColumn: vscode.ViewColumn.Beside, selection: new vscode.Range(position, position), preserveFocus: false });
+          await vscode.window.showTextDocument(document, {
+            viewColumn: vscode.ViewColumn.Beside,
+            selection: new vscode.Range(position, position),
+            preserveFocus: false,
+          });
         }
       }),
       vscode.workspace.onDidChangeTextDocument((e) => {

@@ -84,7 +84,8 @@ export class Signing implements vscode.Disposable {
     const signed = signedFileOf(uri.fsPath);
     const file = signed ? vscode.Uri.file(signed) : uri;
     if (!client || file.scheme !== 'file') return undefined;
-    const ask = () => client.sendRequest<ArtifactReport>(VerifyArtifactRequest, { uri: file.toString(), accepted: this.accepted() } satisfies VerifyArtifactParams);
+    const ask = () =>
+      client.sendRequest<ArtifactReport>(VerifyArtifactRequest, { uri: file.toString(), accepted: this.accepted() } satisfies VerifyArtifactParams);
     let report = await ask();
     if (interactive && report.code === 'identity-unconfirmed' && report.subject && report.issuer) {
       const trust = `Trust ${report.subject}`;
@@ -101,7 +102,12 @@ export class Signing implements vscode.Disposable {
     this.show(file, report);
     if (interactive) {
       const message = `${vscode.workspace.asRelativePath(file)}: ${report.verdict}. ${report.reason}`;
-      const notify = report.verdict === 'verified' ? vscode.window.showInformationMessage : report.verdict === 'unverifiable' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+      const notify =
+        report.verdict === 'verified'
+          ? vscode.window.showInformationMessage
+          : report.verdict === 'unverifiable'
+            ? vscode.window.showWarningMessage
+            : vscode.window.showErrorMessage;
       void notify(message);
     }
     return report;
@@ -115,14 +121,28 @@ export class Signing implements vscode.Disposable {
     const client = this.client();
     if (!client || uri.scheme !== 'file') return undefined;
     const remembered = this.context.workspaceState.get<string>('provenanceLens.githubOwner');
-    const answer = expected ?? (await vscode.window.showInputBox({ title: `Where should ${vscode.workspace.asRelativePath(uri)} come from?`, prompt: 'A GitHub owner (organisation or user), or OWNER/REPO', value: remembered, validateInput: (v) => (/^[\w.-]+(\/[\w.-]+)?$/.test(v.trim()) ? undefined : 'An owner, or OWNER/REPO') }));
+    const answer =
+      expected ??
+      (await vscode.window.showInputBox({
+        title: `Where should ${vscode.workspace.asRelativePath(uri)} come from?`,
+        prompt: 'A GitHub owner (organisation or user), or OWNER/REPO',
+        value: remembered,
+        validateInput: (v) => (/^[\w.-]+(\/[\w.-]+)?$/.test(v.trim()) ? undefined : 'An owner, or OWNER/REPO'),
+      }));
     if (!answer) return undefined;
     const target = answer.trim();
     await this.context.workspaceState.update('provenanceLens.githubOwner', target);
     const params: GithubAttestationParams = target.includes('/') ? { uri: uri.toString(), repo: target } : { uri: uri.toString(), owner: target };
-    const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Checking GitHub artifact attestations…' }, () => client.sendRequest<GithubAttestationReport>(VerifyGithubAttestationRequest, params));
+    const report = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Checking GitHub artifact attestations…' }, () =>
+      client.sendRequest<GithubAttestationReport>(VerifyGithubAttestationRequest, params),
+    );
     const message = `${vscode.workspace.asRelativePath(uri)}: ${report.verdict}. ${report.reason}`;
-    const notify = report.verdict === 'verified' ? vscode.window.showInformationMessage : report.verdict === 'unverifiable' ? vscode.window.showWarningMessage : vscode.window.showErrorMessage;
+    const notify =
+      report.verdict === 'verified'
+        ? vscode.window.showInformationMessage
+        : report.verdict === 'unverifiable'
+          ? vscode.window.showWarningMessage
+          : vscode.window.showErrorMessage;
     void notify(message);
     return report;
   }
@@ -141,8 +161,10 @@ export class Signing implements vscode.Disposable {
    * where the user says, for verifiers.
    */
   async generateKey(): Promise<StoredKey | undefined> {
-    const secretStorage = 'Keep it in VS Code\'s secret storage';
-    const where = await vscode.window.showQuickPick([secretStorage, 'Save it to a file…'], { title: 'Where should the new private key (encrypted with your passphrase) be kept?' });
+    const secretStorage = "Keep it in VS Code's secret storage";
+    const where = await vscode.window.showQuickPick([secretStorage, 'Save it to a file…'], {
+      title: 'Where should the new private key (encrypted with your passphrase) be kept?',
+    });
     if (!where) return undefined;
     const passphrase = await this.askPassphrase('A passphrase to protect the new signing key', true);
     if (!passphrase) return undefined;
@@ -151,16 +173,26 @@ export class Signing implements vscode.Disposable {
     if (where === secretStorage) {
       await this.context.secrets.store(SECRET_KEY, JSON.stringify(stored));
     } else {
-      const keyFile = await vscode.window.showSaveDialog({ title: 'Save the encrypted private key', defaultUri: vscode.Uri.file('cosign.key'), filters: { 'Encrypted PEM private key': ['key', 'pem'] } });
+      const keyFile = await vscode.window.showSaveDialog({
+        title: 'Save the encrypted private key',
+        defaultUri: vscode.Uri.file('cosign.key'),
+        filters: { 'Encrypted PEM private key': ['key', 'pem'] },
+      });
       if (!keyFile) return undefined;
       await vscode.workspace.fs.writeFile(keyFile, Buffer.from(pair.privateKey));
       fs.chmodSync(keyFile.fsPath, 0o600);
       await vscode.workspace.getConfiguration('provenanceLens.signing').update('keyFile', keyFile.fsPath, vscode.ConfigurationTarget.Global);
     }
     await vscode.workspace.getConfiguration('provenanceLens.signing').update('method', 'key', vscode.ConfigurationTarget.Global);
-    const target = await vscode.window.showSaveDialog({ title: 'Save the public key (others verify with it)', defaultUri: vscode.Uri.file('cosign.pub'), filters: { 'PEM public key': ['pub', 'pem'] } });
+    const target = await vscode.window.showSaveDialog({
+      title: 'Save the public key (others verify with it)',
+      defaultUri: vscode.Uri.file('cosign.pub'),
+      filters: { 'PEM public key': ['pub', 'pem'] },
+    });
     if (target) await vscode.workspace.fs.writeFile(target, Buffer.from(pair.publicKey));
-    void vscode.window.showInformationMessage(`Signing key generated (${where === secretStorage ? 'in VS Code\'s secret storage' : 'in the file you chose'}); "Sign with Sigstore" now signs with it.`);
+    void vscode.window.showInformationMessage(
+      `Signing key generated (${where === secretStorage ? "in VS Code's secret storage" : 'in the file you chose'}); "Sign with Sigstore" now signs with it.`,
+    );
     return stored;
   }
 
@@ -174,7 +206,8 @@ export class Signing implements vscode.Disposable {
 
   private async accept(signer: AcceptedSigner): Promise<void> {
     const known = this.accepted();
-    if (!known.some((s) => s.subject === signer.subject && s.issuer === signer.issuer)) await this.context.workspaceState.update(ACCEPTED_KEY, [...known, signer]);
+    if (!known.some((s) => s.subject === signer.subject && s.issuer === signer.issuer))
+      await this.context.workspaceState.update(ACCEPTED_KEY, [...known, signer]);
   }
 
   /** The key file the settings name, else the key in secret storage (made on first use), with its passphrase, sealed for the server. */
@@ -197,7 +230,12 @@ export class Signing implements vscode.Disposable {
   }
 
   private async askPassphrase(prompt: string, confirm: boolean): Promise<string | undefined> {
-    const first = await vscode.window.showInputBox({ prompt, password: true, ignoreFocusOut: true, validateInput: (v) => (v ? undefined : 'A passphrase is needed') });
+    const first = await vscode.window.showInputBox({
+      prompt,
+      password: true,
+      ignoreFocusOut: true,
+      validateInput: (v) => (v ? undefined : 'A passphrase is needed'),
+    });
     if (!first || !confirm) return first;
     const again = await vscode.window.showInputBox({ prompt: 'The same passphrase again', password: true, ignoreFocusOut: true });
     if (again !== first) void vscode.window.showErrorMessage('The passphrases differ; no key was made.');
@@ -223,7 +261,11 @@ export class Signing implements vscode.Disposable {
       return;
     }
     const severity =
-      report.verdict === 'invalid' || report.verdict === 'policy-violation' ? vscode.DiagnosticSeverity.Error : report.code === 'identity-unconfirmed' ? vscode.DiagnosticSeverity.Information : vscode.DiagnosticSeverity.Warning;
+      report.verdict === 'invalid' || report.verdict === 'policy-violation'
+        ? vscode.DiagnosticSeverity.Error
+        : report.code === 'identity-unconfirmed'
+          ? vscode.DiagnosticSeverity.Information
+          : vscode.DiagnosticSeverity.Warning;
     const hint = report.code === 'identity-unconfirmed' ? ' Run "Verify Sigstore Signature" to confirm the signer.' : '';
     const diagnostic = new vscode.Diagnostic(new vscode.Range(0, 0, 0, 0), `Sigstore signature: ${report.verdict}. ${report.reason}${hint}`, severity);
     diagnostic.source = 'Provenance Lens';

@@ -73,7 +73,14 @@ export class ProvenanceTreeProvider implements vscode.TreeDataProvider<TreeNode>
     if (node.tooltip) item.tooltip = new vscode.MarkdownString(node.tooltip);
     item.iconPath = iconFor(node);
     // contextValue drives which inline actions and menu items apply (package.json "menus").
-    const flags = [node.kind, node.purl ? 'purl' : '', node.logEntryUrl ? 'log' : '', node.commitUrl ? 'commit' : '', node.artifactUri ? 'artifact' : '', node.sbomIndex !== undefined ? 'attestedSbom' : ''].filter(Boolean);
+    const flags = [
+      node.kind,
+      node.purl ? 'purl' : '',
+      node.logEntryUrl ? 'log' : '',
+      node.commitUrl ? 'commit' : '',
+      node.artifactUri ? 'artifact' : '',
+      node.sbomIndex !== undefined ? 'attestedSbom' : '',
+    ].filter(Boolean);
     item.contextValue = flags.join(' ');
     // Packages jump to their line on click; files expand on click (a file has nothing better to show).
     if (node.uri && node.kind === 'package') {

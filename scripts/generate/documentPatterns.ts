@@ -9,10 +9,12 @@ export function documentPatternsSource(): string {
   const seen = new Set<string>();
   const lines = ECOSYSTEM_PLUGINS.flatMap((plugin) => {
     const patterns = plugin.files.flatMap((f) => f.patterns).filter((p) => !seen.has(p) && seen.add(p));
-    return patterns.length === 0 ? [] : [`  // ${plugin.title} (ecosystems/${plugin.ecosystem}/)`, ...patterns.map((p) => `  ${JSON.stringify(p).replace(/^"|"$/g, "'")},`)];
+    return patterns.length === 0
+      ? []
+      : [`  // ${plugin.title} (ecosystems/${plugin.ecosystem}/)`, ...patterns.map((p) => `  ${JSON.stringify(p).replace(/^"|"$/g, "'")},`)];
   });
   return [
-    '// The files of every ecosystem as glob patterns, for the editor\'s document selector and file',
+    "// The files of every ecosystem as glob patterns, for the editor's document selector and file",
     '// watchers. Written by `npm run generate` from the plugins (server/src/core/ecosystems/): do not',
     '// edit; a test checks it is current.',
     '',

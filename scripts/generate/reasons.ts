@@ -18,7 +18,9 @@ const CODES = Object.keys(REASONS) as ReasonCode[];
 
 /** The `properties` of the rules setting: one per code of the table. */
 export function rulesSchemaProperties(): Record<string, { type: 'string'; enum: string[]; default: string; description: string }> {
-  return Object.fromEntries(CODES.map((code) => [code, { type: 'string', enum: [...SEVERITIES], default: REASONS[code].severity, description: REASONS[code].description }]));
+  return Object.fromEntries(
+    CODES.map((code) => [code, { type: 'string', enum: [...SEVERITIES], default: REASONS[code].severity, description: REASONS[code].description }]),
+  );
 }
 
 type Manifest = { contributes: { configuration: Array<{ properties: Record<string, { properties?: unknown; additionalProperties?: unknown }> }> } };

@@ -79,8 +79,7 @@ const checks = new DocumentChecks({
   connection,
   checker: () => checker,
   settings: () => settings,
-  disabledReason: () =>
-    !init.workspaceTrusted ? 'Restricted mode: this workspace is not trusted, so nothing is fetched or run.' : trust.problem,
+  disabledReason: () => (!init.workspaceTrusted ? 'Restricted mode: this workspace is not trusted, so nothing is fetched or run.' : trust.problem),
   trustSource: () => trust.get().source,
   log,
   progress: new WorkspaceProgress(

@@ -84,7 +84,10 @@ async function main(): Promise<number> {
 }
 
 function summary(r: LegResult): string {
-  const counts = r.passing === undefined ? 'no mocha summary' : [`${r.passing} passing`, r.failing ? `${r.failing} failing` : '', r.pending ? `${r.pending} pending` : ''].filter(Boolean).join(', ');
+  const counts =
+    r.passing === undefined
+      ? 'no mocha summary'
+      : [`${r.passing} passing`, r.failing ? `${r.failing} failing` : '', r.pending ? `${r.pending} pending` : ''].filter(Boolean).join(', ');
   const ui = r.ui === undefined ? '' : `; UI test ${r.ui ? 'FAILED' : 'passed'}`;
   return `e2e: VS Code ${r.vscode ?? `${r.leg.vscode}?`} (Node ${r.node?.replace(/^v/, '') ?? `${r.leg.node}?`}, code-server ${r.leg.codeServer}): ${counts}${ui} — ${r.code ? 'FAILED' : 'passed'} in ${r.seconds} s`;
 }
@@ -151,7 +154,13 @@ async function withPythonIndex(workspace: string): Promise<TestPypiIndex> {
   const file = fs.readFileSync(path.join(FIXTURES, 'pypi', 'gitlab_oidc_project-0.0.3.tar.gz'));
   const attestation = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'pypi', 'gitlab_oidc_project-0.0.3.tar.gz.publish.attestation'), 'utf8'));
   const sha256 = crypto.createHash('sha256').update(file).digest('hex');
-  index.projects.set('gitlab-oidc-project', [{ filename: 'gitlab_oidc_project-0.0.3.tar.gz', sha256, provenance: provenanceObject(attestation, { kind: 'GitLab', repository: 'facutuesca/gitlab-oidc-project', workflow_filepath: '.gitlab-ci.yml' }) }]);
+  index.projects.set('gitlab-oidc-project', [
+    {
+      filename: 'gitlab_oidc_project-0.0.3.tar.gz',
+      sha256,
+      provenance: provenanceObject(attestation, { kind: 'GitLab', repository: 'facutuesca/gitlab-oidc-project', workflow_filepath: '.gitlab-ci.yml' }),
+    },
+  ]);
   index.projects.set('plain', [{ filename: 'plain-1.0.tar.gz', sha256: 'a'.repeat(64), provenance: null }]);
   fs.writeFileSync(path.join(workspace, 'requirements.txt'), `-i ${index.url}\ngitlab-oidc-project==0.0.3 --hash=sha256:${sha256}\nplain==1.0\n`);
   return index;
@@ -230,7 +239,8 @@ async function runInCodeServer(leg: Leg, workspace: string, tmp: string, setting
   fs.writeFileSync(path.join(userDir, 'User/settings.json'), JSON.stringify(settings, null, 2));
   // The unpacked extension loads from a link named <publisher>.<name>-<version>.
   fs.symlinkSync(ROOT, path.join(extensionsDir, EXTENSION_ID));
-  const start = (purpose: string, extraArgs: string[]) => startCodeServer({ leg, workspace, tmp, userDir, extensionsDir, home, purpose, artifacts: ARTIFACTS, extraArgs });
+  const start = (purpose: string, extraArgs: string[]) =>
+    startCodeServer({ leg, workspace, tmp, userDir, extensionsDir, home, purpose, artifacts: ARTIFACTS, extraArgs });
 
   const suiteServer = await start('suite', leg.suiteArgs ?? []);
   let code: number;
@@ -319,7 +329,16 @@ export function browserOptions() {
   return {
     executablePath: '/usr/bin/chromium',
     // Without the background-networking flags chromium keeps dialling hosts this machine cannot reach.
-    args: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless=new',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   };
 }
 

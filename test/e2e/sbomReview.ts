@@ -21,7 +21,14 @@ export async function runSbomReviewTest(ctx: E2eContext): Promise<number> {
   const text = cycloneDxJson(Array.from({ length: COMPONENTS }, (_, i) => ({ name: name(i), version: `1.0.${i}`, license: i % 3 ? 'MIT' : 'Apache-2.0' })));
   const parsed = parseFile('/w/bom.json', text)!;
   const verdicts = ['verified', 'invalid', 'unsigned'] as const;
-  const signature = { verdict: 'verified' as const, reason: 'Signed.', signer: 'release@example.com', issuer: 'https://issuer.example', logEntryUrl: 'https://log.example/entry/1', source: 'bundle bom.json.sigstore.json' };
+  const signature = {
+    verdict: 'verified' as const,
+    reason: 'Signed.',
+    signer: 'release@example.com',
+    issuer: 'https://issuer.example',
+    logEntryUrl: 'https://log.example/entry/1',
+    source: 'bundle bom.json.sigstore.json',
+  };
   const model = reviewModel(parsed.sbom!, parsed.dependencies, (d) => ({ verdict: verdicts[Number(d.version!.split('.')[2]) % 3] }) as never, signature);
   const media = path.join(REPO_ROOT, 'media', 'sbomReview');
   const page = `<!DOCTYPE html><html><head><style>${fs.readFileSync(path.join(media, 'review.css'), 'utf8')}</style></head><body>${REVIEW_BODY}
@@ -40,7 +47,10 @@ export async function runSbomReviewTest(ctx: E2eContext): Promise<number> {
     assert.ok(rendered > 10 && rendered < 100, `only the rows in sight are in the page (${rendered})`);
     assert.equal(await tab.locator('#shown').textContent(), `${COMPONENTS} of ${COMPONENTS} components`);
     assert.match((await tab.locator('#summary').textContent()) ?? '', /3334 verified/);
-    assert.equal(await tab.locator('#signature').textContent(), 'Signed by release@example.com (https://issuer.example) — bundle bom.json.sigstore.json · log entry');
+    assert.equal(
+      await tab.locator('#signature').textContent(),
+      'Signed by release@example.com (https://issuer.example) — bundle bom.json.sigstore.json · log entry',
+    );
 
     const firstName = () => tab.locator('#rows .row >> nth=0 >> div >> nth=0').textContent();
     assert.equal(await firstName(), 'pkg-0', 'sorted by name, numbers in order');
@@ -54,7 +64,11 @@ export async function runSbomReviewTest(ctx: E2eContext): Promise<number> {
     await tab.fill('#filter', 'licence:mit version:1.0.4242');
     assert.equal(await tab.locator('#shown').textContent(), `0 of ${COMPONENTS} components`);
     await tab.fill('#filter', 'onerror');
-    assert.equal(await tab.locator('#rows .row >> nth=0 >> div >> nth=0').textContent(), 'pkg-7 <img src=x onerror="window.pwned=1">', 'markup in a name is shown as text');
+    assert.equal(
+      await tab.locator('#rows .row >> nth=0 >> div >> nth=0').textContent(),
+      'pkg-7 <img src=x onerror="window.pwned=1">',
+      'markup in a name is shown as text',
+    );
     assert.equal(await tab.locator('#rows img').count(), 0);
     assert.equal(await tab.evaluate('window.pwned'), undefined);
     await tab.fill('#filter', '');
@@ -71,12 +85,26 @@ export async function runSbomReviewTest(ctx: E2eContext): Promise<number> {
     const line = Number(await row.getAttribute('data-line'));
     await row.click();
     const posted = (await tab.evaluate('window.posted')) as Array<{ type: string; line?: number }>;
-    assert.deepEqual(posted.filter((m) => m.type === 'reveal'), [{ type: 'reveal', line }]);
-    assert.ok(posted.some((m) => m.type === 'ready'), 'the page says it is ready for its data');
+    assert.deepEqual(
+      posted.filter((m) => m.type === 'reveal'),
+      [{ type: 'reveal', line }],
+    );
+    assert.ok(
+      posted.some((m) => m.type === 'ready'),
+      'the page says it is ready for its data',
+    );
     const expected = text.split('\n').findIndex((l, i) => i >= line && l.includes('"name": "pkg-'));
-    assert.ok(expected >= line, 'the line is the component\'s in the file');
+    assert.ok(expected >= line, "the line is the component's in the file");
     // A comparison, as "Compare SBOM with…" posts it.
-    const diff = { added: [{ name: 'new-dep', version: '1.0.0' }], removed: [], changed: [{ name: 'left-pad', from: '1.3.0', to: '1.3.0', versionChanged: false, hashChanged: true }, { name: 'sigstore', from: '1.0.0', to: '0.9.0', versionChanged: true, hashChanged: false, provenance: { from: 'verified', to: 'absent', lost: true } }], unchanged: 9997 };
+    const diff = {
+      added: [{ name: 'new-dep', version: '1.0.0' }],
+      removed: [],
+      changed: [
+        { name: 'left-pad', from: '1.3.0', to: '1.3.0', versionChanged: false, hashChanged: true },
+        { name: 'sigstore', from: '1.0.0', to: '0.9.0', versionChanged: true, hashChanged: false, provenance: { from: 'verified', to: 'absent', lost: true } },
+      ],
+      unchanged: 9997,
+    };
     await tab.evaluate(`window.postMessage({ type: 'diff', against: 'bom-previous.json', diff: ${JSON.stringify(diff)} }, '*')`);
     const changes = (await tab.locator('#changes').textContent()) ?? '';
     assert.match(changes, /Changes since bom-previous\.json: 1 added, 0 removed, 2 changed, 9997 unchanged/);

@@ -11,7 +11,13 @@ import { type E2eContext, browserOptions } from './run';
 
 export async function runUiTest(ctx: E2eContext): Promise<number> {
   // Two components the replay registry knows: sigstore@1.0.0 verifies, async@2.5.0's signature is tampered with.
-  fs.writeFileSync(path.join(ctx.workspace, 'bom.cdx.json'), cycloneDxJson([{ name: 'sigstore', version: '1.0.0', license: 'Apache-2.0' }, { name: 'async', version: '2.5.0', license: 'MIT' }]));
+  fs.writeFileSync(
+    path.join(ctx.workspace, 'bom.cdx.json'),
+    cycloneDxJson([
+      { name: 'sigstore', version: '1.0.0', license: 'Apache-2.0' },
+      { name: 'async', version: '2.5.0', license: 'MIT' },
+    ]),
+  );
   const browser = await ctx.chromium.launch(browserOptions());
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const shot = (name: string) => page.screenshot({ path: ctx.screenshot(name) });
@@ -40,7 +46,10 @@ export async function runUiTest(ctx: E2eContext): Promise<number> {
     await rows.filter({ hasText: 'Transparency log entry 12988397' }).waitFor({ timeout: 10_000 });
     await rows.filter({ hasText: 'node-fetch@1.7.1' }).first().waitFor();
     const texts = await rows.allTextContents();
-    assert.ok(texts.some((t) => t.startsWith('async@2.5.0') && t.includes('invalid')), texts.join(' | '));
+    assert.ok(
+      texts.some((t) => t.startsWith('async@2.5.0') && t.includes('invalid')),
+      texts.join(' | '),
+    );
     await shot('tree-view');
 
     // A hover on the sigstore dependency in package.json.
@@ -65,7 +74,10 @@ export async function runUiTest(ctx: E2eContext): Promise<number> {
     await review.locator('#summary', { hasText: '1 verified' }).filter({ hasText: '1 invalid' }).waitFor({ timeout: 30_000 });
     const reviewRows = await review.locator('#rows .row').allTextContents();
     assert.equal(reviewRows.length, 2, reviewRows.join(' | '));
-    assert.ok(reviewRows.some((r) => r.includes('async') && r.includes('invalid')), reviewRows.join(' | '));
+    assert.ok(
+      reviewRows.some((r) => r.includes('async') && r.includes('invalid')),
+      reviewRows.join(' | '),
+    );
     await shot('sbom-review');
     ctx.log(`ui: passed; screenshots ${path.relative(process.cwd(), ctx.screenshot('*'))}`);
     return 0;

@@ -104,7 +104,9 @@ describe('quick fixes over LSP', function () {
     await client.open(uri, text('1.0.0'));
     // The first signer must be seen before the version changes: wait for 1.0.0's verdict in the hover.
     for (let tries = 0; ; tries++) {
-      const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 18 } })) as { contents: { value: string } } | null;
+      const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 2, character: 18 } })) as {
+        contents: { value: string };
+      } | null;
       if (hover?.contents.value.includes('sigstore@1.0.0`** — verified')) break;
       assert.ok(tries < 100, hover?.contents.value);
       await new Promise((r) => setTimeout(r, 100));
@@ -112,7 +114,10 @@ describe('quick fixes over LSP', function () {
     await client.change(uri, 2, text('1.3.0'));
     const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'signer-changed'));
     const warning = published.diagnostics.find((d) => d.code === 'signer-changed')!;
-    assert.match(warning.message, /signer changed from https:\/\/github\.com\/sigstore\/sigstore-js\/\.github\/workflows\/publish\.yml .* to https:\/\/github\.com\/sigstore\/sigstore-js\/\.github\/workflows\/release\.yml/);
+    assert.match(
+      warning.message,
+      /signer changed from https:\/\/github\.com\/sigstore\/sigstore-js\/\.github\/workflows\/publish\.yml .* to https:\/\/github\.com\/sigstore\/sigstore-js\/\.github\/workflows\/release\.yml/,
+    );
     const accept = (await actionsAt('continuity/package.json', 2, 18)).find((a) => a.title.startsWith('Accept the new signer'))!;
     const released = 'https://github.com/sigstore/sigstore-js/.github/workflows/release.yml@refs/heads/main';
     assert.equal(accept?.title, `Accept the new signer ${released} for sigstore in provenance-policy.json`);
@@ -124,7 +129,10 @@ describe('quick fixes over LSP', function () {
   const strictRule = { match: 'sigstore', signers: [{ issuer: ISSUER, subject: 'https://github.com/else/where/.github/workflows/x.yml@refs/heads/main' }] };
   const policies: Array<[string, string]> = [
     ['provenance-policy.json', JSON.stringify({ packages: [strictRule] }, null, 2)],
-    ['provenance-policy.yaml', `# release identities only\npackages:\n  - match: sigstore\n    signers:\n      - issuer: ${ISSUER}\n        subject: ${strictRule.signers[0].subject}\n`],
+    [
+      'provenance-policy.yaml',
+      `# release identities only\npackages:\n  - match: sigstore\n    signers:\n      - issuer: ${ISSUER}\n        subject: ${strictRule.signers[0].subject}\n`,
+    ],
   ];
   for (const [policyFile, policyText] of policies) {
     it(`adds a rejected signer to the policy rule that rejected it (${policyFile})`, async () => {
@@ -143,7 +151,10 @@ describe('quick fixes over LSP', function () {
       const [change] = trust.edit.documentChanges!;
       const after = TextDocument.applyEdits(TextDocument.create('p', 'plaintext', 1, policyText), change.edits as never);
       const signers = parsePolicy(after, policyFile).policy.packages[0].signers!;
-      assert.deepEqual(signers.map((s) => s.subject), [strictRule.signers[0].subject, SIGSTORE_SIGNER]);
+      assert.deepEqual(
+        signers.map((s) => s.subject),
+        [strictRule.signers[0].subject, SIGSTORE_SIGNER],
+      );
       if (policyFile.endsWith('.yaml')) assert.ok(after.startsWith('# release identities only\n'), after);
     });
   }

@@ -35,9 +35,16 @@ describe('images over LSP', function () {
     digest = (await registry.pushImage('acme/app', '1.0')).digest;
     await registry.signWithKey('acme/app', digest, signer.privateKey);
     await registry.attachAttestations('acme/app', digest, [
-      keySignedAttestationLayer(digest, 'https://slsa.dev/provenance/v1', signer.privateKey, { runDetails: { builder: { id: 'https://ci.acme.example/builder' } } }),
+      keySignedAttestationLayer(digest, 'https://slsa.dev/provenance/v1', signer.privateKey, {
+        runDetails: { builder: { id: 'https://ci.acme.example/builder' } },
+      }),
       // A real SPDX 3 SBOM attested on the image (its cargo components are listed, not fetched).
-      keySignedAttestationLayer(digest, 'https://spdx.dev/Document', signer.privateKey, JSON.parse(fs.readFileSync(path.join(FIXTURES, 'sbom', 'k8s-bom-example11.spdx3.json'), 'utf8'))),
+      keySignedAttestationLayer(
+        digest,
+        'https://spdx.dev/Document',
+        signer.privateKey,
+        JSON.parse(fs.readFileSync(path.join(FIXTURES, 'sbom', 'k8s-bom-example11.spdx3.json'), 'utf8')),
+      ),
     ]);
     proxy = new RegistryProxy(registry.host, 'none');
     await proxy.start();
@@ -64,7 +71,10 @@ describe('images over LSP', function () {
     const uri = pathToFileURL(path.join(workspace, 'Dockerfile')).toString();
     await client.open(uri, text, 'dockerfile');
     const published = await client.waitForDiagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'image-not-pinned'));
-    assert.deepEqual(published.diagnostics.map((d) => [d.code, d.severity, d.range.start.character]), [['image-not-pinned', 2, 5]]);
+    assert.deepEqual(
+      published.diagnostics.map((d) => [d.code, d.severity, d.range.start.character]),
+      [['image-not-pinned', 2, 5]],
+    );
     const actions = (await client.connection.sendRequest('textDocument/codeAction', {
       textDocument: { uri },
       range: published.diagnostics[0].range,
@@ -76,7 +86,9 @@ describe('images over LSP', function () {
     const after = TextDocument.applyEdits(TextDocument.create(uri, 'dockerfile', 1, text), pin.edit.changes[uri]);
     assert.equal(after, `FROM ${proxy.host}/acme/app:1.0@${digest}\nRUN true\n`);
 
-    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 10 } })) as { contents: { value: string } };
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 0, character: 10 } })) as {
+      contents: { value: string };
+    };
     assert.match(hover.contents.value, new RegExp(`Digest: \`${digest}\``));
     assert.match(hover.contents.value, /Signed by key `cosign\.pub`, no transparency-log entry/);
     assert.match(hover.contents.value, /Attestations: https:\/\/slsa\.dev\/provenance\/v1/);
@@ -89,14 +101,18 @@ describe('images over LSP', function () {
     assert.match(image.purl ?? '', /^pkg:oci\/app@sha256/);
     const evidence = await client.connection.sendRequest<TreeNode[]>('provenanceLens/treeChildren', { parentId: image.id, problemsOnly: false });
     const labels = evidence.map((n) => n.label);
-    for (const expected of ['Attestations: verified', 'Builder: https://ci.acme.example/builder', 'Provenance signer: key cosign.pub']) assert.ok(labels.includes(expected), `${expected} in ${labels.join(' | ')}`);
+    for (const expected of ['Attestations: verified', 'Builder: https://ci.acme.example/builder', 'Provenance signer: key cosign.pub'])
+      assert.ok(labels.includes(expected), `${expected} in ${labels.join(' | ')}`);
 
     // The SBOM attested on the image opens (verified again) as a document whose review names its signer.
     const sbomNode = evidence.find((n) => n.label === 'SBOM: SPDX SBOM')!;
     assert.deepEqual([sbomNode.description, sbomNode.sbomIndex], ['attested by cosign.pub', 0]);
     const opened = await client.connection.sendRequest<OpenAttestedSbomResult>(OpenAttestedSbomRequest, { nodeId: sbomNode.id });
     assert.ok(!('error' in opened), JSON.stringify(opened));
-    assert.equal(opened.uri, `provenance-lens-sbom:/${proxy.host.replace(':', '%3A')}/acme/app%40${digest.replace(':', '%3A')}/${opened.uri.split('/').at(-2)}/sbom.spdx3.json`);
+    assert.equal(
+      opened.uri,
+      `provenance-lens-sbom:/${proxy.host.replace(':', '%3A')}/acme/app%40${digest.replace(':', '%3A')}/${opened.uri.split('/').at(-2)}/sbom.spdx3.json`,
+    );
     await client.open(opened.uri, opened.text);
     const review = await client.connection.sendRequest<{ rows: unknown[]; signature: SbomSignature }>(SbomReviewRequest, { uri: opened.uri });
     assert.equal(review.rows.length, 4);
@@ -123,7 +139,16 @@ describe('images over LSP', function () {
     fs.writeFileSync(file, text);
     const check = async () => {
       const trust = embeddedTrust();
-      const checker = new Checker({ trust: () => trust, offline: false, cacheDir, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home }), homeDir: home, timeoutMs: 3000 });
+      const checker = new Checker({
+        trust: () => trust,
+        offline: false,
+        cacheDir,
+        requireProvenance: false,
+        allowProcessExecution: false,
+        env: cleanEnv({ HOME: home }),
+        homeDir: home,
+        timeoutMs: 3000,
+      });
       try {
         const [r] = await checker.verify(file, parseFile(file, text)!);
         return r.result.findings.map((f) => f.code);

@@ -76,7 +76,9 @@ describe('load: 20 manifests, 5,000 dependencies, edited continuously', function
   it(`stays responsive with bounded memory and queue for ${SECONDS} s of edits, and settles`, async () => {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-load-'));
     fs.writeFileSync(path.join(work, 'scenario.json'), JSON.stringify(signedScenario()));
-    registry = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'bench-registry.js'), path.join(work, 'scenario.json')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    registry = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'bench-registry.js'), path.join(work, 'scenario.json')], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const base = await new Promise<string>((resolve, reject) => {
       registry.stdout!.once('data', (d: Buffer) => resolve(d.toString().trim()));
       registry.once('exit', (code) => reject(new Error(`the registry exited with ${code}`)));
@@ -185,7 +187,11 @@ describe('load: 20 manifests, 5,000 dependencies, edited continuously', function
       edits,
       swaps,
       hovers: hoverMs.length,
-      hoverMs: { p50: Number(percentile(hoverMs, 50).toFixed(1)), p95: Number(percentile(hoverMs, 95).toFixed(1)), max: Number(Math.max(...hoverMs).toFixed(1)) },
+      hoverMs: {
+        p50: Number(percentile(hoverMs, 50).toFixed(1)),
+        p95: Number(percentile(hoverMs, 95).toFixed(1)),
+        max: Number(Math.max(...hoverMs).toFixed(1)),
+      },
       rssMiB: { afterFirstVerification: Math.round(baselineRss), max: Math.round(maxRss), afterSettling: Math.round(finalRss) },
       maxQueued,
       cancelled: last.cancelled ?? 0,

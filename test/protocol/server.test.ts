@@ -100,7 +100,10 @@ describe('language server over stdio', function () {
     const lines = published.diagnostics.map((d) => `${d.range.start.line}:${d.code}`).sort();
     assert.deepEqual(lines, ['4:verified', '5:verified', '6:verified', '7:signature-invalid']);
     const fetched = registry.requests.slice(before).map((r) => r.path);
-    assert.ok(fetched.every((p) => p.includes('node-fetch') || p.includes('keys')), `only the new dependency is fetched: ${fetched}`);
+    assert.ok(
+      fetched.every((p) => p.includes('node-fetch') || p.includes('keys')),
+      `only the new dependency is fetched: ${fetched}`,
+    );
   });
 
   it('reports a malformed file as one diagnostic without crashing', async () => {
@@ -113,7 +116,10 @@ describe('language server over stdio', function () {
   it('verifies workspace files that are not open, and skips node_modules', async () => {
     const tools = pathToFileURL(path.join(workspace, 'tools', 'package.json')).toString();
     const published = await client.waitForDiagnostics(tools, (p) => p.diagnostics.length > 0);
-    assert.deepEqual(published.diagnostics.map((d) => d.code), ['signature-invalid']);
+    assert.deepEqual(
+      published.diagnostics.map((d) => d.code),
+      ['signature-invalid'],
+    );
     assert.equal(client.diagnostics.has(pathToFileURL(path.join(workspace, 'node_modules', 'x', 'package.json')).toString()), false);
   });
 
@@ -129,9 +135,13 @@ describe('language server over stdio', function () {
     await client.waitForNotification<{ pending: number }>('provenanceLens/status', (s) => s.pending === 0);
     const text = await client.connection.sendRequest<string>(GenerateSbomRequest, { folder: pathToFileURL(workspace).toString() });
     const bom = JSON.parse(text);
-    const verdict = (name: string) => bom.components.find((c: { name: string }) => c.name === name)?.properties?.find((p: { name: string }) => p.name === 'provenance-lens:verdict')?.value;
+    const verdict = (name: string) =>
+      bom.components.find((c: { name: string }) => c.name === name)?.properties?.find((p: { name: string }) => p.name === 'provenance-lens:verdict')?.value;
     assert.deepEqual([verdict('sigstore'), verdict('async')], ['verified', 'invalid']);
-    assert.ok(bom.components.every((c: { purl: string }) => /^pkg:npm\/[^@]+@\d/.test(c.purl)), 'each manifest range as the version it resolved to');
+    assert.ok(
+      bom.components.every((c: { purl: string }) => /^pkg:npm\/[^@]+@\d/.test(c.purl)),
+      'each manifest range as the version it resolved to',
+    );
   });
 
   it('sends status counts', async () => {

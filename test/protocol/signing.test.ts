@@ -11,7 +11,15 @@ import { pathToFileURL } from 'node:url';
 import { SESSION_KEY_VARIABLE, newSessionKey, seal } from '../../server/src/shared/sealed';
 import { generateSigningKey } from '../../server/src/shared/keys';
 import type { SbomSignature } from '../../server/src/core/sbom/review';
-import { type ArtifactReport, ExternalUriRequest, SbomReviewRequest, type SignedFileReport, SignFilesRequest, type TreeNode, VerifyArtifactRequest } from '../../server/src/shared/protocol';
+import {
+  type ArtifactReport,
+  ExternalUriRequest,
+  SbomReviewRequest,
+  type SignedFileReport,
+  SignFilesRequest,
+  type TreeNode,
+  VerifyArtifactRequest,
+} from '../../server/src/shared/protocol';
 import { FIXTURES } from '../support/fixtureRegistry';
 import { LocalSigstore } from '../support/localSigstore';
 import { LspClient, cleanEnv } from '../support/lspClient';
@@ -35,7 +43,14 @@ describe('signing over LSP', function () {
     client = new LspClient(cleanEnv({ HOME: home, [SESSION_KEY_VARIABLE]: sessionKey }), {
       refreshTrustedRoot: false,
       trustedRoot: sigstore.writeTrustedRoot(path.join(home, 'trusted_root.json')),
-      signing: { fulcioUrl: sigstore.fulcioUrl, rekorUrl: sigstore.rekorUrl, tsaUrl: sigstore.tsaUrl, tlogUpload: true, oidcIssuer: issuer.url, oidcClientId: '' },
+      signing: {
+        fulcioUrl: sigstore.fulcioUrl,
+        rekorUrl: sigstore.rekorUrl,
+        tsaUrl: sigstore.tsaUrl,
+        tlogUpload: true,
+        oidcIssuer: issuer.url,
+        oidcClientId: '',
+      },
     });
     client.connection.onRequest('window/showDocument', async (params: { uri: string; external?: boolean }) => {
       opened.push(params.uri);
@@ -63,8 +78,14 @@ describe('signing over LSP', function () {
 
   it('verifies: not yet trusted without an expected signer, verified with the confirmed one, and shows it in the tree', async () => {
     const unconfirmed = await client.connection.sendRequest<ArtifactReport>(VerifyArtifactRequest, { uri: uriOf('app.tgz'), accepted: [] });
-    assert.deepEqual([unconfirmed.verdict, unconfirmed.code, unconfirmed.expectedBy, unconfirmed.subject], ['unverifiable', 'identity-unconfirmed', 'none', 'dev@example.test']);
-    const confirmed = await client.connection.sendRequest<ArtifactReport>(VerifyArtifactRequest, { uri: uriOf('app.tgz'), accepted: [{ subject: 'dev@example.test', issuer: issuer.url }] });
+    assert.deepEqual(
+      [unconfirmed.verdict, unconfirmed.code, unconfirmed.expectedBy, unconfirmed.subject],
+      ['unverifiable', 'identity-unconfirmed', 'none', 'dev@example.test'],
+    );
+    const confirmed = await client.connection.sendRequest<ArtifactReport>(VerifyArtifactRequest, {
+      uri: uriOf('app.tgz'),
+      accepted: [{ subject: 'dev@example.test', issuer: issuer.url }],
+    });
     assert.deepEqual([confirmed.verdict, confirmed.expectedBy], ['verified', 'user']);
     const roots = await client.connection.sendRequest<TreeNode[]>('provenanceLens/treeChildren', { problemsOnly: false });
     const signed = roots.find((n) => n.label === 'Signed files')!;
@@ -79,14 +100,23 @@ describe('signing over LSP', function () {
   it('finds a bundle under the other names tools use (.bundle)', async () => {
     fs.copyFileSync(path.join(workspace, 'app.tgz'), path.join(workspace, 'copy.tgz'));
     fs.copyFileSync(path.join(workspace, 'app.tgz.sigstore.json'), path.join(workspace, 'copy.tgz.bundle'));
-    const report = await client.connection.sendRequest<ArtifactReport>(VerifyArtifactRequest, { uri: uriOf('copy.tgz'), accepted: [{ subject: 'dev@example.test', issuer: issuer.url }] });
+    const report = await client.connection.sendRequest<ArtifactReport>(VerifyArtifactRequest, {
+      uri: uriOf('copy.tgz'),
+      accepted: [{ subject: 'dev@example.test', issuer: issuer.url }],
+    });
     assert.deepEqual([report.verdict, report.bundleUri], ['verified', uriOf('copy.tgz.bundle')]);
   });
 
   it('lets the policy name the expected signer, over what the user confirmed', async () => {
-    fs.writeFileSync(path.join(workspace, 'provenance-policy.json'), JSON.stringify({ artifacts: [{ match: '*.tgz', signers: [{ issuer: issuer.url, subject: 'release-bot@example.test' }] }] }));
+    fs.writeFileSync(
+      path.join(workspace, 'provenance-policy.json'),
+      JSON.stringify({ artifacts: [{ match: '*.tgz', signers: [{ issuer: issuer.url, subject: 'release-bot@example.test' }] }] }),
+    );
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('provenance-policy.json'), type: 1 }] });
-    const report = await client.connection.sendRequest<ArtifactReport>(VerifyArtifactRequest, { uri: uriOf('app.tgz'), accepted: [{ subject: 'dev@example.test', issuer: issuer.url }] });
+    const report = await client.connection.sendRequest<ArtifactReport>(VerifyArtifactRequest, {
+      uri: uriOf('app.tgz'),
+      accepted: [{ subject: 'dev@example.test', issuer: issuer.url }],
+    });
     assert.deepEqual([report.verdict, report.expectedBy], ['policy-violation', 'policy']);
     fs.rmSync(path.join(workspace, 'provenance-policy.json'));
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uriOf('provenance-policy.json'), type: 3 }] });
@@ -99,7 +129,10 @@ describe('signing over LSP', function () {
     const [ok] = await client.connection.sendRequest<SignedFileReport[]>(SignFilesRequest, { uris: [uriOf('tool.bin')], sealedKey: seal(sessionKey, secret) });
     assert.ok(ok.ok, ok.error);
     assert.match(ok.keyHint ?? '', /^[0-9a-f]{64}$/);
-    const [refused] = await client.connection.sendRequest<SignedFileReport[]>(SignFilesRequest, { uris: [uriOf('tool.bin')], sealedKey: seal(newSessionKey(), secret) });
+    const [refused] = await client.connection.sendRequest<SignedFileReport[]>(SignFilesRequest, {
+      uris: [uriOf('tool.bin')],
+      sealedKey: seal(newSessionKey(), secret),
+    });
     assert.deepEqual([refused.ok, refused.error], [false, 'the signing key did not arrive intact']);
   });
 
@@ -112,12 +145,22 @@ describe('signing over LSP', function () {
     assert.ok(signed.ok, signed.error);
     const unsignedReview = await client.connection.sendRequest<{ signature?: unknown }>(SbomReviewRequest, { uri: uriOf('app.tgz') });
     assert.equal(unsignedReview, null, 'not an SBOM: no review');
-    await client.connection.sendRequest<ArtifactReport>(VerifyArtifactRequest, { uri: uriOf(name), accepted: [{ subject: 'dev@example.test', issuer: issuer.url }] });
+    await client.connection.sendRequest<ArtifactReport>(VerifyArtifactRequest, {
+      uri: uriOf(name),
+      accepted: [{ subject: 'dev@example.test', issuer: issuer.url }],
+    });
     const review = await client.connection.sendRequest<{ signature?: SbomSignature; rows: unknown[] }>(SbomReviewRequest, { uri: uriOf(name) });
     assert.equal(review.rows.length, 4);
     assert.deepEqual(
       { ...review.signature, logEntryUrl: undefined },
-      { verdict: 'verified', reason: review.signature!.reason, signer: 'dev@example.test', issuer: issuer.url, logEntryUrl: undefined, source: `bundle ${name}.sigstore.json` },
+      {
+        verdict: 'verified',
+        reason: review.signature!.reason,
+        signer: 'dev@example.test',
+        issuer: issuer.url,
+        logEntryUrl: undefined,
+        source: `bundle ${name}.sigstore.json`,
+      },
     );
     const roots = await client.connection.sendRequest<TreeNode[]>('provenanceLens/treeChildren', { problemsOnly: false });
     const node = roots.find((n) => n.label === name)!;
@@ -125,7 +168,10 @@ describe('signing over LSP', function () {
 
     // The SBOM changes after signing: its signature no longer holds, and its node says so.
     fs.appendFileSync(path.join(workspace, name), ' ');
-    const broken = await client.connection.sendRequest<ArtifactReport>(VerifyArtifactRequest, { uri: uriOf(name), accepted: [{ subject: 'dev@example.test', issuer: issuer.url }] });
+    const broken = await client.connection.sendRequest<ArtifactReport>(VerifyArtifactRequest, {
+      uri: uriOf(name),
+      accepted: [{ subject: 'dev@example.test', issuer: issuer.url }],
+    });
     assert.equal(broken.verdict, 'invalid');
     const after = (await client.connection.sendRequest<TreeNode[]>('provenanceLens/treeChildren', { problemsOnly: false })).find((n) => n.label === name)!;
     assert.deepEqual([after.verdict, /signature invalid$/.test(after.description ?? '')], ['invalid', true]);

@@ -17,7 +17,8 @@ describe('provenance tree over LSP', function () {
   const registry = new TestRegistry();
   let client: LspClient;
   let workspace: string;
-  const children = (parentId?: string, problemsOnly = false) => client.connection.sendRequest<TreeNode[]>('provenanceLens/treeChildren', { parentId, problemsOnly });
+  const children = (parentId?: string, problemsOnly = false) =>
+    client.connection.sendRequest<TreeNode[]>('provenanceLens/treeChildren', { parentId, problemsOnly });
 
   before(async () => {
     await registry.start();
@@ -49,13 +50,22 @@ describe('provenance tree over LSP', function () {
     assert.equal(file.label, 'package-lock.json');
     assert.equal(file.description, '3 verified');
     const top = await children(file.id);
-    assert.deepEqual(top.map((n) => n.label), ['sigstore@1.0.0', 'async@2.5.0']);
+    assert.deepEqual(
+      top.map((n) => n.label),
+      ['sigstore@1.0.0', 'async@2.5.0'],
+    );
     const underSigstore = await children(top[0].id);
-    assert.deepEqual(underSigstore.filter((n) => n.kind === 'package').map((n) => n.label), ['node-fetch@1.7.1', 'async@2.5.0']);
+    assert.deepEqual(
+      underSigstore.filter((n) => n.kind === 'package').map((n) => n.label),
+      ['node-fetch@1.7.1', 'async@2.5.0'],
+    );
     const log = underSigstore.find((n) => n.evidence === 'log')!;
     assert.equal(log.label, 'Transparency log entry 12988397');
     assert.match(log.logEntryUrl ?? '', /\/api\/v1\/log\/entries\?logIndex=12988397$/);
-    assert.equal(top[0].commitUrl, `https://github.com/sigstore/sigstore-js/commit/${underSigstore.find((n) => n.evidence === 'source')!.tooltip!.split(' @ ')[1]}`);
+    assert.equal(
+      top[0].commitUrl,
+      `https://github.com/sigstore/sigstore-js/commit/${underSigstore.find((n) => n.evidence === 'source')!.tooltip!.split(' @ ')[1]}`,
+    );
     assert.equal(top[0].purl, 'pkg:npm/sigstore@1.0.0');
     // async appears twice (directly and under sigstore), with two ids.
     assert.notEqual(top[1].id, underSigstore.find((n) => n.label === 'async@2.5.0')!.id);
@@ -73,7 +83,10 @@ describe('provenance tree over LSP', function () {
 
   it('finds packages at their shallowest place', async () => {
     const found = await client.connection.sendRequest<TreeNode[]>('provenanceLens/treeSearch', { query: 'ASYNC' });
-    assert.deepEqual(found.map((n) => n.label), ['async@2.5.0']);
+    assert.deepEqual(
+      found.map((n) => n.label),
+      ['async@2.5.0'],
+    );
     const [file] = await children();
     assert.equal(found[0].parentId, file.id);
   });
@@ -90,17 +103,26 @@ describe('provenance tree over LSP', function () {
     // The cached verdict is not reused: the registry is asked again for the attestations.
     const deadline = Date.now() + 10_000;
     while (!registry.requests.slice(before).some((r) => r.path === '-/npm/v1/attestations/sigstore@1.0.0')) {
-      assert.ok(Date.now() < deadline, `not fetched again: ${registry.requests.slice(before).map((r) => r.path).join(', ')}`);
+      assert.ok(
+        Date.now() < deadline,
+        `not fetched again: ${registry.requests
+          .slice(before)
+          .map((r) => r.path)
+          .join(', ')}`,
+      );
       await new Promise((r) => setTimeout(r, 50));
     }
     await client.waitForNotification<{ pending: number; verified: number }>('provenanceLens/status', (s) => s.pending === 0 && s.verified === 3);
   });
 
-  it('shows an SBOM\'s components by its dependency graph', async () => {
+  it("shows an SBOM's components by its dependency graph", async () => {
     const text = fs.readFileSync(path.join(FIXTURES, 'sbom', 'bundled-dependencies.bom.1.5.json'), 'utf8');
     const uri = pathToFileURL(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pl-tree-sbom-')), 'bom.json')).toString();
     await client.open(uri, text);
-    const file = await waitForNode(() => children(), (n) => n.uri === uri);
+    const file = await waitForNode(
+      () => children(),
+      (n) => n.uri === uri,
+    );
     const top = await children(file.id);
     const bundled = top.find((n) => n.label.startsWith('bundle-dependencies@'))!;
     assert.ok(bundled, top.map((n) => n.label).join(', '));
@@ -108,14 +130,27 @@ describe('provenance tree over LSP', function () {
     assert.ok(below.length > 0, 'its dependencies are below it, not beside it');
     assert.ok(top.filter((n) => n.kind === 'package').length < 52, 'not every component at the top');
     // The review view's model for the same file: a row per component, counts, the graph.
-    const review = await client.connection.sendRequest<{ rows: Array<{ name: string; line: number; verdict: string }>; counts: Record<string, number>; graph: { roots: string[] } }>(SbomReviewRequest, { uri });
+    const review = await client.connection.sendRequest<{
+      rows: Array<{ name: string; line: number; verdict: string }>;
+      counts: Record<string, number>;
+      graph: { roots: string[] };
+    }>(SbomReviewRequest, { uri });
     assert.equal(review.rows.length, 52);
-    assert.equal(Object.values(review.counts).reduce((a, b) => a + b, 0), 52);
+    assert.equal(
+      Object.values(review.counts).reduce((a, b) => a + b, 0),
+      52,
+    );
     assert.ok(review.graph.roots.length > 0);
     assert.match(text.split('\n')[review.rows[0].line], /\{/, 'each row knows its line in the file');
     // Compared with the workspace's lockfile: nothing in common, and the lockfile's packages are gone.
-    const diff = await client.connection.sendRequest<{ added: unknown[]; removed: Array<{ name: string }>; changed: unknown[]; unchanged: number }>(SbomDiffRequest, { before: pathToFileURL(path.join(workspace, 'package-lock.json')).toString(), after: uri });
-    assert.deepEqual([diff.added.length, diff.removed.map((r) => r.name).sort(), diff.changed.length, diff.unchanged], [52, ['async', 'node-fetch', 'sigstore'], 0, 0]);
+    const diff = await client.connection.sendRequest<{ added: unknown[]; removed: Array<{ name: string }>; changed: unknown[]; unchanged: number }>(
+      SbomDiffRequest,
+      { before: pathToFileURL(path.join(workspace, 'package-lock.json')).toString(), after: uri },
+    );
+    assert.deepEqual(
+      [diff.added.length, diff.removed.map((r) => r.name).sort(), diff.changed.length, diff.unchanged],
+      [52, ['async', 'node-fetch', 'sigstore'], 0, 0],
+    );
   });
 });
 

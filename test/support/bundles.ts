@@ -21,12 +21,16 @@ export function pae(payloadType: string, payload: Buffer): Buffer {
 /** The serialised in-toto statement about `imageDigest`. */
 export function imageStatement(imageDigest: string, predicateType: string, predicate: object = {}): Buffer {
   const [algorithm, hex] = imageDigest.split(':');
-  return Buffer.from(JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'image', digest: { [algorithm]: hex } }], predicateType, predicate }));
+  return Buffer.from(
+    JSON.stringify({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'image', digest: { [algorithm]: hex } }], predicateType, predicate }),
+  );
 }
 
 /** The envelope as cosign stores it in a `.att` layer. */
 export function envelopeBytes(payload: Buffer, signature: Buffer): Buffer {
-  return Buffer.from(JSON.stringify({ payloadType: IN_TOTO, payload: payload.toString('base64'), signatures: [{ keyid: '', sig: signature.toString('base64') }] }));
+  return Buffer.from(
+    JSON.stringify({ payloadType: IN_TOTO, payload: payload.toString('base64'), signatures: [{ keyid: '', sig: signature.toString('base64') }] }),
+  );
 }
 
 export function keySignedImageBundle(imageDigest: string, predicateType: string, privateKey: crypto.KeyObject, predicate: object = {}): object {
@@ -42,5 +46,8 @@ export function keySignedImageBundle(imageDigest: string, predicateType: string,
 /** What `cosign attest --key k --tlog-upload=false` writes: an envelope and an empty signature annotation. */
 export function keySignedAttestationLayer(imageDigest: string, predicateType: string, privateKey: crypto.KeyObject, predicate: object = {}): AttestationLayer {
   const payload = imageStatement(imageDigest, predicateType, predicate);
-  return { blob: envelopeBytes(payload, crypto.sign('sha256', pae(IN_TOTO, payload), privateKey)), annotations: { 'dev.cosignproject.cosign/signature': '', predicateType } };
+  return {
+    blob: envelopeBytes(payload, crypto.sign('sha256', pae(IN_TOTO, payload), privateKey)),
+    annotations: { 'dev.cosignproject.cosign/signature': '', predicateType },
+  };
 }

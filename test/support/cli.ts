@@ -16,7 +16,10 @@ export interface CliRun {
 
 export function runCli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<CliRun> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), ...args], { cwd, env: cleanEnv({ HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'pl-home-')), ...env }) });
+    const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist', 'cli.js'), ...args], {
+      cwd,
+      env: cleanEnv({ HOME: fs.mkdtempSync(path.join(os.tmpdir(), 'pl-home-')), ...env }),
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -9,7 +9,13 @@ import * as path from 'node:path';
  */
 export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(npm_|https?_proxy$|no_proxy$|PIP_|UV_|VIRTUAL_ENV$|BUNDLE_|GITHUB_API_URL$|GITHUB_TOKEN$|GH_TOKEN$|GH_HOST$|GOSUMDB$|GOPROXY$|GONOSUMDB$|GOPRIVATE$)/i.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (
+      !/^(npm_|https?_proxy$|no_proxy$|PIP_|UV_|VIRTUAL_ENV$|BUNDLE_|GITHUB_API_URL$|GITHUB_TOKEN$|GH_TOKEN$|GH_HOST$|GOSUMDB$|GOPROXY$|GONOSUMDB$|GOPRIVATE$)/i.test(
+        k,
+      )
+    )
+      env[k] = v;
   return {
     ...env,
     npm_config_globalconfig: path.join(os.tmpdir(), 'provenance-lens-no-global-npmrc'),

@@ -56,7 +56,12 @@ export function recordedScenario(): Scenario {
   }
   // Provenance without a recorded registry signature (so "unsigned" by signature, "verified" by provenance).
   packages.sigstore['1.3.0'] = {
-    manifest: { name: 'sigstore', version: '1.3.0', repository: { url: 'git+https://github.com/sigstore/sigstore-js.git' }, dist: { integrity: SIGSTORE_130_INTEGRITY } },
+    manifest: {
+      name: 'sigstore',
+      version: '1.3.0',
+      repository: { url: 'git+https://github.com/sigstore/sigstore-js.git' },
+      dist: { integrity: SIGSTORE_130_INTEGRITY },
+    },
     attestations: SIGSTORE_130,
     publishedAt: '2023-04-20T00:00:00.000Z',
   };

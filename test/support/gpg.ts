@@ -31,7 +31,10 @@ export class GpgSigner {
   }
 
   private gpg(args: string[], input?: string): Buffer {
-    return execFileSync('gpg', ['--batch', '--quiet', '--homedir', this.home, '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { input, stdio: ['pipe', 'pipe', 'pipe'] });
+    return execFileSync('gpg', ['--batch', '--quiet', '--homedir', this.home, '--pinentry-mode', 'loopback', '--passphrase', '', ...args], {
+      input,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
   }
 }
 

@@ -76,11 +76,39 @@ export class LocalSigstore {
     this.trust = trustFromJson(
       {
         mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-        tlogs: [{ baseUrl: r.url, hashAlgorithm: 'SHA2_256', publicKey: { rawBytes: spki(tlogKeys.publicKey).toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start: VALID_FROM } }, logId: { keyId: logId(tlogKeys.publicKey) } }],
-        certificateAuthorities: [{ subject: { organization: 'local', commonName: 'local' }, uri: f.url, certChain: { certificates: [{ rawBytes: der(ca.rootCertificate) }] }, validFor: { start: VALID_FROM } }],
-        ctlogs: [{ baseUrl: 'http://ct.local', hashAlgorithm: 'SHA2_256', publicKey: { rawBytes: spki(ctKeys.publicKey).toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start: VALID_FROM } }, logId: { keyId: der(ctLog.logID) } }],
+        tlogs: [
+          {
+            baseUrl: r.url,
+            hashAlgorithm: 'SHA2_256',
+            publicKey: { rawBytes: spki(tlogKeys.publicKey).toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start: VALID_FROM } },
+            logId: { keyId: logId(tlogKeys.publicKey) },
+          },
+        ],
+        certificateAuthorities: [
+          {
+            subject: { organization: 'local', commonName: 'local' },
+            uri: f.url,
+            certChain: { certificates: [{ rawBytes: der(ca.rootCertificate) }] },
+            validFor: { start: VALID_FROM },
+          },
+        ],
+        ctlogs: [
+          {
+            baseUrl: 'http://ct.local',
+            hashAlgorithm: 'SHA2_256',
+            publicKey: { rawBytes: spki(ctKeys.publicKey).toString('base64'), keyDetails: 'PKIX_ECDSA_P256_SHA_256', validFor: { start: VALID_FROM } },
+            logId: { keyId: der(ctLog.logID) },
+          },
+        ],
         // Leaf first, then root.
-        timestampAuthorities: [{ subject: { organization: 'local', commonName: 'tsa' }, uri: t.url, certChain: { certificates: [{ rawBytes: der(authority.intCertificate) }, { rawBytes: der(authority.rootCertificate) }] }, validFor: { start: VALID_FROM } }],
+        timestampAuthorities: [
+          {
+            subject: { organization: 'local', commonName: 'tsa' },
+            uri: t.url,
+            certChain: { certificates: [{ rawBytes: der(authority.intCertificate) }, { rawBytes: der(authority.rootCertificate) }] },
+            validFor: { start: VALID_FROM },
+          },
+        ],
       },
       'custom file',
     );
@@ -103,7 +131,10 @@ export class LocalSigstore {
 
   /** Signs a serialised in-toto statement (about anything: an npm tarball, say) as `subject` from `issuer`, logged in Rekor: a Sigstore bundle. */
   async signStatement(statement: Buffer, subject: string, issuer = 'https://issuer.local'): Promise<object> {
-    const builder = new DSSEBundleBuilder({ signer: this.fulcioSigner(subject, issuer), witnesses: [new RekorWitness({ rekorBaseURL: this.rekorUrl, entryType: 'intoto' })] });
+    const builder = new DSSEBundleBuilder({
+      signer: this.fulcioSigner(subject, issuer),
+      witnesses: [new RekorWitness({ rekorBaseURL: this.rekorUrl, entryType: 'intoto' })],
+    });
     return bundleToJSON(await builder.create({ data: statement, type: IN_TOTO })) as object;
   }
 
@@ -113,7 +144,12 @@ export class LocalSigstore {
    * what Rekor stores for the envelope: `intoto` 0.0.2 (cosign 2) or 0.0.1 (cosign 1), whose
    * recorded hash is of the envelope bytes as uploaded.
    */
-  async attestImage(imageDigest: string, predicateType: string, subject: string, options: { predicate?: object; entryVersion?: '0.0.1' | '0.0.2' } = {}): Promise<AttestationLayer> {
+  async attestImage(
+    imageDigest: string,
+    predicateType: string,
+    subject: string,
+    options: { predicate?: object; entryVersion?: '0.0.1' | '0.0.2' } = {},
+  ): Promise<AttestationLayer> {
     const payload = imageStatement(imageDigest, predicateType, options.predicate);
     const signed = await this.fulcioSigner(subject, 'https://issuer.local').sign(pae(IN_TOTO, payload));
     if (signed.key.$case !== 'x509Certificate') throw new Error('Fulcio returned no certificate');
@@ -125,11 +161,37 @@ export class LocalSigstore {
     const spec =
       options.entryVersion === '0.0.1'
         ? { content: { hash, payloadHash }, publicKey: b64(certificate) }
-        : { content: { envelope: { payloadType: IN_TOTO, signatures: [{ publicKey: b64(certificate), sig: b64(signed.signature.toString('base64')) }] }, hash, payloadHash } };
-    const response = await fetch(`${this.rekorUrl}/api/v1/log/entries`, { method: 'POST', body: JSON.stringify({ apiVersion: options.entryVersion ?? '0.0.2', kind: 'intoto', spec }), headers: { 'content-type': 'application/json' } });
-    const [entry] = Object.values((await response.json()) as Record<string, { body: string; integratedTime: number; logIndex: number; logID: string; verification: { signedEntryTimestamp: string } }>);
-    const rekorBundle = { SignedEntryTimestamp: entry.verification.signedEntryTimestamp, Payload: { body: entry.body, integratedTime: entry.integratedTime, logIndex: entry.logIndex, logID: entry.logID } };
-    return { blob, annotations: { 'dev.cosignproject.cosign/signature': '', 'dev.sigstore.cosign/certificate': certificate, 'dev.sigstore.cosign/bundle': JSON.stringify(rekorBundle), predicateType } };
+        : {
+            content: {
+              envelope: { payloadType: IN_TOTO, signatures: [{ publicKey: b64(certificate), sig: b64(signed.signature.toString('base64')) }] },
+              hash,
+              payloadHash,
+            },
+          };
+    const response = await fetch(`${this.rekorUrl}/api/v1/log/entries`, {
+      method: 'POST',
+      body: JSON.stringify({ apiVersion: options.entryVersion ?? '0.0.2', kind: 'intoto', spec }),
+      headers: { 'content-type': 'application/json' },
+    });
+    const [entry] = Object.values(
+      (await response.json()) as Record<
+        string,
+        { body: string; integratedTime: number; logIndex: number; logID: string; verification: { signedEntryTimestamp: string } }
+      >,
+    );
+    const rekorBundle = {
+      SignedEntryTimestamp: entry.verification.signedEntryTimestamp,
+      Payload: { body: entry.body, integratedTime: entry.integratedTime, logIndex: entry.logIndex, logID: entry.logID },
+    };
+    return {
+      blob,
+      annotations: {
+        'dev.cosignproject.cosign/signature': '',
+        'dev.sigstore.cosign/certificate': certificate,
+        'dev.sigstore.cosign/bundle': JSON.stringify(rekorBundle),
+        predicateType,
+      },
+    };
   }
 
   /** Keyless signing as `subject`: a token from `issuer` (unsigned: the mock Fulcio only reads its claims). */

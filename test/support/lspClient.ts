@@ -19,7 +19,10 @@ export class LspClient {
   private readonly process: ChildProcess;
   private readonly waiters: Array<() => void> = [];
 
-  constructor(env: NodeJS.ProcessEnv, private readonly settings: Record<string, unknown>) {
+  constructor(
+    env: NodeJS.ProcessEnv,
+    private readonly settings: Record<string, unknown>,
+  ) {
     this.process = spawn(process.execPath, [SERVER, '--stdio'], { env, stdio: ['pipe', 'pipe', 'pipe'] });
     // Kept for tests that read what the server logs, and shown as before.
     this.process.stderr!.on('data', (chunk: Buffer) => {

@@ -58,7 +58,8 @@ function* mutate(value: Json, path: string, walk: Walk): Generator<[string, Json
     const bundle = isBundle(value);
     for (const key of Object.keys(value)) {
       if (bundle && key === 'mediaType') {
-        for (const other of BUNDLE_TYPES) if (!fitsVersion(value, version(other))) yield [`${join(path, key)}: media type ${other}`, { ...value, mediaType: other }];
+        for (const other of BUNDLE_TYPES)
+          if (!fitsVersion(value, version(other))) yield [`${join(path, key)}: media type ${other}`, { ...value, mediaType: other }];
         continue;
       }
       for (const [label, changed] of mutate(value[key], join(path, key), walk)) yield [label, { ...value, [key]: changed }];
@@ -78,7 +79,10 @@ function* mutateString(text: string, path: string, walk: Walk): Generator<[strin
     for (const [label, changed] of mutate(json, `${path}{json}`, walk)) yield [label, JSON.stringify(changed)];
     return;
   }
-  const clearSigned = /^(-----BEGIN PGP SIGNED MESSAGE-----\r?\n(?:[^\r\n]+\r?\n)*\r?\n)([\s\S]*?)(\r?\n-----BEGIN PGP SIGNATURE-----\r?\n(?:[^\r\n]+\r?\n)*\r?\n)([A-Za-z0-9+/=\r\n]+?)\r?\n(=[A-Za-z0-9+/]{4})(\r?\n-----END PGP SIGNATURE-----[\s\S]*)$/.exec(text);
+  const clearSigned =
+    /^(-----BEGIN PGP SIGNED MESSAGE-----\r?\n(?:[^\r\n]+\r?\n)*\r?\n)([\s\S]*?)(\r?\n-----BEGIN PGP SIGNATURE-----\r?\n(?:[^\r\n]+\r?\n)*\r?\n)([A-Za-z0-9+/=\r\n]+?)\r?\n(=[A-Za-z0-9+/]{4})(\r?\n-----END PGP SIGNATURE-----[\s\S]*)$/.exec(
+      text,
+    );
   if (clearSigned) {
     // An OpenPGP clear-signed message: every line of the signed text, and the signature packet's bytes (with a fresh armor checksum).
     const [, head, body, signatureHead, armored, , tail] = clearSigned;
@@ -88,7 +92,10 @@ function* mutateString(text: string, path: string, walk: Walk): Generator<[strin
       if (!line.trim()) continue;
       const at = Math.floor(line.length / 2);
       const changed = line.slice(0, at) + (line[at] === 'x' ? 'y' : 'x') + line.slice(at + 1);
-      yield [`${path}{signed text}: line ${i + 1} changed`, `${head}${lines.map((l, j) => (j === i ? changed : l)).join('\n')}${signatureHead}${armored}\n=${crc24(Buffer.from(armored.replace(/\s+/g, ''), 'base64'))}${tail}`];
+      yield [
+        `${path}{signed text}: line ${i + 1} changed`,
+        `${head}${lines.map((l, j) => (j === i ? changed : l)).join('\n')}${signatureHead}${armored}\n=${crc24(Buffer.from(armored.replace(/\s+/g, ''), 'base64'))}${tail}`,
+      ];
     }
     for (const [how, bytes] of flips(Buffer.from(armored.replace(/\s+/g, ''), 'base64'), walk)) {
       yield [`${path}{signature}: ${how}`, `${head}${body}${signatureHead}${wrap(bytes.toString('base64'))}\n=${crc24(bytes)}${tail}`];
@@ -101,19 +108,28 @@ function* mutateString(text: string, path: string, walk: Walk): Generator<[strin
     // is the one named like the origin (others are witnesses' cosignatures, which may be ignored).
     const [, origin, size, root, signatureLines] = note;
     const lines = signatureLines.split('\n');
-    const own = Math.max(0, lines.findIndex((line) => line.startsWith(`— ${origin.split(' ')[0]} `)));
+    const own = Math.max(
+      0,
+      lines.findIndex((line) => line.startsWith(`— ${origin.split(' ')[0]} `)),
+    );
     const [, signer, signature] = /^(— \S+ )(\S+)$/.exec(lines[own]) ?? ['', '', ''];
     const at = (o: string, n: string, r: string, s: string) => `${o}\n${n}\n${r}\n\n${lines.map((line, i) => (i === own ? signer + s : line)).join('\n')}`;
     const middle = Math.floor(origin.length / 2);
-    yield [`${path}{checkpoint}: origin changed`, at(origin.slice(0, middle) + (origin[middle] === 'x' ? 'y' : 'x') + origin.slice(middle + 1), size, root, signature)];
+    yield [
+      `${path}{checkpoint}: origin changed`,
+      at(origin.slice(0, middle) + (origin[middle] === 'x' ? 'y' : 'x') + origin.slice(middle + 1), size, root, signature),
+    ];
     for (const [how, n] of numberChanges(Number(size))) yield [`${path}{checkpoint}: size ${how}`, at(origin, String(n), root, signature)];
-    for (const [how, bytes] of flips(Buffer.from(root, 'base64'), walk)) yield [`${path}{checkpoint}: root hash ${how}`, at(origin, size, bytes.toString('base64'), signature)];
-    for (const [how, bytes] of flips(Buffer.from(signature, 'base64'), walk)) yield [`${path}{checkpoint}: signature ${how}`, at(origin, size, root, bytes.toString('base64'))];
+    for (const [how, bytes] of flips(Buffer.from(root, 'base64'), walk))
+      yield [`${path}{checkpoint}: root hash ${how}`, at(origin, size, bytes.toString('base64'), signature)];
+    for (const [how, bytes] of flips(Buffer.from(signature, 'base64'), walk))
+      yield [`${path}{checkpoint}: signature ${how}`, at(origin, size, root, bytes.toString('base64'))];
     return;
   }
   const pem = /^(-----BEGIN [A-Z ]+-----\r?\n)([A-Za-z0-9+/=\r\n]+)(-----END [A-Z ]+-----\s*)$/.exec(text);
   if (pem) {
-    for (const [how, bytes] of flips(Buffer.from(pem[2], 'base64'), walk)) yield [`${path}{pem}: ${how}`, `${pem[1]}${wrap(bytes.toString('base64'))}\n${pem[3]}`];
+    for (const [how, bytes] of flips(Buffer.from(pem[2], 'base64'), walk))
+      yield [`${path}{pem}: ${how}`, `${pem[1]}${wrap(bytes.toString('base64'))}\n${pem[3]}`];
     return;
   }
   if (/^\d{1,19}$/.test(text)) {
@@ -136,13 +152,15 @@ function* mutateString(text: string, path: string, walk: Walk): Generator<[strin
   }
   const integrity = /^(sha\d+)-([A-Za-z0-9+/]+={0,2})$/.exec(text);
   if (integrity) {
-    for (const [how, bytes] of flips(Buffer.from(integrity[2], 'base64'), walk)) yield [`${path}: integrity ${how}`, `${integrity[1]}-${bytes.toString('base64')}`];
+    for (const [how, bytes] of flips(Buffer.from(integrity[2], 'base64'), walk))
+      yield [`${path}: integrity ${how}`, `${integrity[1]}-${bytes.toString('base64')}`];
     return;
   }
   if (text.length >= 12 && text.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(text)) {
     const bytes = Buffer.from(text, 'base64');
     const inner = printable(bytes);
-    if (inner !== undefined) for (const [label, changed] of mutateString(inner, `${path}{base64}`, walk)) yield [label, Buffer.from(changed as string).toString('base64')];
+    if (inner !== undefined)
+      for (const [label, changed] of mutateString(inner, `${path}{base64}`, walk)) yield [label, Buffer.from(changed as string).toString('base64')];
     for (const [how, flipped] of flips(bytes, walk)) yield [`${path}: ${how}`, flipped.toString('base64')];
     return;
   }
@@ -158,7 +176,13 @@ function* mutateString(text: string, path: string, walk: Walk): Generator<[strin
     // Any other text (names, identities, kinds, checkpoint notes): one character in the middle moves on.
     const at = Math.floor(text.length / 2);
     const code = text.charCodeAt(at);
-    const next = /[0-9]/.test(text[at]) ? String((Number(text[at]) + 1) % 10) : /[a-y]/i.test(text[at]) ? String.fromCharCode(code + 1) : text[at] === 'z' ? 'a' : 'x';
+    const next = /[0-9]/.test(text[at])
+      ? String((Number(text[at]) + 1) % 10)
+      : /[a-y]/i.test(text[at])
+        ? String.fromCharCode(code + 1)
+        : text[at] === 'z'
+          ? 'a'
+          : 'x';
     yield [`${path}: character ${at} changed`, text.slice(0, at) + next + text.slice(at + 1)];
   }
 }
@@ -166,7 +190,16 @@ function* mutateString(text: string, path: string, walk: Walk): Generator<[strin
 function numberChanges(n: number): Array<[string, number]> {
   // Unix times (log integration, timestamps) also move a year either way: outside a certificate's ten minutes.
   const isTime = n > 1_400_000_000 && n < 4_000_000_000;
-  return [['+1', n + 1], ['-1', n - 1], ...(isTime ? ([['a year earlier', n - 31_536_000], ['a year later', n + 31_536_000]] as Array<[string, number]>) : [])];
+  return [
+    ['+1', n + 1],
+    ['-1', n - 1],
+    ...(isTime
+      ? ([
+          ['a year earlier', n - 31_536_000],
+          ['a year later', n + 31_536_000],
+        ] as Array<[string, number]>)
+      : []),
+  ];
 }
 
 function* flips(bytes: Buffer, walk: Walk): Generator<[string, Buffer]> {
@@ -213,7 +246,10 @@ function fitsVersion(bundle: { [key: string]: Json }, target: string): boolean {
 }
 
 function isCertificateLike(v: Json): boolean {
-  return (typeof v === 'object' && v !== null && !Array.isArray(v) && typeof v.rawBytes === 'string') || (typeof v === 'string' && v.startsWith('-----BEGIN CERTIFICATE'));
+  return (
+    (typeof v === 'object' && v !== null && !Array.isArray(v) && typeof v.rawBytes === 'string') ||
+    (typeof v === 'string' && v.startsWith('-----BEGIN CERTIFICATE'))
+  );
 }
 
 function jsonInside(text: string): Json | undefined {

@@ -95,17 +95,35 @@ export class OciRegistry {
    */
   async signWithKey(repository: string, digest: string, privateKey: crypto.KeyObject, signedDigest = digest): Promise<void> {
     const payload = Buffer.from(
-      JSON.stringify({ critical: { identity: { 'docker-reference': `${this.host}/${repository}` }, image: { 'docker-manifest-digest': signedDigest }, type: 'cosign container image signature' }, optional: null }),
+      JSON.stringify({
+        critical: {
+          identity: { 'docker-reference': `${this.host}/${repository}` },
+          image: { 'docker-manifest-digest': signedDigest },
+          type: 'cosign container image signature',
+        },
+        optional: null,
+      }),
     );
     const signature = crypto.sign('sha256', payload, privateKey).toString('base64');
-    const layer = { mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json', digest: await this.pushBlob(repository, payload), size: payload.length, annotations: { 'dev.cosignproject.cosign/signature': signature } };
+    const layer = {
+      mediaType: 'application/vnd.dev.cosign.simplesigning.v1+json',
+      digest: await this.pushBlob(repository, payload),
+      size: payload.length,
+      annotations: { 'dev.cosignproject.cosign/signature': signature },
+    };
     await this.pushTaggedArtifact(repository, `${digest.replace(':', '-')}.sig`, [layer]);
   }
 
   /** Pushes attestation layers the way `cosign attest` does (before v3): one manifest under `sha256-<hex>.att`. */
   async attachAttestations(repository: string, digest: string, layers: AttestationLayer[]): Promise<void> {
     const entries = [];
-    for (const layer of layers) entries.push({ mediaType: 'application/vnd.dsse.envelope.v1+json', digest: await this.pushBlob(repository, layer.blob), size: layer.blob.length, annotations: layer.annotations });
+    for (const layer of layers)
+      entries.push({
+        mediaType: 'application/vnd.dsse.envelope.v1+json',
+        digest: await this.pushBlob(repository, layer.blob),
+        size: layer.blob.length,
+        annotations: layer.annotations,
+      });
     await this.pushTaggedArtifact(repository, `${digest.replace(':', '-')}.att`, entries);
   }
 
@@ -142,25 +160,51 @@ export class OciRegistry {
     };
     const pushed = await this.pushManifest(repository, sha256(JSON.stringify(referrer)), referrer);
     const fallbackTag = digest.replace(':', '-');
-    const existing = await fetch(`http://${this.host}/v2/${repository}/manifests/${fallbackTag}`, { headers: { accept: 'application/vnd.oci.image.index.v1+json' } });
+    const existing = await fetch(`http://${this.host}/v2/${repository}/manifests/${fallbackTag}`, {
+      headers: { accept: 'application/vnd.oci.image.index.v1+json' },
+    });
     const index = existing.ok ? ((await existing.json()) as { manifests: object[] }) : { manifests: [] };
-    index.manifests.push({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: pushed.digest, size: pushed.manifest.length, artifactType: bundleType });
-    await this.pushManifest(repository, fallbackTag, { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: index.manifests }, 'application/vnd.oci.image.index.v1+json');
+    index.manifests.push({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: pushed.digest,
+      size: pushed.manifest.length,
+      artifactType: bundleType,
+    });
+    await this.pushManifest(
+      repository,
+      fallbackTag,
+      { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: index.manifests },
+      'application/vnd.oci.image.index.v1+json',
+    );
   }
 
   /** A multi-platform index over two small images, under `repository:tag`. */
   async pushIndex(repository: string, tag: string): Promise<Pushed> {
     const amd = await this.pushImage(repository, `${tag}-amd64`, 'amd64 layer');
     const arm = await this.pushImage(repository, `${tag}-arm64`, 'arm64 layer');
-    const entry = (p: Pushed, architecture: string, variant?: string) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: p.digest, size: p.manifest.length, platform: { os: 'linux', architecture, ...(variant ? { variant } : {}) } });
-    return this.pushManifest(repository, tag, { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [entry(amd, 'amd64'), entry(arm, 'arm64', 'v8')] }, 'application/vnd.oci.image.index.v1+json');
+    const entry = (p: Pushed, architecture: string, variant?: string) => ({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: p.digest,
+      size: p.manifest.length,
+      platform: { os: 'linux', architecture, ...(variant ? { variant } : {}) },
+    });
+    return this.pushManifest(
+      repository,
+      tag,
+      { schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [entry(amd, 'amd64'), entry(arm, 'arm64', 'v8')] },
+      'application/vnd.oci.image.index.v1+json',
+    );
   }
 
   /**
    * A non-image artifact as its tool pushes it: a Helm chart (`helm push`: the Chart.yaml as the
    * config, the chart archive as the layer) or a WebAssembly module (`wkg`/`wash push`).
    */
-  async pushArtifact(repository: string, tag: string, artifact: { configMediaType: string; config: Buffer; layerMediaType: string; layer: Buffer }): Promise<Pushed> {
+  async pushArtifact(
+    repository: string,
+    tag: string,
+    artifact: { configMediaType: string; config: Buffer; layerMediaType: string; layer: Buffer },
+  ): Promise<Pushed> {
     const configDigest = await this.pushBlob(repository, artifact.config);
     const layerDigest = await this.pushBlob(repository, artifact.layer);
     return this.pushManifest(repository, tag, {
@@ -237,7 +281,9 @@ export class RegistryProxy {
       return void res.end(JSON.stringify({ token: this.token, scope: url.searchParams.get('scope') }));
     }
     if (this.mode === 'bearer' && req.headers.authorization !== `Bearer ${this.token}`) {
-      res.writeHead(401, { 'www-authenticate': `Bearer realm="http://${this.host}/token",service="test-registry",scope="repository:${url.pathname.split('/').slice(2, -2).join('/')}:pull"` });
+      res.writeHead(401, {
+        'www-authenticate': `Bearer realm="http://${this.host}/token",service="test-registry",scope="repository:${url.pathname.split('/').slice(2, -2).join('/')}:pull"`,
+      });
       return void res.end();
     }
     // The places attestations live answer 500: the referrers API, its fallback tag (`…/manifests/sha256-<hex>`) and the `.att` tag.

@@ -59,11 +59,21 @@ export class OidcIssuer {
     if (url.pathname === '/authorize') {
       const q = url.searchParams;
       this.authorizations.push(q);
-      if (q.get('response_type') !== 'code' || q.get('code_challenge_method') !== 'S256' || !q.get('code_challenge') || !q.get('redirect_uri')?.startsWith('http://localhost:')) {
+      if (
+        q.get('response_type') !== 'code' ||
+        q.get('code_challenge_method') !== 'S256' ||
+        !q.get('code_challenge') ||
+        !q.get('redirect_uri')?.startsWith('http://localhost:')
+      ) {
         return json(400, { error: 'invalid_request' });
       }
       const code = crypto.randomBytes(12).toString('hex');
-      this.codes.set(code, { challenge: q.get('code_challenge')!, redirectUri: q.get('redirect_uri')!, clientId: q.get('client_id') ?? '', nonce: q.get('nonce') ?? undefined });
+      this.codes.set(code, {
+        challenge: q.get('code_challenge')!,
+        redirectUri: q.get('redirect_uri')!,
+        clientId: q.get('client_id') ?? '',
+        nonce: q.get('nonce') ?? undefined,
+      });
       const target = new URL(q.get('redirect_uri')!);
       target.searchParams.set('code', code);
       target.searchParams.set('state', q.get('state') ?? '');
@@ -81,7 +91,10 @@ export class OidcIssuer {
       };
       if (!pending) return refuse('unknown code');
       this.codes.delete(form.get('code')!);
-      const challenge = crypto.createHash('sha256').update(form.get('code_verifier') ?? '').digest('base64url');
+      const challenge = crypto
+        .createHash('sha256')
+        .update(form.get('code_verifier') ?? '')
+        .digest('base64url');
       if (challenge !== pending.challenge) return refuse('code_verifier does not match the challenge');
       if (form.get('redirect_uri') !== pending.redirectUri || form.get('client_id') !== pending.clientId) return refuse('redirect_uri or client_id differs');
       const now = Math.floor(Date.now() / 1000);

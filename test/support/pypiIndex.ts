@@ -49,10 +49,17 @@ export class TestPypiIndex {
       const files = this.projects.get(simple[1]);
       if (!files) return send(404, 'text/plain', 'no such project');
       if (this.fault === 'html') {
-        const anchors = files.map((f) => `<a href="/files/${f.filename}#sha256=${f.sha256}"${f.provenance ? ` data-provenance="/provenance/${f.filename}"` : ''}>${f.filename}</a>`);
+        const anchors = files.map(
+          (f) => `<a href="/files/${f.filename}#sha256=${f.sha256}"${f.provenance ? ` data-provenance="/provenance/${f.filename}"` : ''}>${f.filename}</a>`,
+        );
         return send(200, 'text/html', `<!DOCTYPE html><html><body>${anchors.join('<br/>\n')}</body></html>`);
       }
-      const entries = files.map((f) => ({ filename: f.filename, url: `/files/${f.filename}`, hashes: { sha256: f.sha256 }, ...(f.provenance === undefined ? {} : { provenance: f.provenance === null ? null : `/provenance/${f.filename}` }) }));
+      const entries = files.map((f) => ({
+        filename: f.filename,
+        url: `/files/${f.filename}`,
+        hashes: { sha256: f.sha256 },
+        ...(f.provenance === undefined ? {} : { provenance: f.provenance === null ? null : `/provenance/${f.filename}` }),
+      }));
       return send(200, 'application/vnd.pypi.simple.v1+json', JSON.stringify({ meta: { 'api-version': '1.1' }, name: simple[1], files: entries }));
     }
     const provenance = /^\/provenance\/([^/]+)$/.exec(url.pathname);

@@ -27,7 +27,12 @@ function bomOf(components: NpmComponent[]): Models.Bom {
   for (const c of components) {
     const [namespace, name] = c.name.startsWith('@') ? c.name.split('/') : [undefined, c.name];
     const purl = new PackageURL('npm', namespace, name, c.version);
-    const component = new Models.Component(Enums.ComponentType.Library, name, { group: namespace, version: c.version, bomRef: purl.toString(), purl: purl as never });
+    const component = new Models.Component(Enums.ComponentType.Library, name, {
+      group: namespace,
+      version: c.version,
+      bomRef: purl.toString(),
+      purl: purl as never,
+    });
     if (c.sha512Hex) component.hashes.set(Enums.HashAlgorithm['SHA-512'], c.sha512Hex);
     if (c.license) component.licenses.add(new Models.SpdxLicense(c.license));
     bom.components.add(component);

@@ -15,8 +15,16 @@ export interface SumRecord {
 }
 
 const H = 8;
-const leaf = (data: Buffer) => crypto.createHash('sha256').update(Buffer.concat([Buffer.from([0]), data])).digest();
-const node = (l: Buffer, r: Buffer) => crypto.createHash('sha256').update(Buffer.concat([Buffer.from([1]), l, r])).digest();
+const leaf = (data: Buffer) =>
+  crypto
+    .createHash('sha256')
+    .update(Buffer.concat([Buffer.from([0]), data]))
+    .digest();
+const node = (l: Buffer, r: Buffer) =>
+  crypto
+    .createHash('sha256')
+    .update(Buffer.concat([Buffer.from([1]), l, r]))
+    .digest();
 
 export class TestSumdb {
   readonly name = 'sumdb.test';
@@ -34,7 +42,11 @@ export class TestSumdb {
     const { privateKey, publicKey } = crypto.generateKeyPairSync('ed25519');
     this.privateKey = privateKey;
     const raw = Buffer.concat([Buffer.from([1]), publicKey.export({ format: 'der', type: 'spki' }).subarray(-32)]);
-    const hash = crypto.createHash('sha256').update(Buffer.concat([Buffer.from(`${this.name}\n`), raw])).digest().subarray(0, 4);
+    const hash = crypto
+      .createHash('sha256')
+      .update(Buffer.concat([Buffer.from(`${this.name}\n`), raw]))
+      .digest()
+      .subarray(0, 4);
     this.vkey = `${this.name}+${hash.toString('hex')}+${raw.toString('base64')}`;
   }
 

@@ -106,8 +106,14 @@ export class TufRepository {
       targets: { 'trusted_root.json': { length: Buffer.byteLength(target), hashes: { sha256: crypto.createHash('sha256').update(target).digest('hex') } } },
     };
     this.files.set('targets.json', sign(targets, [keys.targets]));
-    this.files.set('snapshot.json', sign({ _type: 'snapshot', spec_version: '1.0.31', version: 1, expires: inDays(7), meta: { 'targets.json': { version: 1 } } }, [keys.snapshot]));
-    this.files.set('timestamp.json', sign({ _type: 'timestamp', spec_version: '1.0.31', version: 1, expires: inDays(1), meta: { 'snapshot.json': { version: 1 } } }, [keys.timestamp]));
+    this.files.set(
+      'snapshot.json',
+      sign({ _type: 'snapshot', spec_version: '1.0.31', version: 1, expires: inDays(7), meta: { 'targets.json': { version: 1 } } }, [keys.snapshot]),
+    );
+    this.files.set(
+      'timestamp.json',
+      sign({ _type: 'timestamp', spec_version: '1.0.31', version: 1, expires: inDays(1), meta: { 'snapshot.json': { version: 1 } } }, [keys.timestamp]),
+    );
     this.files.set('targets/trusted_root.json', this.options.tamperedTarget ?? target);
   }
 }

@@ -36,7 +36,14 @@ describe('Cargo', function () {
     indexUrl = `http://127.0.0.1:${await listenOnLoopback(index)}/index/`;
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-home-'));
   });
-  beforeEach(() => entries.set(`/index/${indexPath('memchr')}`, [JSON.stringify({ name: 'memchr', vers: '0.0.1', cksum: '0'.repeat(64) }), JSON.stringify({ name: 'memchr', vers: MEMCHR[1], cksum: MEMCHR[2] })].join('\n')));
+  beforeEach(() =>
+    entries.set(
+      `/index/${indexPath('memchr')}`,
+      [JSON.stringify({ name: 'memchr', vers: '0.0.1', cksum: '0'.repeat(64) }), JSON.stringify({ name: 'memchr', vers: MEMCHR[1], cksum: MEMCHR[2] })].join(
+        '\n',
+      ),
+    ),
+  );
   after(async () => {
     await Promise.all(checkers.map((c) => c.dispose()));
     await closeServer(index);
@@ -50,25 +57,47 @@ describe('Cargo', function () {
       fs.writeFileSync(path.join(dir, '.cargo', 'config.toml'), config);
     }
     const trust = embeddedTrust();
-    const checker = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home, CARGO_HOME: path.join(home, '.cargo') }), homeDir: home, timeoutMs: 3000 });
+    const checker = new Checker({
+      trust: () => trust,
+      offline: false,
+      requireProvenance: false,
+      allowProcessExecution: false,
+      env: cleanEnv({ HOME: home, CARGO_HOME: path.join(home, '.cargo') }),
+      homeDir: home,
+      timeoutMs: 3000,
+    });
     checkers.push(checker);
     const file = path.join(dir, name);
     return (await checker.verify(file, parseFile(file, files[name])!)).map((c) => c.result);
   };
   const replacement = () => `[source.crates-io]\nreplace-with = "mirror"\n\n[source.mirror]\nregistry = "sparse+${indexUrl}"\n`;
 
-  it('reads a real Cargo.lock and Cargo.toml\'s dependency tables', () => {
+  it("reads a real Cargo.lock and Cargo.toml's dependency tables", () => {
     assert.deepEqual([fileKind('/r/Cargo.lock'), fileKind('/r/Cargo.toml')], ['cargo-lock', 'cargo-toml']);
     const lock = parseFile('/r/Cargo.lock', LOCK)!;
     assert.deepEqual(lock.problems, []);
     assert.equal(lock.dependencies.length, 29, 'the workspace crate has no source: not a dependency');
     const memchr = lock.dependencies.find((d) => d.name === 'memchr')!;
-    assert.deepEqual([memchr.version, memchr.hashes, memchr.index], [MEMCHR[1], [`sha256:${MEMCHR[2]}`], 'registry+https://github.com/rust-lang/crates.io-index']);
-    const toml = parseFile('/r/Cargo.toml', '[package]\nname = "x"\n\n[dependencies]\nmemchr = "2"\nserde = { version = "1.0", features = ["derive"] }\nlocal = { path = "../local" }\nshared.workspace = true\n\n[target.\'cfg(unix)\'.dev-dependencies]\nlibc = "0.2"\n')!;
-    assert.deepEqual(toml.dependencies.map((d) => [d.name, d.spec, d.group, d.url ?? null]), [['memchr', '2', 'dependencies', null], ['serde', '1.0', 'dependencies', null], ['local', '../local', 'dependencies', '../local'], ['libc', '0.2', 'devDependencies', null]]);
+    assert.deepEqual(
+      [memchr.version, memchr.hashes, memchr.index],
+      [MEMCHR[1], [`sha256:${MEMCHR[2]}`], 'registry+https://github.com/rust-lang/crates.io-index'],
+    );
+    const toml = parseFile(
+      '/r/Cargo.toml',
+      '[package]\nname = "x"\n\n[dependencies]\nmemchr = "2"\nserde = { version = "1.0", features = ["derive"] }\nlocal = { path = "../local" }\nshared.workspace = true\n\n[target.\'cfg(unix)\'.dev-dependencies]\nlibc = "0.2"\n',
+    )!;
+    assert.deepEqual(
+      toml.dependencies.map((d) => [d.name, d.spec, d.group, d.url ?? null]),
+      [
+        ['memchr', '2', 'dependencies', null],
+        ['serde', '1.0', 'dependencies', null],
+        ['local', '../local', 'dependencies', '../local'],
+        ['libc', '0.2', 'devDependencies', null],
+      ],
+    );
   });
 
-  it('compares a locked checksum with the sparse index Cargo\'s source replacement names: a match is unsigned, never verified', async () => {
+  it("compares a locked checksum with the sparse index Cargo's source replacement names: a match is unsigned, never verified", async () => {
     const results = await check({ 'Cargo.lock': LOCK }, 'Cargo.lock', replacement());
     const memchr = results.find((r) => r.name === 'memchr')!;
     assert.deepEqual([memchr.verdict, memchr.code], ['unsigned', 'no-signature-scheme'], memchr.reason);
@@ -90,9 +119,18 @@ describe('Cargo', function () {
     const git = (await check({ 'Cargo.lock': LOCK }, 'Cargo.lock')).find((r) => r.name === 'memchr')!;
     assert.deepEqual([git.verdict, git.code], ['unverifiable', 'registry-error']);
     assert.match(git.reason, /git repository/);
-    const down = (await check({ 'Cargo.lock': LOCK.replace(/registry\+https:\/\/github.com\/rust-lang\/crates.io-index/g, 'sparse+http://127.0.0.1:9/index/') }, 'Cargo.lock')).find((r) => r.name === 'memchr')!;
+    const down = (
+      await check(
+        { 'Cargo.lock': LOCK.replace(/registry\+https:\/\/github.com\/rust-lang\/crates.io-index/g, 'sparse+http://127.0.0.1:9/index/') },
+        'Cargo.lock',
+      )
+    ).find((r) => r.name === 'memchr')!;
     assert.deepEqual([down.verdict, down.code], ['unverifiable', 'network-error'], 'an index that cannot be reached');
     const sparse = LOCK.replace(/registry\+https:\/\/github.com\/rust-lang\/crates.io-index/g, `sparse+${indexUrl}`);
-    assert.equal((await check({ 'Cargo.lock': sparse }, 'Cargo.lock')).find((r) => r.name === 'memchr')!.verdict, 'invalid', 'a sparse source is read directly');
+    assert.equal(
+      (await check({ 'Cargo.lock': sparse }, 'Cargo.lock')).find((r) => r.name === 'memchr')!.verdict,
+      'invalid',
+      'a sparse source is read directly',
+    );
   });
 });

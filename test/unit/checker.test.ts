@@ -22,7 +22,15 @@ describe('checker', () => {
 
   const checker = (options: Partial<CheckerOptions> = {}) => {
     const trust = embeddedTrust();
-    const c = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home }), homeDir: home, ...options });
+    const c = new Checker({
+      trust: () => trust,
+      offline: false,
+      requireProvenance: false,
+      allowProcessExecution: false,
+      env: cleanEnv({ HOME: home }),
+      homeDir: home,
+      ...options,
+    });
     checkers.push(c);
     return c;
   };
@@ -61,15 +69,21 @@ describe('checker', () => {
   it('verifies a manifest at the versions its lockfile pins', async () => {
     const results = await run(checker(), path.join(project, 'package.json'));
     // Without the lockfile, ^1.0.0 would resolve to sigstore@1.3.0.
-    assert.deepEqual(results.map((r) => [r.result.name, r.result.version, r.result.verdict]), [
-      ['kms-demo', '1.0.0', 'verified'],
-      ['sigstore', '1.0.0', 'verified'],
-    ]);
+    assert.deepEqual(
+      results.map((r) => [r.result.name, r.result.version, r.result.verdict]),
+      [
+        ['kms-demo', '1.0.0', 'verified'],
+        ['sigstore', '1.0.0', 'verified'],
+      ],
+    );
   });
 
   it('verifies every package of the lockfile', async () => {
     const results = await run(checker(), path.join(project, 'package-lock.json'));
-    assert.deepEqual(results.map((r) => r.result.verdict), ['verified', 'verified']);
+    assert.deepEqual(
+      results.map((r) => r.result.verdict),
+      ['verified', 'verified'],
+    );
   });
 
   it('serves a second run from the disk cache, offline too', async () => {
@@ -79,7 +93,10 @@ describe('checker', () => {
     await first.dispose(); // writes the disk cache, as the CLI does before it exits
     const before = registry.requests.length;
     const offline = await run(checker({ cacheDir, offline: true }), path.join(project, 'package-lock.json'));
-    assert.deepEqual(offline.map((r) => r.result.verdict), ['verified', 'verified']);
+    assert.deepEqual(
+      offline.map((r) => r.result.verdict),
+      ['verified', 'verified'],
+    );
     assert.equal(registry.requests.length, before, 'no request when offline');
     // Online with a warm cache: only the registry keys are fetched (to check they did not rotate).
     await run(checker({ cacheDir }), path.join(project, 'package-lock.json'));
@@ -95,9 +112,15 @@ describe('checker', () => {
     assert.ok(shards.length >= 1 && shards.length <= 2, shards.join());
     for (const e of shards) fs.writeFileSync(path.join(cacheDir, 'verdicts', e), '{"schema":2,"entries":{"trunc');
     const offline = await run(checker({ cacheDir, offline: true }), path.join(project, 'package-lock.json'));
-    assert.deepEqual(offline.map((r) => r.result.code), ['offline-not-cached', 'offline-not-cached']);
+    assert.deepEqual(
+      offline.map((r) => r.result.code),
+      ['offline-not-cached', 'offline-not-cached'],
+    );
     const online = await run(checker({ cacheDir }), path.join(project, 'package-lock.json'));
-    assert.deepEqual(online.map((r) => r.result.verdict), ['verified', 'verified']);
+    assert.deepEqual(
+      online.map((r) => r.result.verdict),
+      ['verified', 'verified'],
+    );
   });
 
   it('asks npm itself for the registry when no npmrc names one (trusted workspaces only)', async () => {

@@ -34,14 +34,23 @@ function uploadedEnvelope(payload: string, sig: string): Buffer {
 function rekorBundle(): { SignedEntryTimestamp: string; Payload: { body: string; integratedTime: number; logIndex: number; logID: string } } {
   return {
     SignedEntryTimestamp: entry.inclusionPromise.signedEntryTimestamp,
-    Payload: { body: entry.canonicalizedBody, integratedTime: Number(entry.integratedTime), logIndex: Number(entry.logIndex), logID: Buffer.from(entry.logId.keyId, 'base64').toString('hex') },
+    Payload: {
+      body: entry.canonicalizedBody,
+      integratedTime: Number(entry.integratedTime),
+      logIndex: Number(entry.logIndex),
+      logID: Buffer.from(entry.logId.keyId, 'base64').toString('hex'),
+    },
   };
 }
 
 function recordedLayer(): Layer {
   return {
     blob: uploadedEnvelope(recorded.dsseEnvelope.payload, recorded.dsseEnvelope.signatures[0].sig),
-    annotations: { 'dev.cosignproject.cosign/signature': '', 'dev.sigstore.cosign/certificate': certificatePem, 'dev.sigstore.cosign/bundle': JSON.stringify(rekorBundle()) },
+    annotations: {
+      'dev.cosignproject.cosign/signature': '',
+      'dev.sigstore.cosign/certificate': certificatePem,
+      'dev.sigstore.cosign/bundle': JSON.stringify(rekorBundle()),
+    },
   };
 }
 
@@ -77,7 +86,12 @@ describe('cosign classic attestations (recorded data)', () => {
     ['the signed entry timestamp bit-flipped', (l) => editBundle(l, (b) => (b.SignedEntryTimestamp = flipBase64(b.SignedEntryTimestamp, 20)))],
     ['the entry time altered', (l) => editBundle(l, (b) => (b.Payload.integratedTime += 1))],
     ['no log entry', (l) => delete l.annotations['dev.sigstore.cosign/bundle']],
-    ['another certificate', (l) => (l.annotations['dev.sigstore.cosign/certificate'] = `-----BEGIN CERTIFICATE-----\n${JSON.parse(fs.readFileSync(path.join(FIXTURES, 'npm/attestations/sigstore@1.0.0.attestations.json'), 'utf8')).attestations[0].bundle.verificationMaterial.x509CertificateChain.certificates[0].rawBytes}\n-----END CERTIFICATE-----`)],
+    [
+      'another certificate',
+      (l) =>
+        (l.annotations['dev.sigstore.cosign/certificate'] =
+          `-----BEGIN CERTIFICATE-----\n${JSON.parse(fs.readFileSync(path.join(FIXTURES, 'npm/attestations/sigstore@1.0.0.attestations.json'), 'utf8')).attestations[0].bundle.verificationMaterial.x509CertificateChain.certificates[0].rawBytes}\n-----END CERTIFICATE-----`),
+    ],
     ['a payload type other than in-toto', (l) => (l.blob = Buffer.from(l.blob.toString().replace('application/vnd.in-toto+json', 'text/plain')))],
     ['a layer that is not JSON', (l) => (l.blob = Buffer.from('not json'))],
   ];
@@ -95,7 +109,7 @@ describe('cosign classic attestations (recorded data)', () => {
     assert.deepEqual([r.ok, !r.ok && verdictOf(r.code)], [false, 'invalid']);
   });
 
-  it('rejects it against the user\'s own trusted root of another deployment (its log is unknown there): another instance', () => {
+  it("rejects it against the user's own trusted root of another deployment (its log is unknown there): another instance", () => {
     const layer = recordedLayer();
     const r = verifyCosignAttestation(layer.blob, layer.annotations, SUBJECT, customTrust(path.join(FIXTURES, 'sigstore/trusted_root.scaffolding.json')), []);
     assert.deepEqual([r.ok, !r.ok && verdictOf(r.code)], [false, 'invalid']);

@@ -33,7 +33,10 @@ describe('cosign image signatures (recorded data)', () => {
   });
 
   const tamperings: Array<[string, (l: SignatureLayer) => void]> = [
-    ['signature bit flipped', (l) => (l.annotations['dev.cosignproject.cosign/signature'] = flipBase64(l.annotations['dev.cosignproject.cosign/signature'], 20))],
+    [
+      'signature bit flipped',
+      (l) => (l.annotations['dev.cosignproject.cosign/signature'] = flipBase64(l.annotations['dev.cosignproject.cosign/signature'], 20)),
+    ],
     ['payload changed', (l) => (l.payload = Buffer.from(l.payload.toString().replace('"optional":null', '"optional":{}')))],
     [
       'SET bit flipped',
@@ -52,7 +55,12 @@ describe('cosign image signatures (recorded data)', () => {
       },
     ],
     ['log entry missing', (l) => delete l.annotations['dev.sigstore.cosign/bundle']],
-    ['certificate swapped for another', (l) => (l.annotations['dev.sigstore.cosign/certificate'] = `-----BEGIN CERTIFICATE-----\n${JSON.parse(fs.readFileSync(path.join(FIXTURES, 'npm/attestations/sigstore@1.0.0.attestations.json'), 'utf8')).attestations[0].bundle.verificationMaterial.x509CertificateChain.certificates[0].rawBytes}\n-----END CERTIFICATE-----`)],
+    [
+      'certificate swapped for another',
+      (l) =>
+        (l.annotations['dev.sigstore.cosign/certificate'] =
+          `-----BEGIN CERTIFICATE-----\n${JSON.parse(fs.readFileSync(path.join(FIXTURES, 'npm/attestations/sigstore@1.0.0.attestations.json'), 'utf8')).attestations[0].bundle.verificationMaterial.x509CertificateChain.certificates[0].rawBytes}\n-----END CERTIFICATE-----`),
+    ],
   ];
   for (const [label, tamper] of tamperings) {
     it(`rejects the keyless signature with ${label}`, () => {

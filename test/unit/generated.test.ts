@@ -11,7 +11,11 @@ import { REPO_ROOT } from '../support/paths';
 
 async function help(args: string[]): Promise<string> {
   let out = '';
-  await runCli(args, {}, { out: { write: (s: string) => ((out += s), true) } as NodeJS.WritableStream, err: { write: () => true } as unknown as NodeJS.WritableStream });
+  await runCli(
+    args,
+    {},
+    { out: { write: (s: string) => ((out += s), true) } as NodeJS.WritableStream, err: { write: () => true } as unknown as NodeJS.WritableStream },
+  );
   return out;
 }
 
@@ -22,7 +26,7 @@ describe('generated from the plugins and tables', () => {
     });
   }
 
-  it('the CLI\'s help names every ecosystem, and check --help every plugin option', async () => {
+  it("the CLI's help names every ecosystem, and check --help every plugin option", async () => {
     const top = await help(['--help']);
     const check = await help(['check', '--help']);
     for (const plugin of ECOSYSTEM_PLUGINS) {
@@ -33,8 +37,13 @@ describe('generated from the plugins and tables', () => {
   });
 
   it('every option a plugin reads is a setting of the extension (provenanceLens.<key>), described', () => {
-    const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { configuration: Array<{ properties: Record<string, { markdownDescription?: string; description?: string }> }> } };
-    const settings = Object.assign({}, ...manifest.contributes.configuration.map((c) => c.properties)) as Record<string, { markdownDescription?: string; description?: string }>;
+    const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as {
+      contributes: { configuration: Array<{ properties: Record<string, { markdownDescription?: string; description?: string }> }> };
+    };
+    const settings = Object.assign({}, ...manifest.contributes.configuration.map((c) => c.properties)) as Record<
+      string,
+      { markdownDescription?: string; description?: string }
+    >;
     for (const option of ECOSYSTEM_PLUGINS.flatMap((p) => p.options ?? [])) {
       const setting = settings[`provenanceLens.${option.key}`];
       assert.ok(setting && (setting.markdownDescription || setting.description), `provenanceLens.${option.key}`);

@@ -35,7 +35,11 @@ describe('GitHub Actions', function () {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-home-'));
     api = http.createServer((req, res) => {
       seen.push({ path: req.url ?? '', authorization: req.headers.authorization, accept: req.headers.accept });
-      const commits: Record<string, string> = { '/api/v3/repos/actions/checkout/commits/v4': CHECKOUT_V4, '/api/v3/repos/bdehamer/delme/commits/v6': DELME_V6, '/api/v3/repos/bdehamer/delme/commits/v7': CHECKOUT_V4 };
+      const commits: Record<string, string> = {
+        '/api/v3/repos/actions/checkout/commits/v4': CHECKOUT_V4,
+        '/api/v3/repos/bdehamer/delme/commits/v6': DELME_V6,
+        '/api/v3/repos/bdehamer/delme/commits/v7': CHECKOUT_V4,
+      };
       const commit = commits[req.url ?? ''];
       if (commit) {
         res.writeHead(200, { 'content-type': 'application/vnd.github.sha' });
@@ -62,7 +66,15 @@ describe('GitHub Actions', function () {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);
     const trust = embeddedTrust();
-    const checker = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home, ...env }), homeDir: home, timeoutMs: 3000 });
+    const checker = new Checker({
+      trust: () => trust,
+      offline: false,
+      requireProvenance: false,
+      allowProcessExecution: false,
+      env: cleanEnv({ HOME: home, ...env }),
+      homeDir: home,
+      timeoutMs: 3000,
+    });
     checkers.push(checker);
     return { file, checked: await checker.verify(file, parseFile(file, text)!) };
   };
@@ -72,7 +84,10 @@ describe('GitHub Actions', function () {
     const parsed = parseFile('/w/.github/workflows/ci.yml', text)!;
     const actions = parsed.dependencies.filter((d) => d.ecosystem === 'github-actions');
     assert.ok(actions.length >= 6, `${actions.length} actions`);
-    assert.ok(actions.every((d) => d.version && /^[0-9a-f]{40}$/.test(d.version)), 'all pinned');
+    assert.ok(
+      actions.every((d) => d.version && /^[0-9a-f]{40}$/.test(d.version)),
+      'all pinned',
+    );
     const checkout = actions.find((d) => d.name === 'actions/checkout')!;
     assert.equal(checkout.source, 'job test, pinned as v7.0.1');
     const line = text.split('\n')[checkout.specRange.start.line];
@@ -82,30 +97,48 @@ describe('GitHub Actions', function () {
   });
 
   it('flags an action at a tag, looks up its commit through GITHUB_API_URL, and pins it keeping the tag as a comment', async () => {
-    const text = 'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: "actions/setup-node@v4" # node\n      - uses: ./local\n  reuse:\n    uses: octo/workflows/.github/workflows/build.yml@main\n';
+    const text =
+      'on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - uses: "actions/setup-node@v4" # node\n      - uses: ./local\n  reuse:\n    uses: octo/workflows/.github/workflows/build.yml@main\n';
     const { file, checked } = await check(text, { GITHUB_API_URL: apiUrl, GITHUB_TOKEN: 'ghs_test_token' });
-    assert.deepEqual(checked.map((c) => [c.dependency.name, c.dependency.spec, c.result.findings.map((f) => f.code)]), [
-      ['actions/checkout', 'v4', ['action-not-pinned']],
-      ['actions/setup-node', 'v4', ['action-not-pinned']],
-      ['octo/workflows/.github/workflows/build.yml', 'main', ['action-not-pinned']],
-    ]);
+    assert.deepEqual(
+      checked.map((c) => [c.dependency.name, c.dependency.spec, c.result.findings.map((f) => f.code)]),
+      [
+        ['actions/checkout', 'v4', ['action-not-pinned']],
+        ['actions/setup-node', 'v4', ['action-not-pinned']],
+        ['octo/workflows/.github/workflows/build.yml', 'main', ['action-not-pinned']],
+      ],
+    );
     const checkout = checked[0];
     assert.equal(checkout.result.commit, CHECKOUT_V4);
     assert.match(checkout.result.findings[0].message, new RegExp(`names ${CHECKOUT_V4} now`));
     assert.match(checked[1].result.findings[0].message, /The repository has no ref v4/);
-    assert.ok(seen.every((r) => r.authorization === 'Bearer ghs_test_token'), 'the token goes to the API host');
+    assert.ok(
+      seen.every((r) => r.authorization === 'Bearer ghs_test_token'),
+      'the token goes to the API host',
+    );
     assert.equal(seen[0].accept, 'application/vnd.github.sha');
 
     const uri = `file://${file}`;
     const diagnostic = { range: checkout.dependency.specRange, message: checkout.result.findings[0].message, code: 'action-not-pinned' };
-    const [pin] = codeActions({ uri, checked: checkout, diagnostics: [diagnostic], policy: parsePolicy('{}', '/w/provenance-policy.json').policy, policyFolder: '/w', policyText: undefined, documentText: text });
+    const [pin] = codeActions({
+      uri,
+      checked: checkout,
+      diagnostics: [diagnostic],
+      policy: parsePolicy('{}', '/w/provenance-policy.json').policy,
+      policyFolder: '/w',
+      policyText: undefined,
+      documentText: text,
+    });
     assert.equal(pin.title, 'Pin actions/checkout@v4 to its commit');
     const after = TextDocument.applyEdits(TextDocument.create(uri, 'yaml', 1, text), pin.edit!.changes![uri]);
     assert.equal(after.split('\n')[5], `      - uses: actions/checkout@${CHECKOUT_V4} # v4`);
   });
 
   it('verifies an action at a commit GitHub attests as an immutable release, and refuses a release attestation of another commit', async () => {
-    const { checked } = await check(`on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - uses: bdehamer/delme@${DELME_V6} # v6\n      - uses: bdehamer/delme@v6\n      - uses: bdehamer/delme@v7\n      - uses: actions/checkout@v4\n`, { GITHUB_API_URL: apiUrl });
+    const { checked } = await check(
+      `on: push\njobs:\n  b:\n    runs-on: x\n    steps:\n      - uses: bdehamer/delme@${DELME_V6} # v6\n      - uses: bdehamer/delme@v6\n      - uses: bdehamer/delme@v7\n      - uses: actions/checkout@v4\n`,
+      { GITHUB_API_URL: apiUrl },
+    );
     const [pinned, byTag, moved, unattested] = checked.map((c) => c.result);
     assert.deepEqual([pinned.verdict, pinned.findings], ['verified', []], pinned.reason);
     assert.match(pinned.reason, /immutable release v6 of bdehamer\/delme at commit c5e17a6/);

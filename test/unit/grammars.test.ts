@@ -24,7 +24,9 @@ function tokens(grammar: IGrammar, lines: string[]): Array<Array<[string, string
   return lines.map((line) => {
     const result = grammar.tokenizeLine(line, state);
     state = result.ruleStack;
-    return result.tokens.map((t) => [line.slice(t.startIndex, t.endIndex), t.scopes[t.scopes.length - 1]] as [string, string]).filter(([text]) => text.trim() !== '');
+    return result.tokens
+      .map((t) => [line.slice(t.startIndex, t.endIndex), t.scopes[t.scopes.length - 1]] as [string, string])
+      .filter(([text]) => text.trim() !== '');
   });
 }
 
@@ -39,7 +41,10 @@ describe('grammars', () => {
       '# via pydantic',
       'my-pkg @ https://files.example/my_pkg-1.0-py3-none-any.whl',
     ]);
-    assert.deepEqual(option, [['--index-url', 'keyword.other.option.pip-requirements'], ['https://index.example/simple', 'markup.underline.link.pip-requirements']]);
+    assert.deepEqual(option, [
+      ['--index-url', 'keyword.other.option.pip-requirements'],
+      ['https://index.example/simple', 'markup.underline.link.pip-requirements'],
+    ]);
     const scopeOf = (line: Array<[string, string]>, text: string) => line.find(([t]) => t === text)?.[1];
     assert.equal(scopeOf(requirement, 'Flask'), 'entity.name.type.package.pip-requirements');
     assert.equal(scopeOf(requirement, 'async'), 'variable.parameter.extras.pip-requirements');
@@ -49,7 +54,7 @@ describe('grammars', () => {
     assert.equal(scopeOf(requirement, '"3.8"'), 'string.quoted.pip-requirements');
     assert.equal(scopeOf(requirement, '# web'), 'comment.line.number-sign.pip-requirements');
     assert.equal(scopeOf(continued, '\\'), 'constant.character.escape.line-continuation.pip-requirements');
-    assert.equal(scopeOf(hash, '--hash'), 'keyword.other.option.pip-requirements', 'the continued line is still the requirement\'s');
+    assert.equal(scopeOf(hash, '--hash'), 'keyword.other.option.pip-requirements', "the continued line is still the requirement's");
     assert.equal(scopeOf(hash, '58cd2187c01e70e6e26505bca751777aa9f2ee0b7f4300988b709f44e013003f'), 'constant.other.hash.pip-requirements');
     assert.deepEqual(comment, [['# via pydantic', 'comment.line.number-sign.pip-requirements']]);
     assert.equal(scopeOf(url, 'https://files.example/my_pkg-1.0-py3-none-any.whl'), 'markup.underline.link.pip-requirements');

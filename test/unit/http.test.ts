@@ -10,7 +10,16 @@ describe('HTTP client', () => {
   const registry = new TestRegistry();
   const clients: HttpClient[] = [];
   const client = (options: Partial<HttpOptions>) => {
-    const c = new HttpClient({ timeoutMs: 2000, maxBodyBytes: 1024 * 1024, retries: 0, backoffMs: 1, offline: false, userAgent: 't', authFor: () => undefined, ...options });
+    const c = new HttpClient({
+      timeoutMs: 2000,
+      maxBodyBytes: 1024 * 1024,
+      retries: 0,
+      backoffMs: 1,
+      offline: false,
+      userAgent: 't',
+      authFor: () => undefined,
+      ...options,
+    });
     clients.push(c);
     return c;
   };

@@ -58,10 +58,13 @@ describe('Dockerfile parser', () => {
   it('reports an image that depends on an argument without a default, and an invalid one', () => {
     const { images, problems } = parseDockerfile('ARG TAG\nFROM node:${TAG}\nFROM Not_Valid\n');
     assert.deepEqual(images, []);
-    assert.deepEqual(problems.map((p) => [p.code, p.range.start.line]), [
-      ['image-unresolved', 1],
-      ['image-invalid', 2],
-    ]);
+    assert.deepEqual(
+      problems.map((p) => [p.code, p.range.start.line]),
+      [
+        ['image-unresolved', 1],
+        ['image-invalid', 2],
+      ],
+    );
   });
 
   it('survives malformed input', () => {
@@ -147,7 +150,10 @@ describe('YAML image parsers', () => {
       ['redis:7', 'docker.io/library/redis', '7', '6:23-6:30', 'job test service redis'],
       ['alpine:3.20', 'docker.io/library/alpine', '3.20', '9:23-9:34', 'job test step'],
     ]);
-    assert.deepEqual(problems.map((p) => p.code), ['image-unresolved']);
+    assert.deepEqual(
+      problems.map((p) => p.code),
+      ['image-unresolved'],
+    );
   });
 
   it('Helm values: registry/repository/tag/digest maps and plain image strings', () => {
@@ -191,8 +197,14 @@ describe('YAML image parsers', () => {
       '    repository: https://charts.example',
     ].join('\n');
     const { images, problems } = parseYamlImages(text, 'helm-chart');
-    assert.deepEqual(images.map((i) => [i.name, i.spec]), [['registry-1.example/bitnamicharts/redis', '19.6.4']]);
-    assert.deepEqual(problems.map((p) => [p.code, p.range.start.line]), [['image-unresolved', 7]]);
+    assert.deepEqual(
+      images.map((i) => [i.name, i.spec]),
+      [['registry-1.example/bitnamicharts/redis', '19.6.4']],
+    );
+    assert.deepEqual(
+      problems.map((p) => [p.code, p.range.start.line]),
+      [['image-unresolved', 7]],
+    );
   });
 
   it('reports malformed YAML as a problem, without throwing', () => {

@@ -13,12 +13,16 @@ const CLIENT = path.join(REPO_ROOT, 'client', 'src');
 const SPECIFIER = /(?:\bfrom\s+|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+)(['"])(\.{1,2}\/[^'"]+)\1/gm;
 
 function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
 }
 
 function resolve(from: string, specifier: string): string | undefined {
   const base = path.resolve(path.dirname(from), specifier);
-  return [base, `${base}.ts`, path.join(base, 'index.ts')].find((candidate) => fs.existsSync(candidate) && fs.statSync(candidate).isFile() && candidate.endsWith('.ts'));
+  return [base, `${base}.ts`, path.join(base, 'index.ts')].find(
+    (candidate) => fs.existsSync(candidate) && fs.statSync(candidate).isFile() && candidate.endsWith('.ts'),
+  );
 }
 
 /** file (relative to the repository) → the files it imports. */
@@ -71,11 +75,30 @@ const under = (file: string, ...prefixes: string[]) => prefixes.some((p) => file
 const S = 'server/src';
 const CORE = `${S}/core`;
 /** Machinery every part of the core shares: it knows no ecosystem, and nothing above it. */
-const SHARED_MACHINERY = ['formats', 'http', 'sigstore', 'trust', 'cache', 'signing', 'dependency.ts', 'parsedFile.ts', 'result.ts', 'verdict.ts', 'scheduler.ts', 'readText.ts', 'siblingLock.ts', 'workerClient.ts', 'reachable.ts', 'reasons.ts'].map((p) => `${CORE}/${p}`);
+const SHARED_MACHINERY = [
+  'formats',
+  'http',
+  'sigstore',
+  'trust',
+  'cache',
+  'signing',
+  'dependency.ts',
+  'parsedFile.ts',
+  'result.ts',
+  'verdict.ts',
+  'scheduler.ts',
+  'readText.ts',
+  'siblingLock.ts',
+  'workerClient.ts',
+  'reachable.ts',
+  'reasons.ts',
+].map((p) => `${CORE}/${p}`);
 /** The SBOM document's data types: shared like the dependency they hold. */
 const SBOM_MODEL = `${CORE}/sbom/sbomModel.ts`;
 /** What brings the ecosystems together: above them, never imported by them. */
-const ABOVE_ECOSYSTEMS = ['checker.ts', 'fileKinds.ts', 'workspaceFiles.ts', 'sbom/generate.ts', 'sbom/diff.ts', 'sbom/diffProvenance.ts'].map((p) => `${CORE}/${p}`);
+const ABOVE_ECOSYSTEMS = ['checker.ts', 'fileKinds.ts', 'workspaceFiles.ts', 'sbom/generate.ts', 'sbom/diff.ts', 'sbom/diffProvenance.ts'].map(
+  (p) => `${CORE}/${p}`,
+);
 
 function violations(rule: (from: string, to: string) => string | undefined): string[] {
   return [...server].flatMap(([from, targets]) => targets.flatMap((to) => rule(from, to) ?? []).map((why) => `${from} → ${why}`));
@@ -83,7 +106,10 @@ function violations(rule: (from: string, to: string) => string | undefined): str
 
 describe('import graph', () => {
   it('has no cycle, at any depth (type imports count)', () => {
-    assert.deepEqual(cycles(server).map((c) => c.join(' ↔ ')), []);
+    assert.deepEqual(
+      cycles(server).map((c) => c.join(' ↔ ')),
+      [],
+    );
   });
 
   it('runs downwards: front doors → features → core; the core knows no editor, no protocol, no front door', () => {
@@ -99,7 +125,13 @@ describe('import graph', () => {
 
   it('keeps shared machinery free of ecosystems and of what sits above it', () => {
     assert.deepEqual(
-      violations((from, to) => (under(from, ...SHARED_MACHINERY) && under(to, `${CORE}/ecosystems`, ...ABOVE_ECOSYSTEMS, `${CORE}/sbom`, `${CORE}/artifacts`, `${CORE}/attestations`) && !under(to, SBOM_MODEL) ? to : undefined)),
+      violations((from, to) =>
+        under(from, ...SHARED_MACHINERY) &&
+        under(to, `${CORE}/ecosystems`, ...ABOVE_ECOSYSTEMS, `${CORE}/sbom`, `${CORE}/artifacts`, `${CORE}/attestations`) &&
+        !under(to, SBOM_MODEL)
+          ? to
+          : undefined,
+      ),
       [],
     );
   });
@@ -121,7 +153,9 @@ describe('import graph', () => {
   it('shares only server/src/shared/ between the client and the server, and shared/ imports nothing else', () => {
     const client = importGraph(sources(CLIENT));
     const crossing = [...client].flatMap(([from, targets]) => targets.filter((to) => under(to, S) && !under(to, `${S}/shared`)).map((to) => `${from} → ${to}`));
-    const sharedOut = [...server].flatMap(([from, targets]) => (under(from, `${S}/shared`) ? targets.filter((to) => !under(to, `${S}/shared`)).map((to) => `${from} → ${to}`) : []));
+    const sharedOut = [...server].flatMap(([from, targets]) =>
+      under(from, `${S}/shared`) ? targets.filter((to) => !under(to, `${S}/shared`)).map((to) => `${from} → ${to}`) : [],
+    );
     assert.deepEqual([...crossing, ...sharedOut], []);
   });
 
@@ -134,8 +168,13 @@ describe('import graph', () => {
       for (const next of server.get(file) ?? []) if (!seen.has(next)) reach(next, seen.add(next));
       return seen;
     };
-    const parsers = [...server.keys()].filter((file) => under(file, `${CORE}/ecosystems`, `${CORE}/formats`, `${CORE}/sbom`) && /\bexport function parse[A-Z]\w*\(/.test(text(file)) && !io(file));
+    const parsers = [...server.keys()].filter(
+      (file) => under(file, `${CORE}/ecosystems`, `${CORE}/formats`, `${CORE}/sbom`) && /\bexport function parse[A-Z]\w*\(/.test(text(file)) && !io(file),
+    );
     assert.ok(parsers.length > 20, `found ${parsers.length} parser modules`);
-    assert.deepEqual(parsers.flatMap((file) => [...reach(file)].filter(io).map((to) => `${file} → ${to}`)), []);
+    assert.deepEqual(
+      parsers.flatMap((file) => [...reach(file)].filter(io).map((to) => `${file} → ${to}`)),
+      [],
+    );
   });
 });

@@ -42,12 +42,17 @@ function recorded(file: string): RecordedSignature {
   const page = fs.readFileSync(path.join(FIXTURES, 'known-signers', file), 'utf8');
   const block = /^\[\n[\s\S]*?^\]$/m.exec(page);
   assert.ok(block, `${file} shows no cosign verify output`);
-  const [shown] = JSON.parse(block[0]) as Array<{ critical: { image: { 'docker-manifest-digest': string } }; optional: Record<string, unknown> & { Bundle: { Payload: { body: string } }; Subject: string; Issuer: string } }>;
+  const [shown] = JSON.parse(block[0]) as Array<{
+    critical: { image: { 'docker-manifest-digest': string } };
+    optional: Record<string, unknown> & { Bundle: { Payload: { body: string } }; Subject: string; Issuer: string };
+  }>;
   const own = Object.entries(shown.optional)
     .filter(([key]) => !SHOWN_NOT_SIGNED.test(key))
     .sort(([a], [b]) => (a < b ? -1 : 1));
   const payload = Buffer.from(JSON.stringify({ critical: shown.critical, optional: own.length > 0 ? Object.fromEntries(own) : null }));
-  const entry = JSON.parse(Buffer.from(shown.optional.Bundle.Payload.body, 'base64').toString('utf8')) as { spec: { signature: { content: string; publicKey: { content: string } } } };
+  const entry = JSON.parse(Buffer.from(shown.optional.Bundle.Payload.body, 'base64').toString('utf8')) as {
+    spec: { signature: { content: string; publicKey: { content: string } } };
+  };
   return {
     digest: shown.critical.image['docker-manifest-digest'],
     payload,
@@ -84,9 +89,20 @@ function standIn(signature: RecordedSignature): OciClient {
 }
 
 /** The recorded signature verified as the image `name@digest`, with `policy` applied (and the docker daemon's `daemonMirrors`). */
-async function judged(signature: RecordedSignature, name: string, policy: Policy = EMPTY_POLICY, daemonMirrors: Array<{ mirror: string; of: string }> = []): Promise<PackageResult> {
+async function judged(
+  signature: RecordedSignature,
+  name: string,
+  policy: Policy = EMPTY_POLICY,
+  daemonMirrors: Array<{ mirror: string; of: string }> = [],
+): Promise<PackageResult> {
   const trust = embeddedTrust();
-  const verifier = new OciVerifier({ client: standIn(signature), trust: () => trust, keys: [], cache: new TieredCache(10, undefined), tags: new TieredCache(10, undefined) });
+  const verifier = new OciVerifier({
+    client: standIn(signature),
+    trust: () => trust,
+    keys: [],
+    cache: new TieredCache(10, undefined),
+    tags: new TieredCache(10, undefined),
+  });
   const [dependency] = parseFile('Dockerfile', `FROM ${name}@${signature.digest}\n`)!.dependencies;
   return applyPolicy(await verifier.verify(dependency), policy, false, daemonMirrors);
 }
@@ -95,14 +111,20 @@ const entry = (publisher: string) => BUNDLED_KNOWN_SIGNERS.publishers.find((p) =
 const mirrorPolicy = (mirror: string, of: string) => parsePolicy(JSON.stringify({ mirrors: [{ mirror, of }] })).policy;
 
 describe('known signers on real recorded image signatures', () => {
-  describe('Cluster API: the Kubernetes image promoter\'s signature of cluster-api-controller v1.5.0', () => {
+  describe("Cluster API: the Kubernetes image promoter's signature of cluster-api-controller v1.5.0", () => {
     const capi = entry('Kubernetes Cluster API');
     const signature = recorded('cluster-api.verify-container-images.md');
     const onPublisherRegistry = `${capi.registries![0]}/cluster-api/cluster-api-controller`;
 
     it('is signed by the identity the catalog names, and the Kubernetes entry names the same promoter identity', () => {
-      assert.ok(capi.signers.some((s) => signerMatches(s, signature.issuer, signature.subject)), signature.subject);
-      assert.ok(entry('Kubernetes').signers.some((s) => signerMatches(s, signature.issuer, signature.subject)), 'every image the promoter publishes carries its signature');
+      assert.ok(
+        capi.signers.some((s) => signerMatches(s, signature.issuer, signature.subject)),
+        signature.subject,
+      );
+      assert.ok(
+        entry('Kubernetes').signers.some((s) => signerMatches(s, signature.issuer, signature.subject)),
+        'every image the promoter publishes carries its signature',
+      );
     });
 
     it('verifies on the registry the catalog names and is attributed to Kubernetes Cluster API', async () => {
@@ -122,40 +144,87 @@ describe('known signers on real recorded image signatures', () => {
       assert.deepEqual([unqualified.verdict, unqualified.publisher], ['verified', undefined], unqualified.reason);
     });
 
-    it('is attributed on a mirror of the publisher\'s registry that the policy names, and says so', async () => {
-      const r = await judged(signature, '127.0.0.1:5000/k8s-cache/cluster-api/cluster-api-controller', mirrorPolicy('127.0.0.1:5000/k8s-cache', capi.registries![0]));
+    it("is attributed on a mirror of the publisher's registry that the policy names, and says so", async () => {
+      const r = await judged(
+        signature,
+        '127.0.0.1:5000/k8s-cache/cluster-api/cluster-api-controller',
+        mirrorPolicy('127.0.0.1:5000/k8s-cache', capi.registries![0]),
+      );
       assert.deepEqual([r.verdict, r.publisher], ['verified', 'Kubernetes Cluster API'], r.reason);
-      assert.ok(r.reason.startsWith(`Signed by Kubernetes Cluster API (${signature.subject}; served by 127.0.0.1:5000/k8s-cache, a mirror of ${capi.registries![0]}). `), r.reason);
+      assert.ok(
+        r.reason.startsWith(
+          `Signed by Kubernetes Cluster API (${signature.subject}; served by 127.0.0.1:5000/k8s-cache, a mirror of ${capi.registries![0]}). `,
+        ),
+        r.reason,
+      );
       // A mirror of something else, or another path on the same host, is not the publisher's registry.
-      const elsewhere = await judged(signature, '127.0.0.1:5000/other/cluster-api/cluster-api-controller', mirrorPolicy('127.0.0.1:5000/k8s-cache', capi.registries![0]));
+      const elsewhere = await judged(
+        signature,
+        '127.0.0.1:5000/other/cluster-api/cluster-api-controller',
+        mirrorPolicy('127.0.0.1:5000/k8s-cache', capi.registries![0]),
+      );
       assert.equal(elsewhere.publisher, undefined);
     });
 
     it('attributes an image on a docker daemon mirror as the image on the default domain', async () => {
       // A policy's own entry for an image on the default domain, judged where a daemon mirror serves it.
-      const policy = parsePolicy(JSON.stringify({ knownSigners: [{ publisher: 'Promoted copy', ecosystem: 'oci', registries: [DEFAULT_DOMAIN], match: 'cluster-api/*', signers: [{ issuer: signature.issuer, subject: signature.subject }] }] })).policy;
-      const viaDaemonMirror = await judged(signature, '127.0.0.1:5000/cluster-api/cluster-api-controller', policy, [{ mirror: 'http://127.0.0.1:5000/', of: DEFAULT_DOMAIN }]);
+      const policy = parsePolicy(
+        JSON.stringify({
+          knownSigners: [
+            {
+              publisher: 'Promoted copy',
+              ecosystem: 'oci',
+              registries: [DEFAULT_DOMAIN],
+              match: 'cluster-api/*',
+              signers: [{ issuer: signature.issuer, subject: signature.subject }],
+            },
+          ],
+        }),
+      ).policy;
+      const viaDaemonMirror = await judged(signature, '127.0.0.1:5000/cluster-api/cluster-api-controller', policy, [
+        { mirror: 'http://127.0.0.1:5000/', of: DEFAULT_DOMAIN },
+      ]);
       assert.equal(viaDaemonMirror.publisher, 'Promoted copy', viaDaemonMirror.reason);
       const noMirror = await judged(signature, '127.0.0.1:5000/cluster-api/cluster-api-controller', policy);
       assert.equal(noMirror.publisher, undefined);
     });
 
     it('is a policy violation naming both identities when the entry for that registry names someone else', async () => {
-      const policy = parsePolicy(JSON.stringify({ knownSigners: [{ publisher: 'Someone else', ecosystem: 'oci', registries: [capi.registries![0]], match: 'cluster-api/*', signers: [{ issuer: signature.issuer, subject: 'release@someone-else.example' }] }] })).policy;
+      const policy = parsePolicy(
+        JSON.stringify({
+          knownSigners: [
+            {
+              publisher: 'Someone else',
+              ecosystem: 'oci',
+              registries: [capi.registries![0]],
+              match: 'cluster-api/*',
+              signers: [{ issuer: signature.issuer, subject: 'release@someone-else.example' }],
+            },
+          ],
+        }),
+      ).policy;
       const r = await judged(signature, onPublisherRegistry, policy);
       assert.deepEqual([r.verdict, r.code], ['policy-violation', 'signer-not-allowed']);
-      assert.ok(r.reason.startsWith(`Signed by ${signature.subject} (${signature.issuer}), but Someone else signs ${onPublisherRegistry} as release@someone-else.example`), r.reason);
+      assert.ok(
+        r.reason.startsWith(
+          `Signed by ${signature.subject} (${signature.issuer}), but Someone else signs ${onPublisherRegistry} as release@someone-else.example`,
+        ),
+        r.reason,
+      );
     });
   });
 
-  describe('Chainguard: a 2022 signature of its python image, by that image\'s own repository\'s release workflow', () => {
+  describe("Chainguard: a 2022 signature of its python image, by that image's own repository's release workflow", () => {
     const chainguard = entry('Chainguard');
     const signature = recorded('chainguard-images.python.README.md');
     const name = `${chainguard.registries![0]}/chainguard/python`;
 
     it('was signed by an identity other than the one documented today, which the catalog names as well', () => {
-      assert.equal(signerMatches(chainguard.signers[0], signature.issuer, signature.subject), false, 'today\'s release workflow is another repository\'s');
-      assert.ok(chainguard.signers.some((s) => signerMatches(s, signature.issuer, signature.subject)), signature.subject);
+      assert.equal(signerMatches(chainguard.signers[0], signature.issuer, signature.subject), false, "today's release workflow is another repository's");
+      assert.ok(
+        chainguard.signers.some((s) => signerMatches(s, signature.issuer, signature.subject)),
+        signature.subject,
+      );
     });
 
     it('verifies and is attributed to Chainguard on its registry, and to no one elsewhere', async () => {

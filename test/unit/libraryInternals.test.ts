@@ -10,9 +10,14 @@ import { embeddedTrust, trustFromJson } from '../../server/src/core/trust/truste
 import { verifyCertificateChain, verifySignedEntryTimestamp } from '../../server/src/core/sigstore/libraryInternals';
 import { FIXTURES } from '../support/fixtureRegistry';
 
-const recorded = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'cosign', 'cosign-classic-signature-with-cert.json'), 'utf8')) as { annotations: Record<string, string> };
+const recorded = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'cosign', 'cosign-classic-signature-with-cert.json'), 'utf8')) as {
+  annotations: Record<string, string>;
+};
 const certificate = X509Certificate.parse(recorded.annotations['dev.sigstore.cosign/certificate']);
-const rekor = JSON.parse(recorded.annotations['dev.sigstore.cosign/bundle']) as { SignedEntryTimestamp: string; Payload: { body: string; integratedTime: number; logIndex: number; logID: string } };
+const rekor = JSON.parse(recorded.annotations['dev.sigstore.cosign/bundle']) as {
+  SignedEntryTimestamp: string;
+  Payload: { body: string; integratedTime: number; logIndex: number; logID: string };
+};
 const signedAt = new Date(rekor.Payload.integratedTime * 1000);
 const trust = embeddedTrust();
 

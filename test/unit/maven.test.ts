@@ -84,7 +84,10 @@ describe('Maven', function () {
     url = `http://127.0.0.1:${await listenOnLoopback(repository)}/maven2`;
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-home-'));
     fs.mkdirSync(path.join(home, '.m2'));
-    fs.writeFileSync(path.join(home, '.m2', 'settings.xml'), `<settings><servers><server><id>corp</id><username>ci</username><password>p4ss</password></server></servers><mirrors><mirror><id>corp</id><mirrorOf>*</mirrorOf><url>${url}</url></mirror></mirrors></settings>`);
+    fs.writeFileSync(
+      path.join(home, '.m2', 'settings.xml'),
+      `<settings><servers><server><id>corp</id><username>ci</username><password>p4ss</password></server></servers><mirrors><mirror><id>corp</id><mirrorOf>*</mirrorOf><url>${url}</url></mirror></mirrors></settings>`,
+    );
   });
   beforeEach(() => {
     files.clear();
@@ -102,25 +105,45 @@ describe('Maven', function () {
     const file = path.join(dir, name);
     fs.writeFileSync(file, text);
     const trust = embeddedTrust();
-    const checker = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home }), homeDir: home, timeoutMs: 3000 });
+    const checker = new Checker({
+      trust: () => trust,
+      offline: false,
+      requireProvenance: false,
+      allowProcessExecution: false,
+      env: cleanEnv({ HOME: home }),
+      homeDir: home,
+      timeoutMs: 3000,
+    });
     checkers.push(checker);
     return (await checker.verify(file, parseFile(file, text)!)).map((c) => c.result);
   };
 
-  it('reads a pom: properties, the parent\'s version, dependencyManagement, scopes; what a parent defines stays unresolved', () => {
+  it("reads a pom: properties, the parent's version, dependencyManagement, scopes; what a parent defines stays unresolved", () => {
     assert.deepEqual([fileKind('/p/pom.xml'), fileKind('/p/gradle/libs.versions.toml')], ['maven-pom', 'gradle-catalog']);
     const parsed = parseFile('/p/pom.xml', POM)!;
     assert.deepEqual(parsed.problems, []);
-    assert.deepEqual(parsed.dependencies.map((d) => [d.name, d.version ?? null, d.group]), [
-      ['com.example:signed', '1.0', 'dependencies'],
-      ['com.example:managed', '1.0', 'dependencies'],
-      ['com.example:sibling', '2.0.0', 'devDependencies'],
-      ['com.example:from-parent', null, 'dependencies'],
-    ]);
+    assert.deepEqual(
+      parsed.dependencies.map((d) => [d.name, d.version ?? null, d.group]),
+      [
+        ['com.example:signed', '1.0', 'dependencies'],
+        ['com.example:managed', '1.0', 'dependencies'],
+        ['com.example:sibling', '2.0.0', 'devDependencies'],
+        ['com.example:from-parent', null, 'dependencies'],
+      ],
+    );
     const signed = parsed.dependencies[0];
     assert.equal(POM.split('\n')[signed.specRange.start.line].slice(signed.specRange.start.character, signed.specRange.end.character), '${signed.version}');
-    const catalog = parseFile('/p/gradle/libs.versions.toml', '[versions]\nsigned = "1.0"\n\n[libraries]\nsigned = { module = "com.example:signed", version.ref = "signed" }\nplain = "com.example:managed:1.0"\nbroken = { version = "1" }\n')!;
-    assert.deepEqual(catalog.dependencies.map((d) => [d.name, d.version]), [['com.example:signed', '1.0'], ['com.example:managed', '1.0']]);
+    const catalog = parseFile(
+      '/p/gradle/libs.versions.toml',
+      '[versions]\nsigned = "1.0"\n\n[libraries]\nsigned = { module = "com.example:signed", version.ref = "signed" }\nplain = "com.example:managed:1.0"\nbroken = { version = "1" }\n',
+    )!;
+    assert.deepEqual(
+      catalog.dependencies.map((d) => [d.name, d.version]),
+      [
+        ['com.example:signed', '1.0'],
+        ['com.example:managed', '1.0'],
+      ],
+    );
     assert.equal(catalog.problems.length, 1);
   });
 
@@ -143,15 +166,39 @@ describe('Maven', function () {
     const file = path.join(dir, 'app', 'pom.xml');
     fs.writeFileSync(file, POM);
     const trust = embeddedTrust();
-    const checker = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home }), homeDir: home, timeoutMs: 3000 });
+    const checker = new Checker({
+      trust: () => trust,
+      offline: false,
+      requireProvenance: false,
+      allowProcessExecution: false,
+      env: cleanEnv({ HOME: home }),
+      homeDir: home,
+      timeoutMs: 3000,
+    });
     checkers.push(checker);
     const fromLocalParent = (await checker.verify(file, parseFile(file, POM)!)).map((c) => c.result)[3];
-    assert.deepEqual([fromLocalParent.name, fromLocalParent.version, fromLocalParent.verdict], ['com.example:from-parent', '1.0', 'verified'], fromLocalParent.reason);
+    assert.deepEqual(
+      [fromLocalParent.name, fromLocalParent.version, fromLocalParent.verdict],
+      ['com.example:from-parent', '1.0', 'verified'],
+      fromLocalParent.reason,
+    );
 
     // A parent only the repository has, which imports a BOM that manages the version.
-    files.set('/maven2/com/example/corp-parent/5/corp-parent-5.pom', Buffer.from('<project><groupId>com.example</groupId><artifactId>corp-parent</artifactId><version>5</version><properties><bom.version>3.0</bom.version></properties><dependencyManagement><dependencies><dependency><groupId>com.example</groupId><artifactId>bom</artifactId><version>${bom.version}</version><type>pom</type><scope>import</scope></dependency></dependencies></dependencyManagement></project>'));
-    files.set('/maven2/com/example/bom/3.0/bom-3.0.pom', Buffer.from('<project><groupId>com.example</groupId><artifactId>bom</artifactId><version>3.0</version><dependencyManagement><dependencies><dependency><groupId>com.example</groupId><artifactId>signed</artifactId><version>1.0</version></dependency></dependencies></dependencyManagement></project>'));
-    const [viaBom] = await check('<project><parent><groupId>com.example</groupId><artifactId>corp-parent</artifactId><version>5</version><relativePath/></parent><artifactId>svc</artifactId><dependencies><dependency><groupId>com.example</groupId><artifactId>signed</artifactId></dependency></dependencies></project>');
+    files.set(
+      '/maven2/com/example/corp-parent/5/corp-parent-5.pom',
+      Buffer.from(
+        '<project><groupId>com.example</groupId><artifactId>corp-parent</artifactId><version>5</version><properties><bom.version>3.0</bom.version></properties><dependencyManagement><dependencies><dependency><groupId>com.example</groupId><artifactId>bom</artifactId><version>${bom.version}</version><type>pom</type><scope>import</scope></dependency></dependencies></dependencyManagement></project>',
+      ),
+    );
+    files.set(
+      '/maven2/com/example/bom/3.0/bom-3.0.pom',
+      Buffer.from(
+        '<project><groupId>com.example</groupId><artifactId>bom</artifactId><version>3.0</version><dependencyManagement><dependencies><dependency><groupId>com.example</groupId><artifactId>signed</artifactId><version>1.0</version></dependency></dependencies></dependencyManagement></project>',
+      ),
+    );
+    const [viaBom] = await check(
+      '<project><parent><groupId>com.example</groupId><artifactId>corp-parent</artifactId><version>5</version><relativePath/></parent><artifactId>svc</artifactId><dependencies><dependency><groupId>com.example</groupId><artifactId>signed</artifactId></dependency></dependencies></project>',
+    );
     assert.deepEqual([viaBom.version, viaBom.verdict], ['1.0', 'verified'], viaBom.reason);
   });
 

@@ -31,7 +31,7 @@ describe('npm configuration chain', () => {
     assert.equal(config.files.length, 3);
   });
 
-  it('reads the workspace root\'s .npmrc for a workspace package, as npm does', () => {
+  it("reads the workspace root's .npmrc for a workspace package, as npm does", () => {
     const readFile = files({
       [path.join(PROJECT, 'package.json')]: JSON.stringify({ workspaces: ['packages/*'] }),
       [path.join(PROJECT, '.npmrc')]: 'registry=http://root.test/\n',

@@ -107,9 +107,18 @@ describe('npm verifier on recorded registry data', function () {
       const before = registry.requests.length;
       const r = await check(recordedScenario(), { name: 'light-cycle', spec: '1.4.2' });
       assert.equal(r.signature, 'verified');
-      const accepts = registry.requests.slice(before).filter((q) => q.path === 'light-cycle').map((q) => q.accept ?? '');
-      assert.ok(accepts.some((a) => a.includes('install-v1')), 'asks for the abbreviated packument first');
-      assert.ok(accepts.some((a) => a === 'application/json'), 'then the full one, for `time`');
+      const accepts = registry.requests
+        .slice(before)
+        .filter((q) => q.path === 'light-cycle')
+        .map((q) => q.accept ?? '');
+      assert.ok(
+        accepts.some((a) => a.includes('install-v1')),
+        'asks for the abbreviated packument first',
+      );
+      assert.ok(
+        accepts.some((a) => a === 'application/json'),
+        'then the full one, for `time`',
+      );
     });
 
     it('rejects a signature by a key the registry does not publish', async () => {
@@ -172,7 +181,7 @@ describe('npm verifier on recorded registry data', function () {
       assert.deepEqual(r.findings, []);
     });
 
-    it('verifies pacote\'s valid sigstore@0.4.0 attestations', async () => {
+    it("verifies pacote's valid sigstore@0.4.0 attestations", async () => {
       const r = await check(pacoteScenario('valid'), { name: 'sigstore', spec: '0.4.0' });
       assert.equal(r.provenance, 'verified', r.provenanceReason);
     });
@@ -194,7 +203,7 @@ describe('npm verifier on recorded registry data', function () {
       assert.equal(r.code, 'provenance-subject-mismatch');
     });
 
-    it('rejects a provenance whose certificate was swapped for another signer\'s', async () => {
+    it("rejects a provenance whose certificate was swapped for another signer's", async () => {
       const other = readFixture<{ attestations: Array<{ bundle: any }> }>('npm/attestations/sigstore@1.3.0.attestations.assembled.json');
       const scenario = tampered((s) => {
         const doc = s.packages.sigstore['1.0.0'].attestations as { attestations: Array<{ bundle: any }> };
@@ -226,7 +235,7 @@ describe('npm verifier on recorded registry data', function () {
       assert.equal(r.provenance, 'invalid', r.provenanceReason);
     });
 
-    it('rejects provenance logged where the user\'s own (current) root of another Sigstore deployment knows no log: another instance', async () => {
+    it("rejects provenance logged where the user's own (current) root of another Sigstore deployment knows no log: another instance", async () => {
       const foreign = trustFromJson(readFixture('sigstore/trusted_root.scaffolding.json'), 'custom file');
       const r = await check(recordedScenario(), { name: 'sigstore', spec: '1.0.0' }, { trust: foreign });
       assert.equal(r.provenance, 'invalid', r.provenanceReason);
@@ -282,11 +291,17 @@ describe('npm verifier on recorded registry data', function () {
 
     it('warns about a provenance downgrade', async () => {
       const scenario = tampered((s) => {
-        s.packages.sigstore['1.4.0'] = { manifest: { name: 'sigstore', version: '1.4.0', dist: { integrity: SIGSTORE_040_INTEGRITY } }, publishedAt: '2023-05-01T00:00:00.000Z' };
+        s.packages.sigstore['1.4.0'] = {
+          manifest: { name: 'sigstore', version: '1.4.0', dist: { integrity: SIGSTORE_040_INTEGRITY } },
+          publishedAt: '2023-05-01T00:00:00.000Z',
+        };
       });
       const r = await check(scenario, { name: 'sigstore', spec: '1.4.0' });
       assert.equal(r.provenance, 'absent');
-      assert.deepEqual(r.findings.map((f) => f.code), ['provenance-downgrade']);
+      assert.deepEqual(
+        r.findings.map((f) => f.code),
+        ['provenance-downgrade'],
+      );
     });
 
     it('warns when the provenance source repository differs from the declared repository', async () => {
@@ -294,9 +309,11 @@ describe('npm verifier on recorded registry data', function () {
         manifestOf(s, 'sigstore', '1.3.0').repository = 'github:someone-else/sigstore-js';
       });
       const r = await check(scenario, { name: 'sigstore', spec: '1.3.0' });
-      assert.deepEqual(r.findings.map((f) => f.code), ['provenance-repository-mismatch']);
+      assert.deepEqual(
+        r.findings.map((f) => f.code),
+        ['provenance-repository-mismatch'],
+      );
     });
-
   });
 
   describe('registry faults end unverifiable', () => {

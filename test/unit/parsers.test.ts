@@ -37,7 +37,10 @@ describe('package.json parser', () => {
   it('accepts comments and trailing commas (JSONC) and a byte-order mark', () => {
     const m = parsePackageJson('\ufeff{\n  // pinned\n  "dependencies": { "a": "1.0.0", },\n}');
     assert.deepEqual(m.problems, []);
-    assert.deepEqual(m.dependencies.map((d) => d.name), ['a']);
+    assert.deepEqual(
+      m.dependencies.map((d) => d.name),
+      ['a'],
+    );
     assert.deepEqual(m.dependencies[0].specRange.start, { line: 2, character: 25 });
   });
 
@@ -62,7 +65,10 @@ describe('package.json parser', () => {
 
   it('reports a non-string version and keeps the other dependencies', () => {
     const m = parsePackageJson('{"dependencies": {"a": 1, "b": "2.0.0"}, "devDependencies": []}');
-    assert.deepEqual(m.dependencies.map((d) => d.name), ['b']);
+    assert.deepEqual(
+      m.dependencies.map((d) => d.name),
+      ['b'],
+    );
     assert.equal(m.problems.length, 2);
   });
 

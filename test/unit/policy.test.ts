@@ -33,12 +33,21 @@ describe('policy', () => {
   it('accepts provenance signed by a listed signer (exact or anchored pattern)', () => {
     const exact = policy({ packages: [{ match: 'sigstore', signers: [{ issuer: ISSUER, subject: SUBJECT }] }] });
     assert.equal(applyPolicy(result(), exact, false).verdict, 'verified');
-    const pattern = policy({ packages: [{ match: 'sig*', signers: [{ issuer: ISSUER, subjectPattern: 'https://github\\.com/sigstore/sigstore-js/\\.github/workflows/publish\\.yml@refs/tags/v.*' }] }] });
+    const pattern = policy({
+      packages: [
+        {
+          match: 'sig*',
+          signers: [{ issuer: ISSUER, subjectPattern: 'https://github\\.com/sigstore/sigstore-js/\\.github/workflows/publish\\.yml@refs/tags/v.*' }],
+        },
+      ],
+    });
     assert.equal(applyPolicy(result(), pattern, false).verdict, 'verified');
   });
 
   it('rejects another signer, naming both identities', () => {
-    const p = policy({ packages: [{ match: 'sigstore', signers: [{ issuer: ISSUER, subject: 'https://github.com/someone/else/.github/workflows/x.yml@refs/heads/main' }] }] });
+    const p = policy({
+      packages: [{ match: 'sigstore', signers: [{ issuer: ISSUER, subject: 'https://github.com/someone/else/.github/workflows/x.yml@refs/heads/main' }] }],
+    });
     const r = applyPolicy(result(), p, false);
     assert.equal(r.verdict, 'policy-violation');
     assert.equal(r.code, 'signer-not-allowed');
@@ -57,8 +66,15 @@ describe('policy', () => {
     assert.equal(applyPolicy(absent, policy({}), false).verdict, 'verified');
     assert.equal(applyPolicy(absent, policy({}), true).code, 'provenance-required');
     assert.equal(applyPolicy(absent, policy({ requireProvenance: true }), false).verdict, 'policy-violation');
-    assert.equal(applyPolicy(absent, policy({ requireProvenance: true, packages: [{ match: 'sigstore', requireProvenance: false }] }), false).verdict, 'verified');
-    assert.equal(applyPolicy(absent, policy({ packages: [{ match: 'sigstore', signers: [{ issuer: ISSUER, subject: SUBJECT }] }] }), false).verdict, 'policy-violation', 'signers imply provenance');
+    assert.equal(
+      applyPolicy(absent, policy({ requireProvenance: true, packages: [{ match: 'sigstore', requireProvenance: false }] }), false).verdict,
+      'verified',
+    );
+    assert.equal(
+      applyPolicy(absent, policy({ packages: [{ match: 'sigstore', signers: [{ issuer: ISSUER, subject: SUBJECT }] }] }), false).verdict,
+      'policy-violation',
+      'signers imply provenance',
+    );
   });
 
   it('never improves failing evidence', () => {
@@ -69,7 +85,14 @@ describe('policy', () => {
   it('accepts an image when one verified signature is by an accepted identity, rejects it otherwise', () => {
     const image = (signers: PackageResult['signers']) =>
       result({ ecosystem: 'oci', name: 'ghcr.io/acme/api', provenance: 'absent', provenanceDetails: undefined, signers });
-    const p = policy({ packages: [{ match: 'ghcr.io/acme/*', signers: [{ issuer: ISSUER, subjectPattern: 'https://github\\.com/acme/api/\\.github/workflows/release\\.yml@refs/tags/v.*' }] }] });
+    const p = policy({
+      packages: [
+        {
+          match: 'ghcr.io/acme/*',
+          signers: [{ issuer: ISSUER, subjectPattern: 'https://github\\.com/acme/api/\\.github/workflows/release\\.yml@refs/tags/v.*' }],
+        },
+      ],
+    });
     const ours = { subject: 'https://github.com/acme/api/.github/workflows/release.yml@refs/tags/v2.1.0', issuer: ISSUER };
     const theirs = { subject: 'https://github.com/evil/fork/.github/workflows/release.yml@refs/tags/v2.1.0', issuer: ISSUER };
     assert.equal(applyPolicy(image([theirs, ours]), p, false).verdict, 'verified');
@@ -102,7 +125,10 @@ describe('policy', () => {
       { match: '@corp/*', signers: [{ issuer: ISSUER, subjectPattern: 'https://github\\.com/corp/.*' }] },
       { match: 'ghcr.io/corp/*', keys: [{ path: 'keys/cosign.pub', ignoreTlog: true }] },
     ]);
-    assert.deepEqual(problems.map((x) => [x.code, x.range.start.line]), [['policy-invalid', 8]]);
+    assert.deepEqual(
+      problems.map((x) => [x.code, x.range.start.line]),
+      [['policy-invalid', 8]],
+    );
     assert.equal(parsePolicy('packages: [unclosed', 'x.yml').problems[0].code, 'parse-error');
   });
 
@@ -128,7 +154,13 @@ describe('policy', () => {
 
   it('reads artifact rules: signers and keys for local files, matched by their path relative to the policy', () => {
     const { policy: p, problems } = parsePolicy(
-      JSON.stringify({ artifacts: [{ match: 'dist/*', signers: [{ issuer: ISSUER, subject: 'https://github.com/o/r/.github/workflows/release.yml@refs/tags/v1' }] }, { match: '*.bin', keys: [{ path: 'release.pub' }] }, { signers: [] }] }),
+      JSON.stringify({
+        artifacts: [
+          { match: 'dist/*', signers: [{ issuer: ISSUER, subject: 'https://github.com/o/r/.github/workflows/release.yml@refs/tags/v1' }] },
+          { match: '*.bin', keys: [{ path: 'release.pub' }] },
+          { signers: [] },
+        ],
+      }),
       '/w/provenance-policy.json',
     );
     assert.equal(problems.length, 1, 'the rule without "match" is reported');

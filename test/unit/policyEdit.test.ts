@@ -36,8 +36,14 @@ describe('policy edits: trust a signer', () => {
 
   it('puts a new rule first when no rule applies, and adds "packages" when missing', () => {
     const out = edited('{ "packages": [ { "match": "other" } ] }');
-    assert.deepEqual(parsePolicy(out).policy.packages.map((r) => r.match), ['left-pad', 'other']);
-    assert.deepEqual(parsePolicy(edited('{ "requireProvenance": true }')).policy.packages.map((r) => r.match), ['left-pad']);
+    assert.deepEqual(
+      parsePolicy(out).policy.packages.map((r) => r.match),
+      ['left-pad', 'other'],
+    );
+    assert.deepEqual(
+      parsePolicy(edited('{ "requireProvenance": true }')).policy.packages.map((r) => r.match),
+      ['left-pad'],
+    );
   });
 
   it('edits a YAML policy in place: the signer joins the rule that applies, comments and other lines stay', () => {
@@ -61,13 +67,21 @@ packages:
   });
 
   it('gives a YAML rule its first signer, puts a new rule first, and starts an empty YAML file', () => {
-    assert.deepEqual(yamlPolicy(editedYaml('packages:\n  - match: left-pad\n    requireProvenance: true\n')).packages, [{ match: 'left-pad', requireProvenance: true, signers: [SIGNER] }]);
-    assert.deepEqual(yamlPolicy(editedYaml('packages:\n  - match: other\n')).packages.map((r) => r.match), ['left-pad', 'other']);
-    assert.deepEqual(yamlPolicy(editedYaml('requireProvenance: true\n')).packages.map((r) => r.match), ['left-pad']);
+    assert.deepEqual(yamlPolicy(editedYaml('packages:\n  - match: left-pad\n    requireProvenance: true\n')).packages, [
+      { match: 'left-pad', requireProvenance: true, signers: [SIGNER] },
+    ]);
+    assert.deepEqual(
+      yamlPolicy(editedYaml('packages:\n  - match: other\n')).packages.map((r) => r.match),
+      ['left-pad', 'other'],
+    );
+    assert.deepEqual(
+      yamlPolicy(editedYaml('requireProvenance: true\n')).packages.map((r) => r.match),
+      ['left-pad'],
+    );
     assert.deepEqual(yamlPolicy(editedYaml('')).packages, [{ match: 'left-pad', signers: [SIGNER] }]);
   });
 
-  it('keeps a YAML file\'s own style: list items flush with their key, unpadded flow collections', () => {
+  it("keeps a YAML file's own style: list items flush with their key, unpadded flow collections", () => {
     const text = 'packages:\n- match: other\n  keys: [{path: a.pub}]\n';
     const out = editedYaml(text);
     assert.ok(out.endsWith('- match: other\n  keys: [{path: a.pub}]\n'), out);

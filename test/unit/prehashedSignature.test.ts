@@ -63,7 +63,10 @@ describe('verify by digest, through the artifact verifier (key-signed bundles ma
     });
   }
   const digestOf = (data: Buffer) => ({ algorithm: 'sha256' as const, hex: crypto.createHash('sha256').update(data).digest('hex') });
-  const expect = (publicKey: crypto.KeyObject) => ({ signers: [], keys: [{ name: 'test.pub', pem: publicKey.export({ format: 'pem', type: 'spki' }).toString(), ignoreTlog: true }] });
+  const expect = (publicKey: crypto.KeyObject) => ({
+    signers: [],
+    keys: [{ name: 'test.pub', pem: publicKey.export({ format: 'pem', type: 'spki' }).toString(), ignoreTlog: true }],
+  });
 
   it('ECDSA: the digest verifies as the file does; another digest is another file', () => {
     const { publicKey, privateKey } = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });

@@ -42,13 +42,25 @@ describe('PyPI: PEP 740 provenance', function () {
     for (const key of Object.keys(e)) if (/^(PIP_|UV_|VIRTUAL_ENV$)/.test(key) && !(key in extra)) delete e[key];
     return e;
   };
-  const check = async (requirements: string, options: { env?: Record<string, string>; settings?: Record<string, string>; name?: string; beside?: Record<string, string> } = {}): Promise<PackageResult[]> => {
+  const check = async (
+    requirements: string,
+    options: { env?: Record<string, string>; settings?: Record<string, string>; name?: string; beside?: Record<string, string> } = {},
+  ): Promise<PackageResult[]> => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-pypi-'));
     const file = path.join(dir, options.name ?? 'requirements.txt');
     fs.writeFileSync(file, requirements);
     for (const [name, text] of Object.entries(options.beside ?? {})) fs.writeFileSync(path.join(dir, name), text);
     const trust = embeddedTrust();
-    const checker = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: env(options.env), homeDir: home, timeoutMs: 3000, ecosystemSettings: options.settings });
+    const checker = new Checker({
+      trust: () => trust,
+      offline: false,
+      requireProvenance: false,
+      allowProcessExecution: false,
+      env: env(options.env),
+      homeDir: home,
+      timeoutMs: 3000,
+      ecosystemSettings: options.settings,
+    });
     checkers.push(checker);
     return (await checker.verify(file, parseFile(file, requirements)!)).map((c) => c.result);
   };
@@ -77,17 +89,28 @@ describe('PyPI: PEP 740 provenance', function () {
 
   it('verifies real attestations of a GitLab and a GitHub Trusted Publisher, and says who published', async () => {
     const [gitlab, github] = await check(pinned());
-    assert.deepEqual([gitlab.verdict, gitlab.code, gitlab.version, gitlab.purl], ['verified', 'verified', '0.0.3', 'pkg:pypi/gitlab-oidc-project@0.0.3'], gitlab.reason);
+    assert.deepEqual(
+      [gitlab.verdict, gitlab.code, gitlab.version, gitlab.purl],
+      ['verified', 'verified', '0.0.3', 'pkg:pypi/gitlab-oidc-project@0.0.3'],
+      gitlab.reason,
+    );
     assert.equal(gitlab.provenanceDetails?.sourceRepository, 'https://gitlab.com/facutuesca/gitlab-oidc-project');
     assert.equal(gitlab.provenanceDetails?.issuer, 'https://gitlab.com');
     assert.match(gitlab.reason, /published by GitLab facutuesca\/gitlab-oidc-project \(\.gitlab-ci\.yml\)/);
-    assert.deepEqual([github.verdict, github.provenanceDetails?.sourceRepository], ['verified', 'https://github.com/trailofbits/pypi-attestation-models'], github.reason);
+    assert.deepEqual(
+      [github.verdict, github.provenanceDetails?.sourceRepository],
+      ['verified', 'https://github.com/trailofbits/pypi-attestation-models'],
+      github.reason,
+    );
     assert.equal(github.provenanceDetails?.predicateTypes[0], 'https://docs.pypi.org/attestations/publish/v1');
   });
 
   it('reads the HTML simple index (PEP 503 with data-provenance) and the Integrity API when the index does not link provenance', async () => {
     index.fault = 'html';
-    assert.deepEqual((await check(pinned())).map((r) => r.verdict), ['verified', 'verified']);
+    assert.deepEqual(
+      (await check(pinned())).map((r) => r.verdict),
+      ['verified', 'verified'],
+    );
     index.fault = 'none';
     serve({ 'gitlab-oidc-project': [{ filename: GITLAB_FILE, sha256: gitlabSha, integrity: provenanceObject(gitlabAttestation, GITLAB) }] });
     const [viaIntegrity] = await check(`-i ${index.url}\ngitlab-oidc-project==0.0.3\n`);
@@ -102,11 +125,12 @@ describe('PyPI: PEP 740 provenance', function () {
 
   it('verifies a pyproject dependency at the version and files its uv.lock pins, from the index the lock names', async () => {
     const pyproject = `[project]\nname = "app"\nversion = "1.0"\ndependencies = ["gitlab-oidc-project>=0.0.1"]\n`;
-    const lock = (hash: string) => `version = 1\n\n[[package]]\nname = "gitlab-oidc-project"\nversion = "0.0.3"\nsource = { registry = "${index.url}" }\nsdist = { url = "${index.url}../files/${GITLAB_FILE}", hash = "sha256:${hash}", size = 1 }\n`;
+    const lock = (hash: string) =>
+      `version = 1\n\n[[package]]\nname = "gitlab-oidc-project"\nversion = "0.0.3"\nsource = { registry = "${index.url}" }\nsdist = { url = "${index.url}../files/${GITLAB_FILE}", hash = "sha256:${hash}", size = 1 }\n`;
     const [locked] = await check(pyproject, { name: 'pyproject.toml', beside: { 'uv.lock': lock(gitlabSha) } });
     assert.deepEqual([locked.verdict, locked.version], ['verified', '0.0.3'], locked.reason);
     const [otherContent] = await check(pyproject, { name: 'pyproject.toml', beside: { 'uv.lock': lock('2'.repeat(64)) } });
-    assert.deepEqual([otherContent.verdict, otherContent.code], ['invalid', 'integrity-mismatch'], 'the lock\'s hashes are the ones compared');
+    assert.deepEqual([otherContent.verdict, otherContent.code], ['invalid', 'integrity-mismatch'], "the lock's hashes are the ones compared");
   });
 
   it('pins a requirement by the -c constraints file it includes (version and hashes), as pip does', async () => {
@@ -114,19 +138,86 @@ describe('PyPI: PEP 740 provenance', function () {
     const [pinnedByConstraint] = await check(requirements, { beside: { 'constraints.txt': `gitlab-oidc-project==0.0.3 --hash=sha256:${gitlabSha}\n` } });
     assert.deepEqual([pinnedByConstraint.verdict, pinnedByConstraint.version], ['verified', '0.0.3'], pinnedByConstraint.reason);
     const [otherHash] = await check(requirements, { beside: { 'constraints.txt': `gitlab-oidc-project==0.0.3 --hash=sha256:${'3'.repeat(64)}\n` } });
-    assert.deepEqual([otherHash.verdict, otherHash.code], ['invalid', 'integrity-mismatch'], 'the constraint\'s hashes are the ones compared');
+    assert.deepEqual([otherHash.verdict, otherHash.code], ['invalid', 'integrity-mismatch'], "the constraint's hashes are the ones compared");
   });
 
   for (const [label, mutate, expected] of [
-    ['a publisher in another repository', () => ({ provenance: provenanceObject(gitlabAttestation, { ...GITLAB, repository: 'facutuesca/other' }) }), /built from https:\/\/gitlab.com\/facutuesca\/gitlab-oidc-project, but the publisher is/],
-    ['a publisher with another workflow', () => ({ provenance: provenanceObject(gitlabAttestation, { ...GITLAB, workflow_filepath: 'release.yml' }) }), /not the publisher's release\.yml/],
-    ['a GitHub publisher for a GitLab certificate', () => ({ provenance: provenanceObject(gitlabAttestation, GITHUB) }), /signed through https:\/\/gitlab\.com, but the publisher is GitHub/],
-    ['an attestation of another file', () => ({ provenance: provenanceObject(githubAttestation, GITHUB) }), /is about pypi_attestation_models-0\.0\.4a2\.tar\.gz, not gitlab_oidc_project/],
-    ['a statement naming other content', () => ({ provenance: provenanceObject(withStatement(gitlabAttestation, (s) => ({ ...s, subject: [{ name: GITLAB_FILE, digest: { sha256: '0'.repeat(64) } }] })), GITLAB) }), /is for other content/],
-    ['a re-signed statement (same subject, altered predicate)', () => ({ provenance: provenanceObject(withStatement(gitlabAttestation, (s) => ({ ...s, predicate: { injected: true } })), GITLAB) }), /signature/],
-    ['a flipped signature bit', () => ({ provenance: provenanceObject({ ...gitlabAttestation, envelope: { ...gitlabAttestation.envelope, signature: flip(gitlabAttestation.envelope.signature) } }, GITLAB) }), /signature/],
-    ['a transparency entry for another envelope', () => ({ provenance: provenanceObject({ ...gitlabAttestation, verification_material: { ...gitlabAttestation.verification_material, transparency_entries: githubAttestation.verification_material.transparency_entries } }, GITLAB) }), /./],
-    ['no transparency entry', () => ({ provenance: provenanceObject({ ...gitlabAttestation, verification_material: { ...gitlabAttestation.verification_material, transparency_entries: [] } }, GITLAB) }), /./],
+    [
+      'a publisher in another repository',
+      () => ({ provenance: provenanceObject(gitlabAttestation, { ...GITLAB, repository: 'facutuesca/other' }) }),
+      /built from https:\/\/gitlab.com\/facutuesca\/gitlab-oidc-project, but the publisher is/,
+    ],
+    [
+      'a publisher with another workflow',
+      () => ({ provenance: provenanceObject(gitlabAttestation, { ...GITLAB, workflow_filepath: 'release.yml' }) }),
+      /not the publisher's release\.yml/,
+    ],
+    [
+      'a GitHub publisher for a GitLab certificate',
+      () => ({ provenance: provenanceObject(gitlabAttestation, GITHUB) }),
+      /signed through https:\/\/gitlab\.com, but the publisher is GitHub/,
+    ],
+    [
+      'an attestation of another file',
+      () => ({ provenance: provenanceObject(githubAttestation, GITHUB) }),
+      /is about pypi_attestation_models-0\.0\.4a2\.tar\.gz, not gitlab_oidc_project/,
+    ],
+    [
+      'a statement naming other content',
+      () => ({
+        provenance: provenanceObject(
+          withStatement(gitlabAttestation, (s) => ({ ...s, subject: [{ name: GITLAB_FILE, digest: { sha256: '0'.repeat(64) } }] })),
+          GITLAB,
+        ),
+      }),
+      /is for other content/,
+    ],
+    [
+      'a re-signed statement (same subject, altered predicate)',
+      () => ({
+        provenance: provenanceObject(
+          withStatement(gitlabAttestation, (s) => ({ ...s, predicate: { injected: true } })),
+          GITLAB,
+        ),
+      }),
+      /signature/,
+    ],
+    [
+      'a flipped signature bit',
+      () => ({
+        provenance: provenanceObject(
+          { ...gitlabAttestation, envelope: { ...gitlabAttestation.envelope, signature: flip(gitlabAttestation.envelope.signature) } },
+          GITLAB,
+        ),
+      }),
+      /signature/,
+    ],
+    [
+      'a transparency entry for another envelope',
+      () => ({
+        provenance: provenanceObject(
+          {
+            ...gitlabAttestation,
+            verification_material: {
+              ...gitlabAttestation.verification_material,
+              transparency_entries: githubAttestation.verification_material.transparency_entries,
+            },
+          },
+          GITLAB,
+        ),
+      }),
+      /./,
+    ],
+    [
+      'no transparency entry',
+      () => ({
+        provenance: provenanceObject(
+          { ...gitlabAttestation, verification_material: { ...gitlabAttestation.verification_material, transparency_entries: [] } },
+          GITLAB,
+        ),
+      }),
+      /./,
+    ],
     ['a provenance object without attestations', () => ({ provenance: { version: 1, attestation_bundles: [] } }), /no attestation bundles/],
   ] as const) {
     it(`finds ${label} invalid`, async () => {
@@ -139,7 +230,9 @@ describe('PyPI: PEP 740 provenance', function () {
   }
 
   it('cannot decide an attestation of a format version PEP 740 does not define: provenance-unsupported, not trust-material-missing', async () => {
-    serve({ 'gitlab-oidc-project': [{ filename: GITLAB_FILE, sha256: gitlabSha, provenance: provenanceObject({ ...gitlabAttestation, version: 2 }, GITLAB) }] });
+    serve({
+      'gitlab-oidc-project': [{ filename: GITLAB_FILE, sha256: gitlabSha, provenance: provenanceObject({ ...gitlabAttestation, version: 2 }, GITLAB) }],
+    });
     const [r] = await check(`-i ${index.url}\ngitlab-oidc-project==0.0.3\n`);
     assert.deepEqual([r.verdict, r.code], ['unverifiable', 'provenance-unsupported'], r.reason);
     assert.match(r.reason, /format version 2; only version 1 is known/);
@@ -153,9 +246,15 @@ describe('PyPI: PEP 740 provenance', function () {
     assert.deepEqual([bare.verdict, bare.code, bare.provenance], ['unsigned', 'signature-missing', 'absent']);
     serve(good());
     index.fault = 'http500';
-    assert.deepEqual((await check(pinned())).map((r) => r.verdict), ['unverifiable', 'unverifiable']);
+    assert.deepEqual(
+      (await check(pinned())).map((r) => r.verdict),
+      ['unverifiable', 'unverifiable'],
+    );
     index.fault = 'provenance500';
-    assert.deepEqual((await check(pinned())).map((r) => r.verdict), ['unverifiable', 'unverifiable']);
+    assert.deepEqual(
+      (await check(pinned())).map((r) => r.verdict),
+      ['unverifiable', 'unverifiable'],
+    );
     index.fault = 'none';
     const [missing] = await check(`-i ${index.url}\nno-such-project==1.0\n`);
     assert.deepEqual([missing.verdict, missing.code], ['unverifiable', 'version-not-found']);
@@ -163,7 +262,7 @@ describe('PyPI: PEP 740 provenance', function () {
     assert.deepEqual([fromUrl.verdict, fromUrl.code], ['unverifiable', 'spec-unsupported']);
   });
 
-  it('takes the index from pip\'s configuration, the environment or the setting, and says when there is none', async () => {
+  it("takes the index from pip's configuration, the environment or the setting, and says when there is none", async () => {
     const [none] = await check('gitlab-oidc-project==0.0.3\n');
     assert.deepEqual([none.verdict, none.code], ['unverifiable', 'registry-error']);
     assert.match(none.reason, /No Python package index is configured/);
@@ -174,7 +273,7 @@ describe('PyPI: PEP 740 provenance', function () {
     assert.equal((await check('gitlab-oidc-project==0.0.3\n', { settings: { 'python.indexUrl': index.url } }))[0].verdict, 'verified');
     fs.mkdirSync(path.join(home, 'config', 'pip'), { recursive: true });
     fs.writeFileSync(path.join(home, 'config', 'pip', 'pip.conf'), `[global]\nindex_url = ${index.url}\n`);
-    assert.equal((await check('gitlab-oidc-project==0.0.3\n'))[0].verdict, 'verified', 'the user\'s pip.conf (XDG location)');
+    assert.equal((await check('gitlab-oidc-project==0.0.3\n'))[0].verdict, 'verified', "the user's pip.conf (XDG location)");
     fs.rmSync(path.join(home, 'config'), { recursive: true });
   });
 
@@ -188,7 +287,16 @@ describe('PyPI: PEP 740 provenance', function () {
     const text = `--index-url ${other.url}\n--extra-index-url ${withCredentials}\ngitlab-oidc-project==0.0.3\n`;
     fs.writeFileSync(file, text);
     const trust = embeddedTrust();
-    const checker = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: env(), homeDir: home, timeoutMs: 3000, log: (m) => logged.push(m) });
+    const checker = new Checker({
+      trust: () => trust,
+      offline: false,
+      requireProvenance: false,
+      allowProcessExecution: false,
+      env: env(),
+      homeDir: home,
+      timeoutMs: 3000,
+      log: (m) => logged.push(m),
+    });
     checkers.push(checker);
     index.requests.length = 0;
     other.requests.length = 0;

@@ -27,7 +27,9 @@ const SOURCES = path.join(REPO_ROOT, 'server', 'src');
 const read = (relative: string) => fs.readFileSync(path.join(REPO_ROOT, relative), 'utf8');
 
 function sources(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : []));
 }
 
 describe('reason codes: one table', () => {
@@ -38,8 +40,15 @@ describe('reason codes: one table', () => {
       else assert.equal(reason.verdict, undefined, `${code} is a ${reason.kind}: it stands for no verdict`);
     }
     // Every verdict has a code, and only `verified` stands for verified.
-    for (const verdict of VERDICTS) assert.ok(codesOf('verdict').some((code) => verdictOf(code) === verdict), verdict);
-    assert.deepEqual(codesOf('verdict').filter((code) => verdictOf(code) === 'verified'), ['verified']);
+    for (const verdict of VERDICTS)
+      assert.ok(
+        codesOf('verdict').some((code) => verdictOf(code) === verdict),
+        verdict,
+      );
+    assert.deepEqual(
+      codesOf('verdict').filter((code) => verdictOf(code) === 'verified'),
+      ['verified'],
+    );
     assert.deepEqual(coded('signer-not-allowed'), { verdict: 'policy-violation', code: 'signer-not-allowed' });
   });
 
@@ -54,7 +63,7 @@ describe('reason codes: one table', () => {
     }
   });
 
-  it('is where the editor\'s default rules come from', () => {
+  it("is where the editor's default rules come from", () => {
     assert.deepEqual(DEFAULT_RULES, Object.fromEntries(CODES.map((code) => [code, REASONS[code].severity])));
   });
 
@@ -63,19 +72,34 @@ describe('reason codes: one table', () => {
       .filter((file) => !file.endsWith(path.join('core', 'reasons.ts')))
       .map((file) => fs.readFileSync(file, 'utf8'))
       .join('\n');
-    assert.deepEqual(CODES.filter((code) => !text.includes(`'${code}'`)), []);
+    assert.deepEqual(
+      CODES.filter((code) => !text.includes(`'${code}'`)),
+      [],
+    );
     // A code written as a literal beside `code:` anywhere in the sources is in the table (the types
     // say so too; this also covers places typed as plain strings).
     const written = new Set([...text.matchAll(/\bcode: '([a-z-]+)'/g)].map((m) => m[1]));
-    assert.deepEqual([...written].filter((code) => !(code in REASONS)), []);
+    assert.deepEqual(
+      [...written].filter((code) => !(code in REASONS)),
+      [],
+    );
   });
 });
 
-describe('reason codes: the rules setting and the README are the table\'s', () => {
-  const manifest = JSON.parse(read('package.json')) as { contributes: { configuration: Array<{ properties: Record<string, { properties?: Record<string, { enum?: string[]; default?: string; description?: string }>; additionalProperties?: boolean }> }> } };
+describe("reason codes: the rules setting and the README are the table's", () => {
+  const manifest = JSON.parse(read('package.json')) as {
+    contributes: {
+      configuration: Array<{
+        properties: Record<
+          string,
+          { properties?: Record<string, { enum?: string[]; default?: string; description?: string }>; additionalProperties?: boolean }
+        >;
+      }>;
+    };
+  };
   const rules = manifest.contributes.configuration.map((c) => c.properties[RULES_SETTING]).find(Boolean)!;
 
-  it('accepts every code of the table, with the table\'s description and default, and nothing else', () => {
+  it("accepts every code of the table, with the table's description and default, and nothing else", () => {
     assert.deepEqual(Object.keys(rules.properties ?? {}), CODES);
     assert.equal(rules.additionalProperties, false);
     for (const code of CODES) {
@@ -87,14 +111,18 @@ describe('reason codes: the rules setting and the README are the table\'s', () =
   it('accepts "image-not-pinned": "warning", which the README tells users to set (the schema listed 17 codes before)', () => {
     assert.ok(rules.properties?.['image-not-pinned']?.enum?.includes('warning'));
     assert.match(read('README.md'), /"image-not-pinned": "warning"/);
-    for (const code of ['unverifiable-summary', 'parse-error', 'image-unresolved', 'sbom-invalid', 'signer-changed', 'action-not-pinned']) assert.ok(rules.properties?.[code], code);
+    for (const code of ['unverifiable-summary', 'parse-error', 'image-unresolved', 'sbom-invalid', 'signer-changed', 'action-not-pinned'])
+      assert.ok(rules.properties?.[code], code);
   });
 
-  it('lists every code once in the README\'s table, with its verdict and default', () => {
+  it("lists every code once in the README's table, with its verdict and default", () => {
     const readme = read('README.md');
     const table = readme.slice(readme.indexOf(README_START), readme.indexOf(README_END));
     const rows = [...table.matchAll(/^\| `([a-z-]+)` \| ([^|]+) \| ([a-z]+) \|/gm)].map((m) => [m[1], m[2].trim(), m[3]]);
-    assert.deepEqual(rows.map(([code]) => code), CODES);
+    assert.deepEqual(
+      rows.map(([code]) => code),
+      CODES,
+    );
     for (const [code, kind, severity] of rows) {
       const reason = REASONS[code as ReasonCode];
       assert.equal(severity, reason.severity, code);
@@ -116,12 +144,22 @@ describe('reason codes: drift fixed (issue 17)', () => {
   it('npm: a malformed attestation is provenance-invalid; only an unknown bundle version is provenance-unsupported (it was both, with two verdicts)', () => {
     const integrity = SIGNED.find((s) => s.name === 'sigstore' && s.version === '1.0.0')!.integrity;
     const attestations = (SIGSTORE_100 as { attestations: Array<{ predicateType: string; bundle: Record<string, unknown> }> }).attestations;
-    const withBundle = (change: (bundle: Record<string, unknown>) => Record<string, unknown>) => ({ attestations: attestations.map((a) => ({ ...a, bundle: change(a.bundle) })) });
+    const withBundle = (change: (bundle: Record<string, unknown>) => Record<string, unknown>) => ({
+      attestations: attestations.map((a) => ({ ...a, bundle: change(a.bundle) })),
+    });
     const check = (document: unknown) => verifyNpmProvenance({ name: 'sigstore', version: '1.0.0', integrity, document }, KEYS.keys as never, trust);
     assert.equal(check(SIGSTORE_100).status, 'verified');
     const malformed = check(withBundle((b) => ({ ...b, mediaType: 'not a bundle' })));
     assert.deepEqual([malformed.status, malformed.code], ['invalid', 'provenance-invalid']);
-    const messageSignature = check(withBundle(({ dsseEnvelope, ...b }) => ({ ...b, messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: 'AAAA' }, signature: (dsseEnvelope as { signatures: Array<{ sig: string }> }).signatures[0].sig } })));
+    const messageSignature = check(
+      withBundle(({ dsseEnvelope, ...b }) => ({
+        ...b,
+        messageSignature: {
+          messageDigest: { algorithm: 'SHA2_256', digest: 'AAAA' },
+          signature: (dsseEnvelope as { signatures: Array<{ sig: string }> }).signatures[0].sig,
+        },
+      })),
+    );
     assert.deepEqual([messageSignature.status, messageSignature.code], ['invalid', 'provenance-invalid'], messageSignature.message);
     const newer = check(withBundle((b) => ({ ...b, mediaType: 'application/vnd.dev.sigstore.bundle.v0.9+json' })));
     assert.deepEqual([newer.status, newer.code], ['unverifiable', 'provenance-unsupported']);
@@ -135,7 +173,7 @@ describe('reason codes: drift fixed (issue 17)', () => {
     assert.deepEqual([r.verdict, r.code], ['policy-violation', 'digest-algorithm-mismatch'], r.reason);
   });
 
-  it('an SBOM\'s own defects and a file\'s parse problems carry problem codes of the table', () => {
+  it("an SBOM's own defects and a file's parse problems carry problem codes of the table", () => {
     const sbom = parseFile('/w/bom.cdx.json', JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', components: [{ name: 'x', purl: 'not a purl' }] }))!;
     const codes = [...sbom.problems.map((p) => p.code), parseFile('/w/Chart.yaml', 'dependencies: [\n')!.problems[0]?.code];
     assert.ok(codes.includes('sbom-invalid') && codes.includes('parse-error'), JSON.stringify(codes));

@@ -37,7 +37,15 @@ describe('RubyGems', function () {
       fs.writeFileSync(path.join(dir, '.bundle', 'config'), options.bundleConfig);
     }
     const trust = embeddedTrust();
-    const checker = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home, ...options.env }), homeDir: home, timeoutMs: 3000 });
+    const checker = new Checker({
+      trust: () => trust,
+      offline: false,
+      requireProvenance: false,
+      allowProcessExecution: false,
+      env: cleanEnv({ HOME: home, ...options.env }),
+      homeDir: home,
+      timeoutMs: 3000,
+    });
     checkers.push(checker);
     // The gem from the server first, then the others (Bundler writes GIT sections first).
     const results = (await checker.verify(file, parseFile(file, text)!)).map((c) => c.result);
@@ -62,18 +70,27 @@ describe('RubyGems', function () {
   });
 
   it('reads real Bundler lockfiles: GEM sections with their remote, GIT gems, platforms, CHECKSUMS', () => {
-    assert.deepEqual(['/p/Gemfile.lock', '/p/gems.locked', '/p/tool/dev_gems.rb.lock', '/p/Gemfile'].map((f) => fileKind(f) ?? null), ['gemfile-lock', 'gemfile-lock', 'gemfile-lock', null]);
+    assert.deepEqual(
+      ['/p/Gemfile.lock', '/p/gems.locked', '/p/tool/dev_gems.rb.lock', '/p/Gemfile'].map((f) => fileKind(f) ?? null),
+      ['gemfile-lock', 'gemfile-lock', 'gemfile-lock', null],
+    );
     const text = fixture('vendor_gems.rb.lock').toString();
     const vendor = parseFile('/p/Gemfile.lock', text)!;
     assert.deepEqual(vendor.problems, []);
     const thor = vendor.dependencies.find((d) => d.name === 'thor')!;
-    assert.deepEqual([thor.ecosystem, thor.version, thor.index, thor.hashes], ['gem', '1.4.0', 'https://rubygems.example/', ['sha256:8763e822ccb0f1d7bee88cde131b19a65606657b847cc7b7b4b82e772bcd8a3d']]);
+    assert.deepEqual(
+      [thor.ecosystem, thor.version, thor.index, thor.hashes],
+      ['gem', '1.4.0', 'https://rubygems.example/', ['sha256:8763e822ccb0f1d7bee88cde131b19a65606657b847cc7b7b4b82e772bcd8a3d']],
+    );
     const line = text.split('\n')[thor.specRange.start.line];
     assert.equal(line.slice(thor.specRange.start.character, thor.specRange.end.character), '1.4.0');
     assert.equal(vendor.dependencies.find((d) => d.name === 'pub_grub')!.url, 'https://github.com/jhawthorn/pub_grub.git', 'a GIT gem');
     const dev = parseFile('/p/Gemfile.lock', fixture('dev_gems.rb.lock').toString())!;
     const nokogiris = dev.dependencies.filter((d) => d.name === 'nokogiri');
-    assert.deepEqual(nokogiris.map((d) => d.platform ?? 'ruby'), ['ruby', 'aarch64-linux-gnu', 'arm-linux-gnu', 'arm64-darwin', 'java', 'x64-mingw-ucrt', 'x86_64-darwin', 'x86_64-linux-gnu']);
+    assert.deepEqual(
+      nokogiris.map((d) => d.platform ?? 'ruby'),
+      ['ruby', 'aarch64-linux-gnu', 'arm-linux-gnu', 'arm64-darwin', 'java', 'x64-mingw-ucrt', 'x86_64-darwin', 'x86_64-linux-gnu'],
+    );
     assert.ok(nokogiris.every((d) => d.version === '1.18.6'));
   });
 
@@ -85,10 +102,28 @@ describe('RubyGems', function () {
   });
 
   for (const [label, setup, lockChecksum, code] of [
-    ['a gem whose bytes are not what was signed', () => serve(Buffer.concat([GEM, Buffer.from('x')]), [BUNDLE], crypto.createHash('sha256').update(Buffer.concat([GEM, Buffer.from('x')])).digest('hex')), null, 'provenance-invalid'],
+    [
+      'a gem whose bytes are not what was signed',
+      () =>
+        serve(
+          Buffer.concat([GEM, Buffer.from('x')]),
+          [BUNDLE],
+          crypto
+            .createHash('sha256')
+            .update(Buffer.concat([GEM, Buffer.from('x')]))
+            .digest('hex'),
+        ),
+      null,
+      'provenance-invalid',
+    ],
     ['a gem other than the lock pins', () => serve(), '0'.repeat(64), 'integrity-mismatch'],
     ['a served gem that is not what the index lists', () => serve(Buffer.concat([GEM, Buffer.from('x')])), null, 'integrity-mismatch'],
-    ['a flipped signature', () => serve(GEM, [{ ...BUNDLE, messageSignature: { ...BUNDLE.messageSignature, signature: flip(BUNDLE.messageSignature.signature) } }]), null, 'provenance-invalid'],
+    [
+      'a flipped signature',
+      () => serve(GEM, [{ ...BUNDLE, messageSignature: { ...BUNDLE.messageSignature, signature: flip(BUNDLE.messageSignature.signature) } }]),
+      null,
+      'provenance-invalid',
+    ],
     ['a bundle that is not a bundle', () => serve(GEM, [{ hello: 'world' }]), null, 'provenance-invalid'],
   ] as const) {
     it(`finds ${label} invalid`, async () => {
@@ -114,7 +149,7 @@ describe('RubyGems', function () {
     assert.equal(down.verdict, 'unverifiable');
   });
 
-  it('follows Bundler\'s mirror for the remote and sends Bundler\'s credentials to that host only', async () => {
+  it("follows Bundler's mirror for the remote and sends Bundler's credentials to that host only", async () => {
     const config = `---\nBUNDLE_MIRROR__HTTPS://RUBYGEMS__EXAMPLE/: "${server.url}"\nBUNDLE_127__0__0__1: "ci:t0ken"\n`;
     server.requests.length = 0;
     const [viaMirror] = await check(lock('https://rubygems.example/'), { bundleConfig: config });

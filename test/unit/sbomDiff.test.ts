@@ -21,8 +21,14 @@ describe('SBOM diff', () => {
       { name: 'd', version: '0.1.0' },
     ]);
     const diff = diffInventories(before, after);
-    assert.deepEqual(diff.added.map((x) => `${x.name}@${x.version}`), ['d@0.1.0']);
-    assert.deepEqual(diff.removed.map((x) => `${x.name}@${x.version}`), ['b@1.0.0']);
+    assert.deepEqual(
+      diff.added.map((x) => `${x.name}@${x.version}`),
+      ['d@0.1.0'],
+    );
+    assert.deepEqual(
+      diff.removed.map((x) => `${x.name}@${x.version}`),
+      ['b@1.0.0'],
+    );
     assert.deepEqual(
       diff.changed.map((c) => [c.key, c.from.version, c.to.version, c.versionChanged, c.hashChanged]),
       [
@@ -34,14 +40,39 @@ describe('SBOM diff', () => {
   });
 
   it('pairs a package present in several versions version by version', () => {
-    const diff = diffInventories(inventory([{ name: 'x', version: '1.0.0' }, { name: 'x', version: '2.0.0' }]), inventory([{ name: 'x', version: '2.0.0' }, { name: 'x', version: '3.0.0' }]));
-    assert.deepEqual([diff.unchanged, diff.changed.map((c) => `${c.from.version}→${c.to.version}`), diff.added.length, diff.removed.length], [1, ['1.0.0→3.0.0'], 0, 0]);
+    const diff = diffInventories(
+      inventory([
+        { name: 'x', version: '1.0.0' },
+        { name: 'x', version: '2.0.0' },
+      ]),
+      inventory([
+        { name: 'x', version: '2.0.0' },
+        { name: 'x', version: '3.0.0' },
+      ]),
+    );
+    assert.deepEqual(
+      [diff.unchanged, diff.changed.map((c) => `${c.from.version}→${c.to.version}`), diff.added.length, diff.removed.length],
+      [1, ['1.0.0→3.0.0'], 0, 0],
+    );
   });
 
-  it('compares an SBOM with a lockfile: the lockfile\'s integrity is its hash', () => {
-    const lock = JSON.stringify({ lockfileVersion: 3, packages: { '': { name: 'app' }, 'node_modules/a': { version: '1.0.0', integrity: `sha512-${Buffer.from('11'.repeat(64), 'hex').toString('base64')}` }, 'node_modules/@scope/c': { version: '2.0.0' } } });
+  it("compares an SBOM with a lockfile: the lockfile's integrity is its hash", () => {
+    const lock = JSON.stringify({
+      lockfileVersion: 3,
+      packages: {
+        '': { name: 'app' },
+        'node_modules/a': { version: '1.0.0', integrity: `sha512-${Buffer.from('11'.repeat(64), 'hex').toString('base64')}` },
+        'node_modules/@scope/c': { version: '2.0.0' },
+      },
+    });
     const fromLock = inventoryOf(parseFile('/w/package-lock.json', lock)!);
-    const diff = diffInventories(inventory([{ name: 'a', version: '1.0.0', sha512Hex: '11'.repeat(64) }, { name: '@scope/c', version: '2.0.0' }]), fromLock);
+    const diff = diffInventories(
+      inventory([
+        { name: 'a', version: '1.0.0', sha512Hex: '11'.repeat(64) },
+        { name: '@scope/c', version: '2.0.0' },
+      ]),
+      fromLock,
+    );
     assert.deepEqual([diff.unchanged, diff.changed.length, diff.added.length, diff.removed.length], [2, 0, 0, 0]);
   });
 });

@@ -6,7 +6,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { npmSiblingLocks } from '../../server/src/core/ecosystems/npm';
 
-const lock = (version: string) => JSON.stringify({ lockfileVersion: 3, packages: { '': {}, 'node_modules/a': { version, integrity: 'sha512-x' }, 'node_modules/a/node_modules/b': { version: '1.0.0' } } });
+const lock = (version: string) =>
+  JSON.stringify({
+    lockfileVersion: 3,
+    packages: { '': {}, 'node_modules/a': { version, integrity: 'sha512-x' }, 'node_modules/a/node_modules/b': { version: '1.0.0' } },
+  });
 
 describe('sibling lockfile', () => {
   it('reads top-level packages, reuses the parse while the file is unchanged, and re-reads a changed file', () => {

@@ -29,7 +29,10 @@ describe('registry signature check', () => {
   });
 
   it('rejects a malformed signature or key instead of throwing', async () => {
-    assert.equal((await verifyRegistrySignature(input({ signatures: [{ keyid: kms.signatures[0].keyid, sig: 'not base64 at all!' }] }), keys)).status, 'invalid');
+    assert.equal(
+      (await verifyRegistrySignature(input({ signatures: [{ keyid: kms.signatures[0].keyid, sig: 'not base64 at all!' }] }), keys)).status,
+      'invalid',
+    );
     const brokenKeys = keys.map((k) => ({ ...k, key: 'AAAA' }));
     assert.equal((await verifyRegistrySignature(input(), brokenKeys)).status, 'invalid');
   });

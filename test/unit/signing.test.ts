@@ -38,7 +38,8 @@ describe('signing local files with a local Sigstore', function () {
     return file;
   };
   const alice = (): ArtifactExpectation => ({ signers: [{ subject: 'alice@example.test', issuer: issuer.url }], keys: [] });
-  const check = (file: string, expected = alice(), bundleFile = `${file}.sigstore.json`) => verifyArtifact(fs.readFileSync(file), fs.readFileSync(bundleFile, 'utf8'), sigstore.trust, expected);
+  const check = (file: string, expected = alice(), bundleFile = `${file}.sigstore.json`) =>
+    verifyArtifact(fs.readFileSync(file), fs.readFileSync(bundleFile, 'utf8'), sigstore.trust, expected);
 
   before(async () => {
     await Promise.all([sigstore.start(), issuer.start()]);
@@ -90,7 +91,10 @@ describe('signing local files with a local Sigstore', function () {
       assert.equal(bundle.content.$case, 'messageSignature');
       assert.equal(bundle.verificationMaterial.tlogEntries.length, 1);
       assert.equal(bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length, 1);
-      const signer = new Verifier(sigstore.trust.material).verify(toSignedEntity(bundle, fs.readFileSync(file)), { subjectAlternativeName: 'alice@example.test', extensions: { issuer: issuer.url } });
+      const signer = new Verifier(sigstore.trust.material).verify(toSignedEntity(bundle, fs.readFileSync(file)), {
+        subjectAlternativeName: 'alice@example.test',
+        extensions: { issuer: issuer.url },
+      });
       assert.ok(signer.key);
     });
 
@@ -157,12 +161,19 @@ describe('signing local files with a local Sigstore', function () {
 
     it('keeps the private key encrypted, and refuses a wrong passphrase without echoing the key', () => {
       assert.match(pair.privateKey, /BEGIN ENCRYPTED PRIVATE KEY/);
-      assert.throws(() => openSigningKey(pair.privateKey, 'wrong'), (e: Error) => e instanceof KeyError && !e.message.includes('PRIVATE KEY'));
+      assert.throws(
+        () => openSigningKey(pair.privateKey, 'wrong'),
+        (e: Error) => e instanceof KeyError && !e.message.includes('PRIVATE KEY'),
+      );
     });
 
     it('round-trips offline (no log) with the key when that is accepted, and not otherwise', async () => {
       const file = write('offline.bin', crypto.randomBytes(64));
-      const [result] = await signFiles([file], { kind: 'key', privateKey: openSigningKey(pair.privateKey, 'correct horse') }, { fulcioUrl: sigstore.fulcioUrl });
+      const [result] = await signFiles(
+        [file],
+        { kind: 'key', privateKey: openSigningKey(pair.privateKey, 'correct horse') },
+        { fulcioUrl: sigstore.fulcioUrl },
+      );
       assert.ok(result.ok, !result.ok ? result.error : '');
       const key = { name: 'cosign.pub', pem: pair.publicKey };
       assert.equal(check(file, { signers: [], keys: [{ ...key, ignoreTlog: true }] }).verdict, 'verified');
@@ -173,7 +184,11 @@ describe('signing local files with a local Sigstore', function () {
 
     it('verifies a key-signed bundle logged in Rekor without needing ignoreTlog', async () => {
       const file = write('logged.bin', 'logged');
-      const [result] = await signFiles([file], { kind: 'key', privateKey: openSigningKey(pair.privateKey, 'correct horse') }, { fulcioUrl: sigstore.fulcioUrl, rekorUrl: sigstore.rekorUrl });
+      const [result] = await signFiles(
+        [file],
+        { kind: 'key', privateKey: openSigningKey(pair.privateKey, 'correct horse') },
+        { fulcioUrl: sigstore.fulcioUrl, rekorUrl: sigstore.rekorUrl },
+      );
       assert.ok(result.ok && result.signed.logIndex);
       assert.equal(check(file, { signers: [], keys: [{ name: 'cosign.pub', pem: pair.publicKey }] }).verdict, 'verified');
     });

@@ -15,7 +15,13 @@ import { FIXTURES } from '../support/fixtureRegistry';
 const CASES = path.join(FIXTURES, 'conformance', 'bundle-verify');
 const A_TXT = fs.readFileSync(path.join(CASES, 'a.txt'));
 const BEACON: ArtifactExpectation = {
-  signers: [{ subject: 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main', issuer: 'https://token.actions.githubusercontent.com' }],
+  signers: [
+    {
+      subject:
+        'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main',
+      issuer: 'https://token.actions.githubusercontent.com',
+    },
+  ],
   keys: [],
 };
 
@@ -28,7 +34,8 @@ interface RootJson {
 
 const caseRoot = (name: string): RootJson => JSON.parse(fs.readFileSync(path.join(CASES, name, 'trusted_root.json'), 'utf8'));
 const caseBundle = (name: string) => fs.readFileSync(path.join(CASES, name, 'bundle.sigstore.json'), 'utf8');
-const verifyCase = (name: string, root: unknown, source: TrustSource = 'custom file') => verifyArtifact(A_TXT, caseBundle(name), trustFromJson(root, source), BEACON);
+const verifyCase = (name: string, root: unknown, source: TrustSource = 'custom file') =>
+  verifyArtifact(A_TXT, caseBundle(name), trustFromJson(root, source), BEACON);
 
 describe('trusted roots: validity ranges as protobuf-specs defines them', () => {
   it('control: rekor2-happy-path verifies against its own root', () => {
@@ -52,7 +59,10 @@ describe('trusted roots: validity ranges as protobuf-specs defines them', () => 
   });
 
   it('a range without its start is malformed: the root is refused, naming the log (conformance trust-root-tlog-missing-validity-start)', () => {
-    assert.throws(() => trustFromJson(caseRoot('trust-root-tlog-missing-validity-start_fail'), 'custom file'), /malformed: the transparency log \S+ \(log id \S+\) has a validFor range without its start/);
+    assert.throws(
+      () => trustFromJson(caseRoot('trust-root-tlog-missing-validity-start_fail'), 'custom file'),
+      /malformed: the transparency log \S+ \(log id \S+\) has a validFor range without its start/,
+    );
     const ca = caseRoot('rekor2-happy-path');
     delete ca.certificateAuthorities[0].validFor!.start;
     assert.throws(() => trustFromJson(ca, 'custom file'), /malformed: the certificate authority \S+ has a validFor range without its start/);
@@ -95,7 +105,13 @@ describe('trusted roots: another Sigstore instance', () => {
   it('a certificate from a CA a current root does not hold, in a log it holds, is invalid; with a stale snapshot, undecided', () => {
     // The public-good logs, with the conformance staging root's CAs: the happy path's certificate chains to none.
     const root = caseRoot('rekor2-happy-path');
-    const foreignCas = { ...publicGood, certificateAuthorities: publicGood.certificateAuthorities, tlogs: root.tlogs, ctlogs: root.ctlogs, timestampAuthorities: root.timestampAuthorities };
+    const foreignCas = {
+      ...publicGood,
+      certificateAuthorities: publicGood.certificateAuthorities,
+      tlogs: root.tlogs,
+      ctlogs: root.ctlogs,
+      timestampAuthorities: root.timestampAuthorities,
+    };
     const current = verifyCase('rekor2-happy-path', foreignCas, 'TUF');
     assert.equal(current.verdict, 'invalid', current.reason);
     const stale = verifyCase('rekor2-happy-path', foreignCas, 'embedded snapshot');
@@ -103,12 +119,17 @@ describe('trusted roots: another Sigstore instance', () => {
     assert.match(stale.reason, /could not be refreshed; a newer root may know it/);
   });
 
-  it('a certificate whose CA the stale snapshot holds, that still fails, is invalid whatever the root\'s age', () => {
+  it("a certificate whose CA the stale snapshot holds, that still fails, is invalid whatever the root's age", () => {
     // intoto-expired-certificate_fail: a certificate of a CA the case's root holds, used outside its validity.
-    const r = verifyArtifact(fs.readFileSync(path.join(CASES, 'intoto-expired-certificate_fail', 'artifact')), caseBundle('intoto-expired-certificate_fail'), trustFromJson(caseRoot('intoto-expired-certificate_fail'), 'embedded snapshot'), {
-      signers: [{ subjectPattern: '.+', issuerPattern: '.+' }],
-      keys: [],
-    });
+    const r = verifyArtifact(
+      fs.readFileSync(path.join(CASES, 'intoto-expired-certificate_fail', 'artifact')),
+      caseBundle('intoto-expired-certificate_fail'),
+      trustFromJson(caseRoot('intoto-expired-certificate_fail'), 'embedded snapshot'),
+      {
+        signers: [{ subjectPattern: '.+', issuerPattern: '.+' }],
+        keys: [],
+      },
+    );
     assert.equal(r.verdict, 'invalid', r.reason);
   });
 });

@@ -81,7 +81,8 @@ export async function runAttestation(argv: string[], env: NodeJS.ProcessEnv, io:
   let bundleText: string | undefined;
   if (values.bundle) {
     // gh tells a bundle file by its extension before it reads it.
-    if (!bundleFileFormat(values.bundle)) return usage(`--bundle ${values.bundle}: a bundle file ends in .json (one bundle) or .jsonl (one bundle a line), as gh reads them.`);
+    if (!bundleFileFormat(values.bundle))
+      return usage(`--bundle ${values.bundle}: a bundle file ends in .json (one bundle) or .jsonl (one bundle a line), as gh reads them.`);
     try {
       bundleText = fs.readFileSync(path.resolve(io.cwd, values.bundle), 'utf8');
     } catch {
@@ -109,7 +110,14 @@ export async function runAttestation(argv: string[], env: NodeJS.ProcessEnv, io:
     } else {
       const http = githubApiClient(env, apiUrl!, { timeoutMs: 15_000, offline: false });
       try {
-        bundles = await fetchAttestations(http, apiUrl!, { owner: request.policy.owner, repo: request.policy.repo }, digestName(file), undefined, request.limit);
+        bundles = await fetchAttestations(
+          http,
+          apiUrl!,
+          { owner: request.policy.owner, repo: request.policy.repo },
+          digestName(file),
+          undefined,
+          request.limit,
+        );
       } catch (error) {
         io.err.write(`Could not fetch the attestations: ${(error as Error).message}.\n`);
         return 1;
@@ -120,7 +128,17 @@ export async function runAttestation(argv: string[], env: NodeJS.ProcessEnv, io:
     result = verifyGithubAttestations(file, bundles, request.policy, trust);
   }
   if (values.format === 'json') {
-    const report = { file: positionals[0], digest: digestName(file), sha256: file.hex.sha256, verdict: result.verdict, code: result.code, reason: result.reason, attestations: result.checked, signer: result.identity?.subjectAlternativeName, sourceRepository: result.identity?.sourceRepository };
+    const report = {
+      file: positionals[0],
+      digest: digestName(file),
+      sha256: file.hex.sha256,
+      verdict: result.verdict,
+      code: result.code,
+      reason: result.reason,
+      attestations: result.checked,
+      signer: result.identity?.subjectAlternativeName,
+      sourceRepository: result.identity?.sourceRepository,
+    };
     io.out.write(`${JSON.stringify(report, null, 2)}\n`);
   } else {
     io.out.write(`${positionals[0]}: ${result.verdict}. ${result.reason}\n`);

@@ -51,7 +51,8 @@ export function attestationRequest(values: Values, env: NodeJS.ProcessEnv): Atte
   if (values.owner !== undefined && values.repo !== undefined) return usage('Give --owner or --repo, not both.');
   if (values.owner === undefined && values.repo === undefined) return usage('Give --owner OWNER or --repo OWNER/REPO.');
   if (values.repo !== undefined && !OWNER_REPO.test(values.repo)) return usage(`--repo takes OWNER/REPO, not ${values.repo}.`);
-  if (values['signer-repo'] !== undefined && !OWNER_REPO.test(values['signer-repo'])) return usage(`--signer-repo takes OWNER/REPO (no host), not ${values['signer-repo']}.`);
+  if (values['signer-repo'] !== undefined && !OWNER_REPO.test(values['signer-repo']))
+    return usage(`--signer-repo takes OWNER/REPO (no host), not ${values['signer-repo']}.`);
   // gh: MarkFlagsMutuallyExclusive("cert-identity", "cert-identity-regex", "signer-repo", "signer-workflow").
   const signers = (['cert-identity', 'cert-identity-regex', 'signer-repo', 'signer-workflow'] as const).filter((name) => values[name] !== undefined);
   if (signers.length > 1) return usage(`--${signers.join(' and --')} cannot be combined: give one way to name the signer.`);
@@ -69,7 +70,10 @@ export function attestationRequest(values: Values, env: NodeJS.ProcessEnv): Atte
   // gh takes the host from --hostname, else GH_HOST, else github.com, and refuses GitHub Enterprise Server.
   const hostname = values.hostname ?? (env.GH_HOST || GITHUB_HOST);
   const host = supportedHost(hostname);
-  if (!host) return usage(`${hostname}: only github.com and GitHub Enterprise Cloud hosts (<tenant>.ghe.com) are supported, as gh supports them; not GitHub Enterprise Server.`);
+  if (!host)
+    return usage(
+      `${hostname}: only github.com and GitHub Enterprise Cloud hosts (<tenant>.ghe.com) are supported, as gh supports them; not GitHub Enterprise Server.`,
+    );
   if (!['text', 'json'].includes(values.format!)) return usage('--format must be text or json.');
   if (values['trusted-root'] !== undefined && values['custom-trusted-root'] !== undefined) return usage('--custom-trusted-root is --trusted-root: give one.');
   const policy: AttestationPolicy = {

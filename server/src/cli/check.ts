@@ -132,5 +132,3 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
   const failing = reports.some((r) => r.problems.length > 0 || r.checked.some((c) => isFailing(c.result.verdict)));
   return failing ? 1 : 0;
 }
-
-

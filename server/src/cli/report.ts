@@ -105,12 +105,26 @@ export function toSarif(reports: FileReport[], cwd: string) {
     ...results
       .filter((r) => r.verdict !== 'verified' || r.findings.length > 0)
       .flatMap((r) => [
-        ...(r.verdict !== 'verified' ? [{ ruleId: r.code, level: level(r.verdict), message: { text: `${r.name}${r.version ? '@' + r.version : ''}: ${r.reason}` }, file: r.file, line: r.line }] : []),
+        ...(r.verdict !== 'verified'
+          ? [
+              {
+                ruleId: r.code,
+                level: level(r.verdict),
+                message: { text: `${r.name}${r.version ? '@' + r.version : ''}: ${r.reason}` },
+                file: r.file,
+                line: r.line,
+              },
+            ]
+          : []),
         ...r.findings.map((f) => ({ ruleId: f.code, level: 'warning', message: { text: `${r.name}@${r.version}: ${f.message}` }, file: r.file, line: r.line })),
       ]),
     ...problems.map((p) => ({ ruleId: 'parse-error', level: 'error', message: { text: p.message }, file: p.file, line: p.line })),
   ];
-  const rules = [...new Set(sarifResults.map((r) => r.ruleId))].map((id) => ({ id, name: id, ...(isReasonCode(id) ? { shortDescription: { text: REASONS[id].description } } : {}) }));
+  const rules = [...new Set(sarifResults.map((r) => r.ruleId))].map((id) => ({
+    id,
+    name: id,
+    ...(isReasonCode(id) ? { shortDescription: { text: REASONS[id].description } } : {}),
+  }));
   return {
     version: '2.1.0',
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

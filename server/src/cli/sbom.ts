@@ -42,7 +42,13 @@ export async function runSbom(argv: string[], env: NodeJS.ProcessEnv, io: CliIo)
   const { out, cwd } = io;
   const parsed = parseCommand(
     argv,
-    { format: { type: 'string', default: 'text' }, 'no-verify': { type: 'boolean', default: false }, output: { type: 'string' }, 'spec-version': { type: 'string', default: '1.6' }, ...TRUST_OPTIONS },
+    {
+      format: { type: 'string', default: 'text' },
+      'no-verify': { type: 'boolean', default: false },
+      output: { type: 'string' },
+      'spec-version': { type: 'string', default: '1.6' },
+      ...TRUST_OPTIONS,
+    },
     USAGE,
     io,
   );
@@ -92,7 +98,12 @@ export async function runSbom(argv: string[], env: NodeJS.ProcessEnv, io: CliIo)
   return changed.some((c) => c.hashChanged || c.provenance?.lost) ? 1 : 0;
 }
 
-async function generate(paths: string[], values: { 'no-verify'?: boolean; output?: string; 'spec-version'?: string; offline?: boolean } & Parameters<typeof resolveTrust>[0], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
+async function generate(
+  paths: string[],
+  values: { 'no-verify'?: boolean; output?: string; 'spec-version'?: string; offline?: boolean } & Parameters<typeof resolveTrust>[0],
+  env: NodeJS.ProcessEnv,
+  io: CliIo,
+): Promise<number> {
   const specVersion = values['spec-version'];
   if (specVersion !== '1.4' && specVersion !== '1.5' && specVersion !== '1.6') return usageError(io, '--spec-version must be 1.4, 1.5 or 1.6.');
   const files = await filesToRead(paths, io);
@@ -111,7 +122,10 @@ async function generate(paths: string[], values: { 'no-verify'?: boolean; output
   } finally {
     await checker?.dispose();
   }
-  const folder = paths.length === 1 && fs.existsSync(path.resolve(io.cwd, paths[0])) && fs.statSync(path.resolve(io.cwd, paths[0])).isDirectory() ? path.resolve(io.cwd, paths[0]) : io.cwd;
+  const folder =
+    paths.length === 1 && fs.existsSync(path.resolve(io.cwd, paths[0])) && fs.statSync(path.resolve(io.cwd, paths[0])).isDirectory()
+      ? path.resolve(io.cwd, paths[0])
+      : io.cwd;
   const text = generateCycloneDx(inputs, { name: path.basename(folder), specVersion }) + '\n';
   if (values.output) {
     fs.writeFileSync(path.resolve(io.cwd, values.output), text);

@@ -45,7 +45,12 @@ interface TrustValues {
 }
 
 /** The trusted root the options name; undefined (after saying why on `err`) when a given file is unusable. */
-export async function resolveTrust(values: TrustValues, cwd: string, err: NodeJS.WritableStream, cacheDir: string | undefined): Promise<TrustContext | undefined> {
+export async function resolveTrust(
+  values: TrustValues,
+  cwd: string,
+  err: NodeJS.WritableStream,
+  cacheDir: string | undefined,
+): Promise<TrustContext | undefined> {
   let trust: TrustContext;
   try {
     trust = values['trusted-root'] ? customTrust(path.resolve(cwd, values['trusted-root'])) : embeddedTrust();
@@ -58,7 +63,12 @@ export async function resolveTrust(values: TrustValues, cwd: string, err: NodeJS
     // would mix metadata of different repositories met on the same address.
     const tufDir = cacheDir ? path.join(cacheDir, 'tuf') : fs.mkdtempSync(path.join(os.tmpdir(), 'provenance-lens-tuf-'));
     try {
-      trust = await refreshTrustFromTuf({ cacheDir: tufDir, mirrorURL: values['tuf-mirror'], rootPath: values['tuf-root'] && path.resolve(cwd, values['tuf-root']), timeoutMs: 5000 });
+      trust = await refreshTrustFromTuf({
+        cacheDir: tufDir,
+        mirrorURL: values['tuf-mirror'],
+        rootPath: values['tuf-root'] && path.resolve(cwd, values['tuf-root']),
+        timeoutMs: 5000,
+      });
     } catch (error) {
       err.write(`provenance-lens: could not refresh the trusted root through TUF (${(error as Error).message}); using the bundled snapshot.\n`);
     } finally {
@@ -74,7 +84,9 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
 
 export const HELP_OPTION = { help: { type: 'boolean', short: 'h', default: false } } as const;
 
-type Parsed<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; options: T & typeof HELP_OPTION }>> & {
+type Parsed<T extends NonNullable<ParseArgsConfig['options']>> = ReturnType<
+  typeof parseArgs<{ args: string[]; allowPositionals: true; options: T & typeof HELP_OPTION }>
+> & {
   /** Says what is wrong with the command line; the exit status for a usage error. */
   usage: (message: string) => 2;
 };
@@ -123,7 +135,11 @@ export async function filesToRead(paths: string[], io: CliIo): Promise<string[] 
     if (!fs.existsSync(target)) return usageError(io, `No such file or folder: ${p}`);
     if (fs.statSync(target).isDirectory()) files.push(...(await findManifestFiles([target])));
     else if (fileKind(target, readTextIfExists(target))) files.push(target);
-    else return usageError(io, `${p} is not a file provenance-lens reads (the manifests and lockfiles of ${ecosystemNames()}; CycloneDX or SPDX SBOMs; a provenance policy).`);
+    else
+      return usageError(
+        io,
+        `${p} is not a file provenance-lens reads (the manifests and lockfiles of ${ecosystemNames()}; CycloneDX or SPDX SBOMs; a provenance policy).`,
+      );
   }
   return files;
 }

@@ -89,7 +89,7 @@ export async function runSign(argv: string[], env: NodeJS.ProcessEnv, io: CliIo)
     }
   } else {
     const given = values['identity-token'];
-    const token = given ? readToken(path.resolve(cwd, given)) ?? given : await ambientIdentityToken();
+    const token = given ? (readToken(path.resolve(cwd, given)) ?? given) : await ambientIdentityToken();
     if (token) identity = { kind: 'oidc', token: async () => token };
     else if (process.stdin.isTTY) {
       const http = identityHttpClient(env, timeoutMs);
@@ -110,7 +110,10 @@ export async function runSign(argv: string[], env: NodeJS.ProcessEnv, io: CliIo)
     { fulcioUrl: values['fulcio-url'], rekorUrl: values['rekor-url'], tsaUrl: values['tsa-url'], tlogUpload: !values['no-tlog-upload'] },
     timeoutMs,
   );
-  const results = await signFiles(files, identity, endpoints, { sbom: values.sbom, bundleFile: values.bundle ? () => path.resolve(cwd, values.bundle!) : undefined });
+  const results = await signFiles(files, identity, endpoints, {
+    sbom: values.sbom,
+    bundleFile: values.bundle ? () => path.resolve(cwd, values.bundle!) : undefined,
+  });
   for (const r of results) {
     const name = path.relative(cwd, r.file);
     if (!r.ok) {

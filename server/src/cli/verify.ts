@@ -63,7 +63,10 @@ export async function runVerify(argv: string[], _env: NodeJS.ProcessEnv, io: Cli
   const issuerPattern = values['certificate-oidc-issuer-regexp'];
   if (identity && identityPattern) return usage('Give --certificate-identity or --certificate-identity-regexp, not both.');
   if (issuer && issuerPattern) return usage('Give --certificate-oidc-issuer or --certificate-oidc-issuer-regexp, not both.');
-  for (const [flag, pattern] of [['--certificate-identity-regexp', identityPattern], ['--certificate-oidc-issuer-regexp', issuerPattern]] as const) {
+  for (const [flag, pattern] of [
+    ['--certificate-identity-regexp', identityPattern],
+    ['--certificate-oidc-issuer-regexp', issuerPattern],
+  ] as const) {
     if (pattern !== undefined && !isValidPattern(pattern)) return usage(`${flag}: not a valid regular expression.`);
   }
   const keyless = identity !== undefined || identityPattern !== undefined;
@@ -91,7 +94,9 @@ export async function runVerify(argv: string[], _env: NodeJS.ProcessEnv, io: Cli
     if (values.policy && readTextIfExists(path.resolve(cwd, values.policy)) === undefined) return usage(`--policy ${values.policy}: cannot read it.`);
     const expected = artifactExpectation(loadPolicy(path.dirname(file), values.policy && path.resolve(cwd, values.policy)), file);
     if (expected.signers.length === 0 && expected.keys.length === 0) {
-      return usage('Say whom you expect: --certificate-identity (or -regexp) with --certificate-oidc-issuer (or -regexp), --key, or an "artifacts" rule for this file in the policy.');
+      return usage(
+        'Say whom you expect: --certificate-identity (or -regexp) with --certificate-oidc-issuer (or -regexp), --key, or an "artifacts" rule for this file in the policy.',
+      );
     }
     signers = expected.signers;
     keys.push(...expected.keys);
@@ -139,7 +144,10 @@ function report(out: NodeJS.WritableStream, format: string, file: string, bundle
     return;
   }
   const lines = [`${file}: ${v.verdict} — ${v.reason}`];
-  if (v.logIndex) lines.push(`  transparency log entry ${v.logIndex}${v.integratedTime ? `, integrated at ${v.integratedTime}` : ''}${v.logEntryUrl ? ` (${v.logEntryUrl})` : ''}`);
+  if (v.logIndex)
+    lines.push(
+      `  transparency log entry ${v.logIndex}${v.integratedTime ? `, integrated at ${v.integratedTime}` : ''}${v.logEntryUrl ? ` (${v.logEntryUrl})` : ''}`,
+    );
   if (v.timestamp) lines.push(`  signed timestamp ${v.timestamp}${v.timestampAuthority ? ` by ${v.timestampAuthority}` : ''}`);
   if (v.predicateType) lines.push(`  statement: ${v.predicateType}`);
   if (v.payloadType) lines.push(`  payload: ${v.payloadType}`);

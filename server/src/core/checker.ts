@@ -69,7 +69,9 @@ export class Checker {
       ? new DiskCache<PackageResult>({ dir: path.join(options.cacheDir, 'verdicts'), maxEntries: 100_000, maxAgeMs: 7 * 24 * 3600 * 1000, secret: secret! })
       : undefined;
     this.cache = new TieredCache<PackageResult>(20_000, disk);
-    const tagDisk = options.cacheDir ? new DiskCache<string>({ dir: path.join(options.cacheDir, 'tags'), maxEntries: 20_000, maxAgeMs: 365 * 24 * 3600 * 1000, secret: secret! }) : undefined;
+    const tagDisk = options.cacheDir
+      ? new DiskCache<string>({ dir: path.join(options.cacheDir, 'tags'), maxEntries: 20_000, maxAgeMs: 365 * 24 * 3600 * 1000, secret: secret! })
+      : undefined;
     this.tags = new TieredCache<string>(5_000, tagDisk);
   }
 
@@ -93,13 +95,20 @@ export class Checker {
       if (!plugin) {
         // Named by a package URL of an ecosystem without a verifier yet: said, not guessed.
         const type = purlType(dependency.purl) ?? 'this';
-        return report({ dependency, result: { ...unverifiableResult(dependency.name, 'spec-unsupported', `Packages of the ${type} ecosystem are not verified yet.`, dependency.version, 'other'), purl: dependency.purl } });
+        return report({
+          dependency,
+          result: {
+            ...unverifiableResult(dependency.name, 'spec-unsupported', `Packages of the ${type} ecosystem are not verified yet.`, dependency.version, 'other'),
+            purl: dependency.purl,
+          },
+        });
       }
       const verifier = this.verifierFor(plugin);
       // A plan that fails (it reads configuration) is an internal error of that dependency only.
-      const { key, run } = await verifier
-        .plan({ dependency, file, parsed, policy, fresh, signal })
-        .catch((error: Error) => ({ key: `${plugin.ecosystem}\nfailed\n${dependency.name}`, run: async () => unverifiableResult(dependency.name, 'registry-error', `Internal error: ${error.message}`, dependency.version, dependency.ecosystem) }));
+      const { key, run } = await verifier.plan({ dependency, file, parsed, policy, fresh, signal }).catch((error: Error) => ({
+        key: `${plugin.ecosystem}\nfailed\n${dependency.name}`,
+        run: async () => unverifiableResult(dependency.name, 'registry-error', `Internal error: ${error.message}`, dependency.version, dependency.ecosystem),
+      }));
       try {
         const evidence = await this.scheduler.run(key, run, signal);
         const judged = applyPolicy(evidence, policy, this.options.requireProvenance, verifier.mirrors?.() ?? []);
@@ -109,7 +118,10 @@ export class Checker {
         return report({ dependency, result: decided ? judged : this.signerMemory.observe(judged) });
       } catch (error) {
         if (error instanceof CancelledError) return undefined;
-        return report({ dependency, result: unverifiableResult(dependency.name, 'registry-error', `Internal error: ${(error as Error).message}`, undefined, dependency.ecosystem) });
+        return report({
+          dependency,
+          result: unverifiableResult(dependency.name, 'registry-error', `Internal error: ${(error as Error).message}`, undefined, dependency.ecosystem),
+        });
       }
     });
     return (await Promise.all(tasks)).filter((c): c is CheckedDependency => c !== undefined);
@@ -159,7 +171,11 @@ export class Checker {
     let verifier = this.pluginVerifiers.get(plugin.ecosystem);
     if (!verifier) {
       const { env, homeDir, offline, allowProcessExecution, trust, log } = this.options;
-      const settings = { ...this.options.ecosystemSettings, 'oci.keys': this.options.imageKeys ?? [], 'oci.insecureRegistries': this.options.insecureRegistries ?? [] };
+      const settings = {
+        ...this.options.ecosystemSettings,
+        'oci.keys': this.options.imageKeys ?? [],
+        'oci.insecureRegistries': this.options.insecureRegistries ?? [],
+      };
       // The environment's proxy unless the ecosystem's own configuration names one (pip's `proxy`, npm's).
       const http = (specific: Pick<HttpOptions, 'maxBodyBytes' | 'authFor'> & Partial<Pick<HttpOptions, 'proxy' | 'tls'>>) => {
         const client: HttpClient = this.httpClient({ proxy: environmentProxy(env), ...specific, onClose: () => this.httpClients.delete(client) });
@@ -174,6 +190,13 @@ export class Checker {
 
   /** An HTTP client with this checker's deadlines, retries and offline mode. */
   private httpClient(specific: Pick<HttpOptions, 'maxBodyBytes' | 'proxy' | 'tls' | 'authFor' | 'onClose'>): HttpClient {
-    return new HttpClient({ timeoutMs: this.options.timeoutMs ?? 15_000, retries: 2, backoffMs: 250, offline: this.options.offline, userAgent: 'provenance-lens/0.1', ...specific });
+    return new HttpClient({
+      timeoutMs: this.options.timeoutMs ?? 15_000,
+      retries: 2,
+      backoffMs: 250,
+      offline: this.options.offline,
+      userAgent: 'provenance-lens/0.1',
+      ...specific,
+    });
   }
 }

@@ -23,18 +23,15 @@ export interface ParseProblem {
 }
 
 export type DependencyGroup =
-  | 'image'
-  | 'dependencies'
-  | 'devDependencies'
-  | 'optionalDependencies'
-  | 'peerDependencies'
-  | 'overrides'
-  | 'lockfile'
-  | 'sbom'
-  | 'constraints';
+  'image' | 'dependencies' | 'devDependencies' | 'optionalDependencies' | 'peerDependencies' | 'overrides' | 'lockfile' | 'sbom' | 'constraints';
 
-/** `other`: an ecosystem named by a package URL that is not verified (yet); its purl says which. */
-export type Ecosystem = 'npm' | 'oci' | 'pypi' | 'gem' | 'golang' | 'maven' | 'cargo' | 'github-actions' | 'helm' | 'other';
+/**
+ * An ecosystem's plugin id (`npm`, `oci`, `pypi`… — the folder under core/ecosystems/ and the JSON
+ * `ecosystem`), or `other`: one named by a package URL that is not verified (yet), its purl saying
+ * which. Open, not a closed list: adding an ecosystem is its folder and one line in
+ * ecosystems/registry.ts, and nothing here changes.
+ */
+export type Ecosystem = string;
 
 /** One dependency as written in a manifest, lockfile, Dockerfile, YAML file or SBOM. */
 export interface Dependency {

@@ -56,11 +56,27 @@ export function parseFile(file: string, text: string): ParsedFile | undefined {
   const deep = kind && kind !== 'dockerfile' ? tooDeep(text) : -1;
   if (kind && deep >= 0) {
     const at = new LineIndex(text).rangeAt(deep, 1);
-    return { kind, dependencies: [], problems: [{ message: `This file nests brackets more than ${MAX_NESTING} levels deep here; it is not read.`, range: at }] };
+    return {
+      kind,
+      dependencies: [],
+      problems: [{ message: `This file nests brackets more than ${MAX_NESTING} levels deep here; it is not read.`, range: at }],
+    };
   }
   if (kind === 'sbom') {
     const format = sbomFormat(text);
-    if (!format) return { kind, dependencies: [], problems: [{ message: 'This file is named like an SBOM but is neither CycloneDX JSON (bomFormat) nor SPDX (SPDX 2 JSON spdxVersion or tag-value SPDXVersion, SPDX 3 JSON-LD @context).', range: { start: { line: 0, character: 0 }, end: { line: 0, character: Math.min(1, text.split(/\r?\n|\r/)[0].length) } }, code: 'sbom-invalid' }] };
+    if (!format)
+      return {
+        kind,
+        dependencies: [],
+        problems: [
+          {
+            message:
+              'This file is named like an SBOM but is neither CycloneDX JSON (bomFormat) nor SPDX (SPDX 2 JSON spdxVersion or tag-value SPDXVersion, SPDX 3 JSON-LD @context).',
+            range: { start: { line: 0, character: 0 }, end: { line: 0, character: Math.min(1, text.split(/\r?\n|\r/)[0].length) } },
+            code: 'sbom-invalid',
+          },
+        ],
+      };
     const sbom = parseSbom(text, format, routePurl);
     return { kind, dependencies: sbom.dependencies, problems: sbom.problems, sbom };
   }

@@ -112,8 +112,20 @@ export interface PackageResult {
 }
 
 /** The signature and provenance statuses a verdict gives where one piece of evidence decides. */
-const SIGNATURE_OF: Record<Verdict, SignatureStatus> = { verified: 'verified', unsigned: 'unsigned', invalid: 'invalid', unverifiable: 'unverifiable', 'policy-violation': 'unverifiable' };
-const PROVENANCE_OF: Record<Verdict, ProvenanceStatus> = { verified: 'verified', unsigned: 'absent', invalid: 'invalid', unverifiable: 'unverifiable', 'policy-violation': 'unverifiable' };
+const SIGNATURE_OF: Record<Verdict, SignatureStatus> = {
+  verified: 'verified',
+  unsigned: 'unsigned',
+  invalid: 'invalid',
+  unverifiable: 'unverifiable',
+  'policy-violation': 'unverifiable',
+};
+const PROVENANCE_OF: Record<Verdict, ProvenanceStatus> = {
+  verified: 'verified',
+  unsigned: 'absent',
+  invalid: 'invalid',
+  unverifiable: 'unverifiable',
+  'policy-violation': 'unverifiable',
+};
 
 /**
  * The result where one piece of evidence decides (PyPI, gems, Go, actions, charts, …): the code
@@ -122,12 +134,32 @@ const PROVENANCE_OF: Record<Verdict, ProvenanceStatus> = { verified: 'verified',
  * by a signer or key outside the accepted set: not checked with a key we accept, so its signature
  * is `unverifiable`, as for images.
  */
-export function decided(base: Pick<PackageResult, 'ecosystem' | 'name' | 'version' | 'findings'> & Partial<PackageResult>, code: VerdictCode, reason: string, provenance?: ProvenanceStatus): PackageResult {
+export function decided(
+  base: Pick<PackageResult, 'ecosystem' | 'name' | 'version' | 'findings'> & Partial<PackageResult>,
+  code: VerdictCode,
+  reason: string,
+  provenance?: ProvenanceStatus,
+): PackageResult {
   const verdict = verdictOf(code);
-  return { ...base, signature: SIGNATURE_OF[verdict], signatureReason: reason, provenance: provenance ?? PROVENANCE_OF[verdict], provenanceReason: reason, verdict, code, reason };
+  return {
+    ...base,
+    signature: SIGNATURE_OF[verdict],
+    signatureReason: reason,
+    provenance: provenance ?? PROVENANCE_OF[verdict],
+    provenanceReason: reason,
+    verdict,
+    code,
+    reason,
+  };
 }
 
 /** The result of a dependency that could not be decided: only codes whose verdict is `unverifiable`. */
-export function unverifiableResult(name: string, code: UnverifiableCode, reason: string, version?: string, ecosystem: PackageResult['ecosystem'] = 'npm'): PackageResult {
+export function unverifiableResult(
+  name: string,
+  code: UnverifiableCode,
+  reason: string,
+  version?: string,
+  ecosystem: PackageResult['ecosystem'] = 'npm',
+): PackageResult {
   return decided({ ecosystem, name, version, findings: [] }, code, reason);
 }

@@ -12,7 +12,10 @@ const SKIPPED = new Set(['node_modules', 'bower_components', 'dist', 'out', 'bui
 
 /** True for paths below folders we never read manifests from (dependencies, build output, dot-folders). */
 export function isSkippedPath(file: string): boolean {
-  return file.split(/[\\/]/).slice(0, -1).some((segment) => segment !== '..' && segment !== '.' && isSkippedFolder(segment));
+  return file
+    .split(/[\\/]/)
+    .slice(0, -1)
+    .some((segment) => segment !== '..' && segment !== '.' && isSkippedFolder(segment));
 }
 
 /** Dependencies, build output and dot-folders — except `.github`, where workflows name images. */

@@ -76,7 +76,12 @@ export class ArtifactChecks {
       };
     }
     const endpoints = signingEndpoints(settings.signing, settings.timeoutMs * 2);
-    const results = await signFiles(params.uris.map((uri) => URI.parse(uri).fsPath), identity, endpoints, { sbom: params.sbom });
+    const results = await signFiles(
+      params.uris.map((uri) => URI.parse(uri).fsPath),
+      identity,
+      endpoints,
+      { sbom: params.sbom },
+    );
     return results.map((r, i): SignedFileReport => {
       if (!r.ok) return { uri: params.uris[i], ok: false, error: r.error };
       const { signed } = r;
@@ -110,7 +115,13 @@ export class ArtifactChecks {
       artifact = fs.readFileSync(file);
       bundleText = fs.readFileSync(bundleFile, 'utf8');
     } catch {
-      report = { uri: params.uri, bundleUri, ...coded('signature-missing'), reason: `There is no readable bundle at ${path.basename(bundleFile)}.`, expectedBy };
+      report = {
+        uri: params.uri,
+        bundleUri,
+        ...coded('signature-missing'),
+        reason: `There is no readable bundle at ${path.basename(bundleFile)}.`,
+        expectedBy,
+      };
       return this.keep(report);
     }
     const v = verifyArtifact(artifact, bundleText, this.deps.trust(), expectation);
@@ -158,8 +169,18 @@ export class ArtifactChecks {
     const shown = [...this.reports.values()].filter((r) => !problemsOnly || PROBLEMS.has(r.verdict));
     if (shown.length === 0) return [];
     const verified = shown.filter((r) => r.verdict === 'verified').length;
-    const worst = shown.find((r) => r.verdict === 'invalid') ?? shown.find((r) => r.verdict === 'policy-violation') ?? shown.find((r) => r.verdict !== 'verified');
-    return [{ id: ARTIFACTS_ID, kind: 'file', label: 'Signed files', description: `${verified}/${shown.length} verified`, verdict: worst?.verdict ?? 'verified', collapsible: true }];
+    const worst =
+      shown.find((r) => r.verdict === 'invalid') ?? shown.find((r) => r.verdict === 'policy-violation') ?? shown.find((r) => r.verdict !== 'verified');
+    return [
+      {
+        id: ARTIFACTS_ID,
+        kind: 'file',
+        label: 'Signed files',
+        description: `${verified}/${shown.length} verified`,
+        verdict: worst?.verdict ?? 'verified',
+        collapsible: true,
+      },
+    ];
   }
 
   /** Children of a "Signed files" node, or undefined when `id` is not one. */
@@ -206,11 +227,17 @@ function evidence(parentId: string, r: ArtifactReport): TreeNode[] {
   const add = (kind: NonNullable<TreeNode['evidence']>, label: string, extra: Partial<TreeNode> = {}) =>
     nodes.push({ id: `${parentId}#${kind}${nodes.length}`, parentId, kind: 'evidence', evidence: kind, label, collapsible: false, ...extra });
   add('signature', `Signature: ${r.verdict}`, { tooltip: r.reason, verdict: r.verdict, uri: r.bundleUri });
-  if (r.subject) add('signer', `Signer: ${r.subject}`, { description: r.issuer, tooltip: `Certificate identity ${r.subject}, issued through ${r.issuer ?? 'an unknown issuer'}` });
+  if (r.subject)
+    add('signer', `Signer: ${r.subject}`, {
+      description: r.issuer,
+      tooltip: `Certificate identity ${r.subject}, issued through ${r.issuer ?? 'an unknown issuer'}`,
+    });
   if (r.keyName) add('signer', `Key: ${r.keyName}`);
   if (r.logIndex) add('log', `Transparency log entry ${r.logIndex}`, { description: signingTime(r), logEntryUrl: r.logEntryUrl });
   if (r.predicateType) add('attestation', `Statement: ${r.predicateType}`);
   const expected = { policy: 'Expected signer: from the policy', user: 'Expected signer: confirmed by you', none: 'No expected signer yet' }[r.expectedBy];
-  add('finding', expected, { tooltip: r.expectedBy === 'none' ? 'Verify the file to confirm its signer, or add an "artifacts" rule to the policy.' : undefined });
+  add('finding', expected, {
+    tooltip: r.expectedBy === 'none' ? 'Verify the file to confirm its signer, or add an "artifacts" rule to the policy.' : undefined,
+  });
   return nodes;
 }

@@ -54,7 +54,11 @@ function pinToDigest({ uri, checked, diagnostics, documentText }: CodeActionInpu
   const related = diagnostics.filter((d) => d.code === 'image-not-pinned' || d.code === 'image-tag-moved');
   if (dependency.pinAfter) {
     // A helmfile chart: `oci://…` gets `@<digest>` (helm 3.18 pulls by it), the version stays beside it.
-    const action = CodeAction.create(`Pin ${image.name} to its digest`, { changes: { [uri]: [TextEdit.insert(dependency.pinAfter.end, `@${result.digest}`)] } }, CodeActionKind.QuickFix);
+    const action = CodeAction.create(
+      `Pin ${image.name} to its digest`,
+      { changes: { [uri]: [TextEdit.insert(dependency.pinAfter.end, `@${result.digest}`)] } },
+      CodeActionKind.QuickFix,
+    );
     action.diagnostics = related;
     action.isPreferred = related.length > 0;
     return action;
@@ -64,7 +68,11 @@ function pinToDigest({ uri, checked, diagnostics, documentText }: CodeActionInpu
   const start = lines.offsetAt(dependency.specRange.start);
   if (documentText.slice(start, lines.offsetAt(dependency.specRange.end)) !== image.written) return undefined;
   const pinned = `${image.written}@${result.digest}`;
-  const action = CodeAction.create(`Pin ${image.written} to its digest`, { changes: { [uri]: [TextEdit.replace(dependency.specRange, pinned)] } }, CodeActionKind.QuickFix);
+  const action = CodeAction.create(
+    `Pin ${image.written} to its digest`,
+    { changes: { [uri]: [TextEdit.replace(dependency.specRange, pinned)] } },
+    CodeActionKind.QuickFix,
+  );
   action.diagnostics = related;
   action.isPreferred = related.length > 0;
   return action;
@@ -82,7 +90,11 @@ function upgradeToProvenance({ uri, checked, diagnostics }: CodeActionInput): Co
     end: { line: dependency.specRange.end.line, character: dependency.specRange.end.character - 1 },
   };
   const related = diagnostics.filter((d) => d.code === 'provenance-required' || d.code === 'provenance-downgrade');
-  const action = CodeAction.create(`Upgrade ${dependency.name} to ${spec}, the nearest version with provenance`, { changes: { [uri]: [TextEdit.replace(inner, spec)] } }, CodeActionKind.QuickFix);
+  const action = CodeAction.create(
+    `Upgrade ${dependency.name} to ${spec}, the nearest version with provenance`,
+    { changes: { [uri]: [TextEdit.replace(inner, spec)] } },
+    CodeActionKind.QuickFix,
+  );
   action.diagnostics = related;
   action.isPreferred = related.length > 0;
   return action;
@@ -104,11 +116,20 @@ function trustSigner({ checked, diagnostics, policy, policyFolder, policyText }:
   const textEdits = edits.map((e) => TextEdit.replace(lines.rangeAt(e.offset, e.length), e.content));
   const edit: WorkspaceEdit =
     policyText === undefined
-      ? { documentChanges: [{ kind: 'create', uri: target, options: { ignoreIfExists: true } }, { textDocument: { uri: target, version: null }, edits: textEdits }] }
+      ? {
+          documentChanges: [
+            { kind: 'create', uri: target, options: { ignoreIfExists: true } },
+            { textDocument: { uri: target, version: null }, edits: textEdits },
+          ],
+        }
       : { documentChanges: [{ textDocument: { uri: target, version: null }, edits: textEdits }] };
   const name = path.basename(file);
   const changed = rejected.some((d) => d.code === 'signer-changed');
-  const title = changed ? `Accept the new signer ${identity.subject} for ${result.name} in ${name}` : rejected.length > 0 ? `Trust ${identity.subject} for ${result.name} in ${name}` : `Accept only this signer for ${result.name} (${name})`;
+  const title = changed
+    ? `Accept the new signer ${identity.subject} for ${result.name} in ${name}`
+    : rejected.length > 0
+      ? `Trust ${identity.subject} for ${result.name} in ${name}`
+      : `Accept only this signer for ${result.name} (${name})`;
   const action = CodeAction.create(title, edit, CodeActionKind.QuickFix);
   action.diagnostics = rejected;
   action.isPreferred = rejected.length > 0;
@@ -120,7 +141,8 @@ function trustSigner({ checked, diagnostics, policy, policyFolder, policyText }:
  * keyless signature signer the rule does not accept yet, else its provenance signer.
  */
 function signerToTrust(result: PackageResult, rule: PackageRule | undefined): Signer | undefined {
-  const provenance = result.provenance === 'verified' ? [{ issuer: result.provenanceDetails?.issuer, subject: result.provenanceDetails?.subjectAlternativeName }] : [];
+  const provenance =
+    result.provenance === 'verified' ? [{ issuer: result.provenanceDetails?.issuer, subject: result.provenanceDetails?.subjectAlternativeName }] : [];
   const candidates = result.ecosystem === 'oci' ? [...(result.signers ?? []), ...provenance] : provenance;
   for (const { issuer, subject } of candidates) {
     if (issuer && subject && !(rule?.signers ?? []).some((s) => signerMatches(s, issuer, subject))) return { issuer, subject };

@@ -11,7 +11,10 @@ import type { RuleSeverity, Settings } from '../shared/protocol';
 export const SOURCE = 'provenance-lens';
 
 /** Every code a diagnostic can carry, with its default severity: the table's (core/reasons.ts). */
-export const DEFAULT_RULES = Object.fromEntries((Object.keys(REASONS) as ReasonCode[]).map((code) => [code, REASONS[code].severity])) as Record<ReasonCode, RuleSeverity>;
+export const DEFAULT_RULES = Object.fromEntries((Object.keys(REASONS) as ReasonCode[]).map((code) => [code, REASONS[code].severity])) as Record<
+  ReasonCode,
+  RuleSeverity
+>;
 
 export function severityFor(code: string, settings: Settings): DiagnosticSeverity | undefined {
   const configured = settings.rules[code] ?? (DEFAULT_RULES as Record<string, RuleSeverity>)[code] ?? 'warning';

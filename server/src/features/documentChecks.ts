@@ -71,7 +71,10 @@ export class DocumentChecks {
   update(uri: string, text: string, version?: number): void {
     this.dropPendingParse(uri);
     if (text.length > LARGE_TEXT && this.states.has(uri)) {
-      this.pendingParses.set(uri, setTimeout(() => this.parseNow(uri, text, version), LARGE_PARSE_DELAY_MS));
+      this.pendingParses.set(
+        uri,
+        setTimeout(() => this.parseNow(uri, text, version), LARGE_PARSE_DELAY_MS),
+      );
       return;
     }
     this.parseNow(uri, text, version);
@@ -93,10 +96,13 @@ export class DocumentChecks {
     const state: FileState = { uri, version, revision: (previous?.revision ?? 0) + 1, parsed, results, laterProblems: previous?.laterProblems };
     this.states.set(uri, state);
     this.publish(state);
-    state.timer = setTimeout(() => {
-      void this.verify(state);
-      void this.validateLater(state, text);
-    }, previous ? DEBOUNCE_MS : 0);
+    state.timer = setTimeout(
+      () => {
+        void this.verify(state);
+        void this.validateLater(state, text);
+      },
+      previous ? DEBOUNCE_MS : 0,
+    );
   }
 
   /** Schema validation (SBOMs) after a pause in typing; kept only if the file has not changed since. */
@@ -250,7 +256,15 @@ export class DocumentChecks {
   }
 
   status(): StatusParams {
-    const status: StatusParams = { verified: 0, unsigned: 0, invalid: 0, unverifiable: 0, policyViolation: 0, pending: 0, trustSource: this.host.trustSource() };
+    const status: StatusParams = {
+      verified: 0,
+      unsigned: 0,
+      invalid: 0,
+      unverifiable: 0,
+      policyViolation: 0,
+      pending: 0,
+      trustSource: this.host.trustSource(),
+    };
     for (const state of this.states.values()) {
       for (const dependency of state.parsed.dependencies) {
         const r = state.results.get(identity(dependency));

@@ -11,7 +11,11 @@ import { digestName } from '../core/attestations/attestationSubject';
 import { digestFile, verifyGithubAttestations } from '../core/attestations/githubAttestations';
 import type { GithubAttestationParams, GithubAttestationReport, Settings } from '../shared/protocol';
 
-export async function verifyGithubAttestation(params: GithubAttestationParams, deps: { settings: Settings; trust: TrustContext; workspaceTrusted: boolean; env: NodeJS.ProcessEnv }, signal?: AbortSignal): Promise<GithubAttestationReport> {
+export async function verifyGithubAttestation(
+  params: GithubAttestationParams,
+  deps: { settings: Settings; trust: TrustContext; workspaceTrusted: boolean; env: NodeJS.ProcessEnv },
+  signal?: AbortSignal,
+): Promise<GithubAttestationReport> {
   if (!deps.workspaceTrusted) return { verdict: 'unverifiable', reason: 'This workspace is not trusted, so nothing is fetched.' };
   const apiUrl = deps.env.GITHUB_API_URL || deps.settings.github.apiUrl;
   if (!apiUrl) return { verdict: 'unverifiable', reason: 'No GitHub API is configured (GITHUB_API_URL or provenanceLens.github.apiUrl).' };
@@ -27,7 +31,12 @@ export async function verifyGithubAttestation(params: GithubAttestationParams, d
   try {
     const bundles = await fetchAttestations(http, apiUrl, { owner, repo: params.repo }, digestName(file), signal);
     const result = verifyGithubAttestations(file, bundles, { owner, repo: params.repo, signerRepo: params.signerRepo }, deps.trust);
-    return { verdict: result.verdict, reason: result.reason, signer: result.identity?.buildSignerURI ?? result.identity?.subjectAlternativeName, sourceRepository: result.identity?.sourceRepository };
+    return {
+      verdict: result.verdict,
+      reason: result.reason,
+      signer: result.identity?.buildSignerURI ?? result.identity?.subjectAlternativeName,
+      sourceRepository: result.identity?.sourceRepository,
+    };
   } catch (error) {
     return { verdict: 'unverifiable', reason: `Could not fetch the attestations: ${(error as Error).message}.` };
   } finally {

@@ -57,7 +57,11 @@ function imageLines({ dependency, result: r }: CheckedDependency): string[] {
   if (r.provenance !== 'absent') lines.push(`- Provenance: **${r.provenance}**${r.provenance === 'verified' ? '' : ' — ' + r.provenanceReason}`);
   const d = r.provenanceDetails;
   if (d && r.provenance === 'verified') {
-    const signer = d.signerKey ? `key \`${d.signerKey}\`` : d.subjectAlternativeName ? `\`${d.subjectAlternativeName}\` (issuer \`${d.issuer ?? '?'}\`)` : undefined;
+    const signer = d.signerKey
+      ? `key \`${d.signerKey}\``
+      : d.subjectAlternativeName
+        ? `\`${d.subjectAlternativeName}\` (issuer \`${d.issuer ?? '?'}\`)`
+        : undefined;
     lines.push(`- Provenance${d.builderId ? ` built by \`${d.builderId}\`` : ''}${signer ? `, signed by ${signer}` : ''}`);
   }
   for (const s of r.signers ?? []) {

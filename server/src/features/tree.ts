@@ -118,7 +118,9 @@ export class ProvenanceTree {
   private fileNodes(problemsOnly: boolean): TreeNode[] {
     const nodes = this.files()
       // Files that hold nothing to verify (the policy, YAML that is not a manifest) stay out of the view.
-      .filter((view) => view.parsed.kind !== 'policy' && (view.parsed.kind.startsWith('npm') || view.parsed.dependencies.length + view.parsed.problems.length > 0))
+      .filter(
+        (view) => view.parsed.kind !== 'policy' && (view.parsed.kind.startsWith('npm') || view.parsed.dependencies.length + view.parsed.problems.length > 0),
+      )
       .sort((a, b) => a.uri.localeCompare(b.uri))
       .map((view) => this.fileNode(view));
     return problemsOnly ? nodes.filter((n) => n.verdict && PROBLEMS.has(n.verdict)) : nodes;
@@ -133,7 +135,9 @@ export class ProvenanceTree {
     // A signed file's own signature counts like one of its packages: a broken signature marks the file.
     const signature = this.section?.signatureOf?.(view.uri);
     const signed = signature && (signature.verdict === 'verified' ? `signed by ${signature.signer ?? 'a trusted signer'}` : `signature ${signature.verdict}`);
-    const worst = (['invalid', 'policy-violation', 'unsigned', 'unverifiable', 'pending', 'verified'] as TreeVerdict[]).find((v) => counts.get(v) || (signature?.verdict === v && v !== 'unsigned'));
+    const worst = (['invalid', 'policy-violation', 'unsigned', 'unverifiable', 'pending', 'verified'] as TreeVerdict[]).find(
+      (v) => counts.get(v) || (signature?.verdict === v && v !== 'unsigned'),
+    );
     const parts = (['verified', 'invalid', 'policy-violation', 'unsigned', 'unverifiable', 'pending'] as TreeVerdict[])
       .filter((v) => counts.get(v))
       .map((v) => `${counts.get(v)} ${v}`);
@@ -190,7 +194,12 @@ export class ProvenanceTree {
     if (cached && cached.revision === view.revision) return cached;
     const byKey = new Map(view.parsed.dependencies.map((d) => [keyOf(d), d]));
     const { parsed } = view;
-    const graph = parsed.kind === 'npm-lockfile' ? lockGraph(parsed.dependencies, parsed.rootRequires) : parsed.sbom ? sbomGraph(parsed.sbom, parsed.dependencies, keyOf) : undefined;
+    const graph =
+      parsed.kind === 'npm-lockfile'
+        ? lockGraph(parsed.dependencies, parsed.rootRequires)
+        : parsed.sbom
+          ? sbomGraph(parsed.sbom, parsed.dependencies, keyOf)
+          : undefined;
     const index: FileIndex = { revision: view.revision, byKey, graph, leadsToProblem: leadsToProblem(view, byKey, graph) };
     this.indexes.set(view.uri, index);
     return index;
@@ -209,7 +218,10 @@ export class ProvenanceTree {
 function leadsToProblem(view: FileView, byKey: Map<string, Dependency>, graph: LockGraph | undefined): Set<string> {
   const parents = new Map<string, string[]>();
   for (const [from, tos] of graph?.children ?? []) for (const to of tos) parents.set(to, [...(parents.get(to) ?? []), from]);
-  return reachable([...byKey].filter(([, d]) => PROBLEMS.has(verdictOf(view.result(d)))).map(([k]) => k), parents);
+  return reachable(
+    [...byKey].filter(([, d]) => PROBLEMS.has(verdictOf(view.result(d)))).map(([k]) => k),
+    parents,
+  );
 }
 
 export function verdictOf(result: PackageResult | undefined): TreeVerdict {

@@ -19,7 +19,11 @@ export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
     }
     const attested = r.provenanceDetails?.predicateTypes ?? [];
     if (attested.length > 0 || r.provenance === 'invalid') {
-      add('attestation', `Attestations: ${r.provenance}`, { description: attested.map(shortPredicate).join(', '), tooltip: r.provenanceReason, verdict: r.provenance === 'absent' ? 'absent' : r.provenance });
+      add('attestation', `Attestations: ${r.provenance}`, {
+        description: attested.map(shortPredicate).join(', '),
+        tooltip: r.provenanceReason,
+        verdict: r.provenance === 'absent' ? 'absent' : r.provenance,
+      });
     }
     const d = r.provenanceDetails;
     if (d && r.provenance === 'verified') {
@@ -61,9 +65,17 @@ export function evidenceNodes(packageId: string, r: PackageResult): TreeNode[] {
     const workflow = d.workflowPath ?? d.buildConfigURI;
     if (workflow) add('workflow', `Workflow: ${workflow}`, { description: d.buildTrigger ? `on ${d.buildTrigger}` : undefined });
     if (d.builderId) add('builder', `Builder: ${d.builderId}`, { description: d.runnerEnvironment });
-    if (d.subjectAlternativeName) add('signer', `Signer: ${d.subjectAlternativeName}`, { description: d.issuer, tooltip: `Certificate identity ${d.subjectAlternativeName}, issued through ${d.issuer ?? 'an unknown issuer'}` });
+    if (d.subjectAlternativeName)
+      add('signer', `Signer: ${d.subjectAlternativeName}`, {
+        description: d.issuer,
+        tooltip: `Certificate identity ${d.subjectAlternativeName}, issued through ${d.issuer ?? 'an unknown issuer'}`,
+      });
     if (d.logIndex) add('log', `Transparency log entry ${d.logIndex}`, { description: signingTime(d), logEntryUrl: d.logEntryUrl });
-    if (d.predicateTypes.length > 0) add('attestation', `Attestations: ${d.predicateTypes.length}`, { description: d.predicateTypes.map(shortPredicate).join(', '), tooltip: d.predicateTypes.join('\n\n') });
+    if (d.predicateTypes.length > 0)
+      add('attestation', `Attestations: ${d.predicateTypes.length}`, {
+        description: d.predicateTypes.map(shortPredicate).join(', '),
+        tooltip: d.predicateTypes.join('\n\n'),
+      });
   }
   if (r.commit) add('source', `Commit: ${r.commit.slice(0, 12)}`, { tooltip: r.commit });
   for (const f of r.findings) add('finding', f.message, { tooltip: f.code });

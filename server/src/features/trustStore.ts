@@ -33,7 +33,11 @@ export class TrustStore {
   async refresh(storagePath: string, tuf: { mirrorURL: string; rootPath: string }, log: (m: string) => void): Promise<boolean> {
     if (this.current.source === 'custom file') return false;
     try {
-      const fresh = await refreshTrustFromTuf({ cacheDir: path.join(storagePath, 'tuf'), mirrorURL: tuf.mirrorURL || undefined, rootPath: tuf.rootPath || undefined });
+      const fresh = await refreshTrustFromTuf({
+        cacheDir: path.join(storagePath, 'tuf'),
+        mirrorURL: tuf.mirrorURL || undefined,
+        rootPath: tuf.rootPath || undefined,
+      });
       const changed = fresh.digest !== this.current.digest;
       this.current = fresh;
       log(`trusted root refreshed through TUF${changed ? '' : ' (unchanged)'}`);

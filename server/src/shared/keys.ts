@@ -33,7 +33,8 @@ export function openSigningKey(privateKeyPem: string, passphrase: string): crypt
   } catch {
     throw new KeyError('the private key cannot be opened: wrong passphrase, or not a PEM private key');
   }
-  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1') throw new KeyError('only ECDSA P-256 signing keys are supported');
+  if (key.asymmetricKeyType !== 'ec' || key.asymmetricKeyDetails?.namedCurve !== 'prime256v1')
+    throw new KeyError('only ECDSA P-256 signing keys are supported');
   return key;
 }
 

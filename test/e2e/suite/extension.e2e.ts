@@ -66,7 +66,10 @@ describe('Provenance Lens in VS Code', () => {
   it('shows the supply chain in the tree view', async () => {
     const files = await api.tree.getChildren();
     const npmFiles = files.filter((f) => f.label.endsWith('.json'));
-    assert.deepEqual(npmFiles.map((f) => f.label), ['package-lock.json', 'package.json', 'tools/package.json']);
+    assert.deepEqual(
+      npmFiles.map((f) => f.label),
+      ['package-lock.json', 'package.json', 'tools/package.json'],
+    );
     const lock = npmFiles[0];
     assert.equal(lock.verdict, 'invalid');
     const packages = await api.tree.getChildren(lock);
@@ -94,8 +97,15 @@ describe('Provenance Lens in VS Code', () => {
     try {
       const files = await api.tree.getChildren();
       const lockPackages = await api.tree.getChildren(files.find((f) => f.label === 'package-lock.json'));
-      assert.equal(files.find((f) => f.label === 'Dockerfile'), undefined, 'the signed image is not a problem');
-      assert.deepEqual(lockPackages.map((p) => p.label), ['async@2.5.0']);
+      assert.equal(
+        files.find((f) => f.label === 'Dockerfile'),
+        undefined,
+        'the signed image is not a problem',
+      );
+      assert.deepEqual(
+        lockPackages.map((p) => p.label),
+        ['async@2.5.0'],
+      );
     } finally {
       api.tree.setProblemsOnly(false);
     }
@@ -105,7 +115,9 @@ describe('Provenance Lens in VS Code', () => {
     const lock = (await api.tree.getChildren()).find((f) => f.label === 'package-lock.json')!;
     const sigstore = (await api.tree.getChildren(lock)).find((p) => p.label === 'sigstore@1.0.0') as TreeNode;
     await vscode.commands.executeCommand('provenanceLens.revealInEditor', sigstore);
-    const editor = await waitFor('the lockfile editor', () => (vscode.window.activeTextEditor?.document.uri.toString() === lockfile().toString() ? vscode.window.activeTextEditor : undefined));
+    const editor = await waitFor('the lockfile editor', () =>
+      vscode.window.activeTextEditor?.document.uri.toString() === lockfile().toString() ? vscode.window.activeTextEditor : undefined,
+    );
     assert.equal(editor.selection.start.line, sigstore.range!.start.line);
     await vscode.commands.executeCommand('provenanceLens.copyPurl', sigstore);
     assert.equal(await vscode.env.clipboard.readText(), 'pkg:npm/sigstore@1.0.0');
@@ -114,10 +126,17 @@ describe('Provenance Lens in VS Code', () => {
   it('upgrades a dependency to the nearest version with provenance (quick fix)', async () => {
     const tools = vscode.Uri.joinPath(folder(), 'tools', 'package.json');
     const document = await vscode.workspace.openTextDocument(tools);
-    const line = document.getText().split('\n').findIndex((l) => l.includes('"sigstore"'));
+    const line = document
+      .getText()
+      .split('\n')
+      .findIndex((l) => l.includes('"sigstore"'));
     const position = new vscode.Position(line, document.lineAt(line).text.indexOf('~') + 1);
     const upgrade = await waitFor('the upgrade quick fix', async () => {
-      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', tools, new vscode.Range(position, position));
+      const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>(
+        'vscode.executeCodeActionProvider',
+        tools,
+        new vscode.Range(position, position),
+      );
       return actions.find((a) => a.title.startsWith('Upgrade sigstore'));
     });
     assert.equal(upgrade.title, 'Upgrade sigstore to ~1.0.0, the nearest version with provenance');
@@ -138,7 +157,15 @@ describe('Provenance Lens in VS Code', () => {
     assert.ok(await (await vscode.workspace.openTextDocument(policyUri)).save());
     const policy = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(policyUri)).toString('utf8'));
     assert.deepEqual(policy.packages, [
-      { match: 'sigstore', signers: [{ issuer: 'https://token.actions.githubusercontent.com', subject: 'https://github.com/sigstore/sigstore-js/.github/workflows/publish.yml@refs/tags/v1.0.0' }] },
+      {
+        match: 'sigstore',
+        signers: [
+          {
+            issuer: 'https://token.actions.githubusercontent.com',
+            subject: 'https://github.com/sigstore/sigstore-js/.github/workflows/publish.yml@refs/tags/v1.0.0',
+          },
+        ],
+      },
     ]);
     // The policy is read again when saved: a different signer makes sigstore a policy violation…
     const policyDocument = await vscode.workspace.openTextDocument(policyUri);
@@ -159,7 +186,13 @@ describe('Provenance Lens in VS Code', () => {
 
   it('verifies the Dockerfile image, shows it in the tree, and pins it to its digest (quick fix)', async function () {
     const dockerfile = vscode.Uri.joinPath(folder(), 'Dockerfile');
-    if (!(await vscode.workspace.fs.stat(dockerfile).then(() => true, () => false))) this.skip(); // no registry on this machine
+    if (
+      !(await vscode.workspace.fs.stat(dockerfile).then(
+        () => true,
+        () => false,
+      ))
+    )
+      this.skip(); // no registry on this machine
     const document = await vscode.workspace.openTextDocument(dockerfile);
     await vscode.window.showTextDocument(document);
     const warning = await waitFor('the not-pinned warning', () => vscode.languages.getDiagnostics(dockerfile).find((d) => d.code === 'image-not-pinned'));
@@ -173,7 +206,9 @@ describe('Provenance Lens in VS Code', () => {
     assert.equal(sbomNode.description, 'attested by cosign.pub');
     const sbomUri = await vscode.commands.executeCommand<string>('provenanceLens.openAttestedSbom', sbomNode);
     assert.match(sbomUri, /^provenance-lens-sbom:\/.*\/sbom\.spdx3\.json$/);
-    const tab = await waitFor('the review of the attested SBOM', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.toString() === sbomUri));
+    const tab = await waitFor('the review of the attested SBOM', () =>
+      vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputCustom && t.input.uri.toString() === sbomUri),
+    );
     assert.equal((tab.input as vscode.TabInputCustom).viewType, 'provenanceLens.sbomReview');
     const attested = await vscode.workspace.openTextDocument(vscode.Uri.parse(sbomUri));
     assert.match(attested.getText(), /"software_packageUrl" : "pkg:cargo\/tokio@1\.19\.2"|"software_packageUrl": "pkg:cargo\/tokio@1\.19\.2"/);
@@ -195,20 +230,30 @@ describe('Provenance Lens in VS Code', () => {
     const file = vscode.Uri.joinPath(folder(), 'release-notes.txt');
     await vscode.workspace.fs.writeFile(file, Buffer.from('Release 1.0\n'));
     const results = await vscode.commands.executeCommand<Array<{ ok: boolean; error?: string }>>('provenanceLens.signFile', file);
-    assert.deepEqual(results.map((r) => r.error ?? r.ok), [true]);
+    assert.deepEqual(
+      results.map((r) => r.error ?? r.ok),
+      [true],
+    );
     assert.equal(opened.length, 1, 'one sign-in');
     assert.match(opened[0], /code_challenge_method=S256/);
     const bundle = JSON.parse(Buffer.from(await vscode.workspace.fs.readFile(vscode.Uri.joinPath(folder(), 'release-notes.txt.sigstore.json'))).toString());
     assert.equal(bundle.mediaType, 'application/vnd.dev.sigstore.bundle.v0.3+json');
 
     const report = await vscode.commands.executeCommand<{ verdict: string; subject?: string; expectedBy: string }>('provenanceLens.verifyFile', file);
-    assert.deepEqual([report.verdict, report.subject, report.expectedBy], ['verified', 'release@example.test', 'user'], 'the identity you signed as is one you expect');
+    assert.deepEqual(
+      [report.verdict, report.subject, report.expectedBy],
+      ['verified', 'release@example.test', 'user'],
+      'the identity you signed as is one you expect',
+    );
     const signed = await waitFor('the Signed files node', async () => (await api.tree.getChildren()).find((n) => n.label === 'Signed files'));
     const [entry] = await api.tree.getChildren(signed);
     assert.deepEqual([entry.label, entry.verdict, entry.description], ['release-notes.txt', 'verified', 'release@example.test']);
     const evidence = (await api.tree.getChildren(entry)).map((n) => n.label);
     assert.ok(evidence.includes('Signer: release@example.test'), evidence.join(' | '));
-    assert.ok(evidence.some((l) => /^Transparency log entry \d+$/.test(l)), evidence.join(' | '));
+    assert.ok(
+      evidence.some((l) => /^Transparency log entry \d+$/.test(l)),
+      evidence.join(' | '),
+    );
 
     // The file changes after signing: saved, it is verified again and the problem shows on it.
     const document = await vscode.workspace.openTextDocument(file);
@@ -220,12 +265,14 @@ describe('Provenance Lens in VS Code', () => {
     assert.match(problem.message, /^Sigstore signature: invalid\./);
   });
 
-  it('verifies Python requirements: the grammar\'s language, a diagnostic for the package without provenance, the PEP 740 hover', async () => {
+  it("verifies Python requirements: the grammar's language, a diagnostic for the package without provenance, the PEP 740 hover", async () => {
     const requirements = vscode.Uri.joinPath(folder(), 'requirements.txt');
     const document = await vscode.workspace.openTextDocument(requirements);
     assert.equal(document.languageId, 'pip-requirements');
     await vscode.window.showTextDocument(document);
-    const unsigned = await waitFor('the unsigned Python package', () => vscode.languages.getDiagnostics(requirements).find((d) => d.code === 'signature-missing'));
+    const unsigned = await waitFor('the unsigned Python package', () =>
+      vscode.languages.getDiagnostics(requirements).find((d) => d.code === 'signature-missing'),
+    );
     assert.equal(unsigned.range.start.line, 2);
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', requirements, new vscode.Position(1, 24));
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');

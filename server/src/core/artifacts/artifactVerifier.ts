@@ -19,7 +19,11 @@ import type { BuildIdentity } from '../sigstore/certificate';
 
 const DIGESTS: Record<string, string> = { sha256: 'sha256', sha384: 'sha384', sha512: 'sha512' };
 // A bundle's stated message digest, by its protobuf enum value (the parsed bundle holds numbers, not names).
-const MESSAGE_DIGESTS: Partial<Record<HashAlgorithm, string>> = { [HashAlgorithm.SHA2_256]: 'sha256', [HashAlgorithm.SHA2_384]: 'sha384', [HashAlgorithm.SHA2_512]: 'sha512' };
+const MESSAGE_DIGESTS: Partial<Record<HashAlgorithm, string>> = {
+  [HashAlgorithm.SHA2_256]: 'sha256',
+  [HashAlgorithm.SHA2_384]: 'sha384',
+  [HashAlgorithm.SHA2_512]: 'sha512',
+};
 
 /**
  * The file's bytes, or only its digest: enough for a message signature (an ECDSA or RSA signature
@@ -45,7 +49,12 @@ export interface ArtifactVerdict extends LogEntryFacts {
 export type { ArtifactExpectation, ExpectedSigner } from '../trust/signers';
 
 export function verifyArtifact(artifact: ArtifactInput, bundleText: string, trust: TrustContext, expected: ArtifactExpectation): ArtifactVerdict {
-  const result = (code: VerdictCode, reason: string, extra: Partial<ArtifactVerdict> = {}): ArtifactVerdict => ({ verdict: verdictOf(code), code, reason, ...extra });
+  const result = (code: VerdictCode, reason: string, extra: Partial<ArtifactVerdict> = {}): ArtifactVerdict => ({
+    verdict: verdictOf(code),
+    code,
+    reason,
+    ...extra,
+  });
   let json: { mediaType?: unknown };
   try {
     json = JSON.parse(bundleText);
@@ -67,7 +76,8 @@ export function verifyArtifact(artifact: ArtifactInput, bundleText: string, trus
 
   if (bundle.verificationMaterial.content.$case === 'publicKey') {
     if (expected.keys.length === 0) return result('trust-material-missing', 'Signed with a key; name its public key to verify it.', logged);
-    const witnessed = bundle.verificationMaterial.tlogEntries.length > 0 || (bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0) > 0;
+    const witnessed =
+      bundle.verificationMaterial.tlogEntries.length > 0 || (bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps.length ?? 0) > 0;
     const failures: string[] = [];
     for (const key of expected.keys) {
       if (!witnessed && !key.ignoreTlog) {
@@ -84,11 +94,19 @@ export function verifyArtifact(artifact: ArtifactInput, bundleText: string, trus
     const undecided = !witnessed && expected.keys.every((k) => !k.ignoreTlog);
     return undecided
       ? result('trust-material-missing', `Signed with a key but without a transparency-log entry or timestamp (${failures.join('; ')}).`, logged)
-      : result('signature-invalid', `The signature does not verify with the expected key — another key signed it, or the file or bundle changed (${failures.join('; ')}).`, logged);
+      : result(
+          'signature-invalid',
+          `The signature does not verify with the expected key — another key signed it, or the file or bundle changed (${failures.join('; ')}).`,
+          logged,
+        );
   }
 
   if (bundle.verificationMaterial.tlogEntries.length === 0) {
-    return result('trust-material-missing', 'Signed with a certificate but not recorded in a transparency log, which a keyless signature needs to show when it was made.', logged);
+    return result(
+      'trust-material-missing',
+      'Signed with a certificate but not recorded in a transparency log, which a keyless signature needs to show when it was made.',
+      logged,
+    );
   }
   const check = checkBundle(bundle, trust, undefined, true, signed);
   if (!check.ok) return result(check.code, `${capitalise(check.message)}.`, logged);
@@ -96,7 +114,12 @@ export function verifyArtifact(artifact: ArtifactInput, bundleText: string, trus
   const who = `${identity?.subjectAlternativeName ?? 'an unknown identity'} (issuer ${identity?.issuer ?? 'unknown'})`;
   const verifiedBy = { ...logged, identity };
   if (expected.signers.length === 0) {
-    if (expected.keys.length > 0) return result('signer-not-allowed', `Signed by ${who} with a certificate, not with the expected key (${expected.keys.map((k) => k.name).join(', ')}).`, verifiedBy);
+    if (expected.keys.length > 0)
+      return result(
+        'signer-not-allowed',
+        `Signed by ${who} with a certificate, not with the expected key (${expected.keys.map((k) => k.name).join(', ')}).`,
+        verifiedBy,
+      );
     return result('identity-unconfirmed', `A valid signature by ${who}; no expected signer is set, so it is not yet trusted.`, verifiedBy);
   }
   if (expected.signers.some((s) => identityMatches(s, identity))) return result('verified', `Signed by ${who}.`, verifiedBy);
@@ -108,7 +131,12 @@ type BindingFailure = { kind: ArtifactVerdict['kind']; code: 'bundle-unsupported
 
 /** Whether the bundle is about this artifact: the message digest, the statement's subject, or the payload itself. */
 function bindsArtifact(bundle: Bundle, artifact: ArtifactInput): Binding | BindingFailure {
-  const digestOf = (algorithm: string) => (Buffer.isBuffer(artifact) ? crypto.createHash(algorithm).update(artifact).digest('hex') : artifact.algorithm === algorithm ? artifact.hex.toLowerCase() : undefined);
+  const digestOf = (algorithm: string) =>
+    Buffer.isBuffer(artifact)
+      ? crypto.createHash(algorithm).update(artifact).digest('hex')
+      : artifact.algorithm === algorithm
+        ? artifact.hex.toLowerCase()
+        : undefined;
   if (bundle.content.$case === 'messageSignature') {
     const kind = 'message-signature';
     const digest = bundle.content.messageSignature.messageDigest;
@@ -118,7 +146,7 @@ function bindsArtifact(bundle: Bundle, artifact: ArtifactInput): Binding | Bindi
     }
     // The signature itself is checked over these bytes (or this digest) by @sigstore/verify; a stated digest must agree too.
     if (digest && algorithm && digestOf(algorithm) !== Buffer.from(digest.digest).toString('hex')) {
-      return { kind, code: 'artifact-mismatch', error: 'The bundle is for another file: its message digest differs from this file\'s.' };
+      return { kind, code: 'artifact-mismatch', error: "The bundle is for another file: its message digest differs from this file's." };
     }
     return { kind };
   }
@@ -140,7 +168,9 @@ function bindsArtifact(bundle: Bundle, artifact: ArtifactInput): Binding | Bindi
   }
   const predicateType = typeof statement?.predicateType === 'string' ? statement.predicateType : undefined;
   const subjects = Array.isArray(statement?.subject) ? statement.subject : [];
-  const about = subjects.some((s) => Object.entries(s?.digest ?? {}).some(([name, hex]) => DIGESTS[name] !== undefined && digestOf(DIGESTS[name]) === String(hex).toLowerCase()));
+  const about = subjects.some((s) =>
+    Object.entries(s?.digest ?? {}).some(([name, hex]) => DIGESTS[name] !== undefined && digestOf(DIGESTS[name]) === String(hex).toLowerCase()),
+  );
   if (!about) return { kind: 'dsse', code: 'artifact-mismatch', error: 'The signed statement is about another file: no subject digest matches this file.' };
   return { kind: 'dsse', predicateType };
 }

@@ -131,13 +131,17 @@ export function policyMismatch(identity: BuildIdentity, policy: AttestationPolic
   const san = identity.subjectAlternativeName ?? '';
   const signer = signerRule(policy);
   if (!signer.accepts(san)) return `signed by ${san || 'an unknown identity'}, not by ${signer.description}`;
-  if (policy.denySelfHostedRunners && identity.runnerEnvironment !== GITHUB_HOSTED_RUNNER) return `built on a ${identity.runnerEnvironment ?? 'runner of unknown kind'} runner, and self-hosted runners are refused (--deny-self-hosted-runners)`;
-  if (policy.sourceRef !== undefined && identity.sourceRef !== policy.sourceRef) return `built from ${identity.sourceRef ?? 'an unknown ref'}, not ${policy.sourceRef}`;
-  if (policy.sourceDigest !== undefined && identity.sourceCommit !== policy.sourceDigest) return `built from commit ${identity.sourceCommit ?? 'unknown'}, not ${policy.sourceDigest}`;
+  if (policy.denySelfHostedRunners && identity.runnerEnvironment !== GITHUB_HOSTED_RUNNER)
+    return `built on a ${identity.runnerEnvironment ?? 'runner of unknown kind'} runner, and self-hosted runners are refused (--deny-self-hosted-runners)`;
+  if (policy.sourceRef !== undefined && identity.sourceRef !== policy.sourceRef)
+    return `built from ${identity.sourceRef ?? 'an unknown ref'}, not ${policy.sourceRef}`;
+  if (policy.sourceDigest !== undefined && identity.sourceCommit !== policy.sourceDigest)
+    return `built from commit ${identity.sourceCommit ?? 'unknown'}, not ${policy.sourceDigest}`;
   const base = `https://${policyHost(policy)}`;
   const ownerUri = `${base}/${policy.owner}`;
   if (!sameText(identity.sourceRepositoryOwnerURI, ownerUri)) return `built for ${identity.sourceRepositoryOwnerURI ?? 'an unknown owner'}, not ${ownerUri}`;
-  if (policy.repo && !sameText(identity.sourceRepository, `${base}/${policy.repo}`)) return `built from ${identity.sourceRepository ?? 'an unknown repository'}, not ${base}/${policy.repo}`;
+  if (policy.repo && !sameText(identity.sourceRepository, `${base}/${policy.repo}`))
+    return `built from ${identity.sourceRepository ?? 'an unknown repository'}, not ${base}/${policy.repo}`;
   const issuer = expectedIssuer(policy);
   if (!sameText(identity.issuer, issuer)) {
     // An enterprise's own issuer sits below the default one; it counts only when named.

@@ -51,7 +51,8 @@ export type SubjectMatch = 'named' | 'other-algorithm' | 'other-content';
 
 export function matchSubject(statement: Statement, file: FileDigest): SubjectMatch {
   const digests = (statement.subject ?? []).map((s) => s.digest ?? {});
-  const names = (algorithm: SubjectDigestAlgorithm) => digests.some((d) => typeof d[algorithm] === 'string' && d[algorithm].toLowerCase() === file.hex[algorithm]);
+  const names = (algorithm: SubjectDigestAlgorithm) =>
+    digests.some((d) => typeof d[algorithm] === 'string' && d[algorithm].toLowerCase() === file.hex[algorithm]);
   if (names(file.algorithm)) return 'named';
   if (DIGEST_ALGORITHMS.some((other) => other !== file.algorithm && names(other))) return 'other-algorithm';
   return 'other-content';

@@ -22,7 +22,14 @@ export { githubInstanceTrust } from './sigstoreInstances';
 export interface AttestationVerdict {
   /** The code's verdict (reasons.ts). */
   verdict: Verdict;
-  code: 'verified' | 'signature-missing' | 'provenance-invalid' | 'signer-not-allowed' | 'digest-algorithm-mismatch' | 'provenance-subject-mismatch' | CodeOf<'unverifiable'>;
+  code:
+    | 'verified'
+    | 'signature-missing'
+    | 'provenance-invalid'
+    | 'signer-not-allowed'
+    | 'digest-algorithm-mismatch'
+    | 'provenance-subject-mismatch'
+    | CodeOf<'unverifiable'>;
   reason: string;
   identity?: BuildIdentity;
   /** How many attestations were looked at. */
@@ -46,8 +53,11 @@ const FIRST_BUNDLE_VERSION = 'application/vnd.dev.sigstore.bundle+json;version=0
  */
 function checkWithInstance(bundle: Bundle, trust: AttestationTrust): ReturnType<typeof checkBundle> {
   const instance = instanceOf(bundle);
-  if (typeof instance !== 'string') return { ok: false, code: 'signature-invalid', message: `it is from no Sigstore instance gh accepts: ${instance.unrecognised}` };
-  return instance === 'github' ? checkBundle(bundle, trust.github ?? githubInstanceTrust(), undefined, true, undefined, GITHUB_THRESHOLDS) : checkBundle(bundle, trust.publicGood);
+  if (typeof instance !== 'string')
+    return { ok: false, code: 'signature-invalid', message: `it is from no Sigstore instance gh accepts: ${instance.unrecognised}` };
+  return instance === 'github'
+    ? checkBundle(bundle, trust.github ?? githubInstanceTrust(), undefined, true, undefined, GITHUB_THRESHOLDS)
+    : checkBundle(bundle, trust.publicGood);
 }
 
 /**
@@ -56,7 +66,12 @@ function checkWithInstance(bundle: Bundle, trust: AttestationTrust): ReturnType<
  * so that a stale or foreign attestation of the same digest does not hide a good one.) `roots` is
  * public-good Sigstore's root (GitHub's then being the bundled one), or both roots.
  */
-export function verifyGithubAttestations(file: FileDigest, bundles: unknown[], policy: AttestationPolicy, roots: TrustContext | AttestationTrust): AttestationVerdict {
+export function verifyGithubAttestations(
+  file: FileDigest,
+  bundles: unknown[],
+  policy: AttestationPolicy,
+  roots: TrustContext | AttestationTrust,
+): AttestationVerdict {
   const trust: AttestationTrust = 'publicGood' in roots ? roots : { publicGood: roots };
   const digest = digestName(file);
   const checked = bundles.length;
@@ -67,7 +82,9 @@ export function verifyGithubAttestations(file: FileDigest, bundles: unknown[], p
     const one = parseBundle(json);
     if (!one.ok) {
       // A malformed attestation is attestation evidence that is wrong: provenance-invalid, as gh fails it.
-      return one.code === 'bundle-malformed' ? { ...coded('provenance-invalid'), reason: `An attestation is malformed: ${one.message}.`, checked } : { ...coded(one.code), reason: `An attestation cannot be read: ${one.message}.`, checked };
+      return one.code === 'bundle-malformed'
+        ? { ...coded('provenance-invalid'), reason: `An attestation is malformed: ${one.message}.`, checked }
+        : { ...coded(one.code), reason: `An attestation cannot be read: ${one.message}.`, checked };
     }
     parsed.push(one.bundle);
   }
@@ -81,7 +98,8 @@ export function verifyGithubAttestations(file: FileDigest, bundles: unknown[], p
     // reported as such rather than as a mere predicate mismatch.
     for (const bundle of parsed) {
       const result = checkWithInstance(bundle, trust);
-      if (!result.ok && hasVerdict(result.code, 'invalid')) return { ...coded('provenance-invalid'), reason: `An attestation does not verify: ${result.message}.`, checked };
+      if (!result.ok && hasVerdict(result.code, 'invalid'))
+        return { ...coded('provenance-invalid'), reason: `An attestation does not verify: ${result.message}.`, checked };
     }
     const found = [...new Set(parsed.map((b) => readStatement(b)?.predicateType ?? 'no in-toto statement'))].join(', ');
     return { ...coded('signer-not-allowed'), reason: `No attestation has the predicate type ${wanted} (found: ${found}).`, checked };
@@ -94,29 +112,46 @@ export function verifyGithubAttestations(file: FileDigest, bundles: unknown[], p
   }
   // None holds: the most serious failure speaks (evidence that is wrong, then a signer not accepted).
   const worst = failures.find((f) => f.verdict === 'invalid') ?? failures.find((f) => f.verdict === 'policy-violation') ?? failures[0];
-  const reason = candidates.length > 1 ? `None of ${candidates.length} attestations holds; ${worst.reason}.` : `${worst.reason.charAt(0).toUpperCase()}${worst.reason.slice(1)}.`;
+  const reason =
+    candidates.length > 1
+      ? `None of ${candidates.length} attestations holds; ${worst.reason}.`
+      : `${worst.reason.charAt(0).toUpperCase()}${worst.reason.slice(1)}.`;
   return { ...worst, reason, checked };
 }
 
 function checkOne(file: FileDigest, bundle: Bundle, statement: Statement, policy: AttestationPolicy, trust: AttestationTrust): OneVerdict {
   const digest = digestName(file);
-  if (bundle.mediaType === FIRST_BUNDLE_VERSION) return { ...coded('bundle-unsupported'), reason: 'the attestation is a version 0.1 Sigstore bundle, which gh does not accept (0.2 and later)' };
-  if (bundle.verificationMaterial.content.$case === 'publicKey') return { ...coded('trust-material-missing'), reason: 'the attestation is signed with a key, not a GitHub Actions certificate' };
+  if (bundle.mediaType === FIRST_BUNDLE_VERSION)
+    return { ...coded('bundle-unsupported'), reason: 'the attestation is a version 0.1 Sigstore bundle, which gh does not accept (0.2 and later)' };
+  if (bundle.verificationMaterial.content.$case === 'publicKey')
+    return { ...coded('trust-material-missing'), reason: 'the attestation is signed with a key, not a GitHub Actions certificate' };
   const subject = matchSubject(statement, file);
   if (subject === 'other-content') return { ...coded('provenance-subject-mismatch'), reason: `the attestation is about other content than ${digest}` };
   const checked = checkWithInstance(bundle, trust);
-  if (!checked.ok) return hasVerdict(checked.code, 'invalid') ? { ...coded('provenance-invalid'), reason: `the attestation does not verify: ${checked.message}` } : { ...coded(checked.code), reason: checked.message };
+  if (!checked.ok)
+    return hasVerdict(checked.code, 'invalid')
+      ? { ...coded('provenance-invalid'), reason: `the attestation does not verify: ${checked.message}` }
+      : { ...coded(checked.code), reason: checked.message };
   const identity = signerIdentity(bundle) ?? {};
   if (subject === 'other-algorithm') {
     const other = file.algorithm === 'sha256' ? 'sha512' : 'sha256';
     // Valid evidence about this file, under its other digest: a policy's refusal (--digest-alg),
     // not wrong evidence — its own code, no longer provenance-subject-mismatch (invalid).
-    return { ...coded('digest-algorithm-mismatch'), reason: `the attestation names the file by its ${other} digest, not by ${digest} (--digest-alg ${other})`, identity };
+    return {
+      ...coded('digest-algorithm-mismatch'),
+      reason: `the attestation names the file by its ${other} digest, not by ${digest} (--digest-alg ${other})`,
+      identity,
+    };
   }
-  if (policy.noPublicGood && instanceOf(bundle) === 'public-good') return { ...coded('signer-not-allowed'), reason: 'the attestation is signed through public-good Sigstore, which --no-public-good refuses', identity };
+  if (policy.noPublicGood && instanceOf(bundle) === 'public-good')
+    return { ...coded('signer-not-allowed'), reason: 'the attestation is signed through public-good Sigstore, which --no-public-good refuses', identity };
   const mismatch = policyMismatch(identity, policy);
   if (mismatch) return { ...coded('signer-not-allowed'), reason: mismatch, identity };
-  return { ...coded('verified'), reason: `Attested by ${identity.subjectAlternativeName} for ${identity.sourceRepository} (${statement.predicateType}).`, identity };
+  return {
+    ...coded('verified'),
+    reason: `Attested by ${identity.subjectAlternativeName} for ${identity.sourceRepository} (${statement.predicateType}).`,
+    identity,
+  };
 }
 
 export const RELEASE_PREDICATE = 'https://in-toto.io/attestation/release/v0.1';
@@ -128,7 +163,12 @@ const RELEASE_SIGNER = 'https://dotcom.releases.github.com';
  * by GitHub's release identity, whose statement's `pkg:github/<owner>/<repo>@<tag>` subject has the
  * commit's sha1. Returns the tag attested, or why none holds.
  */
-export function verifyReleaseAttestations(repository: string, commit: string, bundles: unknown[], publicGood: TrustContext): { ok: true; tag: string } | ReleaseFailure {
+export function verifyReleaseAttestations(
+  repository: string,
+  commit: string,
+  bundles: unknown[],
+  publicGood: TrustContext,
+): { ok: true; tag: string } | ReleaseFailure {
   const unattested: ReleaseFailure = { ok: false, code: 'release-unattested', message: `no release of ${repository} attests commit ${commit}` };
   if (bundles.length === 0) return unattested;
   // Release attestation evidence that is wrong, whatever is wrong with it, is provenance-invalid.
@@ -142,11 +182,15 @@ export function verifyReleaseAttestations(repository: string, commit: string, bu
     }
     const bundle = parsed.bundle;
     const envelope = bundle.content.$case === 'dsseEnvelope' ? bundle.content.dsseEnvelope : undefined;
-    let statement: { predicateType?: string; subject?: Array<{ uri?: string; digest?: Record<string, string> }>; predicate?: { repository?: string; tag?: string } };
+    let statement: {
+      predicateType?: string;
+      subject?: Array<{ uri?: string; digest?: Record<string, string> }>;
+      predicate?: { repository?: string; tag?: string };
+    };
     try {
       statement = JSON.parse(Buffer.from(envelope!.payload).toString('utf8'));
     } catch {
-      failure ??= wrong('a release attestation\'s statement is not JSON');
+      failure ??= wrong("a release attestation's statement is not JSON");
       continue;
     }
     if (statement.predicateType !== RELEASE_PREDICATE) continue; // another kind of attestation of the commit

@@ -13,7 +13,15 @@ export function githubTokenAuth(env: NodeJS.ProcessEnv, apiUrl: string | undefin
 
 /** A client for the GitHub API outside the checker (the CLI's and the editor's attestation checks). */
 export function githubApiClient(env: NodeJS.ProcessEnv, apiUrl: string, options: { timeoutMs: number; offline: boolean }): HttpClient {
-  return new HttpClient({ ...options, maxBodyBytes: 32 * 1024 * 1024, retries: 2, backoffMs: 250, userAgent: 'provenance-lens/0.1', proxy: environmentProxy(env), authFor: githubTokenAuth(env, apiUrl) });
+  return new HttpClient({
+    ...options,
+    maxBodyBytes: 32 * 1024 * 1024,
+    retries: 2,
+    backoffMs: 250,
+    userAgent: 'provenance-lens/0.1',
+    proxy: environmentProxy(env),
+    authFor: githubTokenAuth(env, apiUrl),
+  });
 }
 
 function hostOf(url: string): string | undefined {
@@ -33,7 +41,14 @@ const MAX_PAGE_SIZE = 100;
  * `sha1:<commit>` for a release's commit), at most `limit` of them: pages are followed through the
  * API's `Link: <…>; rel="next"` as gh follows them, on the API's own origin only.
  */
-export async function fetchAttestations(http: HttpClient, apiUrl: string, scope: { owner: string; repo?: string }, digest: string, signal?: AbortSignal, limit = MAX_PAGE_SIZE): Promise<unknown[]> {
+export async function fetchAttestations(
+  http: HttpClient,
+  apiUrl: string,
+  scope: { owner: string; repo?: string },
+  digest: string,
+  signal?: AbortSignal,
+  limit = MAX_PAGE_SIZE,
+): Promise<unknown[]> {
   const api = apiUrl.replace(/\/+$/, '');
   const paths = scope.repo ? [`repos/${scope.repo}`] : [`orgs/${encodeURIComponent(scope.owner)}`, `users/${encodeURIComponent(scope.owner)}`];
   for (const where of paths) {
@@ -41,7 +56,7 @@ export async function fetchAttestations(http: HttpClient, apiUrl: string, scope:
     const first = await http.get(url, { accept: 'application/vnd.github+json', signal });
     if (first.status === 404) continue;
     const bundles: unknown[] = [];
-    for (let response = first; ; ) {
+    for (let response = first; ;) {
       const body = JSON.parse(response.body.toString('utf8')) as { attestations?: Array<{ bundle?: unknown }> };
       const page = (body.attestations ?? []).flatMap((a) => (a.bundle ? [a.bundle] : []));
       bundles.push(...page);
@@ -58,7 +73,10 @@ export async function fetchAttestations(http: HttpClient, apiUrl: string, scope:
 
 /** The `rel="next"` target of a Link header, when it is on the API's origin. */
 function nextPage(link: string | undefined, api: string): string | undefined {
-  const next = link?.split(',').map((part) => /<([^>]+)>\s*;\s*rel="?next"?/.exec(part)?.[1]).find(Boolean);
+  const next = link
+    ?.split(',')
+    .map((part) => /<([^>]+)>\s*;\s*rel="?next"?/.exec(part)?.[1])
+    .find(Boolean);
   if (!next) return undefined;
   try {
     return new URL(next, api).origin === new URL(api).origin ? new URL(next, api).toString() : undefined;
@@ -130,14 +148,17 @@ export function bundlesFromText(text: string): unknown[] {
   try {
     return [JSON.parse(trimmed)];
   } catch {
-    return trimmed.split('\n').filter((line) => line.trim()).map((line) => {
-      try {
-        const value = JSON.parse(line) as { bundle?: unknown };
-        // `gh attestation download` writes bundles; the API's entries wrap them in { bundle }.
-        return value.bundle ?? value;
-      } catch {
-        return line;
-      }
-    });
+    return trimmed
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line) => {
+        try {
+          const value = JSON.parse(line) as { bundle?: unknown };
+          // `gh attestation download` writes bundles; the API's entries wrap them in { bundle }.
+          return value.bundle ?? value;
+        } catch {
+          return line;
+        }
+      });
   }
 }

@@ -7,7 +7,12 @@ import { HttpError } from '../http/http';
 import type { PackageResult } from '../result';
 import type { UnverifiableCode } from '../reasons';
 
-export async function cachedVerdict(cache: TieredCache<PackageResult>, key: string, fresh: boolean, judge: () => Promise<PackageResult>): Promise<PackageResult> {
+export async function cachedVerdict(
+  cache: TieredCache<PackageResult>,
+  key: string,
+  fresh: boolean,
+  judge: () => Promise<PackageResult>,
+): Promise<PackageResult> {
   const cached = fresh ? undefined : await cache.get(key);
   if (cached) return cached;
   const result = await judge();

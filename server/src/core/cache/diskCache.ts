@@ -67,7 +67,10 @@ export class DiskCache<V> {
   }
 
   private seal(key: string, storedAt: number, value: V): string {
-    return crypto.createHmac('sha256', this.options.secret).update(JSON.stringify([key, storedAt, value])).digest('base64');
+    return crypto
+      .createHmac('sha256', this.options.secret)
+      .update(JSON.stringify([key, storedAt, value]))
+      .digest('base64');
   }
 
   private sealed(entry: Entry<V>): boolean {

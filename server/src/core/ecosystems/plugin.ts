@@ -134,7 +134,11 @@ export function settingText(environment: Pick<VerifierEnvironment, 'settings'>, 
  * purl's `repository_url` is that index, `platform` a build's platform, and a SHA-256 the one
  * file the component is (only that file is checked).
  */
-export function indexPurlTarget(purl: PackageURL, hashes: Record<string, string>, name = purl.namespace ? `${purl.namespace}/${purl.name}` : purl.name): Omit<PurlTarget, 'ecosystem'> {
+export function indexPurlTarget(
+  purl: PackageURL,
+  hashes: Record<string, string>,
+  name = purl.namespace ? `${purl.namespace}/${purl.name}` : purl.name,
+): Omit<PurlTarget, 'ecosystem'> {
   const qualifiers = (purl.qualifiers ?? {}) as Record<string, string>;
   return {
     name,
@@ -146,7 +150,11 @@ export function indexPurlTarget(purl: PackageURL, hashes: Record<string, string>
 }
 
 /** packageUrl from the verifier's own purl (it knows the qualifiers), else `make` when the version is exact. */
-export function resultPurl(dependency: Dependency, result: PackageResult | undefined, make: (version: string) => PackageURL | undefined): PackageURL | undefined {
+export function resultPurl(
+  dependency: Dependency,
+  result: PackageResult | undefined,
+  make: (version: string) => PackageURL | undefined,
+): PackageURL | undefined {
   if (result?.purl) {
     try {
       return PackageURL.fromString(result.purl);

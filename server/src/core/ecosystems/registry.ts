@@ -19,7 +19,17 @@ import { ociPlugin } from './oci';
 import type { EcosystemFile, EcosystemPlugin } from './plugin';
 import { pypiPlugin } from './pypi';
 
-export const ECOSYSTEM_PLUGINS: readonly EcosystemPlugin[] = [npmPlugin, pypiPlugin, gemPlugin, golangPlugin, mavenPlugin, cargoPlugin, helmPlugin, ociPlugin, githubActionsPlugin];
+export const ECOSYSTEM_PLUGINS: readonly EcosystemPlugin[] = [
+  npmPlugin,
+  pypiPlugin,
+  gemPlugin,
+  golangPlugin,
+  mavenPlugin,
+  cargoPlugin,
+  helmPlugin,
+  ociPlugin,
+  githubActionsPlugin,
+];
 
 /** The files of the plugins that read `file`, first match first; every one of them reads the first one's kind. */
 export function ecosystemFilesOf(file: string, base: string): Array<{ plugin: EcosystemPlugin; file: EcosystemFile }> {
@@ -29,10 +39,12 @@ export function ecosystemFilesOf(file: string, base: string): Array<{ plugin: Ec
 
 /** The settings every plugin reads (PluginOption keys such as `python.indexUrl`), from `read` (the editor's settings). */
 export function pluginSettings(read: (key: string) => unknown): Record<string, string | undefined> {
-  return Object.fromEntries(ECOSYSTEM_PLUGINS.flatMap((p) => p.options ?? []).map((o) => {
-    const value = read(o.key);
-    return [o.key, typeof value === 'string' && value !== '' ? value : undefined];
-  }));
+  return Object.fromEntries(
+    ECOSYSTEM_PLUGINS.flatMap((p) => p.options ?? []).map((o) => {
+      const value = read(o.key);
+      return [o.key, typeof value === 'string' && value !== '' ? value : undefined];
+    }),
+  );
 }
 
 export function pluginFor(ecosystem: Ecosystem): EcosystemPlugin | undefined {

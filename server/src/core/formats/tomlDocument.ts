@@ -29,7 +29,12 @@ export function parseTomlDocument(text: string): TomlDocument {
     ast = parseTOML(text);
   } catch (error) {
     const e = error as Error & { index?: number };
-    return { root: undefined, problems: [{ message: `This file is not valid TOML (${e.message}); dependencies after this point may be missing.`, range: lines.rangeAt(e.index ?? 0, 1) }] };
+    return {
+      root: undefined,
+      problems: [
+        { message: `This file is not valid TOML (${e.message}); dependencies after this point may be missing.`, range: lines.rangeAt(e.index ?? 0, 1) },
+      ],
+    };
   }
   const root: TomlNode = { table: new Map(), range: at(ast.range) };
   const tableAt = (path: Array<string | number>, keyRange: Range, range: Range): TomlNode => {

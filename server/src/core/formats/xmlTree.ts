@@ -50,14 +50,16 @@ export function parseXmlTree(text: string): { root?: XmlElement; problems: Parse
     buffer = '';
   };
   parser.onerror = (error) => {
-    if (problems.length === 0) problems.push({ message: `This file is not well-formed XML: ${error.message.split('\n')[0]}.`, range: { start: here(), end: here() } });
+    if (problems.length === 0)
+      problems.push({ message: `This file is not well-formed XML: ${error.message.split('\n')[0]}.`, range: { start: here(), end: here() } });
     (parser as unknown as { error: null }).error = null;
     parser.resume();
   };
   try {
     parser.write(text).close();
   } catch (error) {
-    if (problems.length === 0) problems.push({ message: `This file is not well-formed XML: ${(error as Error).message.split('\n')[0]}.`, range: { start: here(), end: here() } });
+    if (problems.length === 0)
+      problems.push({ message: `This file is not well-formed XML: ${(error as Error).message.split('\n')[0]}.`, range: { start: here(), end: here() } });
   }
   return { root, problems };
 }

@@ -28,7 +28,10 @@ export function parseYamlImages(text: string, kind: YamlImageKind): ImageFile {
   try {
     documents = parseAllDocuments(text, { prettyErrors: false }) as Document.Parsed[];
   } catch (error) {
-    return { images: [], problems: [{ code: 'parse-error', range: lines.rangeAt(0, 0), message: `This file is not valid YAML (${(error as Error).message}).` }] };
+    return {
+      images: [],
+      problems: [{ code: 'parse-error', range: lines.rangeAt(0, 0), message: `This file is not valid YAML (${(error as Error).message}).` }],
+    };
   }
   if (!Array.isArray(documents)) documents = [documents];
   const rangeOf = (node: Scalar, skip = 0): Range => scalarRange(lines, node, skip);
@@ -43,7 +46,11 @@ export function parseYamlImages(text: string, kind: YamlImageKind): ImageFile {
   for (const doc of documents) {
     if (doc.errors.length > 0) {
       const error = doc.errors[0];
-      problems.push({ code: 'parse-error', range: lines.rangeAt(error.pos[0], Math.max(1, error.pos[1] - error.pos[0])), message: `This file is not valid YAML: ${error.message.split('\n')[0]}` });
+      problems.push({
+        code: 'parse-error',
+        range: lines.rangeAt(error.pos[0], Math.max(1, error.pos[1] - error.pos[0])),
+        message: `This file is not valid YAML: ${error.message.split('\n')[0]}`,
+      });
       continue;
     }
     const contents = doc.contents as Node | null;
@@ -69,11 +76,22 @@ export function parseYamlImages(text: string, kind: YamlImageKind): ImageFile {
       problems.push({
         code: templated ? 'image-unresolved' : 'image-invalid',
         range: f.range,
-        message: templated ? `"${f.written}" is filled in at deploy time; it cannot be verified here.` : `"${f.written}" is not an image reference: ${ref.error}.`,
+        message: templated
+          ? `"${f.written}" is filled in at deploy time; it cannot be verified here.`
+          : `"${f.written}" is not an image reference: ${ref.error}.`,
       });
       continue;
     }
-    images.push({ ecosystem: 'oci', group: 'image', name: ref.name, spec: ref.digest ?? ref.tag ?? 'latest', nameRange: f.nameRange ?? f.range, specRange: f.range, image: ref, source: f.source });
+    images.push({
+      ecosystem: 'oci',
+      group: 'image',
+      name: ref.name,
+      spec: ref.digest ?? ref.tag ?? 'latest',
+      nameRange: f.nameRange ?? f.range,
+      specRange: f.range,
+      image: ref,
+      source: f.source,
+    });
   }
   return { images, problems };
 }
@@ -93,7 +111,8 @@ const CONTAINER_LISTS = new Set(['containers', 'initContainers', 'ephemeralConta
 function findKubernetes(doc: Node, add: Add, range: RangeOf): void {
   const kind = String(stringScalar(get(doc, 'kind'))?.value ?? 'object');
   const name = String(stringScalar(get(get(doc, 'metadata'), 'name'))?.value ?? '');
-  if (kind === 'Application' && String(stringScalar(get(doc, 'apiVersion'))?.value ?? '').startsWith('core.oam.dev/')) return findWasmCloudComponents(doc, name, add, range);
+  if (kind === 'Application' && String(stringScalar(get(doc, 'apiVersion'))?.value ?? '').startsWith('core.oam.dev/'))
+    return findWasmCloudComponents(doc, name, add, range);
   const walk = (node: unknown): void => {
     // A pod spec with a runtime class (a Wasm runtime such as a containerd shim for Spin or wasmtime) says so on its images.
     const runtimeClass = stringScalar(get(node, 'runtimeClassName'))?.value;
@@ -104,7 +123,12 @@ function findKubernetes(doc: Node, add: Add, range: RangeOf): void {
           const image = stringScalar(get(container, 'image'));
           const containerName = String(stringScalar(get(container, 'name'))?.value ?? '?');
           const runtime = runtimeClass ? ` (runtime class ${String(runtimeClass)})` : '';
-          if (image) add({ written: String(image.value), range: range(image), source: `${kind}${name ? '/' + name : ''} ${key.replace(/s$/, '')} ${containerName}${runtime}` });
+          if (image)
+            add({
+              written: String(image.value),
+              range: range(image),
+              source: `${kind}${name ? '/' + name : ''} ${key.replace(/s$/, '')} ${containerName}${runtime}`,
+            });
         }
       } else {
         walk(pair.value);
@@ -139,7 +163,8 @@ function findWorkflow(doc: Node, add: Add, range: RangeOf): void {
     for (const step of isSeq(steps) ? steps.items : []) {
       const uses = stringScalar(get(step, 'uses'));
       const value = String(uses?.value ?? '');
-      if (uses && value.startsWith('docker://')) add({ written: value.slice('docker://'.length), range: range(uses, 'docker://'.length), source: `job ${job.key.value} step` });
+      if (uses && value.startsWith('docker://'))
+        add({ written: value.slice('docker://'.length), range: range(uses, 'docker://'.length), source: `job ${job.key.value} step` });
     }
   }
 }
@@ -190,7 +215,8 @@ function findChartDependencies(doc: Node, add: Add, range: RangeOf): void {
       nameRange: range(repository),
       range: range(version ?? name),
       source: `chart dependency ${name.value}`,
-      unresolved: version && !exact ? `Version range "${version.value}" is resolved by helm (see Chart.lock); only exact versions can be checked here.` : undefined,
+      unresolved:
+        version && !exact ? `Version range "${version.value}" is resolved by helm (see Chart.lock); only exact versions can be checked here.` : undefined,
     });
   }
 }

@@ -11,10 +11,21 @@ export function parseYamlObject(text: string, what: string): JsonDocument {
   const doc = parseDocument(text, { prettyErrors: false });
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
-    return { root: undefined, lines, problems: [{ code: 'parse-error', range: lines.rangeAt(error.pos[0], Math.max(1, error.pos[1] - error.pos[0])), message: `This file is not valid YAML: ${error.message.split('\n')[0]}` }] };
+    return {
+      root: undefined,
+      lines,
+      problems: [
+        {
+          code: 'parse-error',
+          range: lines.rangeAt(error.pos[0], Math.max(1, error.pos[1] - error.pos[0])),
+          message: `This file is not valid YAML: ${error.message.split('\n')[0]}`,
+        },
+      ],
+    };
   }
   const root = convert(doc.contents as Node | null, undefined);
-  if (root && root.type !== 'object') return { root: undefined, lines, problems: [{ range: lines.rangeAt(root.offset, root.length), message: `${what} must contain a mapping.` }] };
+  if (root && root.type !== 'object')
+    return { root: undefined, lines, problems: [{ range: lines.rangeAt(root.offset, root.length), message: `${what} must contain a mapping.` }] };
   return { root, lines, problems: [] };
 }
 

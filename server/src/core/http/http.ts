@@ -75,7 +75,10 @@ export class HttpClient {
   constructor(private readonly options: HttpOptions) {
     const proxy = options.proxy;
     // Extra CAs add to Node's defaults rather than replace them, as npm's cafile does for registries.
-    const connect = options.tls?.ca || options.tls?.rejectUnauthorized === false ? { ca: options.tls.ca && [...tls.rootCertificates, ...options.tls.ca], rejectUnauthorized: options.tls.rejectUnauthorized } : undefined;
+    const connect =
+      options.tls?.ca || options.tls?.rejectUnauthorized === false
+        ? { ca: options.tls.ca && [...tls.rootCertificates, ...options.tls.ca], rejectUnauthorized: options.tls.rejectUnauthorized }
+        : undefined;
     const agentOptions = { connections: 32, keepAliveTimeout: 10_000, connect };
     this.dispatcher =
       proxy && (proxy.httpProxy || proxy.httpsProxy)
@@ -146,7 +149,8 @@ export class HttpClient {
         }
         const response = await request(url, { method, headers, body: requestBody, signal: combined, dispatcher: this.dispatcher });
         const responseHeaders: Record<string, string> = {};
-        for (const [name, value] of Object.entries(response.headers)) if (value !== undefined) responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
+        for (const [name, value] of Object.entries(response.headers))
+          if (value !== undefined) responseHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
         const status = response.statusCode;
         if (status >= 300 && status < 400 && responseHeaders.location) {
           response.body.resume();

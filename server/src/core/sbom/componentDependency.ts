@@ -43,7 +43,12 @@ export function routeComponents(sbom: ParsedSbom, route: PurlRouter): void {
 }
 
 /** routeComponent for the JSON encodings: the verdict goes on the version, else the purl. */
-export function routeJsonComponent(sbom: ParsedSbom, lines: LineIndex, nodes: { purl: Node; name?: Node; version?: Node }, facts: Omit<ComponentFacts, 'nameRange' | 'specRange'>): void {
+export function routeJsonComponent(
+  sbom: ParsedSbom,
+  lines: LineIndex,
+  nodes: { purl: Node; name?: Node; version?: Node },
+  facts: Omit<ComponentFacts, 'nameRange' | 'specRange'>,
+): void {
   const purlRange = nodeRange(lines, nodes.purl);
   const at = (node: Node | undefined) => (node ? nodeRange(lines, node) : purlRange);
   routeComponent(sbom, { ...facts, nameRange: at(nodes.name), specRange: at(nodes.version) }, purlRange);

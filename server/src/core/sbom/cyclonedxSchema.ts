@@ -42,13 +42,20 @@ export async function cycloneDxSchemaProblems(text: string, specVersion: string 
     const { root, lines } = located();
     if (!root) return []; // the parser already reports that the file is not JSON
     const where = (specVersion && findNodeAtLocation(root, ['specVersion'])) || root;
-    return [{ message: `CycloneDX specVersion ${specVersion ?? '(missing)'} is not one the validator knows (${Object.keys(VERSIONS).join(', ')}).`, range: lines.rangeAt(where.offset, where === root ? 1 : where.length), code: 'sbom-invalid' }];
+    return [
+      {
+        message: `CycloneDX specVersion ${specVersion ?? '(missing)'} is not one the validator knows (${Object.keys(VERSIONS).join(', ')}).`,
+        range: lines.rangeAt(where.offset, where === root ? 1 : where.length),
+        code: 'sbom-invalid',
+      },
+    ];
   }
   const { errors, failure } = await validateInWorker(text, version);
   if (failure === undefined && !errors?.length) return [];
   const { root, lines } = located();
   if (!root) return [];
-  if (failure !== undefined) return [{ message: `The CycloneDX schema could not be applied: ${failure}`, range: lines.rangeAt(root.offset, 1), code: 'sbom-invalid' }];
+  if (failure !== undefined)
+    return [{ message: `The CycloneDX schema could not be applied: ${failure}`, range: lines.rangeAt(root.offset, 1), code: 'sbom-invalid' }];
   return (errors ?? []).map((e) => ({ message: `CycloneDX ${specVersion} schema: ${describe(e)}`, range: rangeOf(root, lines, e), code: 'sbom-invalid' }));
 }
 

@@ -122,7 +122,16 @@ export function parseCycloneDxXml(text: string): ParsedSbom {
 function finish(d: Draft, sbom: ParsedSbom, report: (range: Range, message: string) => void): void {
   if (d.subject) return;
   const hashes = Object.keys(d.hashes).length > 0 ? d.hashes : d.distributionHashes;
-  sbom.components.push({ ref: d.ref, name: d.name, version: d.version, purl: d.purl, licenses: d.licenses, supplier: d.supplier, hashes, range: { start: d.start, end: d.start } });
+  sbom.components.push({
+    ref: d.ref,
+    name: d.name,
+    version: d.version,
+    purl: d.purl,
+    licenses: d.licenses,
+    supplier: d.supplier,
+    hashes,
+    range: { start: d.start, end: d.start },
+  });
   if (!d.purl || !d.purlRange) return;
   routeComponent(sbom, { purl: d.purl, version: d.version, hashes, ref: d.ref, nameRange: d.purlRange, specRange: d.versionRange ?? d.purlRange }, d.purlRange);
 }

@@ -13,7 +13,8 @@ import type { ParseProblem } from '../dependency';
  * Where the library keeps its schema files (its own validators read them from there; the bundle
  * points it at a copy, see esbuild.mjs). Exported at run time, though not in its type declarations.
  */
-const RESOURCES = (CycloneDX as unknown as { _Resources: { FILES: { CDX: { XML_SCHEMA: Record<string, string | undefined> }; SPDX: { XML_SCHEMA: string } } } })._Resources.FILES;
+const RESOURCES = (CycloneDX as unknown as { _Resources: { FILES: { CDX: { XML_SCHEMA: Record<string, string | undefined> }; SPDX: { XML_SCHEMA: string } } } })
+  ._Resources.FILES;
 
 /** Enough to act on; a document wrong everywhere does not need ten thousand diagnostics. */
 const MAX_ERRORS = 200;
@@ -31,7 +32,8 @@ export async function cycloneDxXmlSchemaProblems(text: string, specVersion: stri
   };
   const version = specVersion ? VERSIONS[specVersion] : undefined;
   const schemaFile = version && RESOURCES.CDX.XML_SCHEMA[version];
-  if (!schemaFile) return [onLine(1, `CycloneDX XML namespace version ${specVersion ?? '(missing)'} is not one the validator knows (${Object.keys(VERSIONS).join(', ')}).`)];
+  if (!schemaFile)
+    return [onLine(1, `CycloneDX XML namespace version ${specVersion ?? '(missing)'} is not one the validator knows (${Object.keys(VERSIONS).join(', ')}).`)];
   try {
     const result = await validateXML({
       xml: [{ fileName: 'bom.xml', contents: text }],

@@ -37,7 +37,8 @@ export interface InventoryDiff {
 /** A file's inventory, or why it has none (it is neither an SBOM nor an npm lockfile). */
 export function inventoryOfFile(file: string, text: string): InventoryItem[] | { error: string } {
   const parsed = parseFile(file, text);
-  if (!parsed || (!parsed.sbom && parsed.kind !== 'npm-lockfile')) return { error: `${path.basename(file)} is neither an SBOM (CycloneDX or SPDX) nor an npm lockfile.` };
+  if (!parsed || (!parsed.sbom && parsed.kind !== 'npm-lockfile'))
+    return { error: `${path.basename(file)} is neither an SBOM (CycloneDX or SPDX) nor an npm lockfile.` };
   return inventoryOf(parsed);
 }
 

@@ -60,7 +60,15 @@ export function diffReport(diff: InventoryDiff, provenance: Map<ChangedItem, Pro
   return {
     added: diff.added.map(item),
     removed: diff.removed.map(item),
-    changed: diff.changed.map((c) => ({ name: c.name, purl: c.to.purl ?? c.from.purl, from: c.from.version, to: c.to.version, versionChanged: c.versionChanged, hashChanged: c.hashChanged, provenance: provenance.get(c) })),
+    changed: diff.changed.map((c) => ({
+      name: c.name,
+      purl: c.to.purl ?? c.from.purl,
+      from: c.from.version,
+      to: c.to.version,
+      versionChanged: c.versionChanged,
+      hashChanged: c.hashChanged,
+      provenance: provenance.get(c),
+    })),
     unchanged: diff.unchanged,
   };
 }

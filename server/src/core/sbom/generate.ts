@@ -54,7 +54,13 @@ export function generateCycloneDx(inputs: GenerateInput[], options: GenerateOpti
   };
 
   const readersOf = (file: string) => ecosystemFilesOf(file, path.basename(file));
-  const locked = new Set(inputs.flatMap((i) => readersOf(i.file).filter((r) => r.file.role === 'lockfile').map((r) => `${r.plugin.ecosystem}\n${path.dirname(i.file)}`)));
+  const locked = new Set(
+    inputs.flatMap((i) =>
+      readersOf(i.file)
+        .filter((r) => r.file.role === 'lockfile')
+        .map((r) => `${r.plugin.ecosystem}\n${path.dirname(i.file)}`),
+    ),
+  );
   for (const { file, parsed, checked } of inputs) {
     if (parsed.kind === 'policy') continue;
     const readers = readersOf(file);
@@ -118,7 +124,14 @@ function newComponent(dependency: Dependency, purl: PackageURL, result: PackageR
     property('provenance', result.provenance);
     property('source-repository', result.provenanceDetails?.sourceRepository);
     property('source-commit', result.provenanceDetails?.sourceCommit);
-    property('signer', result.provenanceDetails?.subjectAlternativeName ?? result.signers?.map((s) => s.subject ?? s.key).filter(Boolean).join(', '));
+    property(
+      'signer',
+      result.provenanceDetails?.subjectAlternativeName ??
+        result.signers
+          ?.map((s) => s.subject ?? s.key)
+          .filter(Boolean)
+          .join(', '),
+    );
     property('log-index', result.provenanceDetails?.logIndex);
   }
   return component;

@@ -17,7 +17,10 @@ export function sbomGraph(sbom: ParsedSbom, dependencies: Dependency[], keyOf: (
     const on = (sbom.graph.get(d.ref) ?? []).map((ref) => keyByRef.get(ref)).filter((k): k is string => k !== undefined && k !== keyOf(d));
     if (on.length > 0) children.set(keyOf(d), [...new Set(on)]);
   }
-  const fromRoots = sbom.rootRefs.flatMap((root) => sbom.graph.get(root) ?? []).map((ref) => keyByRef.get(ref)).filter((k): k is string => k !== undefined);
+  const fromRoots = sbom.rootRefs
+    .flatMap((root) => sbom.graph.get(root) ?? [])
+    .map((ref) => keyByRef.get(ref))
+    .filter((k): k is string => k !== undefined);
   const reached = reachable(fromRoots, children);
   // The rest: at the top go those nothing else among them depends on, then whatever a cycle still hides.
   const rest = dependencies.map(keyOf).filter((k) => !reached.has(k));

@@ -40,7 +40,12 @@ export interface ReviewModel {
   graph: { roots: string[]; children: Record<string, string[]> };
 }
 
-export function reviewModel(sbom: ParsedSbom, dependencies: Dependency[], result: (d: Dependency) => PackageResult | undefined, signature?: SbomSignature): ReviewModel {
+export function reviewModel(
+  sbom: ParsedSbom,
+  dependencies: Dependency[],
+  result: (d: Dependency) => PackageResult | undefined,
+  signature?: SbomSignature,
+): ReviewModel {
   const byRef = new Map(dependencies.filter((d) => d.ref).map((d) => [d.ref!, d]));
   const byPurl = new Map(dependencies.filter((d) => d.purl).map((d) => [d.purl!, d]));
   const rows = sbom.components.map((c): ReviewRow => {

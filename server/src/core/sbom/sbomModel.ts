@@ -45,4 +45,3 @@ export interface ComponentFacts {
   specRange: Range;
   ref?: string;
 }
-

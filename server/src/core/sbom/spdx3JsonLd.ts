@@ -39,7 +39,6 @@ const ALGORITHMS: Record<string, string> = {
 /** Individuals of the SPDX vocabulary (NoAssertionElement, listed licences…): named without being declared. */
 const VOCABULARY = /^https?:\/\/spdx\.org\/(rdf|licenses)\//;
 
-
 export function parseSpdx3JsonLd(text: string): ParsedSbom {
   const { root, lines, problems } = parseJsonObject(text, 'An SPDX 3 document');
   const sbom: ParsedSbom = { format: 'spdx', components: [], dependencies: [], graph: new Map(), rootRefs: [], routes: [], problems };
@@ -110,7 +109,13 @@ function readPackage(pkg: Node, lines: LineIndex, sbom: ParsedSbom, ref: string 
   return component;
 }
 
-function readRelationship(item: Node, lines: LineIndex, relationships: SpdxRelationship[], licensesOf: Map<string, string[]>, report: (range: Range, message: string) => void): void {
+function readRelationship(
+  item: Node,
+  lines: LineIndex,
+  relationships: SpdxRelationship[],
+  licensesOf: Map<string, string[]>,
+  report: (range: Range, message: string) => void,
+): void {
   const fromNode = child(item, 'from');
   const from = stringValue(fromNode);
   const type = stringValue(child(item, 'relationshipType'));

@@ -9,7 +9,6 @@ import { routeJsonComponent } from './componentDependency';
 import { type ParsedSbom } from './sbomModel';
 import { SPDX_ALGORITHMS, SpdxElements, type SpdxRelationship } from './spdxModel';
 
-
 export function parseSpdxJson(text: string): ParsedSbom {
   const { root, lines, problems } = parseJsonObject(text, 'An SPDX document');
   const sbom: ParsedSbom = { format: 'spdx', components: [], dependencies: [], graph: new Map(), rootRefs: [], routes: [], problems };
@@ -33,7 +32,9 @@ export function parseSpdxJson(text: string): ParsedSbom {
     declare(pkg);
     readPackage(pkg, lines, sbom, bad);
   }
-  const describes = arrayItems(child(root, 'documentDescribes')).map(stringValue).filter((id): id is string => id !== undefined);
+  const describes = arrayItems(child(root, 'documentDescribes'))
+    .map(stringValue)
+    .filter((id): id is string => id !== undefined);
   const relationships: SpdxRelationship[] = [];
   for (const relationship of arrayItems(child(root, 'relationships'))) {
     const fromNode = child(relationship, 'spdxElementId');
@@ -59,13 +60,24 @@ function readPackage(pkg: Node, lines: LineIndex, sbom: ParsedSbom, bad: (node: 
     const value = stringValue(child(checksum, 'checksumValue'));
     if (alg && value) hashes[SPDX_ALGORITHMS[alg] ?? alg] = value.toLowerCase();
   }
-  const licenses = [stringValue(child(pkg, 'licenseConcluded')), stringValue(child(pkg, 'licenseDeclared'))].filter((l): l is string => !!l && l !== 'NOASSERTION' && l !== 'NONE');
+  const licenses = [stringValue(child(pkg, 'licenseConcluded')), stringValue(child(pkg, 'licenseDeclared'))].filter(
+    (l): l is string => !!l && l !== 'NOASSERTION' && l !== 'NONE',
+  );
   const supplier = stringValue(child(pkg, 'supplier'))?.replace(/^(Organization|Person|Tool):\s*/, '');
   const ref = stringValue(child(pkg, 'SPDXID'));
   const purlRef = arrayItems(child(pkg, 'externalRefs')).find((r) => stringValue(child(r, 'referenceType')) === 'purl');
   const purlNode = child(purlRef, 'referenceLocator');
   const purl = stringValue(purlNode);
-  sbom.components.push({ ref, name, version, purl, licenses: [...new Set(licenses)], supplier: supplier === 'NOASSERTION' ? undefined : supplier, hashes, range: nodeRange(lines, pkg) });
+  sbom.components.push({
+    ref,
+    name,
+    version,
+    purl,
+    licenses: [...new Set(licenses)],
+    supplier: supplier === 'NOASSERTION' ? undefined : supplier,
+    hashes,
+    range: nodeRange(lines, pkg),
+  });
   if (!purlNode || purl === undefined) return;
   routeJsonComponent(sbom, lines, { purl: purlNode, name: nameNode, version: versionNode }, { purl, version, hashes, ref });
 }

@@ -7,7 +7,16 @@ import type { ParsedSbom } from './sbomModel';
 
 export const DOCUMENT_ID = 'SPDXRef-DOCUMENT';
 /** SPDX checksum algorithm names → the CycloneDX spelling the rest of the code uses. */
-export const SPDX_ALGORITHMS: Record<string, string> = { SHA1: 'SHA-1', SHA256: 'SHA-256', SHA384: 'SHA-384', SHA512: 'SHA-512', MD5: 'MD5', 'SHA3-256': 'SHA3-256', 'SHA3-512': 'SHA3-512', BLAKE2b_256: 'BLAKE2b-256' };
+export const SPDX_ALGORITHMS: Record<string, string> = {
+  SHA1: 'SHA-1',
+  SHA256: 'SHA-256',
+  SHA384: 'SHA-384',
+  SHA512: 'SHA-512',
+  MD5: 'MD5',
+  'SHA3-256': 'SHA3-256',
+  'SHA3-512': 'SHA3-512',
+  BLAKE2b_256: 'BLAKE2b-256',
+};
 
 export interface SpdxRelationship {
   from: string;
@@ -48,7 +57,10 @@ export class SpdxElements {
   relate(sbom: ParsedSbom, relationships: SpdxRelationship[], describes: string[]): void {
     const subjects = [...describes];
     for (const r of relationships) {
-      for (const [id, range] of [[r.from, r.fromRange], [r.to, r.toRange]] as const) {
+      for (const [id, range] of [
+        [r.from, r.fromRange],
+        [r.to, r.toRange],
+      ] as const) {
         if (!this.ids.has(id) && !this.external(id)) this.report(range, `The relationship names "${id}", which this document does not declare.`);
       }
       if (r.type === 'DESCRIBES' && r.from === this.documentId) subjects.push(r.to);

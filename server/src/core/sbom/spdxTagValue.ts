@@ -23,7 +23,10 @@ interface PackageDraft {
 export function parseSpdxTagValue(text: string): ParsedSbom {
   const sbom: ParsedSbom = { format: 'spdx', components: [], dependencies: [], graph: new Map(), rootRefs: [], routes: [], problems: [] };
   const report = (range: Range, message: string) => sbom.problems.push({ message, range, code: 'sbom-invalid' });
-  const valueRange = (f: Field, length = f.value.length): Range => ({ start: { line: f.line, character: f.column }, end: { line: f.line, character: f.column + length } });
+  const valueRange = (f: Field, length = f.value.length): Range => ({
+    start: { line: f.line, character: f.column },
+    end: { line: f.line, character: f.column + length },
+  });
   const elements = new SpdxElements(report);
   const packages: PackageDraft[] = [];
   const relationships: SpdxRelationship[] = [];
@@ -39,7 +42,13 @@ export function parseSpdxTagValue(text: string): ParsedSbom {
       const [from, type, to] = field.value.split(/\s+/);
       if (from && type && to) {
         const toColumn = field.column + field.value.lastIndexOf(to);
-        relationships.push({ from, to, type, fromRange: valueRange(field, from.length), toRange: { start: { line: field.line, character: toColumn }, end: { line: field.line, character: toColumn + to.length } } });
+        relationships.push({
+          from,
+          to,
+          type,
+          fromRange: valueRange(field, from.length),
+          toRange: { start: { line: field.line, character: toColumn }, end: { line: field.line, character: toColumn + to.length } },
+        });
       }
     } else if (current) current.fields.push(field);
     else documentFields.add(field.tag);
@@ -53,7 +62,12 @@ export function parseSpdxTagValue(text: string): ParsedSbom {
   return sbom;
 }
 
-function readPackage(draft: PackageDraft, sbom: ParsedSbom, report: (range: Range, message: string) => void, valueRange: (f: Field, length?: number) => Range): void {
+function readPackage(
+  draft: PackageDraft,
+  sbom: ParsedSbom,
+  report: (range: Range, message: string) => void,
+  valueRange: (f: Field, length?: number) => Range,
+): void {
   const one = (tag: string) => draft.fields.find((f) => f.tag === tag);
   const name = one('PackageName')?.value ?? '';
   const versionField = one('PackageVersion');
@@ -62,18 +76,33 @@ function readPackage(draft: PackageDraft, sbom: ParsedSbom, report: (range: Rang
     const [alg, value] = f.value.split(/:\s*/);
     if (alg && value) hashes[SPDX_ALGORITHMS[alg] ?? alg] = value.toLowerCase();
   }
-  const licenses = ['PackageLicenseConcluded', 'PackageLicenseDeclared'].map((t) => one(t)?.value).filter((l): l is string => !!l && l !== 'NOASSERTION' && l !== 'NONE');
+  const licenses = ['PackageLicenseConcluded', 'PackageLicenseDeclared']
+    .map((t) => one(t)?.value)
+    .filter((l): l is string => !!l && l !== 'NOASSERTION' && l !== 'NONE');
   const supplier = one('PackageSupplier')?.value.replace(/^(Organization|Person|Tool):\s*/, '');
   const ref = one('SPDXID')?.value;
   const purlField = draft.fields.find((f) => f.tag === 'ExternalRef' && /^PACKAGE[-_]MANAGER\s+purl\s+/.test(f.value));
   const purl = purlField?.value.split(/\s+/)[2];
   const range = { start: { line: draft.start, character: 0 }, end: { line: draft.start, character: 0 } };
-  const component: SbomComponent = { ref, name, version: versionField?.value, purl, licenses: [...new Set(licenses)], supplier: supplier === 'NOASSERTION' ? undefined : supplier, hashes, range };
+  const component: SbomComponent = {
+    ref,
+    name,
+    version: versionField?.value,
+    purl,
+    licenses: [...new Set(licenses)],
+    supplier: supplier === 'NOASSERTION' ? undefined : supplier,
+    hashes,
+    range,
+  };
   sbom.components.push(component);
   if (!purlField || !purl) return;
   const purlColumn = purlField.column + purlField.value.lastIndexOf(purl);
   const purlRange = { start: { line: purlField.line, character: purlColumn }, end: { line: purlField.line, character: purlColumn + purl.length } };
-  routeComponent(sbom, { purl, version: versionField?.value, hashes, ref, nameRange: purlRange, specRange: versionField ? valueRange(versionField) : purlRange }, purlRange);
+  routeComponent(
+    sbom,
+    { purl, version: versionField?.value, hashes, ref, nameRange: purlRange, specRange: versionField ? valueRange(versionField) : purlRange },
+    purlRange,
+  );
 }
 
 /**

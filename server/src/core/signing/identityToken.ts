@@ -95,7 +95,9 @@ export async function interactiveIdentityToken(options: OidcOptions): Promise<st
       throw new IdentityError(`the issuer's token endpoint answered ${response.status} without JSON`);
     }
     if (response.status !== 200 || typeof body.id_token !== 'string') {
-      throw new IdentityError(`the issuer refused the sign-in (${String(body.error ?? response.status)}${body.error_description ? `: ${String(body.error_description)}` : ''})`);
+      throw new IdentityError(
+        `the issuer refused the sign-in (${String(body.error ?? response.status)}${body.error_description ? `: ${String(body.error_description)}` : ''})`,
+      );
     }
     const claims = tokenClaims(body.id_token);
     // The nonce ties the token to this sign-in: a token minted for another request is refused.

@@ -7,7 +7,16 @@
 import type * as crypto from 'node:crypto';
 import { X509Certificate } from '@sigstore/core';
 import { BUNDLE_V03_MEDIA_TYPE, type Bundle, bundleToJSON, type SerializedBundle } from '@sigstore/bundle';
-import { type BundleBuilder, DSSEBundleBuilder, FulcioSigner, MessageSignatureBundleBuilder, RekorWitness, type Signer, TSAWitness, type Witness } from '@sigstore/sign';
+import {
+  type BundleBuilder,
+  DSSEBundleBuilder,
+  FulcioSigner,
+  MessageSignatureBundleBuilder,
+  RekorWitness,
+  type Signer,
+  TSAWitness,
+  type Witness,
+} from '@sigstore/sign';
 import { logEntryFacts } from '../sigstore/bundleCheck';
 import { type BuildIdentity, readBuildIdentity } from '../sigstore/certificate';
 import { keyHint, keySigner } from '../../shared/keys';
@@ -41,13 +50,17 @@ export async function signArtifact(data: Buffer, identity: SigningIdentity, endp
   const witnesses: Witness[] = [];
   const fetchOptions = { timeout: endpoints.timeoutMs ?? 30_000, retry: 2 };
   // DSSE entries go in as `intoto` (what npm provenance and cosign attestations use).
-  if (endpoints.rekorUrl) witnesses.push(new RekorWitness({ rekorBaseURL: endpoints.rekorUrl, entryType: payloadType ? 'intoto' : undefined, ...fetchOptions }));
+  if (endpoints.rekorUrl)
+    witnesses.push(new RekorWitness({ rekorBaseURL: endpoints.rekorUrl, entryType: payloadType ? 'intoto' : undefined, ...fetchOptions }));
   if (endpoints.tsaUrl) witnesses.push(new TSAWitness({ tsaBaseURL: endpoints.tsaUrl, ...fetchOptions }));
   // A short-lived certificate is only as good as the log entry that shows it was used in its
   // lifetime; verifiers (cosign's default, ours) require one for keyless signatures.
-  if (identity.kind === 'oidc' && !endpoints.rekorUrl) throw new SigningError('keyless signatures must be recorded in the transparency log: turn the log upload on, or sign with a key');
+  if (identity.kind === 'oidc' && !endpoints.rekorUrl)
+    throw new SigningError('keyless signatures must be recorded in the transparency log: turn the log upload on, or sign with a key');
   const signer: Signer =
-    identity.kind === 'oidc' ? new FulcioSigner({ identityProvider: { getToken: identity.token }, fulcioBaseURL: endpoints.fulcioUrl, ...fetchOptions }) : keySigner(identity.privateKey);
+    identity.kind === 'oidc'
+      ? new FulcioSigner({ identityProvider: { getToken: identity.token }, fulcioBaseURL: endpoints.fulcioUrl, ...fetchOptions })
+      : keySigner(identity.privateKey);
   const builder: BundleBuilder = payloadType ? new DSSEBundleBuilder({ signer, witnesses }) : new MessageSignatureBundleBuilder({ signer, witnesses });
   let bundle: Bundle;
   try {
@@ -58,7 +71,12 @@ export async function signArtifact(data: Buffer, identity: SigningIdentity, endp
   bundle = asV03(bundle);
   const content = bundle.verificationMaterial.content;
   const entry = bundle.verificationMaterial.tlogEntries[0];
-  const certificate = content.$case === 'certificate' ? content.certificate.rawBytes : content.$case === 'x509CertificateChain' ? content.x509CertificateChain.certificates[0]?.rawBytes : undefined;
+  const certificate =
+    content.$case === 'certificate'
+      ? content.certificate.rawBytes
+      : content.$case === 'x509CertificateChain'
+        ? content.x509CertificateChain.certificates[0]?.rawBytes
+        : undefined;
   return {
     bundle: bundleToJSON(bundle),
     identity: certificate ? readBuildIdentity(X509Certificate.parse(certificate as Buffer<ArrayBuffer>)) : undefined,
@@ -78,7 +96,11 @@ function asV03(bundle: Bundle): Bundle {
   if (material.content.$case === 'x509CertificateChain') {
     const [leaf, ...rest] = material.content.x509CertificateChain.certificates;
     if (!leaf || rest.length > 0) return bundle;
-    return { ...bundle, mediaType: BUNDLE_V03_MEDIA_TYPE, verificationMaterial: { ...material, content: { $case: 'certificate', certificate: leaf } } } as Bundle;
+    return {
+      ...bundle,
+      mediaType: BUNDLE_V03_MEDIA_TYPE,
+      verificationMaterial: { ...material, content: { $case: 'certificate', certificate: leaf } },
+    } as Bundle;
   }
   return { ...bundle, mediaType: BUNDLE_V03_MEDIA_TYPE } as Bundle;
 }

@@ -20,7 +20,12 @@ export interface SignFilesOptions {
   bundleFile?: (file: string) => string;
 }
 
-export async function signFiles(files: string[], identity: SigningIdentity, endpoints: SigstoreEndpoints, options: SignFilesOptions = {}): Promise<SignedFile[]> {
+export async function signFiles(
+  files: string[],
+  identity: SigningIdentity,
+  endpoints: SigstoreEndpoints,
+  options: SignFilesOptions = {},
+): Promise<SignedFile[]> {
   const shared: SigningIdentity = identity.kind === 'oidc' ? { kind: 'oidc', token: once(identity.token) } : identity;
   const results: SignedFile[] = [];
   for (const file of files) {

@@ -60,7 +60,9 @@ export function parseBundle(json: unknown): ParsedBundle {
     const bundle = bundleFromJSON(json);
     // v0.3 introduced the single `certificate`; a bundle that says it is older cannot hold one.
     if (bundle.verificationMaterial.content.$case === 'certificate' && /version=0\.[12]$/.test(bundle.mediaType)) {
-      return malformed(`the Sigstore bundle is malformed (a ${bundle.mediaType.split(';')[1]} bundle cannot carry a single certificate, which version 0.3 introduced)`);
+      return malformed(
+        `the Sigstore bundle is malformed (a ${bundle.mediaType.split(';')[1]} bundle cannot carry a single certificate, which version 0.3 introduced)`,
+      );
     }
     return { ok: true, bundle };
   } catch (error) {
@@ -75,22 +77,36 @@ export function parseBundle(json: unknown): ParsedBundle {
  * signature signs, or their digest (a DSSE envelope carries what it signs). Every failure of the
  * library is mapped to a verdict by one table (verificationErrors.ts).
  */
-export function checkBundle(bundle: Bundle, trust: TrustContext, keys?: KeyFinderFunc, requireLogEntry = true, artifact?: Buffer | ArtifactDigest, thresholds?: Thresholds): BundleCheck {
-  const unknownLog = bundle.verificationMaterial.tlogEntries.find(
-    (entry) => !trust.logIds.has(Buffer.from(entry.logId?.keyId ?? []).toString('base64')),
-  );
+export function checkBundle(
+  bundle: Bundle,
+  trust: TrustContext,
+  keys?: KeyFinderFunc,
+  requireLogEntry = true,
+  artifact?: Buffer | ArtifactDigest,
+  thresholds?: Thresholds,
+): BundleCheck {
+  const unknownLog = bundle.verificationMaterial.tlogEntries.find((entry) => !trust.logIds.has(Buffer.from(entry.logId?.keyId ?? []).toString('base64')));
   if (unknownLog && bundle.verificationMaterial.tlogEntries.length === 1) return unknownLogCheck(trust);
   const inconsistent = bundleInconsistency(bundle, trust.root);
   if (inconsistent) return { ok: false, code: 'signature-invalid', message: `the bundle contradicts itself: ${inconsistent}` };
-  if (bundle.content.$case === 'messageSignature' && !artifact) return { ok: false, code: 'bundle-unsupported', message: 'a message signature can only be checked against the bytes it signs, or their digest' };
+  if (bundle.content.$case === 'messageSignature' && !artifact)
+    return { ok: false, code: 'bundle-unsupported', message: 'a message signature can only be checked against the bytes it signs, or their digest' };
   try {
     const material = keys ? { ...trust.material, publicKey: toTrustMaterial(trust.root, keys).publicKey } : trust.material;
     // Key-signed bundles (npm publish attestations) carry no certificate, so no SCT is expected.
     const keySigned = bundle.verificationMaterial.content.$case === 'publicKey';
     const withoutLog = keySigned && !requireLogEntry;
-    const verifier = new Verifier(material, thresholds ?? { ctlogThreshold: keySigned ? 0 : 1, tlogThreshold: withoutLog ? 0 : 1, timestampThreshold: withoutLog ? 0 : 1 });
+    const verifier = new Verifier(
+      material,
+      thresholds ?? { ctlogThreshold: keySigned ? 0 : 1, tlogThreshold: withoutLog ? 0 : 1, timestampThreshold: withoutLog ? 0 : 1 },
+    );
     // A DSSE envelope carries what it signs; a message signature is checked over the bytes or their digest.
-    const entity = artifact === undefined || Buffer.isBuffer(artifact) ? toSignedEntity(bundle, artifact) : bundle.content.$case === 'messageSignature' ? overDigest(toSignedEntity(bundle), artifact) : toSignedEntity(bundle);
+    const entity =
+      artifact === undefined || Buffer.isBuffer(artifact)
+        ? toSignedEntity(bundle, artifact)
+        : bundle.content.$case === 'messageSignature'
+          ? overDigest(toSignedEntity(bundle), artifact)
+          : toSignedEntity(bundle);
     const signer = verifier.verify(entity);
     return { ok: true, bundle, signer };
   } catch (error) {
@@ -114,12 +130,25 @@ export function checkBundle(bundle: Bundle, trust: TrustContext, keys?: KeyFinde
  * not be refreshed, the log may be newer than the snapshot, so nothing can be decided.
  */
 export function unknownLogCheck(trust: TrustContext): BundleFailure {
-  if (trust.current) return { ok: false, code: 'signature-invalid', message: `recorded in a transparency log the trusted root (${trust.source}) does not know: the bundle is from another Sigstore instance` };
-  return { ok: false, code: 'trust-material-missing', message: `recorded in a transparency log the ${trust.source} of the trusted root does not know; it could not be refreshed, and a newer root may know the log` };
+  if (trust.current)
+    return {
+      ok: false,
+      code: 'signature-invalid',
+      message: `recorded in a transparency log the trusted root (${trust.source}) does not know: the bundle is from another Sigstore instance`,
+    };
+  return {
+    ok: false,
+    code: 'trust-material-missing',
+    message: `recorded in a transparency log the ${trust.source} of the trusted root does not know; it could not be refreshed, and a newer root may know the log`,
+  };
 }
 
 function unknownAuthorityCheck(trust: TrustContext, detail: string): BundleCheck {
-  return { ok: false, code: 'trust-material-missing', message: `the signing certificate does not chain to a certificate authority of the ${trust.source} of the trusted root, which could not be refreshed; a newer root may know it (${detail})` };
+  return {
+    ok: false,
+    code: 'trust-material-missing',
+    message: `the signing certificate does not chain to a certificate authority of the ${trust.source} of the trusted root, which could not be refreshed; a newer root may know it (${detail})`,
+  };
 }
 
 /**
@@ -168,7 +197,10 @@ function overDigest(entity: SignedEntity, artifact: ArtifactDigest): SignedEntit
       compareSignedDigest: sameDigest,
       verifySignature: (key) => {
         const verified = verifyPrehashed(key, artifact.algorithm, artifact.digest, inner.signature);
-        if (verified === undefined) throw new NotCheckableFromDigest(`this ${KEY_NAMES[key.asymmetricKeyType ?? ''] ?? 'kind of'} signature is made over the file itself, so its digest is not enough: give the file`);
+        if (verified === undefined)
+          throw new NotCheckableFromDigest(
+            `this ${KEY_NAMES[key.asymmetricKeyType ?? ''] ?? 'kind of'} signature is made over the file itself, so its digest is not enough: give the file`,
+          );
         return verified;
       },
     },
@@ -178,7 +210,12 @@ function overDigest(entity: SignedEntity, artifact: ArtifactDigest): SignedEntit
 /** The signing (leaf) certificate of a keyless bundle; undefined for a key-signed one. */
 export function signingCertificate(bundle: Bundle): X509Certificate | undefined {
   const content = bundle.verificationMaterial.content;
-  const raw = content.$case === 'certificate' ? content.certificate.rawBytes : content.$case === 'x509CertificateChain' ? content.x509CertificateChain.certificates[0]?.rawBytes : undefined;
+  const raw =
+    content.$case === 'certificate'
+      ? content.certificate.rawBytes
+      : content.$case === 'x509CertificateChain'
+        ? content.x509CertificateChain.certificates[0]?.rawBytes
+        : undefined;
   return raw ? X509Certificate.parse(raw as Buffer<ArrayBuffer>) : undefined;
 }
 
@@ -243,7 +280,10 @@ function timestampAuthorityName(trust: TrustContext, timestamp: RFC3161Timestamp
     try {
       const certificate = X509Certificate.parse(leaf.rawBytes as Buffer<ArrayBuffer>);
       if (certificate.issuer.equals(timestamp.signerIssuer) && certificate.serialNumber.equals(timestamp.signerSerialNumber)) {
-        return [authority.subject?.commonName || authority.subject?.organization, authority.uri].filter(Boolean).join(', ') || 'a timestamp authority of the trusted root';
+        return (
+          [authority.subject?.commonName || authority.subject?.organization, authority.uri].filter(Boolean).join(', ') ||
+          'a timestamp authority of the trusted root'
+        );
       }
     } catch {
       continue;

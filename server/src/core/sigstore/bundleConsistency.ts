@@ -8,7 +8,7 @@
 // are only trusted as far as they link to each other and to the trusted root, and a timestamp
 // token's list of digest algorithms, which must hold the one its signer used. Evidence that
 // contradicts itself was altered: it is refused as invalid.
-// (Found by the mutation suite: test/unit/mutationSuite.test.ts.)
+// (Found by the mutation suite: test/integration/mutationSuite.test.ts.)
 
 import * as nodeCrypto from 'node:crypto';
 import type { Bundle } from '@sigstore/bundle';
@@ -20,7 +20,11 @@ export function bundleInconsistency(bundle: Bundle, root: TrustedRoot): string |
   const material = bundle.verificationMaterial;
   const content = material.content;
   const certificates =
-    content.$case === 'certificate' ? [content.certificate.rawBytes] : content.$case === 'x509CertificateChain' ? content.x509CertificateChain.certificates.map((c) => c.rawBytes) : [];
+    content.$case === 'certificate'
+      ? [content.certificate.rawBytes]
+      : content.$case === 'x509CertificateChain'
+        ? content.x509CertificateChain.certificates.map((c) => c.rawBytes)
+        : [];
   const parsed: nodeCrypto.X509Certificate[] = [];
   for (const [i, raw] of certificates.entries()) {
     const certificate = strictCertificate(Buffer.from(raw));
@@ -35,10 +39,12 @@ export function bundleInconsistency(bundle: Bundle, root: TrustedRoot): string |
     if (!isDerSequence(der) || !isStrictDer(der)) return `timestamp ${i + 1} of the bundle is not a well-formed DER structure`;
     const parts = signedDataParts(der);
     if (parts === undefined) return `timestamp ${i + 1} of the bundle is not a readable timestamp token`;
-    if (!parts.signerDigestAlgorithms.every((oid) => parts.digestAlgorithms.includes(oid))) return `timestamp ${i + 1} names a digest algorithm its SignedData does not list`;
+    if (!parts.signerDigestAlgorithms.every((oid) => parts.digestAlgorithms.includes(oid)))
+      return `timestamp ${i + 1} names a digest algorithm its SignedData does not list`;
     for (const raw of parts.certificates) {
       const certificate = strictCertificate(raw);
-      if (!certificate || !signedByOneOf(certificate, raw, timestampAuthorities)) return `a certificate embedded in timestamp ${i + 1} is not one the trusted root's timestamp authorities issued`;
+      if (!certificate || !signedByOneOf(certificate, raw, timestampAuthorities))
+        return `a certificate embedded in timestamp ${i + 1} is not one the trusted root's timestamp authorities issued`;
     }
   }
   for (const [i, entry] of material.tlogEntries.entries()) {
@@ -52,7 +58,8 @@ export function bundleInconsistency(bundle: Bundle, root: TrustedRoot): string |
     if (!checkpoint) continue;
     const [, size, rootHash] = checkpoint.split('\n');
     if (size !== proof.treeSize) return `${which}: the inclusion proof is for a tree of ${proof.treeSize} entries, its signed checkpoint for ${size}`;
-    if (!rootHash || !Buffer.from(rootHash, 'base64').equals(Buffer.from(proof.rootHash))) return `${which}: the inclusion proof's root hash differs from its signed checkpoint's`;
+    if (!rootHash || !Buffer.from(rootHash, 'base64').equals(Buffer.from(proof.rootHash)))
+      return `${which}: the inclusion proof's root hash differs from its signed checkpoint's`;
   }
   return undefined;
 }
@@ -64,7 +71,8 @@ function unlinked(chain: nodeCrypto.X509Certificate[], authorities: Issuer[]): s
   }
   const last = chain.at(-1);
   if (!last || chain.length === 1) return undefined;
-  if (last.checkIssued(last) ? !verifies(last, last) : !signedByOneOf(last, last.raw, authorities)) return 'the top certificate of the bundle\'s chain is not signed by itself or by a trusted certificate authority';
+  if (last.checkIssued(last) ? !verifies(last, last) : !signedByOneOf(last, last.raw, authorities))
+    return "the top certificate of the bundle's chain is not signed by itself or by a trusted certificate authority";
   return undefined;
 }
 
@@ -81,10 +89,12 @@ function issuersOf(root: TrustedRoot): { authorities: Issuer[]; timestampAuthori
   let issuers = issuersByRoot.get(root);
   if (!issuers) {
     const parse = (chains: Array<{ certChain?: { certificates: Array<{ rawBytes: Uint8Array }> } }>): Issuer[] =>
-      chains.flatMap((c) => c.certChain?.certificates ?? []).map((c) => {
-        const raw = Buffer.from(c.rawBytes);
-        return { raw, certificate: strictCertificate(raw) };
-      });
+      chains
+        .flatMap((c) => c.certChain?.certificates ?? [])
+        .map((c) => {
+          const raw = Buffer.from(c.rawBytes);
+          return { raw, certificate: strictCertificate(raw) };
+        });
     issuers = { authorities: parse(root.certificateAuthorities), timestampAuthorities: parse(root.timestampAuthorities) };
     issuersByRoot.set(root, issuers);
   }
@@ -92,7 +102,10 @@ function issuersOf(root: TrustedRoot): { authorities: Issuer[]; timestampAuthori
 }
 
 function signedByOneOf(certificate: nodeCrypto.X509Certificate, raw: Buffer, issuers: Issuer[]): boolean {
-  return issuers.some((issuer) => issuer.raw.equals(raw) || (issuer.certificate !== undefined && certificate.checkIssued(issuer.certificate) && verifies(certificate, issuer.certificate)));
+  return issuers.some(
+    (issuer) =>
+      issuer.raw.equals(raw) || (issuer.certificate !== undefined && certificate.checkIssued(issuer.certificate) && verifies(certificate, issuer.certificate)),
+  );
 }
 
 function verifies(certificate: nodeCrypto.X509Certificate, issuer: nodeCrypto.X509Certificate): boolean {

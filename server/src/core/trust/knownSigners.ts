@@ -56,7 +56,11 @@ export const BUNDLED_KNOWN_SIGNERS: { version: string; publishers: KnownPublishe
  * (unless the policy turned it off). An image is looked for where it is named, then as the image
  * each mirror it is on serves.
  */
-export function knownPublisherFor(result: Pick<PackageResult, 'ecosystem' | 'name'>, own: KnownPublisher[] | false, mirrors: RegistryMirror[] = []): PublisherMatch | undefined {
+export function knownPublisherFor(
+  result: Pick<PackageResult, 'ecosystem' | 'name'>,
+  own: KnownPublisher[] | false,
+  mirrors: RegistryMirror[] = [],
+): PublisherMatch | undefined {
   const entries = (own === false ? [] : [...own, ...BUNDLED_KNOWN_SIGNERS.publishers]).filter((entry) => entry.ecosystem === result.ecosystem);
   const names: Array<{ name: string; mirror?: RegistryMirror }> = [{ name: result.name }];
   if (result.ecosystem === 'oci') {
@@ -92,7 +96,12 @@ export function applyKnownPublisher(result: PackageResult, { entry, mirror }: Pu
         : [];
   if (identities.length === 0) return result; // npm without provenance: the registry signature says nothing about the publisher
   const byPublisher = identities.find((s) => s.subject !== undefined && entry.signers.some((d) => signerMatches(d, s.issuer ?? '', s.subject!)));
-  if (byPublisher) return { ...result, publisher: entry.publisher, reason: `Signed by ${entry.publisher} (${[byPublisher.subject, served].filter(Boolean).join('; ')}). ${result.reason}` };
+  if (byPublisher)
+    return {
+      ...result,
+      publisher: entry.publisher,
+      reason: `Signed by ${entry.publisher} (${[byPublisher.subject, served].filter(Boolean).join('; ')}). ${result.reason}`,
+    };
   return {
     ...result,
     ...coded('signer-not-allowed'),

@@ -51,7 +51,15 @@ export const EMPTY_POLICY: Policy = { requireProvenance: false, packages: [], ar
 /** Reads a policy file, collecting every problem (with its range) instead of stopping at the first. */
 export function parsePolicy(text: string, file?: string): { policy: Policy; problems: ParseProblem[] } {
   const { root, lines, problems } = isYamlPolicy(file) ? parseYamlObject(text, 'A policy file') : parseJsonObject(text, 'A policy file');
-  const policy: Policy = { requireProvenance: false, packages: [], artifacts: [], knownSigners: [], mirrors: [], digest: crypto.createHash('sha256').update(text).digest('hex').slice(0, 16), file };
+  const policy: Policy = {
+    requireProvenance: false,
+    packages: [],
+    artifacts: [],
+    knownSigners: [],
+    mirrors: [],
+    digest: crypto.createHash('sha256').update(text).digest('hex').slice(0, 16),
+    file,
+  };
   if (!root) return { policy, problems };
   const bad: ReportProblem = (node, message) => problems.push({ message, range: nodeRange(lines, node), code: 'policy-invalid' });
   const requireNode = child(root, 'requireProvenance');
@@ -81,10 +89,14 @@ function parseKnownSigners(node: ReturnType<typeof child>, bad: ReportProblem): 
     const publisher = stringValue(child(entryNode, 'publisher'));
     const ecosystem = stringValue(child(entryNode, 'ecosystem'));
     const matchNode = child(entryNode, 'match');
-    const match = matchNode?.type === 'string' ? [String(matchNode.value)] : (matchNode?.children ?? []).map((m) => stringValue(m)).filter((m): m is string => !!m);
+    const match =
+      matchNode?.type === 'string' ? [String(matchNode.value)] : (matchNode?.children ?? []).map((m) => stringValue(m)).filter((m): m is string => !!m);
     const signers = parseSigners(child(entryNode, 'signers'), bad);
     if (!publisher || (ecosystem !== 'oci' && ecosystem !== 'npm') || match.length === 0 || !signers?.length) {
-      bad(entryNode, 'A known signer needs "publisher", "ecosystem" ("oci" or "npm"), "match" (names or patterns) and "signers" (issuer with subject or subjectPattern).');
+      bad(
+        entryNode,
+        'A known signer needs "publisher", "ecosystem" ("oci" or "npm"), "match" (names or patterns) and "signers" (issuer with subject or subjectPattern).',
+      );
       continue;
     }
     const registriesNode = child(entryNode, 'registries');
@@ -109,7 +121,8 @@ function parseMirrors(node: ReturnType<typeof child>, bad: ReportProblem): Regis
   for (const mirrorNode of node.children ?? []) {
     const mirror = stringValue(child(mirrorNode, 'mirror'));
     const of = stringValue(child(mirrorNode, 'of'));
-    if (!mirror || !of) bad(mirrorNode, 'A mirror needs "mirror" (the registry, host or host/path, that serves the copies) and "of" (the registry it mirrors).');
+    if (!mirror || !of)
+      bad(mirrorNode, 'A mirror needs "mirror" (the registry, host or host/path, that serves the copies) and "of" (the registry it mirrors).');
     else out.push({ mirror, of });
   }
   return out;
@@ -144,7 +157,12 @@ function parseRules(listNode: ReturnType<typeof child>, field: 'packages' | 'art
   for (const ruleNode of listNode?.type === 'array' ? (listNode.children ?? []) : []) {
     const match = stringValue(child(ruleNode, 'match'));
     if (ruleNode.type !== 'object' || !match) {
-      bad(ruleNode, field === 'artifacts' ? 'Each rule needs "match": a file path (relative to this policy) or pattern such as "dist/*".' : 'Each rule needs "match": a package name or pattern such as "@scope/*".');
+      bad(
+        ruleNode,
+        field === 'artifacts'
+          ? 'Each rule needs "match": a file path (relative to this policy) or pattern such as "dist/*".'
+          : 'Each rule needs "match": a package name or pattern such as "@scope/*".',
+      );
       continue;
     }
     const rule: PackageRule = { match };
@@ -190,7 +208,10 @@ export function artifactRuleFor(policy: Policy, relativePath: string): PackageRu
 export function applyPolicy(result: PackageResult, policy: Policy, requireProvenanceSetting: boolean, daemonMirrors: RegistryMirror[] = []): PackageResult {
   if (result.verdict === 'invalid' || result.verdict === 'unverifiable') return result;
   const rule = ruleFor(policy, result.name);
-  const judged = result.ecosystem === 'oci' ? applyImageRule(result, rule, policy.requireProvenance || requireProvenanceSetting) : applyPackageRule(result, rule, policy, requireProvenanceSetting);
+  const judged =
+    result.ecosystem === 'oci'
+      ? applyImageRule(result, rule, policy.requireProvenance || requireProvenanceSetting)
+      : applyPackageRule(result, rule, policy, requireProvenanceSetting);
   // Who signs it is the user's to say in a rule; where no rule does, the catalog of known signers may.
   if (rule?.signers || rule?.keys) return judged;
   const publisher = knownPublisherFor(judged, policy.knownSigners, [...policy.mirrors, ...daemonMirrors]);
@@ -199,7 +220,8 @@ export function applyPolicy(result: PackageResult, policy: Policy, requireProven
 
 function applyPackageRule(result: PackageResult, rule: PackageRule | undefined, policy: Policy, requireProvenanceSetting: boolean): PackageResult {
   const signers = rule?.signers;
-  const requireProvenance = result.ecosystem === 'npm' && (signers !== undefined || (rule?.requireProvenance ?? (policy.requireProvenance || requireProvenanceSetting)));
+  const requireProvenance =
+    result.ecosystem === 'npm' && (signers !== undefined || (rule?.requireProvenance ?? (policy.requireProvenance || requireProvenanceSetting)));
   const violation = (code: CodeOf<'policy-violation'>, reason: string): PackageResult => ({ ...result, ...coded(code), reason });
   if (requireProvenance && result.provenance === 'absent') {
     return violation('provenance-required', `The policy${rule ? ` (rule "${rule.match}")` : ''} requires provenance, and this version has none.`);
@@ -208,7 +230,10 @@ function applyPackageRule(result: PackageResult, rule: PackageRule | undefined, 
     const issuer = result.provenanceDetails?.issuer ?? '';
     const subject = result.provenanceDetails?.subjectAlternativeName ?? '';
     if (!signers.some((s) => signerMatches(s, issuer, subject))) {
-      return violation('signer-not-allowed', `Signed by ${subject || 'an unknown identity'} (${issuer || 'unknown issuer'}), but the policy rule "${rule!.match}" accepts only ${describeSigners(signers)}.`);
+      return violation(
+        'signer-not-allowed',
+        `Signed by ${subject || 'an unknown identity'} (${issuer || 'unknown issuer'}), but the policy rule "${rule!.match}" accepts only ${describeSigners(signers)}.`,
+      );
     }
   }
   return result;
@@ -224,7 +249,10 @@ function applyImageRule(result: PackageResult, rule: PackageRule | undefined, re
   const violation = (code: CodeOf<'policy-violation'>, reason: string): PackageResult => ({ ...result, ...coded(code), reason });
   const provenanceRequired = rule?.requireProvenance ?? requireProvenanceEverywhere;
   if (provenanceRequired && result.provenance === 'absent') {
-    return violation('provenance-required', `The policy${rule ? ` (rule "${rule.match}")` : ''} requires a SLSA provenance attestation, and this image has none.`);
+    return violation(
+      'provenance-required',
+      `The policy${rule ? ` (rule "${rule.match}")` : ''} requires a SLSA provenance attestation, and this image has none.`,
+    );
   }
   if (!rule || result.verdict !== 'verified' || (!rule.signers && !rule.keys)) return result;
   const wanted = [rule.signers && describeSigners(rule.signers), rule.keys && rule.keys.map((k) => `key ${k.path}`).join(', ')].filter(Boolean).join(', ');
@@ -236,14 +264,20 @@ function applyImageRule(result: PackageResult, rule: PackageRule | undefined, re
   if (provenanceRequired && result.provenance === 'verified' && details) {
     const provenanceSigner: ImageSigner = { subject: details.subjectAlternativeName, issuer: details.issuer, key: details.signerKey };
     if (!acceptedByRule(rule, provenanceSigner)) {
-      return violation('signer-not-allowed', `The SLSA provenance is signed by ${describeImageSigner(provenanceSigner)}, but the policy rule "${rule.match}" accepts only ${wanted}.`);
+      return violation(
+        'signer-not-allowed',
+        `The SLSA provenance is signed by ${describeImageSigner(provenanceSigner)}, but the policy rule "${rule.match}" accepts only ${wanted}.`,
+      );
     }
   }
   return result;
 }
 
 function acceptedByRule(rule: PackageRule, s: ImageSigner): boolean {
-  return (s.subject !== undefined && (rule.signers ?? []).some((r) => signerMatches(r, s.issuer ?? '', s.subject!))) || (s.key !== undefined && (rule.keys ?? []).some((k) => k.path === s.key));
+  return (
+    (s.subject !== undefined && (rule.signers ?? []).some((r) => signerMatches(r, s.issuer ?? '', s.subject!))) ||
+    (s.key !== undefined && (rule.keys ?? []).some((k) => k.path === s.key))
+  );
 }
 
 export function isValidPattern(pattern: string): boolean {

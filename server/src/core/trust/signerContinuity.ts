@@ -58,7 +58,13 @@ export class SignerMemory {
       ...result,
       signer,
       previousSigner: before.signer,
-      findings: [...result.findings, { code: 'signer-changed', message: `The signer changed from ${before.signer}${was} to ${signer}. Accept the new signer into the policy if this is expected.` }],
+      findings: [
+        ...result.findings,
+        {
+          code: 'signer-changed',
+          message: `The signer changed from ${before.signer}${was} to ${signer}. Accept the new signer into the policy if this is expected.`,
+        },
+      ],
     };
   }
 
@@ -78,7 +84,8 @@ export class SignerMemory {
     const text = this.file ? readTextIfExists(this.file) : undefined;
     try {
       const stored = text ? (JSON.parse(text) as { schema?: number; signers?: Record<string, Remembered> }) : undefined;
-      if (stored?.schema === 1) for (const [key, value] of Object.entries(stored.signers ?? {})) if (typeof value?.signer === 'string') this.known.set(key, value);
+      if (stored?.schema === 1)
+        for (const [key, value] of Object.entries(stored.signers ?? {})) if (typeof value?.signer === 'string') this.known.set(key, value);
     } catch {
       // an unreadable memory starts afresh: it can only cost a first-use record, never a verdict
     }

@@ -34,7 +34,10 @@ export interface ArtifactExpectation {
 
 /** Identities compare exactly, or by a pattern the whole value must match: `alice` never matches `alice@example.com`. */
 export function identityMatches(expected: ExpectedSigner, identity: { subjectAlternativeName?: string; issuer?: string } | undefined): boolean {
-  return valueMatches(identity?.subjectAlternativeName, expected.subject, expected.subjectPattern) && valueMatches(identity?.issuer, expected.issuer, expected.issuerPattern);
+  return (
+    valueMatches(identity?.subjectAlternativeName, expected.subject, expected.subjectPattern) &&
+    valueMatches(identity?.issuer, expected.issuer, expected.issuerPattern)
+  );
 }
 
 export function signerMatches(signer: Signer, issuer: string, subject: string): boolean {
@@ -63,6 +66,9 @@ export function describeImageSigner(s: ImageSigner): string {
 /** A name or a pattern where `*` stands for any characters (`@sigstore/*`, `distroless/*`). */
 export function globMatches(pattern: string, name: string): boolean {
   if (!pattern.includes('*')) return pattern === name;
-  const source = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const source = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${source}$`).test(name);
 }

@@ -61,7 +61,10 @@ function malformedValidity(root: TrustedRoot): string | undefined {
       return `the ${kind} ${log.baseUrl || '(no URL)'} (log id ${log.logId?.keyId.toString('base64') ?? 'none'}) has a validFor range without its start`;
     }
   }
-  const authorities = [...root.certificateAuthorities.map((c) => ['certificate authority', c] as const), ...root.timestampAuthorities.map((c) => ['timestamp authority', c] as const)];
+  const authorities = [
+    ...root.certificateAuthorities.map((c) => ['certificate authority', c] as const),
+    ...root.timestampAuthorities.map((c) => ['timestamp authority', c] as const),
+  ];
   for (const [kind, authority] of authorities) {
     if (authority.validFor && !authority.validFor.start) return `the ${kind} ${authority.uri || '(no URI)'} has a validFor range without its start`;
   }

@@ -30,7 +30,10 @@ export function loadCargoConfig(projectDir: string, env: NodeJS.ProcessEnv, home
     const { root } = parseTomlDocument(text);
     for (const [name, source] of tomlAt(root, 'source')?.table ?? []) {
       const known = sources.get(name) ?? {};
-      sources.set(name, { index: tomlString(tomlAt(source, 'registry')) ?? known.index, replaceWith: tomlString(tomlAt(source, 'replace-with')) ?? known.replaceWith });
+      sources.set(name, {
+        index: tomlString(tomlAt(source, 'registry')) ?? known.index,
+        replaceWith: tomlString(tomlAt(source, 'replace-with')) ?? known.replaceWith,
+      });
     }
     for (const [name, registry] of tomlAt(root, 'registries')?.table ?? []) {
       const known = sources.get(name) ?? {};
@@ -56,7 +59,9 @@ export function sparseIndexFor(source: string, config: CargoSources): { url: str
   }
   const index = config.sources.get(name)?.index;
   if (index?.startsWith('sparse+')) return { url: withSlash(index.slice('sparse+'.length)) };
-  return { error: `the index of ${url} is a git repository, which cannot be read here; a source replacement with a sparse index (.cargo/config.toml) makes it checkable` };
+  return {
+    error: `the index of ${url} is a git repository, which cannot be read here; a source replacement with a sparse index (.cargo/config.toml) makes it checkable`,
+  };
 }
 
 /** The index file of a crate: 1/, 2/, 3/<c>/, then <ab>/<cd>/ by its lower-case name. */

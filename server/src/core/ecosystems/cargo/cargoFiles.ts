@@ -55,7 +55,15 @@ export function parseCargoToml(text: string): { dependencies: Dependency[]; prob
       const location = tomlString(tomlAt(value, 'git')) ?? tomlString(tomlAt(value, 'path'));
       const inherited = tomlAt(value, 'workspace')?.value === true;
       if (inherited) continue; // `foo.workspace = true`: declared in the workspace's own table
-      out.dependencies.push({ ecosystem: 'cargo', name, spec: location ?? tomlString(versionNode) ?? '', group, nameRange: value.keyRange ?? value.range, specRange: versionNode?.range ?? value.range, url: location });
+      out.dependencies.push({
+        ecosystem: 'cargo',
+        name,
+        spec: location ?? tomlString(versionNode) ?? '',
+        group,
+        nameRange: value.keyRange ?? value.range,
+        specRange: versionNode?.range ?? value.range,
+        url: location,
+      });
     }
   }
   return out;

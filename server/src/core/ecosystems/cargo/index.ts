@@ -21,7 +21,10 @@ export const cargoPlugin: EcosystemPlugin = {
     { kind: 'cargo-toml', role: 'manifest', patterns: ['**/Cargo.toml'], matches: (base) => base === 'Cargo.toml', parse: parseCargoToml },
   ],
   fromPurl: (purl, hashes) => indexPurlTarget(purl, hashes),
-  packageUrl: (dependency, result) => (dependency.url ? undefined : resultPurl(dependency, result, (version) => new PackageURL('cargo', undefined, dependency.name, version, undefined, undefined))),
+  packageUrl: (dependency, result) =>
+    dependency.url
+      ? undefined
+      : resultPurl(dependency, result, (version) => new PackageURL('cargo', undefined, dependency.name, version, undefined, undefined)),
   createVerifier: (environment) => new CargoPlugin(environment),
 };
 
@@ -39,7 +42,11 @@ class CargoPlugin implements PackageVerifier {
     const written = target.dependency;
     const d = target.parsed.kind === 'cargo-toml' && !written.url ? (this.locks.get(dir)?.get(written.name) ?? written) : written;
     // From git or a path: no registry. Not locked: nothing to compare (the verifier says so).
-    const index = d.url ? undefined : d.index ? sparseIndexFor(d.index, loadCargoConfig(dir, this.environment.env, this.environment.homeDir)) : { error: 'it is not locked in Cargo.lock' };
+    const index = d.url
+      ? undefined
+      : d.index
+        ? sparseIndexFor(d.index, loadCargoConfig(dir, this.environment.env, this.environment.homeDir))
+        : { error: 'it is not locked in Cargo.lock' };
     const checksum = d.hashes?.[0];
     const key = ['cargo', JSON.stringify(index), d.name, d.version ?? '', checksum ?? '', target.fresh].join('\n');
     return { key, run: () => this.verifier.verify({ name: d.name, version: d.version, checksum }, index, target.signal, target.fresh) };

@@ -27,7 +27,10 @@ export class GemRegistryClient {
 
   /** The Sigstore bundles attached to a gem version: [] when there are none. */
   async attestations(remote: string, fullName: string, signal?: AbortSignal): Promise<unknown[]> {
-    const response = await this.http.get(new URL(`api/v1/attestations/${encodeURIComponent(fullName)}.json`, withSlash(remote)).toString(), { accept: 'application/json', signal });
+    const response = await this.http.get(new URL(`api/v1/attestations/${encodeURIComponent(fullName)}.json`, withSlash(remote)).toString(), {
+      accept: 'application/json',
+      signal,
+    });
     if (response.status === 404) return [];
     let body: unknown;
     try {
@@ -41,7 +44,10 @@ export class GemRegistryClient {
   }
 
   async gem(remote: string, fullName: string, signal?: AbortSignal): Promise<Buffer | undefined> {
-    const response = await this.http.get(new URL(`gems/${encodeURIComponent(fullName)}.gem`, withSlash(remote)).toString(), { accept: 'application/octet-stream', signal });
+    const response = await this.http.get(new URL(`gems/${encodeURIComponent(fullName)}.gem`, withSlash(remote)).toString(), {
+      accept: 'application/octet-stream',
+      signal,
+    });
     return response.status === 404 ? undefined : response.body;
   }
 }
@@ -81,7 +87,13 @@ function bundlerKey(value: string): string {
 export function mirrorFor(config: Map<string, string>, remote: string): string {
   const bare = remote.replace(/\/+$/, '');
   const host = hostOf(remote);
-  return config.get(`BUNDLE_MIRROR__${bundlerKey(bare)}`) ?? config.get(`BUNDLE_MIRROR__${bundlerKey(`${bare}/`)}`) ?? (host ? config.get(`BUNDLE_MIRROR__${bundlerKey(host)}`) : undefined) ?? config.get('BUNDLE_MIRROR__ALL') ?? remote;
+  return (
+    config.get(`BUNDLE_MIRROR__${bundlerKey(bare)}`) ??
+    config.get(`BUNDLE_MIRROR__${bundlerKey(`${bare}/`)}`) ??
+    (host ? config.get(`BUNDLE_MIRROR__${bundlerKey(host)}`) : undefined) ??
+    config.get('BUNDLE_MIRROR__ALL') ??
+    remote
+  );
 }
 
 /** `user:password` Bundler keeps for a host (BUNDLE_<HOST>), as a Basic authorization for that host only. */

@@ -32,7 +32,11 @@ export class GemVerifier {
   async verify(target: GemTarget, remote: string | undefined, signal?: AbortSignal, fresh = false): Promise<PackageResult> {
     const full = `${target.name}-${target.version}${target.platform && target.platform !== 'ruby' ? `-${target.platform}` : ''}`;
     const fail = (code: UnverifiableCode, reason: string) => unverifiableResult(target.name, code, reason, target.version, 'gem');
-    if (target.url || !remote) return fail('spec-unsupported', `${target.name} comes from ${target.url ?? 'no gem server'}, not from a gem server: there is nothing to verify it against.`);
+    if (target.url || !remote)
+      return fail(
+        'spec-unsupported',
+        `${target.name} comes from ${target.url ?? 'no gem server'}, not from a gem server: there is nothing to verify it against.`,
+      );
     try {
       const key = [RESULT_SCHEMA, remote, full, (target.hashes ?? []).join(','), this.options.trust().digest].join('\n');
       return await cachedVerdict(this.options.cache, key, fresh, () => this.judge(target, full, remote, signal));
@@ -44,10 +48,18 @@ export class GemVerifier {
   private async judge(target: GemTarget, full: string, remote: string, signal?: AbortSignal): Promise<PackageResult> {
     const { registry } = this.options;
     const host = new URL(remote).host;
-    const base = { ecosystem: 'gem' as const, name: target.name, version: target.version, purl: `pkg:gem/${target.name}@${target.version}${target.platform && target.platform !== 'ruby' ? `?platform=${encodeURIComponent(target.platform)}` : ''}`, registry: host, findings: [] };
+    const base = {
+      ecosystem: 'gem' as const,
+      name: target.name,
+      version: target.version,
+      purl: `pkg:gem/${target.name}@${target.version}${target.platform && target.platform !== 'ruby' ? `?platform=${encodeURIComponent(target.platform)}` : ''}`,
+      registry: host,
+      findings: [],
+    };
     const locked = target.hashes?.find((h) => h.startsWith('sha256:'))?.slice('sha256:'.length);
     const served = (await registry.checksums(remote, target.name, signal))?.get(full.slice(target.name.length + 1));
-    if (locked && served && locked !== served) return decided(base, 'integrity-mismatch', `${host} lists sha256 ${served} for ${full}, but the lock pins ${locked}.`);
+    if (locked && served && locked !== served)
+      return decided(base, 'integrity-mismatch', `${host} lists sha256 ${served} for ${full}, but the lock pins ${locked}.`);
     const bundles = await registry.attestations(remote, full, signal);
     if (bundles.length === 0) {
       const reason = `${full} on ${host} has no Sigstore attestation.`;
@@ -73,7 +85,10 @@ export class GemVerifier {
     }
     const first = checks[0] as Extract<GemBundleCheck, { ok: true }>;
     const reason = `${full} is signed by ${first.identity.subjectAlternativeName ?? 'an unknown identity'} (${bundles.length} Sigstore attestation${bundles.length > 1 ? 's' : ''}, logged).`;
-    return { ...decided(base, 'verified', reason), provenanceDetails: { ...first.identity, predicateTypes: checks.flatMap((c) => (c.ok && c.predicateType ? [c.predicateType] : [])), ...logFacts(first) } };
+    return {
+      ...decided(base, 'verified', reason),
+      provenanceDetails: { ...first.identity, predicateTypes: checks.flatMap((c) => (c.ok && c.predicateType ? [c.predicateType] : [])), ...logFacts(first) },
+    };
   }
 }
 
@@ -88,9 +103,13 @@ function checkGemBundle(json: unknown, gem: Buffer, digest: string, trust: Trust
   if (bundle.content.$case === 'dsseEnvelope') {
     // An in-toto statement must name this gem's bytes.
     try {
-      const statement = JSON.parse(Buffer.from(bundle.content.dsseEnvelope.payload).toString('utf8')) as { predicateType?: string; subject?: Array<{ digest?: Record<string, string> }> };
+      const statement = JSON.parse(Buffer.from(bundle.content.dsseEnvelope.payload).toString('utf8')) as {
+        predicateType?: string;
+        subject?: Array<{ digest?: Record<string, string> }>;
+      };
       predicateType = statement.predicateType;
-      if (!statement.subject?.some((s) => s.digest?.sha256 === digest)) return { ok: false, code: 'provenance-subject-mismatch', message: 'its statement is about other content' };
+      if (!statement.subject?.some((s) => s.digest?.sha256 === digest))
+        return { ok: false, code: 'provenance-subject-mismatch', message: 'its statement is about other content' };
     } catch {
       return { ok: false, code: 'provenance-invalid', message: 'its statement is not JSON' };
     }

@@ -41,12 +41,20 @@ export function parseGemfileLock(text: string): GemfileLock {
     }
     if (section === 'CHECKSUMS') {
       const c = CHECKSUM.exec(line);
-      if (c) checksums.set(`${c[1]} ${c[2]}`, (c[3] ?? '').split(',').map((s) => s.trim().replace(/^sha256=/, 'sha256:')).filter((s) => /^sha256:[0-9a-f]{64}$/.test(s)));
+      if (c)
+        checksums.set(
+          `${c[1]} ${c[2]}`,
+          (c[3] ?? '')
+            .split(',')
+            .map((s) => s.trim().replace(/^sha256=/, 'sha256:'))
+            .filter((s) => /^sha256:[0-9a-f]{64}$/.test(s)),
+        );
       continue;
     }
     const spec = SPEC.exec(line);
     if (spec && (section === 'GEM' || section === 'GIT' || section === 'PATH')) pending.push({ name: spec[1], written: spec[2], at: at + 4, section, remote });
-    else if (/^ {4}\S/.test(line) && section === 'GEM' && !/^ {4}specs:/.test(line)) out.problems.push({ message: `"${line.trim()}" is not a locked gem (name (version)).`, range: lines.rangeAt(at + 4, line.length - 4) });
+    else if (/^ {4}\S/.test(line) && section === 'GEM' && !/^ {4}specs:/.test(line))
+      out.problems.push({ message: `"${line.trim()}" is not a locked gem (name (version)).`, range: lines.rangeAt(at + 4, line.length - 4) });
   }
   for (const p of pending) {
     const nameRange = lines.rangeAt(p.at, p.name.length);

@@ -28,7 +28,21 @@ export const gemPlugin: EcosystemPlugin = {
   ],
   fromPurl: (purl, hashes) => indexPurlTarget(purl, hashes),
   packageUrl: (dependency, result) =>
-    dependency.url ? undefined : resultPurl(dependency, result, (version) => new PackageURL('gem', undefined, dependency.name, version, dependency.platform && dependency.platform !== 'ruby' ? { platform: dependency.platform } : undefined, undefined)),
+    dependency.url
+      ? undefined
+      : resultPurl(
+          dependency,
+          result,
+          (version) =>
+            new PackageURL(
+              'gem',
+              undefined,
+              dependency.name,
+              version,
+              dependency.platform && dependency.platform !== 'ruby' ? { platform: dependency.platform } : undefined,
+              undefined,
+            ),
+        ),
   createVerifier: (environment) => new RubygemsPlugin(environment),
 };
 
@@ -58,6 +72,15 @@ class RubygemsPlugin implements PackageVerifier {
     if (!config) this.configs.set(dir, (config = loadBundlerConfig(dir, this.environment.env, this.environment.homeDir)));
     const remote = d.index ? mirrorFor(config, d.index) : undefined;
     const key = ['gem', remote ?? '', d.name, d.version ?? d.spec, d.platform ?? '', (d.hashes ?? []).join(','), d.url ?? '', target.fresh].join('\n');
-    return { key, run: () => this.verifier.verify({ name: d.name, version: d.version ?? d.spec, platform: d.platform, hashes: d.hashes, url: d.url }, remote, target.signal, target.fresh) };
+    return {
+      key,
+      run: () =>
+        this.verifier.verify(
+          { name: d.name, version: d.version ?? d.spec, platform: d.platform, hashes: d.hashes, url: d.url },
+          remote,
+          target.signal,
+          target.fresh,
+        ),
+    };
   }
 }

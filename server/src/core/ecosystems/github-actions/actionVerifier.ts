@@ -34,18 +34,36 @@ export class ActionVerifier {
     const findings: Finding[] = [];
     const unpinned = `${target.name}@${target.ref} is not pinned to a full commit SHA: the ${/^v?\d/.test(target.ref) ? 'tag' : 'ref'} can be moved to other code.`;
     if (!this.apiUrl) {
-      if (!pinned) findings.push({ code: 'action-not-pinned', message: `${unpinned} (Set GITHUB_API_URL or provenanceLens.github.apiUrl to look up the commit it names.)` });
+      if (!pinned)
+        findings.push({
+          code: 'action-not-pinned',
+          message: `${unpinned} (Set GITHUB_API_URL or provenanceLens.github.apiUrl to look up the commit it names.)`,
+        });
       const reason = 'No GitHub API is configured (GITHUB_API_URL or provenanceLens.github.apiUrl): release attestations cannot be checked.';
-      return { ...unverifiableResult(target.name, 'spec-unsupported', reason, target.ref, 'github-actions'), purl, commit: pinned ? target.ref : undefined, findings };
+      return {
+        ...unverifiableResult(target.name, 'spec-unsupported', reason, target.ref, 'github-actions'),
+        purl,
+        commit: pinned ? target.ref : undefined,
+        findings,
+      };
     }
     try {
       const commit = pinned ? target.ref : await this.commitOf(repository, target.ref, signal);
       if (!commit) {
         findings.push({ code: 'action-not-pinned', message: `${unpinned} The repository has no ref ${target.ref}.` });
-        return { ...unverifiableResult(target.name, 'version-not-found', `${repository} has no ref ${target.ref}.`, target.ref, 'github-actions'), purl, findings };
+        return {
+          ...unverifiableResult(target.name, 'version-not-found', `${repository} has no ref ${target.ref}.`, target.ref, 'github-actions'),
+          purl,
+          findings,
+        };
       }
       if (!pinned) findings.push({ code: 'action-not-pinned', message: `${unpinned} It names ${commit} now.` });
-      const release = verifyReleaseAttestations(repository, commit, await fetchAttestations(this.http, this.apiUrl, { owner, repo: repository }, `sha1:${commit}`, signal), this.trust());
+      const release = verifyReleaseAttestations(
+        repository,
+        commit,
+        await fetchAttestations(this.http, this.apiUrl, { owner, repo: repository }, `sha1:${commit}`, signal),
+        this.trust(),
+      );
       const base = { ecosystem: 'github-actions' as const, name: target.name, version: target.ref, purl, commit, findings };
       if (release.ok) {
         const reason = `GitHub attests the immutable release ${release.tag} of ${repository} at commit ${commit}.`;
@@ -55,9 +73,20 @@ export class ActionVerifier {
       // issue 17, an undecidable release attestation was labelled spec-unsupported).
       return decided(base, release.code, `${release.message[0].toUpperCase()}${release.message.slice(1)}.`);
     } catch (error) {
-      if (!pinned) findings.push({ code: 'action-not-pinned', message: `${unpinned} (The commit it names could not be looked up: ${(error as Error).message}.)` });
+      if (!pinned)
+        findings.push({ code: 'action-not-pinned', message: `${unpinned} (The commit it names could not be looked up: ${(error as Error).message}.)` });
       const offline = error instanceof HttpError && error.kind === 'offline';
-      return { ...unverifiableResult(target.name, offline ? 'offline-not-cached' : 'network-error', `Could not check: ${(error as Error).message}.`, target.ref, 'github-actions'), purl, findings };
+      return {
+        ...unverifiableResult(
+          target.name,
+          offline ? 'offline-not-cached' : 'network-error',
+          `Could not check: ${(error as Error).message}.`,
+          target.ref,
+          'github-actions',
+        ),
+        purl,
+        findings,
+      };
     }
   }
 

@@ -24,7 +24,9 @@ export const githubActionsPlugin: EcosystemPlugin = {
       parse: (text) => ({ dependencies: parseWorkflowActions(text), problems: [] }),
     },
   ],
-  options: [{ key: 'github.apiUrl', flag: 'github-api-url', argument: 'URL', help: 'the GitHub REST API to look actions up in when GITHUB_API_URL names none' }],
+  options: [
+    { key: 'github.apiUrl', flag: 'github-api-url', argument: 'URL', help: 'the GitHub REST API to look actions up in when GITHUB_API_URL names none' },
+  ],
   fromPurl: (purl, hashes) => indexPurlTarget(purl, hashes),
   packageUrl: (dependency, result) =>
     resultPurl(dependency, result, (version) => {
@@ -45,6 +47,9 @@ class GithubActionsPlugin implements PackageVerifier {
 
   async plan(target: VerifyTarget): Promise<{ key: string; run: () => Promise<PackageResult> }> {
     const d = target.dependency;
-    return { key: ['github-actions', d.name, d.spec, target.fresh].join('\n'), run: () => this.verifier.verify({ name: d.name, ref: d.version ?? d.spec }, target.signal) };
+    return {
+      key: ['github-actions', d.name, d.spec, target.fresh].join('\n'),
+      run: () => this.verifier.verify({ name: d.name, ref: d.version ?? d.spec }, target.signal),
+    };
   }
 }

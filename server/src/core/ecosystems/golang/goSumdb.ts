@@ -44,9 +44,17 @@ export function sumdbConfig(go: GoEnv): SumdbConfig {
   if (!vkey) return { off: true, reason: `The key of the checksum database ${named} is not known: set GOSUMDB to "${named}+<hash>+<key>"` };
   const key = parseVerifierKey(vkey);
   if ('error' in key) return { off: true, reason: `GOSUMDB: ${key.error}` };
-  const proxy = (go.GOPROXY ?? '').split(/[,|]/).map((p) => p.trim()).find((p) => p && p !== 'direct' && p !== 'off');
+  const proxy = (go.GOPROXY ?? '')
+    .split(/[,|]/)
+    .map((p) => p.trim())
+    .find((p) => p && p !== 'direct' && p !== 'off');
   const base = url ?? (proxy ? `${proxy.replace(/\/+$/, '')}/sumdb/${key.name}` : `https://${key.name}`);
-  const excluded = [go.GONOSUMDB, go.GOPRIVATE].flatMap((list) => (list ?? '').split(',').map((p) => p.trim()).filter(Boolean));
+  const excluded = [go.GONOSUMDB, go.GOPRIVATE].flatMap((list) =>
+    (list ?? '')
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean),
+  );
   return { key, base: base.replace(/\/+$/, ''), excluded };
 }
 
@@ -56,7 +64,14 @@ export function isExcluded(module: string, patterns: string[]): boolean {
   return patterns.some((pattern) => {
     const parts = pattern.split('/');
     if (parts.length > elements.length) return false;
-    return parts.every((part, i) => new RegExp(`^${part.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`).test(elements[i]));
+    return parts.every((part, i) =>
+      new RegExp(
+        `^${part
+          .replace(/[.+^${}()|\\]/g, '\\$&')
+          .replace(/\*/g, '[^/]*')
+          .replace(/\?/g, '[^/]')}$`,
+      ).test(elements[i]),
+    );
   });
 }
 
@@ -77,7 +92,11 @@ export class SumdbClient {
 
   /** The record for module@version; undefined when the database does not have it. */
   async lookup(base: string, module: string, version: string, signal?: AbortSignal): Promise<Lookup | undefined> {
-    const response = await this.http.get(`${base}/lookup/${escapeModulePath(module)}@${escapeModulePath(version)}`, { accept: 'text/plain', pass: [404, 410], signal });
+    const response = await this.http.get(`${base}/lookup/${escapeModulePath(module)}@${escapeModulePath(version)}`, {
+      accept: 'text/plain',
+      pass: [404, 410],
+      signal,
+    });
     if (response.status === 404 || response.status === 410) return undefined;
     const text = response.body.toString('utf8');
     const newline = text.indexOf('\n');

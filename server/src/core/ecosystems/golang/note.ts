@@ -26,7 +26,11 @@ export function parseVerifierKey(vkey: string): VerifierKey | { error: string } 
 }
 
 function keyHash(name: string, raw: Buffer): Buffer {
-  return crypto.createHash('sha256').update(Buffer.concat([Buffer.from(`${name}\n`), raw])).digest().subarray(0, 4);
+  return crypto
+    .createHash('sha256')
+    .update(Buffer.concat([Buffer.from(`${name}\n`), raw]))
+    .digest()
+    .subarray(0, 4);
 }
 
 /** The note's text when one of its signatures is by `key` and holds; why not otherwise. */
@@ -34,7 +38,10 @@ export function openNote(note: string, key: VerifierKey): { text: string } | { e
   const split = note.lastIndexOf('\n\n');
   if (split < 0) return { error: 'the note has no signatures' };
   const text = note.slice(0, split + 1);
-  const signatures = note.slice(split + 2).split('\n').filter(Boolean);
+  const signatures = note
+    .slice(split + 2)
+    .split('\n')
+    .filter(Boolean);
   let named = false;
   for (const line of signatures) {
     const match = /^— (\S+) (\S+)$/.exec(line);
@@ -53,6 +60,7 @@ export function parseTreeHead(text: string): { size: number; root: Buffer } | { 
   const lines = text.split('\n');
   const size = Number(lines[1]);
   const root = Buffer.from(lines[2] ?? '', 'base64');
-  if (lines[0] !== 'go.sum database tree' || !Number.isSafeInteger(size) || size < 1 || root.length !== 32) return { error: 'the signed note is not a checksum database tree head' };
+  if (lines[0] !== 'go.sum database tree' || !Number.isSafeInteger(size) || size < 1 || root.length !== 32)
+    return { error: 'the signed note is not a checksum database tree head' };
   return { size, root };
 }

@@ -10,11 +10,17 @@ export const TILE_HEIGHT = 8;
 const TILE_WIDTH = 1 << TILE_HEIGHT;
 
 export function leafHash(record: Buffer): Buffer {
-  return crypto.createHash('sha256').update(Buffer.concat([Buffer.from([0]), record])).digest();
+  return crypto
+    .createHash('sha256')
+    .update(Buffer.concat([Buffer.from([0]), record]))
+    .digest();
 }
 
 function nodeHash(left: Buffer, right: Buffer): Buffer {
-  return crypto.createHash('sha256').update(Buffer.concat([Buffer.from([1]), left, right])).digest();
+  return crypto
+    .createHash('sha256')
+    .update(Buffer.concat([Buffer.from([1]), left, right]))
+    .digest();
 }
 
 /** `/tile/8/<level>/<index>[.p/<width>]`, the index in three-digit groups (`x001/x234/067`). */

@@ -9,7 +9,8 @@ import { parse as parseYaml } from 'yaml';
 import type { Failure } from '../../reasons';
 
 /** Verified; or the signature or signed digests do not hold (`signature-invalid`), or a key outside the keyring signed it (`signer-not-allowed`). */
-export type ChartProvenanceCheck = { ok: true; signer: string; fingerprint: string } | (Failure<'signature-invalid' | 'signer-not-allowed'> & { fingerprint?: string });
+export type ChartProvenanceCheck =
+  { ok: true; signer: string; fingerprint: string } | (Failure<'signature-invalid' | 'signer-not-allowed'> & { fingerprint?: string });
 
 /** The public keys of a keyring file: binary (helm's and GnuPG 1's `pubring.gpg`) or ASCII-armored. */
 export async function readKeyring(bytes: Buffer): Promise<openpgp.PublicKey[]> {
@@ -18,7 +19,13 @@ export async function readKeyring(bytes: Buffer): Promise<openpgp.PublicKey[]> {
   return keys.map((k) => k.toPublic());
 }
 
-export async function checkChartProvenance(archive: Buffer, archiveName: string, chart: { name: string; version: string }, provenance: string, keyring: openpgp.PublicKey[]): Promise<ChartProvenanceCheck> {
+export async function checkChartProvenance(
+  archive: Buffer,
+  archiveName: string,
+  chart: { name: string; version: string },
+  provenance: string,
+  keyring: openpgp.PublicKey[],
+): Promise<ChartProvenanceCheck> {
   let message: openpgp.CleartextMessage;
   try {
     message = await openpgp.readCleartextMessage({ cleartextMessage: provenance });
@@ -28,13 +35,23 @@ export async function checkChartProvenance(archive: Buffer, archiveName: string,
   const signingKeyIds = message.getSigningKeyIDs().map((id) => id.toHex());
   const known = keyring.filter((key) => key.getKeyIDs().some((id) => signingKeyIds.includes(id.toHex())));
   if (known.length === 0) {
-    return { ok: false, code: 'signer-not-allowed', message: `the provenance is signed by key ${signingKeyIds.join(', ') || '(none named)'}, which is not in your keyring`, fingerprint: signingKeyIds[0] };
+    return {
+      ok: false,
+      code: 'signer-not-allowed',
+      message: `the provenance is signed by key ${signingKeyIds.join(', ') || '(none named)'}, which is not in your keyring`,
+      fingerprint: signingKeyIds[0],
+    };
   }
   try {
     const verification = await openpgp.verify({ message, verificationKeys: known, expectSigned: true });
     await verification.signatures[0].verified;
   } catch (error) {
-    return { ok: false, code: 'signature-invalid', message: `the provenance signature does not verify (${firstLine(error)})`, fingerprint: known[0].getFingerprint() };
+    return {
+      ok: false,
+      code: 'signature-invalid',
+      message: `the provenance signature does not verify (${firstLine(error)})`,
+      fingerprint: known[0].getFingerprint(),
+    };
   }
   const key = known[0];
   const signer = (await key.getPrimaryUser().catch(() => undefined))?.user.userID?.userID ?? key.getUserIDs()[0] ?? key.getKeyID().toHex();
@@ -53,12 +70,19 @@ export async function checkChartProvenance(archive: Buffer, archiveName: string,
     return { ok: false, code: 'signature-invalid', message: `the signed provenance is not YAML (${firstLine(error)})`, fingerprint };
   }
   if (metadata.name !== chart.name || String(metadata.version) !== chart.version) {
-    return { ok: false, code: 'signature-invalid', message: `the signed provenance is for ${String(metadata.name)} ${String(metadata.version)}, not ${chart.name} ${chart.version}`, fingerprint };
+    return {
+      ok: false,
+      code: 'signature-invalid',
+      message: `the signed provenance is for ${String(metadata.name)} ${String(metadata.version)}, not ${chart.name} ${chart.version}`,
+      fingerprint,
+    };
   }
   const signed = sums.files?.[archiveName];
-  if (typeof signed !== 'string') return { ok: false, code: 'signature-invalid', message: `the signed provenance lists no digest for ${archiveName}`, fingerprint };
+  if (typeof signed !== 'string')
+    return { ok: false, code: 'signature-invalid', message: `the signed provenance lists no digest for ${archiveName}`, fingerprint };
   const actual = `sha256:${crypto.createHash('sha256').update(archive).digest('hex')}`;
-  if (signed.toLowerCase() !== actual) return { ok: false, code: 'signature-invalid', message: `the signed digest of ${archiveName} (${signed}) is not the archive's (${actual})`, fingerprint };
+  if (signed.toLowerCase() !== actual)
+    return { ok: false, code: 'signature-invalid', message: `the signed digest of ${archiveName} (${signed}) is not the archive's (${actual})`, fingerprint };
   return { ok: true, signer, fingerprint };
 }
 

@@ -47,12 +47,19 @@ function parseHelm(text: string, what: string, find: (doc: Document.Parsed, out:
   try {
     documents = parseAllDocuments(text, { prettyErrors: false }) as Document.Parsed[];
   } catch (error) {
-    return { dependencies: [], problems: [{ code: 'parse-error', range: lines.rangeAt(0, 0), message: `This ${what} is not valid YAML (${(error as Error).message}).` }] };
+    return {
+      dependencies: [],
+      problems: [{ code: 'parse-error', range: lines.rangeAt(0, 0), message: `This ${what} is not valid YAML (${(error as Error).message}).` }],
+    };
   }
   for (const doc of Array.isArray(documents) ? documents : [documents]) {
     if (doc.errors.length > 0) {
       const error = doc.errors[0];
-      problems.push({ code: 'parse-error', range: lines.rangeAt(error.pos[0], Math.max(1, error.pos[1] - error.pos[0])), message: `This ${what} is not valid YAML: ${error.message.split('\n')[0]}` });
+      problems.push({
+        code: 'parse-error',
+        range: lines.rangeAt(error.pos[0], Math.max(1, error.pos[1] - error.pos[0])),
+        message: `This ${what} is not valid YAML: ${error.message.split('\n')[0]}`,
+      });
       continue;
     }
     find(doc, out);
@@ -81,7 +88,8 @@ function helmfileReleases(doc: Document.Parsed, out: Output): void {
     const name = stringScalar(get(repository, 'name'));
     const url = stringScalar(get(repository, 'url'));
     const oci = get(repository, 'oci') as Scalar | undefined;
-    if (name && url) repositories.set(String(name.value), { url: String(url.value).replace(/\/+$/, ''), oci: oci?.value === true || String(url.value).startsWith('oci://') });
+    if (name && url)
+      repositories.set(String(name.value), { url: String(url.value).replace(/\/+$/, ''), oci: oci?.value === true || String(url.value).startsWith('oci://') });
   }
   for (const release of items(get(doc.contents, 'releases'))) {
     const chart = stringScalar(get(release, 'chart'));
@@ -104,13 +112,29 @@ function helmfileReleases(doc: Document.Parsed, out: Output): void {
       continue;
     }
     // A repository the helmfile does not define is one `helm repo add` named (helm's own configuration).
-    const dependency = chartDependency(out.lines, chart, version, repository?.url ?? `@${repoName}`, `helmfile release ${releaseName}`, chartName, repoName.length + 1);
+    const dependency = chartDependency(
+      out.lines,
+      chart,
+      version,
+      repository?.url ?? `@${repoName}`,
+      `helmfile release ${releaseName}`,
+      chartName,
+      repoName.length + 1,
+    );
     out.dependencies.push(dependency);
   }
 }
 
 /** A classic-repository chart. `index` is the repository URL, or `@name` for a repository helm's configuration names. */
-function chartDependency(lines: LineIndex, name: Scalar, version: Scalar | undefined, repository: string, source: string, chartName = String(name.value), nameSkip = 0): Dependency {
+function chartDependency(
+  lines: LineIndex,
+  name: Scalar,
+  version: Scalar | undefined,
+  repository: string,
+  source: string,
+  chartName = String(name.value),
+  nameSkip = 0,
+): Dependency {
   const spec = version ? String(version.value) : '';
   const index = repository.startsWith('alias:') ? `@${repository.slice('alias:'.length)}` : repository;
   const nameRange = scalarRange(lines, name, nameSkip);
@@ -137,7 +161,11 @@ function ociChart(out: Output, chart: Scalar, base: string, version: Scalar | un
   const [repository, digest] = base.replace(/\/+$/, '').split('@');
   const range = scalarRange(out.lines, version ?? chart);
   if (!digest && (!spec || !isExactChartVersion(spec))) {
-    out.problems.push({ code: 'image-unresolved', range, message: `Chart version ${spec ? `range "${spec}"` : 'not set'}: helm resolves it at deploy time; only exact versions or digests can be checked here.` });
+    out.problems.push({
+      code: 'image-unresolved',
+      range,
+      message: `Chart version ${spec ? `range "${spec}"` : 'not set'}: helm resolves it at deploy time; only exact versions or digests can be checked here.`,
+    });
     return;
   }
   // OCI tags cannot hold `+`; Helm pushes chart versions with `_` in its place.
@@ -148,5 +176,15 @@ function ociChart(out: Output, chart: Scalar, base: string, version: Scalar | un
     return;
   }
   const chartRange = scalarRange(out.lines, chart);
-  out.dependencies.push({ ecosystem: 'oci', group: 'image', name: ref.name, spec: ref.digest ?? ref.tag ?? 'latest', nameRange: chartRange, specRange: range, image: ref, source, ...(pinnable && !digest ? { pinAfter: chartRange } : {}) });
+  out.dependencies.push({
+    ecosystem: 'oci',
+    group: 'image',
+    name: ref.name,
+    spec: ref.digest ?? ref.tag ?? 'latest',
+    nameRange: chartRange,
+    specRange: range,
+    image: ref,
+    source,
+    ...(pinnable && !digest ? { pinAfter: chartRange } : {}),
+  });
 }

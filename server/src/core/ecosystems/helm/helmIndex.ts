@@ -13,7 +13,13 @@ export function readHelmIndex(text: string): IndexEntries {
     if (!Array.isArray(versions)) continue;
     entries[name] = versions.flatMap((v: { version?: unknown; urls?: unknown; digest?: unknown }) =>
       typeof v?.version === 'string'
-        ? [{ version: v.version, urls: (Array.isArray(v.urls) ? v.urls : []).filter((u): u is string => typeof u === 'string'), digest: typeof v.digest === 'string' ? v.digest.replace(/^sha256:/, '') : undefined }]
+        ? [
+            {
+              version: v.version,
+              urls: (Array.isArray(v.urls) ? v.urls : []).filter((u): u is string => typeof u === 'string'),
+              digest: typeof v.digest === 'string' ? v.digest.replace(/^sha256:/, '') : undefined,
+            },
+          ]
         : [],
     );
   }

@@ -35,7 +35,10 @@ export function loadHelmRepositories(env: NodeJS.ProcessEnv, homeDir?: string): 
   }
   return (Array.isArray(config.repositories) ? config.repositories : []).flatMap((r) => {
     if (typeof r?.name !== 'string' || typeof r.url !== 'string') return [];
-    const authorization = typeof r.username === 'string' && r.username ? `Basic ${Buffer.from(`${r.username}:${typeof r.password === 'string' ? r.password : ''}`).toString('base64')}` : undefined;
+    const authorization =
+      typeof r.username === 'string' && r.username
+        ? `Basic ${Buffer.from(`${r.username}:${typeof r.password === 'string' ? r.password : ''}`).toString('base64')}`
+        : undefined;
     return [{ name: r.name, url: r.url.replace(/\/+$/, ''), authorization }];
   });
 }
@@ -100,7 +103,10 @@ export class HelmIndexClient {
     if ('failure' in read) throw new HttpError('bad-body', `the index of ${new URL(url).host} is not YAML (${read.failure})`);
     const entries = new Map<string, ChartVersion[]>();
     for (const [name, versions] of Object.entries(read.entries)) {
-      entries.set(name, versions.map((v) => ({ name, version: v.version, urls: v.urls.map((u) => new URL(u, `${repositoryUrl}/`).toString()), digest: v.digest })));
+      entries.set(
+        name,
+        versions.map((v) => ({ name, version: v.version, urls: v.urls.map((u) => new URL(u, `${repositoryUrl}/`).toString()), digest: v.digest })),
+      );
     }
     return entries;
   }

@@ -44,7 +44,10 @@ export class HelmVerifier {
     const fail = (code: UnverifiableCode, reason: string) => unverifiableResult(target.name, code, reason, target.version, 'helm');
     if ('error' in repository) return fail('registry-error', `${target.name}: ${repository.error}.`);
     if (!target.version) {
-      return fail('spec-unsupported', `${target.name} ${target.spec || '(no version)'} is a range helm resolves when it updates dependencies; Chart.lock pins the version that is checked.`);
+      return fail(
+        'spec-unsupported',
+        `${target.name} ${target.spec || '(no version)'} is a range helm resolves when it updates dependencies; Chart.lock pins the version that is checked.`,
+      );
     }
     try {
       const keyring = await this.options.keyring();
@@ -55,28 +58,59 @@ export class HelmVerifier {
     }
   }
 
-  private async judge(target: Required<HelmTarget>, repository: HelmRepository, keyring: Keyring | { error: string }, signal?: AbortSignal): Promise<PackageResult> {
+  private async judge(
+    target: Required<HelmTarget>,
+    repository: HelmRepository,
+    keyring: Keyring | { error: string },
+    signal?: AbortSignal,
+  ): Promise<PackageResult> {
     const host = new URL(repository.url).host;
     const entry = (await this.options.index.versions(repository.url, target.name, signal)).find((v) => v.version === target.version);
-    if (!entry || entry.urls.length === 0) return unverifiableResult(target.name, 'version-not-found', `The chart repository at ${host} lists no ${target.name} ${target.version}.`, target.version, 'helm');
+    if (!entry || entry.urls.length === 0)
+      return unverifiableResult(
+        target.name,
+        'version-not-found',
+        `The chart repository at ${host} lists no ${target.name} ${target.version}.`,
+        target.version,
+        'helm',
+      );
     const archiveUrl = entry.urls[0];
     const archiveName = decodeURIComponent(new URL(archiveUrl).pathname.split('/').pop() ?? '');
-    const archive = (await this.options.http.get(archiveUrl, { accept: 'application/gzip, application/octet-stream, application/x-tar', pass: [], signal })).body;
+    const archive = (await this.options.http.get(archiveUrl, { accept: 'application/gzip, application/octet-stream, application/x-tar', pass: [], signal }))
+      .body;
     const digest = crypto.createHash('sha256').update(archive).digest('hex');
-    const base = { ecosystem: 'helm' as const, name: target.name, version: target.version, purl: `pkg:helm/${target.name}@${target.version}?repository_url=${encodeURIComponent(repository.url)}`, registry: host, integrity: `sha256:${digest}`, findings: [] };
+    const base = {
+      ecosystem: 'helm' as const,
+      name: target.name,
+      version: target.version,
+      purl: `pkg:helm/${target.name}@${target.version}?repository_url=${encodeURIComponent(repository.url)}`,
+      registry: host,
+      integrity: `sha256:${digest}`,
+      findings: [],
+    };
     if (entry.digest && entry.digest.toLowerCase() !== digest) {
       return decided(base, 'integrity-mismatch', `The archive ${archiveName} has sha256 ${digest}, but the index at ${host} lists ${entry.digest}.`);
     }
-    const prov = await this.options.http.get(`${archiveUrl}.prov`, { accept: 'application/vnd.cncf.helm.chart.provenance.v1.prov, text/plain, application/octet-stream', signal });
-    if (prov.status === 404) return decided(base, 'signature-missing', `${target.name} ${target.version} has no provenance file (${archiveName}.prov) at ${host}.`);
+    const prov = await this.options.http.get(`${archiveUrl}.prov`, {
+      accept: 'application/vnd.cncf.helm.chart.provenance.v1.prov, text/plain, application/octet-stream',
+      signal,
+    });
+    if (prov.status === 404)
+      return decided(base, 'signature-missing', `${target.name} ${target.version} has no provenance file (${archiveName}.prov) at ${host}.`);
     if ('error' in keyring) {
       return decided(base, 'trust-material-missing', `${target.name} ${target.version} is signed (${archiveName}.prov), but ${keyring.error}.`);
     }
     const check = await checkChartProvenance(archive, archiveName, target, prov.body.toString('utf8'), keyring.keys);
-    if (check.ok) return decided({ ...base, signatureKeyId: check.fingerprint }, 'verified', `Signed by ${check.signer} (key ${check.fingerprint}), and the signed digest is the archive's.`);
+    if (check.ok)
+      return decided(
+        { ...base, signatureKeyId: check.fingerprint },
+        'verified',
+        `Signed by ${check.signer} (key ${check.fingerprint}), and the signed digest is the archive's.`,
+      );
     // A key outside the keyring: the reason names the keyring. (Until issue 17 this result said its
     // signature and provenance were `invalid`; like an image's unaccepted key, they are unverifiable.)
-    if (check.code === 'signer-not-allowed') return { ...decided(base, check.code, `${capitalise(check.message)} (${keyring.file}).`), signatureReason: check.message };
+    if (check.code === 'signer-not-allowed')
+      return { ...decided(base, check.code, `${capitalise(check.message)} (${keyring.file}).`), signatureReason: check.message };
     return decided(base, check.code, `${capitalise(check.message)}.`);
   }
 }

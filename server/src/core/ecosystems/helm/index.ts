@@ -33,9 +33,21 @@ export const helmPlugin: EcosystemPlugin = {
       parse: parseHelmfile,
     },
   ],
-  options: [{ key: 'helm.keyring', flag: 'helm-keyring', argument: 'FILE', help: "OpenPGP public keys accepted for Helm chart provenance (default: helm's, ~/.gnupg/pubring.gpg)" }],
+  options: [
+    {
+      key: 'helm.keyring',
+      flag: 'helm-keyring',
+      argument: 'FILE',
+      help: "OpenPGP public keys accepted for Helm chart provenance (default: helm's, ~/.gnupg/pubring.gpg)",
+    },
+  ],
   fromPurl: (purl, hashes) => indexPurlTarget(purl, hashes),
-  packageUrl: (dependency, result) => resultPurl(dependency, result, (version) => new PackageURL('helm', undefined, dependency.name, version, dependency.index ? { repository_url: dependency.index } : undefined, undefined)),
+  packageUrl: (dependency, result) =>
+    resultPurl(
+      dependency,
+      result,
+      (version) => new PackageURL('helm', undefined, dependency.name, version, dependency.index ? { repository_url: dependency.index } : undefined, undefined),
+    ),
   createVerifier: (environment) => new HelmPlugin(environment),
 };
 
@@ -48,7 +60,12 @@ class HelmPlugin implements PackageVerifier {
   constructor(private readonly environment: VerifierEnvironment) {
     this.repositories = loadHelmRepositories(environment.env, environment.homeDir);
     const http = environment.http({ maxBodyBytes: 64 * 1024 * 1024, authFor: helmAuthFor(this.repositories) });
-    this.verifier = new HelmVerifier({ http, index: new HelmIndexClient(http), cache: environment.cache, keyring: () => (this.keyring ??= this.loadKeyring()) });
+    this.verifier = new HelmVerifier({
+      http,
+      index: new HelmIndexClient(http),
+      cache: environment.cache,
+      keyring: () => (this.keyring ??= this.loadKeyring()),
+    });
   }
 
   async plan(target: VerifyTarget): Promise<{ key: string; run: () => Promise<PackageResult> }> {
@@ -69,7 +86,11 @@ class HelmPlugin implements PackageVerifier {
     try {
       bytes = await fs.promises.readFile(file);
     } catch {
-      return { error: configured ? `the Helm keyring ${file} cannot be read` : 'no Helm keyring is configured to check it with (provenanceLens.helm.keyring, --helm-keyring, or helm\'s default ~/.gnupg/pubring.gpg)' };
+      return {
+        error: configured
+          ? `the Helm keyring ${file} cannot be read`
+          : "no Helm keyring is configured to check it with (provenanceLens.helm.keyring, --helm-keyring, or helm's default ~/.gnupg/pubring.gpg)",
+      };
     }
     try {
       const keys = await readKeyring(bytes);

@@ -21,7 +21,9 @@ export const mavenPlugin: EcosystemPlugin = {
     { kind: 'maven-pom', patterns: ['**/pom.xml'], matches: (base) => base === 'pom.xml', parse: parsePom },
     { kind: 'gradle-catalog', patterns: ['**/*.versions.toml'], matches: (base) => /\.versions\.toml$/.test(base), parse: parseVersionCatalog },
   ],
-  options: [{ key: 'maven.repositoryUrl', flag: 'maven-repository-url', argument: 'URL', help: 'the Maven repository when ~/.m2/settings.xml names no mirror' }],
+  options: [
+    { key: 'maven.repositoryUrl', flag: 'maven-repository-url', argument: 'URL', help: 'the Maven repository when ~/.m2/settings.xml names no mirror' },
+  ],
   // A Maven package is named `group:artifact` here, `group/artifact` in its purl.
   fromPurl: (purl, hashes) => ({ ...indexPurlTarget(purl, hashes), name: purl.namespace ? `${purl.namespace}:${purl.name}` : purl.name }),
   packageUrl: (dependency, result) =>
@@ -57,7 +59,11 @@ class MavenPlugin implements PackageVerifier {
     const repositories = [...new Set([...(configured ? [configured] : []), ...(target.parsed.indexes ?? [])])];
     // A version the pom leaves to its parents or an imported BOM, looked up there (a range stays unresolved).
     const model = target.parsed.model as PomModel | undefined;
-    const version = d.version ?? (model && !/^[[(]/.test(d.spec) ? await this.poms.versionOf(d.name, d.spec, target.file, model, repositories, target.signal).catch(() => undefined) : undefined);
+    const version =
+      d.version ??
+      (model && !/^[[(]/.test(d.spec)
+        ? await this.poms.versionOf(d.name, d.spec, target.file, model, repositories, target.signal).catch(() => undefined)
+        : undefined);
     const key = ['maven', repositories.join(' '), d.name, version ?? d.spec, d.source ?? '', target.fresh].join('\n');
     return { key, run: () => this.verifier.verify({ name: d.name, version, note: d.source }, repositories, target.signal, target.fresh) };
   }

@@ -28,7 +28,11 @@ export class MavenVerifier {
   async verify(target: MavenTarget, repositories: string[], signal?: AbortSignal, fresh = false): Promise<PackageResult> {
     const fail = (code: UnverifiableCode, reason: string) => unverifiableResult(target.name, code, reason, target.version, 'maven');
     if (!target.version) return fail('spec-unsupported', `The version of ${target.name} is not known here${target.note ? `: ${target.note}` : ''}.`);
-    if (repositories.length === 0) return fail('registry-error', 'No Maven repository is configured (a mirror in ~/.m2/settings.xml, <repositories> in the pom, or the provenanceLens.maven.repositoryUrl setting).');
+    if (repositories.length === 0)
+      return fail(
+        'registry-error',
+        'No Maven repository is configured (a mirror in ~/.m2/settings.xml, <repositories> in the pom, or the provenanceLens.maven.repositoryUrl setting).',
+      );
     const extension = /(?:^|; )(pom|war|aar|zip)\b/.exec(target.note ?? '')?.[1] ?? 'jar';
     try {
       const key = [RESULT_SCHEMA, repositories.join(' '), target.name, target.version, extension, this.options.trust().digest].join('\n');
@@ -46,12 +50,26 @@ export class MavenVerifier {
       const url = `${repository.replace(/\/+$/, '')}/${relative}`;
       const bytes = await this.options.http.get(url, { accept: 'application/octet-stream', signal });
       if (bytes.status === 404) continue;
-      const base = { ecosystem: 'maven' as const, name, version, purl: `pkg:maven/${group}/${artifact}@${version}${extension !== 'jar' ? `?type=${extension}` : ''}`, registry: new URL(repository).host, findings: [] };
+      const base = {
+        ecosystem: 'maven' as const,
+        name,
+        version,
+        purl: `pkg:maven/${group}/${artifact}@${version}${extension !== 'jar' ? `?type=${extension}` : ''}`,
+        registry: new URL(repository).host,
+        findings: [],
+      };
       const bundle = await this.options.http.get(`${url}.sigstore.json`, { accept: 'application/json', signal });
-      if (bundle.status === 404) return decided(base, 'signature-missing', `${file} on ${base.registry} has no Sigstore bundle (${file}.sigstore.json) beside it.`);
+      if (bundle.status === 404)
+        return decided(base, 'signature-missing', `${file} on ${base.registry} has no Sigstore bundle (${file}.sigstore.json) beside it.`);
       return this.judgeBundle(base, file, bytes.body, bundle.body);
     }
-    return unverifiableResult(name, 'version-not-found', `No configured repository (${repositories.map((r) => new URL(r).host).join(', ')}) has ${file}.`, version, 'maven');
+    return unverifiableResult(
+      name,
+      'version-not-found',
+      `No configured repository (${repositories.map((r) => new URL(r).host).join(', ')}) has ${file}.`,
+      version,
+      'maven',
+    );
   }
 
   private judgeBundle(base: Parameters<typeof decided>[0], file: string, artifact: Buffer, bundleBytes: Buffer): PackageResult {
@@ -72,7 +90,8 @@ export class MavenVerifier {
       } catch {
         // not JSON: no subject matches below
       }
-      if (!statement.subject?.some((s) => s.digest?.sha256 === sha256)) return decided(base, 'artifact-mismatch', `The Sigstore bundle beside ${file} is about other content.`);
+      if (!statement.subject?.some((s) => s.digest?.sha256 === sha256))
+        return decided(base, 'artifact-mismatch', `The Sigstore bundle beside ${file} is about other content.`);
     }
     const material = bundle.verificationMaterial.content;
     if (material.$case === 'publicKey') return decided(base, 'trust-material-missing', `${file} is signed with a key, not a Sigstore certificate.`);

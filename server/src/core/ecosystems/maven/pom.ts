@@ -25,7 +25,15 @@ export function pomModel(root: XmlElement): PomModel {
     groupId: text(root, 'groupId') ?? text(parent, 'groupId'),
     artifactId: text(root, 'artifactId'),
     version: text(root, 'version') ?? text(parent, 'version'),
-    parent: text(parent, 'artifactId') && text(parent, 'groupId') && text(parent, 'version') ? { groupId: text(parent, 'groupId')!, artifactId: text(parent, 'artifactId')!, version: text(parent, 'version')!, relativePath: childOf(parent, 'relativePath')?.text ?? '../pom.xml' } : undefined,
+    parent:
+      text(parent, 'artifactId') && text(parent, 'groupId') && text(parent, 'version')
+        ? {
+            groupId: text(parent, 'groupId')!,
+            artifactId: text(parent, 'artifactId')!,
+            version: text(parent, 'version')!,
+            relativePath: childOf(parent, 'relativePath')?.text ?? '../pom.xml',
+          }
+        : undefined,
     properties: new Map((childOf(root, 'properties')?.children ?? []).map((p) => [p.name, p.text])),
     managed: childrenOf(childOf(childOf(root, 'dependencyManagement'), 'dependencies'), 'dependency').map((d) => ({
       key: `${text(d, 'groupId')}:${text(d, 'artifactId')}`,
@@ -94,7 +102,11 @@ function dependencyOf(d: XmlElement, resolve: (value: string) => string | undefi
   const specRange = versionElement?.textRange ?? nameRange;
   const scope = childOf(d, 'scope')?.text;
   const type = childOf(d, 'type')?.text ?? 'jar';
-  const unresolved = !version ? (written ? `${written} is set outside this file (a parent POM or a property it does not define)` : 'its version comes from a parent POM or an imported BOM') : undefined;
+  const unresolved = !version
+    ? written
+      ? `${written} is set outside this file (a parent POM or a property it does not define)`
+      : 'its version comes from a parent POM or an imported BOM'
+    : undefined;
   return [
     {
       ecosystem: 'maven',
@@ -105,7 +117,10 @@ function dependencyOf(d: XmlElement, resolve: (value: string) => string | undefi
       group: scope === 'test' || scope === 'provided' ? 'devDependencies' : 'dependencies',
       nameRange,
       specRange,
-      source: [type !== 'jar' ? type : undefined, childOf(d, 'classifier')?.text ? `classifier ${childOf(d, 'classifier')!.text}` : undefined, unresolved].filter(Boolean).join('; ') || undefined,
+      source:
+        [type !== 'jar' ? type : undefined, childOf(d, 'classifier')?.text ? `classifier ${childOf(d, 'classifier')!.text}` : undefined, unresolved]
+          .filter(Boolean)
+          .join('; ') || undefined,
     },
   ];
 }

@@ -47,10 +47,14 @@ export class PomResolver {
     let currentDir: string | undefined = dir;
     while (current.parent && chain.length < MAX_DEPTH) {
       const { groupId, artifactId, version, relativePath } = current.parent;
-      const localFile: string | undefined = currentDir && relativePath ? path.resolve(currentDir, relativePath.endsWith('.xml') ? relativePath : path.join(relativePath, 'pom.xml')) : undefined;
+      const localFile: string | undefined =
+        currentDir && relativePath ? path.resolve(currentDir, relativePath.endsWith('.xml') ? relativePath : path.join(relativePath, 'pom.xml')) : undefined;
       const local: PomModel | undefined = localFile ? pomModelOf(readTextIfExists(localFile) ?? '') : undefined;
       // The file at relativePath counts only when it is that parent.
-      const parent: PomModel | undefined = local && local.artifactId === artifactId && (local.groupId ?? groupId) === groupId ? local : await this.fetch(`${groupId}:${artifactId}`, version, repositories, signal);
+      const parent: PomModel | undefined =
+        local && local.artifactId === artifactId && (local.groupId ?? groupId) === groupId
+          ? local
+          : await this.fetch(`${groupId}:${artifactId}`, version, repositories, signal);
       if (!parent) break;
       chain.push(parent);
       currentDir = parent === local ? path.dirname(localFile!) : undefined;

@@ -19,7 +19,9 @@ export function parseVersionCatalog(text: string): { dependencies: Dependency[];
       version = v;
       versionNode = library;
     } else {
-      name = tomlString(tomlAt(library, 'module')) ?? (tomlString(tomlAt(library, 'group')) && `${tomlString(tomlAt(library, 'group'))}:${tomlString(tomlAt(library, 'name'))}`);
+      name =
+        tomlString(tomlAt(library, 'module')) ??
+        (tomlString(tomlAt(library, 'group')) && `${tomlString(tomlAt(library, 'group'))}:${tomlString(tomlAt(library, 'name'))}`);
       const direct = tomlAt(library, 'version');
       const ref = tomlString(tomlAt(direct, 'ref')) ?? tomlString(tomlAt(library, 'version.ref'));
       versionNode = ref ? tomlAt(versions, ref) : direct;
@@ -31,7 +33,15 @@ export function parseVersionCatalog(text: string): { dependencies: Dependency[];
       continue;
     }
     const range = library.keyRange ?? library.range;
-    out.dependencies.push({ ecosystem: 'maven', name, spec: version ?? '', version: version && !/^[[(]/.test(version) ? version : undefined, group: 'dependencies', nameRange: range, specRange: coordinates ? library.range : (versionNode?.range ?? range) });
+    out.dependencies.push({
+      ecosystem: 'maven',
+      name,
+      spec: version ?? '',
+      version: version && !/^[[(]/.test(version) ? version : undefined,
+      group: 'dependencies',
+      nameRange: range,
+      specRange: coordinates ? library.range : (versionNode?.range ?? range),
+    });
   }
   return out;
 }

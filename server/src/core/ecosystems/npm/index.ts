@@ -47,7 +47,11 @@ export const npmPlugin: EcosystemPlugin = {
       },
     },
   ],
-  fromPurl: (purl, hashes) => ({ name: purl.namespace ? `${purl.namespace}/${purl.name}` : purl.name, version: purl.version ?? undefined, integrity: npmIntegrity(hashes) }),
+  fromPurl: (purl, hashes) => ({
+    name: purl.namespace ? `${purl.namespace}/${purl.name}` : purl.name,
+    version: purl.version ?? undefined,
+    integrity: npmIntegrity(hashes),
+  }),
   packageUrl: (dependency, result) => {
     const version = dependency.version ?? result?.version;
     if (!version) return undefined;
@@ -60,7 +64,12 @@ export const npmPlugin: EcosystemPlugin = {
 
 /** A component's hash in npm's integrity form, so the registry's tarball integrity is compared with it. */
 export function npmIntegrity(hashes: Record<string, string>): string | undefined {
-  for (const [alg, name] of [['SHA-512', 'sha512'], ['SHA-384', 'sha384'], ['SHA-256', 'sha256'], ['SHA-1', 'sha1']] as const) {
+  for (const [alg, name] of [
+    ['SHA-512', 'sha512'],
+    ['SHA-384', 'sha384'],
+    ['SHA-256', 'sha256'],
+    ['SHA-1', 'sha1'],
+  ] as const) {
     const hex = hashes[alg];
     if (hex && /^[0-9a-f]+$/.test(hex)) return `${name}-${Buffer.from(hex, 'hex').toString('base64')}`;
   }
@@ -72,7 +81,10 @@ function lockfileGraph(parsed: ParsedFile): DependencyGraph {
   const byLocation = new Map(parsed.dependencies.filter((d) => d.location).map((d) => [d.location!, d]));
   const graph = lockGraph(parsed.dependencies, parsed.rootRequires);
   const at = (locations: string[]) => locations.map((l) => byLocation.get(l)).filter((d): d is Dependency => d !== undefined);
-  return { roots: at(graph.roots), children: new Map([...graph.children].flatMap(([from, to]) => (byLocation.has(from) ? [[byLocation.get(from)!, at(to)]] : []))) };
+  return {
+    roots: at(graph.roots),
+    children: new Map([...graph.children].flatMap(([from, to]) => (byLocation.has(from) ? [[byLocation.get(from)!, at(to)]] : []))),
+  };
 }
 
 /** Each folder's npm configuration, registry client and verifier: npm reads .npmrc from the project's folder up. */
@@ -122,7 +134,12 @@ class NpmPlugin implements PackageVerifier {
     }
     const registry = config.values.get('registry');
     log?.(`npm config for ${dir}: files ${config.files.join(', ') || '(none)'}; registry ${registry ? redact(registry) : '(none)'}`);
-    const http = this.environment.http({ maxBodyBytes: 64 * 1024 * 1024, proxy: proxyFor(config, env), tls: tlsFor(config), authFor: (url) => authFor(config, url) });
+    const http = this.environment.http({
+      maxBodyBytes: 64 * 1024 * 1024,
+      proxy: proxyFor(config, env),
+      tls: tlsFor(config),
+      authFor: (url) => authFor(config, url),
+    });
     const verifier = new NpmVerifier({ registry: new NpmRegistryClient(http), config, trust: this.environment.trust, cache: this.environment.cache });
     return { verifier, http };
   }

@@ -22,7 +22,8 @@ export interface Judgement {
 export function judge(signature: SignatureResult, provenance: ProvenanceResult): Judgement {
   const verdict = worse(signature.status, provenance.status === 'absent' ? 'verified' : provenance.status);
   if (verdict === 'verified') {
-    const reason = provenance.status === 'verified' ? 'Registry signature and provenance verified.' : 'Registry signature verified; published without provenance.';
+    const reason =
+      provenance.status === 'verified' ? 'Registry signature and provenance verified.' : 'Registry signature verified; published without provenance.';
     return { verdict, code: 'verified', reason };
   }
   // The check that decides gives the code, and the code the verdict (its status stands for the same one).
@@ -67,4 +68,3 @@ function earlierVersionWithProvenance(packument: Packument, version: string): st
 function repositoryOf(manifest: NpmVersionManifest): string | undefined {
   return typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url;
 }
-

@@ -25,7 +25,6 @@ export interface NpmConfig {
   files: string[];
 }
 
-
 export function loadNpmConfig(sources: NpmConfigSources): NpmConfig {
   const read = sources.readFile ?? readTextIfExists;
   const env = sources.env;
@@ -72,7 +71,10 @@ export function authFor(config: NpmConfig, url: string): RegistryAuth | undefine
   }
   const segments = parsed.pathname.split('/').filter(Boolean);
   for (let n = segments.length; n >= 0; n--) {
-    const prefix = `//${parsed.host}/${segments.slice(0, n).map((s) => s + '/').join('')}`;
+    const prefix = `//${parsed.host}/${segments
+      .slice(0, n)
+      .map((s) => s + '/')
+      .join('')}`;
     const token = config.values.get(`${prefix}:_authToken`);
     if (token) return { authorization: `Bearer ${token}` };
     const basic = config.values.get(`${prefix}:_auth`);
@@ -195,7 +197,14 @@ function globToRegExp(glob: string): RegExp {
   const normalised = glob.replace(/^\.\//, '').replace(/\/+$/, '');
   const pattern = normalised
     .split('/')
-    .map((part) => (part === '**' ? '.*' : part.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')))
+    .map((part) =>
+      part === '**'
+        ? '.*'
+        : part
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '[^/]*')
+            .replace(/\?/g, '[^/]'),
+    )
     .join('/');
   return new RegExp(`^${pattern}$`);
 }

@@ -97,7 +97,6 @@ export class NpmRegistryClient {
     const r = await this.http.getJson(registry + pathPart, 'application/json', signal);
     return r.status === 404 ? undefined : r.body;
   }
-
 }
 
 /** Promises shared while fresh; a failed look-up is forgotten at once so the next check retries it. */

@@ -53,7 +53,14 @@ export class NpmVerifier {
     }
   }
 
-  private async verifyFromRegistry(registry: string, name: string, range: string, target: NpmTarget, fresh: boolean, signal?: AbortSignal): Promise<PackageResult> {
+  private async verifyFromRegistry(
+    registry: string,
+    name: string,
+    range: string,
+    target: NpmTarget,
+    fresh: boolean,
+    signal?: AbortSignal,
+  ): Promise<PackageResult> {
     const client = this.options.registry;
     if (fresh) client.forgetPackage(registry, name);
     const pinned = target.version && target.integrity ? this.cacheKey(registry, name, target.version, target.integrity) : undefined;
@@ -80,10 +87,7 @@ export class NpmVerifier {
     }
 
     const publishedAt = await this.publishTime(registry, packument, version, manifest, keys, signal);
-    const signature = await verifyRegistrySignature(
-      { name, version, integrity, signatures: manifest.dist?.signatures, publishedAt },
-      keys,
-    );
+    const signature = await verifyRegistrySignature({ name, version, integrity, signatures: manifest.dist?.signatures, publishedAt }, keys);
     const provenance = await this.checkProvenance(registry, name, version, manifest, keys, signal);
     const findings = provenanceFindings(packument, manifest, provenance);
     const { verdict, code, reason } = judge(signature, provenance);
@@ -127,7 +131,8 @@ export class NpmVerifier {
         return { status: 'unverifiable', code: 'network-error', message: `Could not fetch the attestations: ${(error as Error).message}.` };
       }
       // Advertised but not served: a registry fault, not an absence of provenance.
-      if (document === undefined) return { status: 'unverifiable', code: 'registry-error', message: 'The registry advertises attestations for this version but does not serve them.' };
+      if (document === undefined)
+        return { status: 'unverifiable', code: 'registry-error', message: 'The registry advertises attestations for this version but does not serve them.' };
     }
     return verifyNpmProvenance({ name, version, integrity: manifest.dist?.integrity, document }, keys, this.options.trust());
   }
@@ -205,8 +210,17 @@ function integrityMismatch(locked: string | undefined, registry: string | undefi
     const b = integrityHex(registry, algorithm);
     if (a && b) {
       if (a === b) return undefined;
-      const reason = 'This file records a different integrity (hash) than the registry serves for this version: the file or the registry metadata has been altered.';
-      return { signature: 'invalid', signatureReason: reason, provenance: 'unverifiable', provenanceReason: reason, ...coded('integrity-mismatch'), reason, findings: [] };
+      const reason =
+        'This file records a different integrity (hash) than the registry serves for this version: the file or the registry metadata has been altered.';
+      return {
+        signature: 'invalid',
+        signatureReason: reason,
+        provenance: 'unverifiable',
+        provenanceReason: reason,
+        ...coded('integrity-mismatch'),
+        reason,
+        findings: [],
+      };
     }
   }
   return undefined;
@@ -217,7 +231,10 @@ function base(name: string, version: string, registry: string, integrity: string
 }
 
 function digestKeys(keys: RegistryKey[]): string {
-  const canonical = keys.map((k) => `${k.keyid}|${k.key}|${k.expires ?? ''}`).sort().join('\n');
+  const canonical = keys
+    .map((k) => `${k.keyid}|${k.key}|${k.expires ?? ''}`)
+    .sort()
+    .join('\n');
   return crypto.createHash('sha256').update(canonical).digest('hex').slice(0, 16);
 }
 

@@ -58,8 +58,14 @@ export function normaliseRepository(value: string | undefined): string | undefin
   const shorthand = /^(github|gitlab|bitbucket):([\w.-]+\/[\w.-]+)$/.exec(v);
   if (shorthand) v = `https://${shorthand[1]}.${shorthand[1] === 'bitbucket' ? 'org' : 'com'}/${shorthand[2]}`;
   else if (/^[\w.-]+\/[\w.-]+$/.test(v)) v = `https://github.com/${v}`;
-  v = v.replace(/^git\+/, '').replace(/^git:\/\//, 'https://').replace(/^ssh:\/\/git@/, 'https://');
+  v = v
+    .replace(/^git\+/, '')
+    .replace(/^git:\/\//, 'https://')
+    .replace(/^ssh:\/\/git@/, 'https://');
   v = v.replace(/^git@([^:]+):/, 'https://$1/');
-  v = v.replace(/\.git$/, '').replace(/\/+$/, '').replace(/#.*$/, '');
+  v = v
+    .replace(/\.git$/, '')
+    .replace(/\/+$/, '')
+    .replace(/#.*$/, '');
   return v.toLowerCase();
 }

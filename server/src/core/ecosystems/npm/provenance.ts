@@ -21,7 +21,8 @@ export const PUBLISH_PREDICATE = 'https://github.com/npm/attestation/tree/main/s
 const IN_TOTO_PAYLOAD = 'application/vnd.in-toto+json';
 
 /** A status and a code that stands for it (reasons.ts); `absent` counts as fine (`verified`) unless a policy requires provenance. */
-type StatusAndCode = { status: 'absent'; code: 'verified' } | { [S in Exclude<ProvenanceStatus, 'absent'>]: { status: S; code: CodeOf<S> } }[Exclude<ProvenanceStatus, 'absent'>];
+type StatusAndCode =
+  { status: 'absent'; code: 'verified' } | { [S in Exclude<ProvenanceStatus, 'absent'>]: { status: S; code: CodeOf<S> } }[Exclude<ProvenanceStatus, 'absent'>];
 
 export type ProvenanceResult = StatusAndCode & {
   message: string;
@@ -80,13 +81,22 @@ export function verifyNpmProvenance(input: ProvenanceInput, keys: RegistryKey[],
     const subject = checkSubject(envelope.payload, purl, sha512);
     if (subject.problem) return fail('provenance-subject-mismatch', subject.problem);
     // The document's predicateType is a label beside the bundle; the signed statement's is the fact.
-    if (subject.predicateType !== predicateType) return fail('provenance-invalid', `the attestation is labelled ${predicateType || '(none)'} but its signed statement is ${String(subject.predicateType)}`);
+    if (subject.predicateType !== predicateType)
+      return fail(
+        'provenance-invalid',
+        `the attestation is labelled ${predicateType || '(none)'} but its signed statement is ${String(subject.predicateType)}`,
+      );
 
     const isPublish = predicateType === PUBLISH_PREDICATE;
     const keySigned = isPublish || bundle.verificationMaterial.content.$case === 'publicKey';
     if (keys.length === 0 && (keySigned || envelope.signatures[0]?.keyid)) {
       // No registry keys is missing trust material: undecidable, never a reason to call the evidence wrong.
-      undecided ??= { status: 'unverifiable', code: 'registry-no-keys', message: `${label(predicateType)}: the registry publishes no keys to check it with.`, details };
+      undecided ??= {
+        status: 'unverifiable',
+        code: 'registry-no-keys',
+        message: `${label(predicateType)}: the registry publishes no keys to check it with.`,
+        details,
+      };
       continue;
     }
     // A certificate-signed envelope has an empty key id; any key id it does name must be the registry's.
@@ -108,8 +118,14 @@ export function verifyNpmProvenance(input: ProvenanceInput, keys: RegistryKey[],
 
     const result = checkBundle(bundle, trust, keyFinder);
     if (!result.ok) {
-      if (hasVerdict(result.code, 'invalid')) return { status: 'invalid', code: 'provenance-invalid', message: `${label(predicateType)}: ${result.message}`, details };
-      undecided ??= { status: 'unverifiable', code: result.code === 'bundle-unsupported' ? 'provenance-unsupported' : 'trust-material-missing', message: `${label(predicateType)}: ${result.message}`, details };
+      if (hasVerdict(result.code, 'invalid'))
+        return { status: 'invalid', code: 'provenance-invalid', message: `${label(predicateType)}: ${result.message}`, details };
+      undecided ??= {
+        status: 'unverifiable',
+        code: result.code === 'bundle-unsupported' ? 'provenance-unsupported' : 'trust-material-missing',
+        message: `${label(predicateType)}: ${result.message}`,
+        details,
+      };
       continue;
     }
     if (!isPublish) {
@@ -149,7 +165,11 @@ function describeProvenance(bundle: Bundle, payload: Buffer): Partial<Provenance
   const out: Partial<ProvenanceDetails> = {};
   const content = bundle.verificationMaterial.content;
   const certBytes =
-    content.$case === 'x509CertificateChain' ? content.x509CertificateChain.certificates[0]?.rawBytes : content.$case === 'certificate' ? content.certificate.rawBytes : undefined;
+    content.$case === 'x509CertificateChain'
+      ? content.x509CertificateChain.certificates[0]?.rawBytes
+      : content.$case === 'certificate'
+        ? content.certificate.rawBytes
+        : undefined;
   if (certBytes) {
     Object.assign(out, readBuildIdentity(X509Certificate.parse(certBytes as Buffer<ArrayBuffer>)));
   }

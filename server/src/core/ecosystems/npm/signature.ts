@@ -30,10 +30,18 @@ export async function verifyRegistrySignature(input: SignatureInput, keys: Regis
     return { status: 'unverifiable', code: 'registry-no-keys', message: 'The registry publishes no signing keys, so its signatures cannot be checked.' };
   }
   if (!input.signatures || input.signatures.length === 0) {
-    return { status: 'unsigned', code: 'signature-missing', message: `${input.name}@${input.version} has no registry signature, although its registry signs packages.` };
+    return {
+      status: 'unsigned',
+      code: 'signature-missing',
+      message: `${input.name}@${input.version} has no registry signature, although its registry signs packages.`,
+    };
   }
   if (!input.integrity) {
-    return { status: 'invalid', code: 'signature-invalid', message: 'The registry signed this version but gives no integrity value to check the signature against.' };
+    return {
+      status: 'invalid',
+      code: 'signature-invalid',
+      message: 'The registry signed this version but gives no integrity value to check the signature against.',
+    };
   }
   const message = `${input.name}@${input.version}:${input.integrity}`;
   // Like npm, every signature present must verify: one bad signature is enough to distrust the version.
@@ -43,19 +51,44 @@ export async function verifyRegistrySignature(input: SignatureInput, keys: Regis
   for (const signature of input.signatures) {
     const key = keys.find((k) => k.keyid === signature.keyid);
     if (!key) {
-      return { status: 'invalid', code: 'signature-key-unknown', keyid: signature.keyid, message: `Signed with key ${signature.keyid}, which the registry does not publish.` };
+      return {
+        status: 'invalid',
+        code: 'signature-key-unknown',
+        keyid: signature.keyid,
+        message: `Signed with key ${signature.keyid}, which the registry does not publish.`,
+      };
     }
     if (!(await verifyEcdsa(message, signature.sig, key.key))) {
-      return { status: 'invalid', code: 'signature-invalid', keyid: key.keyid, message: `The registry signature by ${key.keyid} does not match ${input.name}@${input.version} and its integrity: the metadata may have been tampered with.` };
+      return {
+        status: 'invalid',
+        code: 'signature-invalid',
+        keyid: key.keyid,
+        message: `The registry signature by ${key.keyid} does not match ${input.name}@${input.version} and its integrity: the metadata may have been tampered with.`,
+      };
     }
     if (key.expires && !input.publishedAt) {
-      undecided ??= { status: 'unverifiable', code: 'registry-error', keyid: key.keyid, message: `Key ${key.keyid} expires, and the registry did not say when this version was published.` };
+      undecided ??= {
+        status: 'unverifiable',
+        code: 'registry-error',
+        keyid: key.keyid,
+        message: `Key ${key.keyid} expires, and the registry did not say when this version was published.`,
+      };
     } else if (key.expires && !(Date.parse(input.publishedAt!) < Date.parse(key.expires))) {
-      return { status: 'invalid', code: 'signature-key-expired', keyid: key.keyid, message: `Signed with key ${key.keyid}, which expired on ${key.expires}, before this version was published (${input.publishedAt}).` };
+      return {
+        status: 'invalid',
+        code: 'signature-key-expired',
+        keyid: key.keyid,
+        message: `Signed with key ${key.keyid}, which expired on ${key.expires}, before this version was published (${input.publishedAt}).`,
+      };
     }
   }
   if (undecided) return undecided;
-  return { status: 'verified', code: 'verified', keyid: input.signatures[0].keyid, message: `Registry signature verified with key ${input.signatures[0].keyid}.` };
+  return {
+    status: 'verified',
+    code: 'verified',
+    keyid: input.signatures[0].keyid,
+    message: `Registry signature verified with key ${input.signatures[0].keyid}.`,
+  };
 }
 
 /** Parsed registry keys: a registry has a handful, and parsing one per package is measurable. */

@@ -14,7 +14,6 @@ export type { AttestationLocation, AttestedSbom } from '../../result';
 
 export type LocatedCheck = BundleCheckResult & { location?: AttestationLocation };
 
-
 /** cosign's predicate types for SBOMs (`--type cyclonedx`, `spdx`, `spdxjson`), versioned or not. */
 export function isSbomPredicate(type: string | undefined): boolean {
   return !!type && (type.startsWith('https://cyclonedx.org/bom') || type.startsWith('https://spdx.dev/Document'));
@@ -24,7 +23,16 @@ export function isSbomPredicate(type: string | undefined): boolean {
 export function attestedSboms(attestations: LocatedCheck[]): AttestedSbom[] {
   return attestations.flatMap((a) =>
     a.ok && a.location && isSbomPredicate(a.predicateType)
-      ? [{ predicateType: a.predicateType!, location: a.location, subject: a.identity?.subjectAlternativeName, issuer: a.identity?.issuer, key: a.keyName, logIndex: a.logIndex }]
+      ? [
+          {
+            predicateType: a.predicateType!,
+            location: a.location,
+            subject: a.identity?.subjectAlternativeName,
+            issuer: a.identity?.issuer,
+            key: a.keyName,
+            logIndex: a.logIndex,
+          },
+        ]
       : [],
   );
 }
@@ -41,9 +49,22 @@ export function sbomOfStatement(payload: Buffer): { text: string; fileName: stri
     return { error: 'the statement is not JSON' };
   }
   const data = (predicate as { Data?: unknown } | undefined)?.Data;
-  const text = typeof predicate === 'string' ? predicate : typeof data === 'string' ? data : predicate && typeof predicate === 'object' ? JSON.stringify(predicate, null, 2) : undefined;
+  const text =
+    typeof predicate === 'string'
+      ? predicate
+      : typeof data === 'string'
+        ? data
+        : predicate && typeof predicate === 'object'
+          ? JSON.stringify(predicate, null, 2)
+          : undefined;
   const format = text === undefined ? undefined : sbomFormat(text);
   if (!text || !format) return { error: 'the attestation does not carry an SBOM this extension reads' };
-  const extension = { 'cyclonedx-json': 'cdx.json', 'cyclonedx-xml': 'cdx.xml', 'spdx-json': 'spdx.json', 'spdx-tag-value': 'spdx', 'spdx3-jsonld': 'spdx3.json' }[format];
+  const extension = {
+    'cyclonedx-json': 'cdx.json',
+    'cyclonedx-xml': 'cdx.xml',
+    'spdx-json': 'spdx.json',
+    'spdx-tag-value': 'spdx',
+    'spdx3-jsonld': 'spdx3.json',
+  }[format];
   return { text, fileName: `sbom.${extension}` };
 }

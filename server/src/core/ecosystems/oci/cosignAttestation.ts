@@ -33,7 +33,13 @@ interface IntotoOrDsseSpec {
 }
 
 /** `layer`: the stored bytes of one `.att` layer; `annotations`: that layer's annotations. */
-export function verifyCosignAttestation(layer: Buffer, annotations: Record<string, string>, imageDigest: string, trust: TrustContext, keys: PublicKeyEntry[]): BundleCheckResult {
+export function verifyCosignAttestation(
+  layer: Buffer,
+  annotations: Record<string, string>,
+  imageDigest: string,
+  trust: TrustContext,
+  keys: PublicKeyEntry[],
+): BundleCheckResult {
   const fail = (message: string, predicateType?: string): BundleCheckResult => ({ ok: false, code: 'signature-invalid', message, predicateType });
   let envelope: Envelope;
   try {
@@ -41,14 +47,17 @@ export function verifyCosignAttestation(layer: Buffer, annotations: Record<strin
   } catch {
     return fail('an attestation layer is not a JSON DSSE envelope');
   }
-  if (envelope?.payloadType !== IN_TOTO) return fail(`an attestation layer's envelope is not an in-toto statement (payload type ${String(envelope?.payloadType)})`);
-  if (typeof envelope.payload !== 'string' || !Array.isArray(envelope.signatures) || envelope.signatures.length === 0) return fail('an attestation layer\'s envelope has no payload or no signature');
+  if (envelope?.payloadType !== IN_TOTO)
+    return fail(`an attestation layer's envelope is not an in-toto statement (payload type ${String(envelope?.payloadType)})`);
+  if (typeof envelope.payload !== 'string' || !Array.isArray(envelope.signatures) || envelope.signatures.length === 0)
+    return fail("an attestation layer's envelope has no payload or no signature");
   const payload = Buffer.from(envelope.payload, 'base64');
   const statement = readStatement(payload, imageDigest);
   if (statement.error) return fail(statement.error, statement.predicateType);
   // cosign labels the layer with the statement's predicate type; a label that disagrees was not written by the signer.
   const label = annotations.predicateType;
-  if (label !== undefined && label !== statement.predicateType) return fail(`an attestation layer is labelled ${label} but its signed statement is ${statement.predicateType}`, statement.predicateType);
+  if (label !== undefined && label !== statement.predicateType)
+    return fail(`an attestation layer is labelled ${label} but its signed statement is ${statement.predicateType}`, statement.predicateType);
   const signed = dsse.preAuthEncoding(IN_TOTO, payload);
   const signatures = envelope.signatures.flatMap((s) => (typeof s?.sig === 'string' ? [Buffer.from(s.sig, 'base64')] : []));
   const check = verifyCosignLayer(
@@ -58,7 +67,11 @@ export function verifyCosignAttestation(layer: Buffer, annotations: Record<strin
       signedBy: (key) => signatures.some((signature) => crypto.verify('sha256', signed, key, signature)),
       logEntryMismatch: (entry: LogEntryBody, publicKeyPem) => {
         const recorded = recordedHashAndKey(entry);
-        if (!recorded) return { code: 'bundle-unsupported', message: `transparency-log entries of kind "${entry.kind}" ${entry.apiVersion ?? ''} are not supported for cosign attestations` };
+        if (!recorded)
+          return {
+            code: 'bundle-unsupported',
+            message: `transparency-log entries of kind "${entry.kind}" ${entry.apiVersion ?? ''} are not supported for cosign attestations`,
+          };
         if (recorded.hash?.algorithm !== 'sha256' || recorded.hash.value !== sha256Hex(layer) || !loggedKeyMatches(recorded.key, publicKeyPem)) {
           return { code: 'signature-invalid', message: 'the transparency-log entry is for another envelope or key' };
         }

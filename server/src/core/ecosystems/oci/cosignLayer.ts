@@ -29,7 +29,9 @@ export const ANNOTATIONS = {
  */
 export type CosignFailure = Failure<CodeOf<'invalid' | 'unverifiable' | 'policy-violation'>>;
 
-export type CosignCheck = { ok: true; identity?: BuildIdentity; keyName?: string; logIndex?: string; integratedTime?: string; timestamp?: string; timestampAuthority?: string } | CosignFailure;
+export type CosignCheck =
+  | { ok: true; identity?: BuildIdentity; keyName?: string; logIndex?: string; integratedTime?: string; timestamp?: string; timestampAuthority?: string }
+  | CosignFailure;
 
 /** A log entry body as Rekor records it: `kind`, `apiVersion` and a kind-specific `spec`. */
 export interface LogEntryBody {
@@ -74,7 +76,7 @@ export function verifyCosignLayer(layer: SignedLayer, trust: TrustContext, keys:
       const { verifiedScts } = verifyCertificateChain(certificate, [signedAt], trust.material);
       // An embedded SCT must verify. Certificates from before Fulcio embedded SCTs have none; their
       // transparency is the Rekor entry itself, which records this very certificate (checked above).
-      if (certificate.extSCT && verifiedScts === 0) return invalid('the signing certificate\'s certificate-transparency timestamp does not verify');
+      if (certificate.extSCT && verifiedScts === 0) return invalid("the signing certificate's certificate-transparency timestamp does not verify");
     } catch (error) {
       return invalid(`the signing certificate does not chain to the trusted root at signing time (${(error as Error).message})`);
     }
@@ -87,11 +89,21 @@ export function verifyCosignLayer(layer: SignedLayer, trust: TrustContext, keys:
   const key = keys.find((k) => signedBy(layer, k.pem));
   if (!key) return fail('signer-not-allowed', `signed with a key that is not among the accepted keys (${keys.map((k) => k.name).join(', ')})`);
   if (!bundle) {
-    return key.ignoreTlog ? { ok: true, keyName: key.name } : fail('trust-material-missing', `signed with ${key.name}, but without a transparency-log entry (accept that per key with "ignoreTlog", like cosign's --insecure-ignore-tlog)`);
+    return key.ignoreTlog
+      ? { ok: true, keyName: key.name }
+      : fail(
+          'trust-material-missing',
+          `signed with ${key.name}, but without a transparency-log entry (accept that per key with "ignoreTlog", like cosign's --insecure-ignore-tlog)`,
+        );
   }
   const log = checkLogEntry(bundle, layer, key.pem, trust);
   if (log) return log;
-  return { ok: true, keyName: key.name, logIndex: String(bundle.Payload.logIndex), integratedTime: new Date(bundle.Payload.integratedTime * 1000).toISOString() };
+  return {
+    ok: true,
+    keyName: key.name,
+    logIndex: String(bundle.Payload.logIndex),
+    integratedTime: new Date(bundle.Payload.integratedTime * 1000).toISOString(),
+  };
 }
 
 function parseBundle(text: string | undefined): RekorBundle | undefined | 'malformed' {

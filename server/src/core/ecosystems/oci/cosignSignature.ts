@@ -37,9 +37,13 @@ export function verifyCosignSignature(layer: SignatureLayer, imageDigest: string
       annotations: layer.annotations,
       signedBy: (key) => crypto.verify('sha256', layer.payload, key, signature),
       logEntryMismatch: (entry: LogEntryBody, publicKeyPem) => {
-        if (entry.kind !== 'rekord' && entry.kind !== 'hashedrekord') return { code: 'bundle-unsupported', message: `transparency-log entries of kind "${entry.kind}" are not supported for cosign signatures` };
+        if (entry.kind !== 'rekord' && entry.kind !== 'hashedrekord')
+          return { code: 'bundle-unsupported', message: `transparency-log entries of kind "${entry.kind}" are not supported for cosign signatures` };
         const spec = entry.spec as RekordSpec | undefined;
-        const recorded = spec?.data?.hash?.value === sha256Hex(layer.payload) && spec.signature?.content === signatureB64 && loggedKeyMatches(spec.signature?.publicKey?.content, publicKeyPem);
+        const recorded =
+          spec?.data?.hash?.value === sha256Hex(layer.payload) &&
+          spec.signature?.content === signatureB64 &&
+          loggedKeyMatches(spec.signature?.publicKey?.content, publicKeyPem);
         return recorded ? undefined : { code: 'signature-invalid', message: 'the transparency-log entry is for another payload, signature or key' };
       },
     },

@@ -28,7 +28,11 @@ export function loadDockerConfig(env: NodeJS.ProcessEnv, homeDir = os.homedir(),
   const config: DockerConfig = { auths: new Map(), credHelpers: new Map() };
   const text = read(file);
   if (text === undefined) return config;
-  let json: { auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>; credHelpers?: Record<string, string>; credsStore?: string };
+  let json: {
+    auths?: Record<string, { auth?: string; username?: string; password?: string; identitytoken?: string }>;
+    credHelpers?: Record<string, string>;
+    credsStore?: string;
+  };
   try {
     json = JSON.parse(text);
   } catch {
@@ -75,7 +79,12 @@ export function loadDaemonConfig(env: NodeJS.ProcessEnv, read = readTextIfExists
  * Credentials for a registry domain. Helpers run only when `allowExec`; a helper that fails or
  * knows nothing gives no credentials (anonymous access is then tried, as docker does).
  */
-export async function credentialsFor(config: DockerConfig, domain: string, allowExec: boolean, env: NodeJS.ProcessEnv): Promise<RegistryCredentials | undefined> {
+export async function credentialsFor(
+  config: DockerConfig,
+  domain: string,
+  allowExec: boolean,
+  env: NodeJS.ProcessEnv,
+): Promise<RegistryCredentials | undefined> {
   const key = registryKey(domain);
   const helper = config.credHelpers.get(key) ?? (config.auths.has(key) ? undefined : config.credsStore);
   if (helper && allowExec) {
@@ -87,7 +96,10 @@ export async function credentialsFor(config: DockerConfig, domain: string, allow
 
 /** `https://index.docker.io/v1/`, `docker.io`, `http://127.0.0.1:5000/` → one key per registry. */
 export function registryKey(value: string): string {
-  const host = value.replace(/^https?:\/\//, '').replace(/\/.*$/, '').toLowerCase();
+  const host = value
+    .replace(/^https?:\/\//, '')
+    .replace(/\/.*$/, '')
+    .toLowerCase();
   return host === 'index.docker.io' || host === 'registry-1.docker.io' ? DEFAULT_DOMAIN : host;
 }
 

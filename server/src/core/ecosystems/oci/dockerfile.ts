@@ -6,7 +6,6 @@ import { DockerfileParser } from 'dockerfile-ast';
 import type { Dependency, ImageFile, ParseProblem, Range } from '../../dependency';
 import { isImageReference, parseImageReference } from '../../formats/imageReference';
 
-
 export function parseDockerfile(text: string): ImageFile {
   const dockerfile = DockerfileParser.parse(text);
   const images: Dependency[] = [];
@@ -23,7 +22,11 @@ export function parseDockerfile(text: string): ImageFile {
   const add = (written: string, range: Range, nameRange: Range | null, source: string, platform?: string) => {
     const substituted = substitute(written, globalArgs);
     if ('missing' in substituted) {
-      problems.push({ code: 'image-unresolved', range, message: `The image depends on build argument ${substituted.missing}, which has no default here; it cannot be verified.` });
+      problems.push({
+        code: 'image-unresolved',
+        range,
+        message: `The image depends on build argument ${substituted.missing}, which has no default here; it cannot be verified.`,
+      });
       return;
     }
     const ref = parseImageReference(substituted.value);
@@ -71,11 +74,14 @@ export function parseDockerfile(text: string): ImageFile {
 /** `${NAME}`, `$NAME`, `${NAME:-default}` and `${NAME-default}`, from ARG defaults. */
 function substitute(text: string, args: Map<string, string | undefined>): { value: string } | { missing: string } {
   let missing: string | undefined;
-  const value = text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_all, braced: string, fallback: string | undefined, bare: string) => {
-    const name = braced ?? bare;
-    const v = args.get(name) || fallback;
-    if (v === undefined || v === '') missing ??= name;
-    return v ?? '';
-  });
+  const value = text.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (_all, braced: string, fallback: string | undefined, bare: string) => {
+      const name = braced ?? bare;
+      const v = args.get(name) || fallback;
+      if (v === undefined || v === '') missing ??= name;
+      return v ?? '';
+    },
+  );
   return missing ? { missing } : { value };
 }

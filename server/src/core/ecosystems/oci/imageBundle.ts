@@ -51,16 +51,23 @@ export function verifyImageBundle(json: unknown, imageDigest: string, trust: Tru
     if (statement.error) return { ok: false, code: 'signature-invalid', message: statement.error, predicateType };
   } else {
     const signed = bundle.content.messageSignature.messageDigest?.digest;
-    if (!signed || `sha256:${Buffer.from(signed).toString('hex')}` !== imageDigest) return { ok: false, code: 'signature-invalid', message: `the signature is not over ${imageDigest}` };
+    if (!signed || `sha256:${Buffer.from(signed).toString('hex')}` !== imageDigest)
+      return { ok: false, code: 'signature-invalid', message: `the signature is not over ${imageDigest}` };
   }
   if (bundle.verificationMaterial.content.$case === 'publicKey') {
     // Key-signed: one of the accepted keys must verify it.
-    if (keys.length === 0) return { ok: false, code: 'trust-material-missing', message: 'signed with a key, and no public key is configured for this image', predicateType };
+    if (keys.length === 0)
+      return { ok: false, code: 'trust-material-missing', message: 'signed with a key, and no public key is configured for this image', predicateType };
     for (const key of keys) {
       const finder: KeyFinderFunc = () => ({ publicKey: crypto.createPublicKey(key.pem), validFor: () => true });
       if (checkBundle(bundle, trust, finder, !key.ignoreTlog).ok) return { ok: true, keyName: key.name, predicateType, builderId };
     }
-    return { ok: false, code: 'signer-not-allowed', message: `signed with a key that is not among the accepted keys (${keys.map((k) => k.name).join(', ')})`, predicateType };
+    return {
+      ok: false,
+      code: 'signer-not-allowed',
+      message: `signed with a key that is not among the accepted keys (${keys.map((k) => k.name).join(', ')})`,
+      predicateType,
+    };
   }
   const result = checkBundle(bundle, trust);
   if (!result.ok) return { ...result, predicateType };

@@ -107,7 +107,13 @@ export class OciPlugin implements PackageVerifier {
   }
 
   /** The SBOM an image attestation carries, verified again now with the keys the policy accepts for the image. */
-  async attestedSbom(dependency: Dependency, digest: string, location: AttestationLocation, policy: Policy, signal?: AbortSignal): ReturnType<OciVerifier['attestedSbom']> {
+  async attestedSbom(
+    dependency: Dependency,
+    digest: string,
+    location: AttestationLocation,
+    policy: Policy,
+    signal?: AbortSignal,
+  ): ReturnType<OciVerifier['attestedSbom']> {
     const image = dependency.image;
     if (!image) return { error: 'not an image reference' };
     return this.verifier().attestedSbom({ domain: image.domain, repository: image.repository, digest }, location, keysFor(policy, dependency), signal);
@@ -148,7 +154,14 @@ export class OciPlugin implements PackageVerifier {
  * The SBOM an image attestation carries, fetched and verified again now, with the keys the policy
  * of the file's folder accepts for the image.
  */
-export async function attestedSbom(checker: EcosystemAccess, file: string, dependency: Dependency, digest: string, location: AttestationLocation, signal?: AbortSignal): ReturnType<OciPlugin['attestedSbom']> {
+export async function attestedSbom(
+  checker: EcosystemAccess,
+  file: string,
+  dependency: Dependency,
+  digest: string,
+  location: AttestationLocation,
+  signal?: AbortSignal,
+): ReturnType<OciPlugin['attestedSbom']> {
   const verifier = checker.ecosystemVerifier('oci');
   if (!(verifier instanceof OciPlugin)) return { error: 'images are not verified here' };
   return verifier.attestedSbom(dependency, digest, location, checker.policyFor(path.dirname(path.resolve(file))), signal);

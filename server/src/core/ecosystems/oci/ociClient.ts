@@ -38,7 +38,13 @@ export interface Manifest {
   body: Buffer;
   json: {
     mediaType?: string;
-    manifests?: Array<{ digest: string; mediaType?: string; platform?: { os?: string; architecture?: string; variant?: string }; annotations?: Record<string, string>; artifactType?: string }>;
+    manifests?: Array<{
+      digest: string;
+      mediaType?: string;
+      platform?: { os?: string; architecture?: string; variant?: string };
+      annotations?: Record<string, string>;
+      artifactType?: string;
+    }>;
     layers?: Array<{ digest: string; mediaType?: string; size?: number; annotations?: Record<string, string> }>;
     config?: { digest: string; mediaType?: string };
     subject?: { digest: string };
@@ -120,7 +126,8 @@ export class OciClient {
         this.tokens.set(`${domain} ${scope}`, authorization);
         response = await this.options.http.get(url, { accept, signal, authorization, pass: [401, 404] });
       }
-      if (response.status === 401) throw new HttpError('status', `the registry ${domain} requires credentials for ${repository} (none in the docker configuration were accepted)`, 401);
+      if (response.status === 401)
+        throw new HttpError('status', `the registry ${domain} requires credentials for ${repository} (none in the docker configuration were accepted)`, 401);
     }
     return response;
   }
@@ -128,7 +135,10 @@ export class OciClient {
   /** Basic: the user's credentials as they are. Bearer: a token from the realm, paid for with them (or anonymously). */
   private async answerChallenge(domain: string, scope: string, challenge: string, signal?: AbortSignal): Promise<string | undefined> {
     const credentials = await this.options.credentials(domain);
-    const basic = credentials?.username !== undefined && credentials.password !== undefined ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}` : undefined;
+    const basic =
+      credentials?.username !== undefined && credentials.password !== undefined
+        ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
+        : undefined;
     const [scheme, params] = parseChallenge(challenge);
     if (scheme === 'basic') return basic;
     if (scheme !== 'bearer' || !params.realm) return undefined;
@@ -145,7 +155,12 @@ export class OciClient {
           signal,
           pass: [400, 401, 403],
         })
-      : await this.options.http.get(`${realm.toString()}${realm.search ? '&' : '?'}${new URLSearchParams(requested).toString()}`, { accept: 'application/json', signal, authorization: basic, pass: [401, 403] });
+      : await this.options.http.get(`${realm.toString()}${realm.search ? '&' : '?'}${new URLSearchParams(requested).toString()}`, {
+          accept: 'application/json',
+          signal,
+          authorization: basic,
+          pass: [401, 403],
+        });
     if (response.status !== 200) return undefined;
     try {
       const answer = JSON.parse(response.body.toString('utf8')) as { token?: string; access_token?: string };

@@ -51,7 +51,9 @@ export class OciVerifier {
       const manifest = await client.getManifest(ref.domain, ref.repository, version, signal);
       if (!manifest) return fail('version-not-found', `The registry has no ${ref.name}:${version}.`);
       const findings = await this.tagFindings(ref.name, ref.tag, ref.digest, manifest.digest);
-      const key = [RESULT_SCHEMA, ref.name, manifest.digest, this.options.trust().digest, keys.map((k) => `${k.name}:${k.ignoreTlog}:${k.pem}`).join()].join('\n');
+      const key = [RESULT_SCHEMA, ref.name, manifest.digest, this.options.trust().digest, keys.map((k) => `${k.name}:${k.ignoreTlog}:${k.pem}`).join()].join(
+        '\n',
+      );
       let result = fresh ? undefined : await this.options.cache.get(key);
       if (!result) {
         result = { ...(await this.judge(ref.name, version, manifest.digest, ref.domain, ref.repository, keys, signal)), platforms: platformsOf(manifest) };
@@ -74,16 +76,39 @@ export class OciVerifier {
     const label = `${name}:${tag ?? 'latest'}`;
     const findings: Finding[] = [{ code: 'image-not-pinned', message: `${label} is not pinned to a digest; it now names ${digest}.` }];
     const seen = await this.options.tags.get(label);
-    if (seen && seen !== digest) findings.push({ code: 'image-tag-moved', message: `${label} named ${seen} when last checked, and names ${digest} now: the tag moved.` });
+    if (seen && seen !== digest)
+      findings.push({ code: 'image-tag-moved', message: `${label} named ${seen} when last checked, and names ${digest} now: the tag moved.` });
     if (seen !== digest) await this.options.tags.set(label, digest);
     return findings;
   }
 
-  private async judge(name: string, version: string, digest: string, domain: string, repository: string, keys: PublicKeyEntry[], signal?: AbortSignal): Promise<PackageResult> {
+  private async judge(
+    name: string,
+    version: string,
+    digest: string,
+    domain: string,
+    repository: string,
+    keys: PublicKeyEntry[],
+    signal?: AbortSignal,
+  ): Promise<PackageResult> {
     const { signatures, attestations, unreachable } = await this.collect(digest, domain, repository, keys, signal);
     const base = { ecosystem: 'oci' as const, name, version, digest, purl: ociPurl(domain, repository, digest), findings: [] };
     const provenance = judgeAttestations(attestations, unreachable);
-    const signers: ImageSigner[] = signatures.flatMap((c) => (c.ok ? [{ subject: c.identity?.subjectAlternativeName, issuer: c.identity?.issuer, key: c.keyName, logIndex: c.logIndex, integratedTime: c.integratedTime, timestamp: c.timestamp, timestampAuthority: c.timestampAuthority }] : []));
+    const signers: ImageSigner[] = signatures.flatMap((c) =>
+      c.ok
+        ? [
+            {
+              subject: c.identity?.subjectAlternativeName,
+              issuer: c.identity?.issuer,
+              key: c.keyName,
+              logIndex: c.logIndex,
+              integratedTime: c.integratedTime,
+              timestamp: c.timestamp,
+              timestampAuthority: c.timestampAuthority,
+            },
+          ]
+        : [],
+    );
     let signature: SignatureStatus;
     let signatureReason: string;
     let code: VerdictCode;
@@ -108,9 +133,22 @@ export class OciVerifier {
     // Failing attestation evidence is as serious as a failing signature; evidence we could not reach
     // leaves an otherwise verified image undecided, as for packages.
     let reason = signatureReason;
-    if (provenance.status === 'invalid' || (provenance.status === 'unverifiable' && code === 'verified')) [code, reason] = [provenance.code, provenance.message];
+    if (provenance.status === 'invalid' || (provenance.status === 'unverifiable' && code === 'verified'))
+      [code, reason] = [provenance.code, provenance.message];
     const sboms = attestedSboms(attestations);
-    return { ...base, signature, signatureReason, signers, provenance: provenance.status, provenanceReason: provenance.message, provenanceDetails: provenance.details, verdict: verdictOf(code), code, reason, ...(sboms.length > 0 ? { sboms } : {}) };
+    return {
+      ...base,
+      signature,
+      signatureReason,
+      signers,
+      provenance: provenance.status,
+      provenanceReason: provenance.message,
+      provenanceDetails: provenance.details,
+      verdict: verdictOf(code),
+      code,
+      reason,
+      ...(sboms.length > 0 ? { sboms } : {}),
+    };
   }
 
   /**
@@ -152,16 +190,28 @@ export class OciVerifier {
       );
       evidence.attestations.push({ ...check, location: { kind: 'att', digest: layer.digest } });
     }
-    const referrers = await listed('the referrers', async () => (await client.getReferrers(domain, repository, digest, signal)).filter((r) => r.artifactType?.startsWith(BUNDLE_PREFIX)).slice(0, MAX_PIECES));
+    const referrers = await listed('the referrers', async () =>
+      (await client.getReferrers(domain, repository, digest, signal)).filter((r) => r.artifactType?.startsWith(BUNDLE_PREFIX)).slice(0, MAX_PIECES),
+    );
     for (const referrer of referrers) {
-      const check: LocatedCheck = { ...(await this.referrerCheck(domain, repository, referrer.digest, digest, keys, signal)), location: { kind: 'referrer', digest: referrer.digest } };
+      const check: LocatedCheck = {
+        ...(await this.referrerCheck(domain, repository, referrer.digest, digest, keys, signal)),
+        location: { kind: 'referrer', digest: referrer.digest },
+      };
       (check.predicateType && check.predicateType !== COSIGN_SIGN_PREDICATE ? evidence.attestations : evidence.signatures).push(check);
     }
     return evidence;
   }
 
   /** One referrer's bundle, fetched and verified; with the bundle's statement payload when it has one. */
-  private async referrerCheck(domain: string, repository: string, referrer: string, digest: string, keys: PublicKeyEntry[], signal?: AbortSignal): Promise<BundleCheckResult & { payload?: Buffer }> {
+  private async referrerCheck(
+    domain: string,
+    repository: string,
+    referrer: string,
+    digest: string,
+    keys: PublicKeyEntry[],
+    signal?: AbortSignal,
+  ): Promise<BundleCheckResult & { payload?: Buffer }> {
     const { client, trust } = this.options;
     return fetched(
       async () => {
@@ -186,7 +236,12 @@ export class OciVerifier {
    * The SBOM of one attestation of an image (as an earlier verification listed it), fetched and
    * verified again now: it is returned only when its signature, log entry and subject still hold.
    */
-  async attestedSbom(image: { domain: string; repository: string; digest: string }, location: AttestationLocation, extraKeys: PublicKeyEntry[] = [], signal?: AbortSignal): Promise<{ text: string; fileName: string; check: BundleCheckResult } | { error: string }> {
+  async attestedSbom(
+    image: { domain: string; repository: string; digest: string },
+    location: AttestationLocation,
+    extraKeys: PublicKeyEntry[] = [],
+    signal?: AbortSignal,
+  ): Promise<{ text: string; fileName: string; check: BundleCheckResult } | { error: string }> {
     const keys = [...this.options.keys, ...extraKeys];
     const { client, trust } = this.options;
     const { domain, repository, digest } = image;
@@ -248,7 +303,11 @@ function platformsOf(manifest: Manifest): string[] | undefined {
 }
 
 /** An image's provenance status, and the code the image's result takes when provenance decides it. */
-type JudgedAttestations = ({ status: 'invalid'; code: 'provenance-invalid' } | { status: 'unverifiable'; code: UnverifiableCode } | { status: Exclude<ProvenanceStatus, 'invalid' | 'unverifiable'> }) & { message: string; details?: ProvenanceDetails };
+type JudgedAttestations = (
+  | { status: 'invalid'; code: 'provenance-invalid' }
+  | { status: 'unverifiable'; code: UnverifiableCode }
+  | { status: Exclude<ProvenanceStatus, 'invalid' | 'unverifiable'> }
+) & { message: string; details?: ProvenanceDetails };
 
 /**
  * Provenance for images: a verified SLSA provenance attestation; an attestation that fails is
@@ -270,10 +329,24 @@ function judgeAttestations(attestations: LocatedCheck[], unreachable?: string): 
   const predicateTypes = verified.map((a) => a.predicateType ?? 'unknown');
   const slsa = verified.find((a) => a.predicateType?.includes('slsa.dev/provenance'));
   if (slsa && slsa.ok) {
-    const details = { predicateTypes, ...slsa.identity, signerKey: slsa.keyName, builderId: slsa.builderId, logIndex: slsa.logIndex, integratedTime: slsa.integratedTime, timestamp: slsa.timestamp, timestampAuthority: slsa.timestampAuthority };
+    const details = {
+      predicateTypes,
+      ...slsa.identity,
+      signerKey: slsa.keyName,
+      builderId: slsa.builderId,
+      logIndex: slsa.logIndex,
+      integratedTime: slsa.integratedTime,
+      timestamp: slsa.timestamp,
+      timestampAuthority: slsa.timestampAuthority,
+    };
     return { status: 'verified', message: 'SLSA provenance verified.', details };
   }
-  return { status: 'absent', message: verified.length > 0 ? `Attestations verified (${predicateTypes.join(', ')}), but none is SLSA provenance.` : 'No provenance attestation is attached.', details: verified.length > 0 ? { predicateTypes } : undefined };
+  return {
+    status: 'absent',
+    message:
+      verified.length > 0 ? `Attestations verified (${predicateTypes.join(', ')}), but none is SLSA provenance.` : 'No provenance attestation is attached.',
+    details: verified.length > 0 ? { predicateTypes } : undefined,
+  };
 }
 
 /** `pkg:oci/<name>@<digest>?repository_url=<domain>/<repository>`, as the purl spec writes OCI artifacts. */

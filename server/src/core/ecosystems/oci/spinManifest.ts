@@ -25,10 +25,23 @@ export function parseSpinManifest(text: string): { images: Dependency[]; problem
     const written = `${registry.replace(/\/+$/, '')}/${namespace}/${name ?? ''}${typeof version?.value === 'string' ? `:${version.value}` : ''}`;
     const ref = parseImageReference(written);
     if (!name || !isImageReference(ref) || typeof version?.value !== 'string') {
-      problems.push({ code: 'image-invalid', range: (version ?? pkg).range, message: `Component ${id}: "${pkg.value}"${typeof version?.value === 'string' ? ` ${version.value}` : ' without a version'} from ${registry} cannot be named as an OCI artifact (namespace:name and an exact version are needed).` });
+      problems.push({
+        code: 'image-invalid',
+        range: (version ?? pkg).range,
+        message: `Component ${id}: "${pkg.value}"${typeof version?.value === 'string' ? ` ${version.value}` : ' without a version'} from ${registry} cannot be named as an OCI artifact (namespace:name and an exact version are needed).`,
+      });
       continue;
     }
-    images.push({ ecosystem: 'oci', group: 'image', name: ref.name, spec: ref.tag ?? 'latest', nameRange: pkg.range, specRange: version.range, image: ref, source: `Spin component ${id} (package ${pkg.value})` });
+    images.push({
+      ecosystem: 'oci',
+      group: 'image',
+      name: ref.name,
+      spec: ref.tag ?? 'latest',
+      nameRange: pkg.range,
+      specRange: version.range,
+      image: ref,
+      source: `Spin component ${id} (package ${pkg.value})`,
+    });
   }
   return { images, problems };
 }

@@ -33,16 +33,29 @@ export const pypiPlugin: EcosystemPlugin = {
       matches: (base, file) => /^requirements.*\.(txt|in)$/.test(base) || /[\\/]requirements[\\/][^\\/]+\.(txt|in)$/.test(file),
       parse: (text) => parseRequirementsTxt(text),
     },
-    { kind: 'pip-constraints', patterns: ['**/constraints*.txt'], matches: (base) => /^constraints.*\.txt$/.test(base), parse: (text) => parseRequirementsTxt(text, true) },
+    {
+      kind: 'pip-constraints',
+      patterns: ['**/constraints*.txt'],
+      matches: (base) => /^constraints.*\.txt$/.test(base),
+      parse: (text) => parseRequirementsTxt(text, true),
+    },
     { kind: 'pyproject', role: 'manifest', patterns: ['**/pyproject.toml'], matches: (base) => base === 'pyproject.toml', parse: parsePyproject },
     { kind: 'poetry-lock', role: 'lockfile', patterns: ['**/poetry.lock'], matches: (base) => base === 'poetry.lock', parse: parsePoetryLock },
     { kind: 'uv-lock', role: 'lockfile', patterns: ['**/uv.lock'], matches: (base) => base === 'uv.lock', parse: parseUvLock },
     { kind: 'pipfile-lock', role: 'lockfile', patterns: ['**/Pipfile.lock'], matches: (base) => base === 'Pipfile.lock', parse: parsePipfileLock },
   ],
-  options: [{ key: 'python.indexUrl', flag: 'python-index-url', argument: 'URL', help: 'the Python index when neither the file nor pip/uv configuration (pip.conf, PIP_INDEX_URL, UV_DEFAULT_INDEX) names one (default: ask pip)' }],
+  options: [
+    {
+      key: 'python.indexUrl',
+      flag: 'python-index-url',
+      argument: 'URL',
+      help: 'the Python index when neither the file nor pip/uv configuration (pip.conf, PIP_INDEX_URL, UV_DEFAULT_INDEX) names one (default: ask pip)',
+    },
+  ],
   fromPurl: (purl, hashes) => indexPurlTarget(purl, hashes, normalizeName(purl.namespace ? `${purl.namespace}/${purl.name}` : purl.name)),
   // Packages from an index, at their exact version (packages from URLs or paths have no purl).
-  packageUrl: (dependency, result) => (dependency.url ? undefined : resultPurl(dependency, result, (version) => new PackageURL('pypi', undefined, dependency.name, version, undefined, undefined))),
+  packageUrl: (dependency, result) =>
+    dependency.url ? undefined : resultPurl(dependency, result, (version) => new PackageURL('pypi', undefined, dependency.name, version, undefined, undefined)),
   createVerifier: (environment) => new PypiPlugin(environment),
 };
 
@@ -61,7 +74,11 @@ class PypiPlugin implements PackageVerifier {
 
   constructor(private readonly environment: VerifierEnvironment) {
     this.config = loadPipConfig({ env: environment.env, homeDir: environment.homeDir });
-    const http = environment.http({ maxBodyBytes: 32 * 1024 * 1024, proxy: pipProxy(this.config, environment.env), authFor: (url) => pipAuthFor(this.credentials, url) });
+    const http = environment.http({
+      maxBodyBytes: 32 * 1024 * 1024,
+      proxy: pipProxy(this.config, environment.env),
+      authFor: (url) => pipAuthFor(this.credentials, url),
+    });
     this.verifier = new PypiVerifier({ index: new PypiIndexClient(http), trust: environment.trust, cache: environment.cache });
     environment.log?.(`pip config: files ${this.config.files.join(', ') || '(none)'}; index ${this.config.indexUrl ? redact(this.config.indexUrl) : '(none)'}`);
   }
@@ -85,14 +102,21 @@ class PypiPlugin implements PackageVerifier {
     const locked =
       target.parsed.kind === 'pyproject'
         ? this.locks.get(dir)?.get(d.name)
-        : (target.parsed.includes ?? []).filter((i) => i.constraint).map((i) => this.constraintsOf(path.resolve(dir, i.file))?.get(d.name)).find((c) => c?.version);
+        : (target.parsed.includes ?? [])
+            .filter((i) => i.constraint)
+            .map((i) => this.constraintsOf(path.resolve(dir, i.file))?.get(d.name))
+            .find((c) => c?.version);
     return locked?.version ? { ...d, version: locked.version, hashes: locked.hashes ?? d.hashes, index: locked.index ?? d.index } : d;
   }
 
   /** A constraints file's pins by name (kept until the file changes, like a lockfile). */
   private constraintsOf(file: string): Map<string, Dependency> | undefined {
     let memo = this.constraints.get(file);
-    if (!memo) this.constraints.set(file, (memo = new SiblingLocks([path.basename(file)], (text) => new Map(parseRequirementsTxt(text, true).dependencies.map((c) => [c.name, c])))));
+    if (!memo)
+      this.constraints.set(
+        file,
+        (memo = new SiblingLocks([path.basename(file)], (text) => new Map(parseRequirementsTxt(text, true).dependencies.map((c) => [c.name, c])))),
+      );
     return memo.get(path.dirname(file));
   }
 

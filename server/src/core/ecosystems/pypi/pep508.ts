@@ -39,7 +39,12 @@ export function parseRequirement(text: string): Requirement | { error: string } 
   const extras: string[] = [];
   const extrasMatch = /^\s*\[([^\]]*)\]/.exec(rest);
   if (extrasMatch) {
-    extras.push(...extrasMatch[1].split(',').map((e) => e.trim()).filter(Boolean));
+    extras.push(
+      ...extrasMatch[1]
+        .split(',')
+        .map((e) => e.trim())
+        .filter(Boolean),
+    );
     skip(extrasMatch[0].length);
   }
   const semicolon = rest.indexOf(';');
@@ -58,7 +63,8 @@ export function parseRequirement(text: string): Requirement | { error: string } 
   if (trimmed === '') return { ...base, specifier: '', specSpan: base.nameSpan };
   const inner = /^\((.*)\)$/.exec(trimmed)?.[1] ?? trimmed;
   const clauses = inner.split(',').map((c) => c.replace(/\s+/g, ''));
-  if (clauses.some((c) => !/^(===|==|!=|~=|<=|>=|<|>)\s*[A-Za-z0-9*+!._-]+$/.test(c))) return { error: `"${trimmed}" is not a version specifier (such as ==1.2.3 or >=2,<3)` };
+  if (clauses.some((c) => !/^(===|==|!=|~=|<=|>=|<|>)\s*[A-Za-z0-9*+!._-]+$/.test(c)))
+    return { error: `"${trimmed}" is not a version specifier (such as ==1.2.3 or >=2,<3)` };
   const start = offset + body.indexOf(trimmed);
   const pinned = clauses.length === 1 ? /^===?\s*([^*\s]+)$/.exec(clauses[0])?.[1] : undefined;
   return { ...base, specifier: clauses.join(','), exact: pinned, specSpan: [start, start + trimmed.length] };

@@ -33,7 +33,8 @@ interface Attestation {
 /** Every attestation of the provenance object, checked against `filename` with `sha256`. */
 export function checkProvenance(provenance: unknown, filename: string, sha256: string, trust: TrustContext): AttestationCheck[] {
   const bundles = (provenance as { attestation_bundles?: unknown })?.attestation_bundles;
-  if (!Array.isArray(bundles) || bundles.length === 0) return [{ ok: false, code: 'provenance-invalid', message: 'the provenance object holds no attestation bundles' }];
+  if (!Array.isArray(bundles) || bundles.length === 0)
+    return [{ ok: false, code: 'provenance-invalid', message: 'the provenance object holds no attestation bundles' }];
   return bundles.flatMap((b: { publisher?: Publisher; attestations?: unknown }) =>
     Array.isArray(b?.attestations) && b.attestations.length > 0
       ? b.attestations.map((a: Attestation) => checkAttestation(a, b.publisher ?? {}, filename, sha256, trust))
@@ -44,15 +45,33 @@ export function checkProvenance(provenance: unknown, filename: string, sha256: s
 export function checkAttestation(attestation: Attestation, publisher: Publisher, filename: string, sha256: string, trust: TrustContext): AttestationCheck {
   const material = attestation?.verification_material;
   const envelope = attestation?.envelope;
-  if (typeof material?.certificate !== 'string' || typeof envelope?.statement !== 'string' || typeof envelope.signature !== 'string' || !Array.isArray(material.transparency_entries)) {
-    return { ok: false, code: 'provenance-invalid', message: 'the attestation is malformed (certificate, statement, signature or transparency entries missing)' };
+  if (
+    typeof material?.certificate !== 'string' ||
+    typeof envelope?.statement !== 'string' ||
+    typeof envelope.signature !== 'string' ||
+    !Array.isArray(material.transparency_entries)
+  ) {
+    return {
+      ok: false,
+      code: 'provenance-invalid',
+      message: 'the attestation is malformed (certificate, statement, signature or transparency entries missing)',
+    };
   }
   // PEP 740 defines version 1 only; another version is a format this verifier does not know: an
   // unsupported format, undecided (until issue 17 it was labelled trust-material-missing).
-  if (attestation.version !== 1) return { ok: false, code: 'provenance-unsupported', message: `the attestation has format version ${JSON.stringify(attestation.version)}; only version 1 is known` };
+  if (attestation.version !== 1)
+    return {
+      ok: false,
+      code: 'provenance-unsupported',
+      message: `the attestation has format version ${JSON.stringify(attestation.version)}; only version 1 is known`,
+    };
   const parsed = parseBundle({
     mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-    verificationMaterial: { certificate: { rawBytes: material.certificate }, tlogEntries: material.transparency_entries, timestampVerificationData: { rfc3161Timestamps: [] } },
+    verificationMaterial: {
+      certificate: { rawBytes: material.certificate },
+      tlogEntries: material.transparency_entries,
+      timestampVerificationData: { rfc3161Timestamps: [] },
+    },
     dsseEnvelope: { payload: envelope.statement, payloadType: 'application/vnd.in-toto+json', signatures: [{ sig: envelope.signature, keyid: '' }] },
   });
   if (!parsed.ok) return parsed;
@@ -60,8 +79,18 @@ export function checkAttestation(attestation: Attestation, publisher: Publisher,
   if (!statement) return { ok: false, code: 'provenance-invalid', message: 'the attested statement is not an in-toto statement' };
   // The statement must be about this file: its name as the index serves it, and its digest.
   const subject = statement.subject.find((s) => s.name === filename);
-  if (!subject) return { ok: false, code: 'provenance-subject-mismatch', message: `the attestation is about ${statement.subject.map((s) => s.name).join(', ') || 'nothing'}, not ${filename}` };
-  if (subject.digest?.sha256?.toLowerCase() !== sha256.toLowerCase()) return { ok: false, code: 'provenance-subject-mismatch', message: `the attestation is for other content of ${filename} (sha256 ${subject.digest?.sha256 ?? 'missing'})` };
+  if (!subject)
+    return {
+      ok: false,
+      code: 'provenance-subject-mismatch',
+      message: `the attestation is about ${statement.subject.map((s) => s.name).join(', ') || 'nothing'}, not ${filename}`,
+    };
+  if (subject.digest?.sha256?.toLowerCase() !== sha256.toLowerCase())
+    return {
+      ok: false,
+      code: 'provenance-subject-mismatch',
+      message: `the attestation is for other content of ${filename} (sha256 ${subject.digest?.sha256 ?? 'missing'})`,
+    };
   const checked = checkBundle(parsed.bundle, trust);
   if (!checked.ok) return checked;
   const identity = signerIdentity(parsed.bundle) ?? {};
@@ -93,7 +122,8 @@ export function publisherMismatch(publisher: Publisher, identity: BuildIdentity)
   if (!issuer) return `the publisher kind ${publisher.kind ?? '(none)'} is not one this extension checks against the certificate`;
   if (identity.issuer !== issuer) return `signed through ${identity.issuer ?? 'an unknown issuer'}, but the publisher is ${publisher.kind} (${issuer})`;
   const repository = `${HOSTS[kind]}/${publisher.repository ?? ''}`;
-  if (!publisher.repository || identity.sourceRepository?.toLowerCase() !== repository.toLowerCase()) return `built from ${identity.sourceRepository ?? 'an unknown repository'}, but the publisher is ${repository}`;
+  if (!publisher.repository || identity.sourceRepository?.toLowerCase() !== repository.toLowerCase())
+    return `built from ${identity.sourceRepository ?? 'an unknown repository'}, but the publisher is ${repository}`;
   // The workflow that ran (the Build Config URI: the caller, when a reusable workflow did the signing),
   // as PyPI matches Trusted Publishers; older certificates only have the SAN.
   const signer = identity.buildConfigURI ?? identity.subjectAlternativeName ?? '';

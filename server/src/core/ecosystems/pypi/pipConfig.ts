@@ -58,7 +58,13 @@ export function loadPipConfig(sources: PipConfigSources): PipConfig {
   const list = (value: string | undefined) => (value ?? '').split(/\s+/).filter(Boolean);
   const indexUrl = env.PIP_INDEX_URL || env.UV_DEFAULT_INDEX || env.UV_INDEX_URL || values.get('index-url');
   const extra = [...list(values.get('extra-index-url')), ...list(env.PIP_EXTRA_INDEX_URL), ...list(env.UV_INDEX), ...list(env.UV_EXTRA_INDEX_URL)];
-  return { indexUrl: indexUrl || undefined, extraIndexUrls: [...new Set(extra)], proxy: env.PIP_PROXY || values.get('proxy'), cert: env.PIP_CERT || values.get('cert'), files };
+  return {
+    indexUrl: indexUrl || undefined,
+    extraIndexUrls: [...new Set(extra)],
+    proxy: env.PIP_PROXY || values.get('proxy'),
+    cert: env.PIP_CERT || values.get('cert'),
+    files,
+  };
 }
 
 /** INI sections → key → value (pip accepts `index_url` and `index-url`; multi-line values are joined with spaces). */

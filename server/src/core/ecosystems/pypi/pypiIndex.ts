@@ -50,7 +50,6 @@ export class PypiIndexClient {
     const origin = new URL(indexUrl).origin;
     return `${origin}/integrity/${encodeURIComponent(normalizeName(project))}/${encodeURIComponent(version)}/${encodeURIComponent(filename)}/provenance`;
   }
-
 }
 
 function withSlash(url: string): string {
@@ -82,13 +81,24 @@ function fromHtml(text: string, base: string): IndexFile[] {
     const url = new URL(href, base);
     const sha256 = /(?:^|&)sha256=([0-9a-f]{64})/i.exec(url.hash.slice(1))?.[1]?.toLowerCase();
     const provenance = attributes.get('data-provenance');
-    files.push({ filename: decodeEntities(match[2].trim()), url: url.toString(), sha256, provenance: provenance ? new URL(provenance, base).toString() : undefined, yanked: attributes.has('data-yanked') });
+    files.push({
+      filename: decodeEntities(match[2].trim()),
+      url: url.toString(),
+      sha256,
+      provenance: provenance ? new URL(provenance, base).toString() : undefined,
+      yanked: attributes.has('data-yanked'),
+    });
   }
   return files;
 }
 
 function decodeEntities(s: string): string {
-  return s.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'");
+  return s
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'");
 }
 
 /** The version in a wheel or sdist file name (`name-1.2.3-py3-none-any.whl`, `name-1.2.3.tar.gz`). */

@@ -39,8 +39,13 @@ export class PypiVerifier {
   /** `indexes`: where to look, in order (the first that has the project is used); empty when none is configured. */
   async verify(target: PypiTarget, indexes: string[], signal?: AbortSignal, fresh = false): Promise<PackageResult> {
     const fail = (code: UnverifiableCode, reason: string) => unverifiableResult(target.name, code, reason, target.version, 'pypi');
-    if (target.url) return fail('spec-unsupported', `${target.name} is installed from ${target.url}, not from a package index: there is no index provenance to check.`);
-    if (indexes.length === 0) return fail('registry-error', 'No Python package index is configured (pip.conf, PIP_INDEX_URL, a uv or Poetry source, or the provenanceLens.python.indexUrl setting), and pip could not be asked for its default.');
+    if (target.url)
+      return fail('spec-unsupported', `${target.name} is installed from ${target.url}, not from a package index: there is no index provenance to check.`);
+    if (indexes.length === 0)
+      return fail(
+        'registry-error',
+        'No Python package index is configured (pip.conf, PIP_INDEX_URL, a uv or Poetry source, or the provenanceLens.python.indexUrl setting), and pip could not be asked for its default.',
+      );
     try {
       const found = await this.filesOnIndexes(target.name, indexes, signal);
       if (!found) return fail('version-not-found', `No configured index (${indexes.map(host).join(', ')}) has a project named ${target.name}.`);
@@ -62,9 +67,17 @@ export class PypiVerifier {
   }
 
   private async judge(target: PypiTarget, version: string, found: { index: string; files: IndexFile[] }, signal?: AbortSignal): Promise<PackageResult> {
-    const base = { ecosystem: 'pypi' as const, name: target.name, version, purl: `pkg:pypi/${target.name}@${version}`, registry: host(found.index), findings: [] };
+    const base = {
+      ecosystem: 'pypi' as const,
+      name: target.name,
+      version,
+      purl: `pkg:pypi/${target.name}@${version}`,
+      registry: host(found.index),
+      findings: [],
+    };
     const ofVersion = found.files.filter((f) => f.version !== undefined && sameVersion(f.version, version));
-    if (ofVersion.length === 0) return unverifiableResult(target.name, 'version-not-found', `${host(found.index)} has no files for ${target.name} ${version}.`, version, 'pypi');
+    if (ofVersion.length === 0)
+      return unverifiableResult(target.name, 'version-not-found', `${host(found.index)} has no files for ${target.name} ${version}.`, version, 'pypi');
     const pinned = new Set((target.hashes ?? []).filter((h) => h.startsWith('sha256:')).map((h) => h.slice('sha256:'.length)));
     let files = ofVersion;
     if (pinned.size > 0) {
@@ -78,9 +91,19 @@ export class PypiVerifier {
     return summarise(base, checked, files.length);
   }
 
-  private async checkFile(name: string, version: string, file: IndexFile, index: string, signal?: AbortSignal): Promise<{ file: IndexFile; checks: AttestationCheck[] | 'none' }> {
+  private async checkFile(
+    name: string,
+    version: string,
+    file: IndexFile,
+    index: string,
+    signal?: AbortSignal,
+  ): Promise<{ file: IndexFile; checks: AttestationCheck[] | 'none' }> {
     if (file.provenance === null) return { file, checks: 'none' };
-    if (!file.sha256) return { file, checks: [{ ok: false, code: 'registry-error', message: `the index gives no sha256 for ${file.filename}, so an attestation cannot be matched to it` }] };
+    if (!file.sha256)
+      return {
+        file,
+        checks: [{ ok: false, code: 'registry-error', message: `the index gives no sha256 for ${file.filename}, so an attestation cannot be matched to it` }],
+      };
     const url = file.provenance ?? this.options.index.integrityUrl(index, name, version, file.filename);
     const provenance = await this.options.index.provenance(url, signal);
     if (provenance === undefined) return { file, checks: 'none' };
@@ -92,7 +115,9 @@ type Base = Pick<PackageResult, 'ecosystem' | 'name' | 'version' | 'purl' | 'reg
 
 /** One verdict for the files: the worst failure speaks; every file must carry provenance that holds. */
 function summarise(base: Base, checked: Array<{ file: IndexFile; checks: AttestationCheck[] | 'none' }>, total: number): PackageResult {
-  const failures = checked.flatMap(({ file, checks }) => (checks === 'none' ? [] : checks.filter((c): c is AttestationFailure => !c.ok).map((c) => ({ file, c }))));
+  const failures = checked.flatMap(({ file, checks }) =>
+    checks === 'none' ? [] : checks.filter((c): c is AttestationFailure => !c.ok).map((c) => ({ file, c })),
+  );
   // Provenance that is wrong, whatever is wrong with it, is provenance-invalid.
   const invalid = failures.find((f) => hasVerdict(f.c.code, 'invalid'));
   if (invalid) {
@@ -107,7 +132,13 @@ function summarise(base: Base, checked: Array<{ file: IndexFile; checks: Attesta
   }
   const bare = checked.filter((c) => c.checks === 'none');
   if (bare.length > 0) {
-    const reason = bare.length === checked.length ? `No file of ${base.name} ${base.version} on ${base.registry} has PEP 740 provenance.` : `${bare.length} of ${checked.length} files of ${base.name} ${base.version} have no PEP 740 provenance (${bare.slice(0, 3).map((c) => c.file.filename).join(', ')}${bare.length > 3 ? ', …' : ''}).`;
+    const reason =
+      bare.length === checked.length
+        ? `No file of ${base.name} ${base.version} on ${base.registry} has PEP 740 provenance.`
+        : `${bare.length} of ${checked.length} files of ${base.name} ${base.version} have no PEP 740 provenance (${bare
+            .slice(0, 3)
+            .map((c) => c.file.filename)
+            .join(', ')}${bare.length > 3 ? ', …' : ''}).`;
     return decided(base, 'signature-missing', reason);
   }
   const first = checked[0].checks as Array<Extract<AttestationCheck, { ok: true }>>;
@@ -115,7 +146,10 @@ function summarise(base: Base, checked: Array<{ file: IndexFile; checks: Attesta
   const predicateTypes = [...new Set(checked.flatMap((c) => (c.checks as Array<Extract<AttestationCheck, { ok: true }>>).map((a) => a.predicateType)))];
   const limited = total > checked.length ? ` (the first ${checked.length} of ${total} files)` : '';
   const reason = `Every file${limited} was published by ${publisher.kind} ${publisher.repository} (${publisher.workflow ?? publisher.workflow_filepath}) with PEP 740 provenance.`;
-  return { ...decided(base, 'verified', reason), provenanceDetails: { ...identity, predicateTypes, ...logFacts(first[0]), workflowPath: publisher.workflow ?? publisher.workflow_filepath } };
+  return {
+    ...decided(base, 'verified', reason),
+    provenanceDetails: { ...identity, predicateTypes, ...logFacts(first[0]), workflowPath: publisher.workflow ?? publisher.workflow_filepath },
+  };
 }
 
 function newestSatisfying(files: IndexFile[], spec: string): string | undefined {

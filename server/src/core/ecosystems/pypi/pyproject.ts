@@ -40,14 +40,26 @@ function pep508List(list: TomlNode | undefined, group: DependencyGroup, out: Pyt
     if (text === undefined) continue; // {include-group = "…"} in dependency groups
     const inside = (span: [number, number]): Range =>
       item.range.start.line === item.range.end.line
-        ? { start: { line: item.range.start.line, character: item.range.start.character + 1 + span[0] }, end: { line: item.range.start.line, character: item.range.start.character + 1 + span[1] } }
+        ? {
+            start: { line: item.range.start.line, character: item.range.start.character + 1 + span[0] },
+            end: { line: item.range.start.line, character: item.range.start.character + 1 + span[1] },
+          }
         : item.range;
     const requirement = parseRequirement(text);
     if ('error' in requirement) {
       out.problems.push({ message: `${requirement.error}.`, range: item.range });
       continue;
     }
-    out.dependencies.push({ ecosystem: 'pypi', name: requirement.normalized, spec: requirement.url ?? requirement.specifier, version: requirement.exact, group, nameRange: inside(requirement.nameSpan), specRange: inside(requirement.specSpan), url: requirement.url });
+    out.dependencies.push({
+      ecosystem: 'pypi',
+      name: requirement.normalized,
+      spec: requirement.url ?? requirement.specifier,
+      version: requirement.exact,
+      group,
+      nameRange: inside(requirement.nameSpan),
+      specRange: inside(requirement.specSpan),
+      url: requirement.url,
+    });
   }
 }
 
@@ -60,7 +72,15 @@ function poetryTable(table: TomlNode | undefined, group: DependencyGroup, out: P
     const version = tomlString(versionNode);
     const location = tomlString(tomlAt(value, 'git')) ?? tomlString(tomlAt(value, 'path')) ?? tomlString(tomlAt(value, 'url'));
     if (location) {
-      out.dependencies.push({ ecosystem: 'pypi', name: normalizeName(name), spec: location, group, nameRange: keyRange, specRange: value.range, url: location });
+      out.dependencies.push({
+        ecosystem: 'pypi',
+        name: normalizeName(name),
+        spec: location,
+        group,
+        nameRange: keyRange,
+        specRange: value.range,
+        url: location,
+      });
       continue;
     }
     const spec = poetrySpecifier(version ?? '*');
@@ -68,7 +88,15 @@ function poetryTable(table: TomlNode | undefined, group: DependencyGroup, out: P
       out.problems.push({ message: spec.error, range: versionNode?.range ?? value.range });
       continue;
     }
-    out.dependencies.push({ ecosystem: 'pypi', name: normalizeName(name), spec: spec.specifier, version: spec.exact, group, nameRange: keyRange, specRange: versionNode?.range ?? value.range });
+    out.dependencies.push({
+      ecosystem: 'pypi',
+      name: normalizeName(name),
+      spec: spec.specifier,
+      version: spec.exact,
+      group,
+      nameRange: keyRange,
+      specRange: versionNode?.range ?? value.range,
+    });
   }
 }
 

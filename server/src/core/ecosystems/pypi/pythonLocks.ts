@@ -20,8 +20,17 @@ export function parsePoetryLock(text: string): PythonFile {
     const source = tomlAt(pkg, 'source');
     // Poetry names a source only for packages from somewhere other than the default index.
     const index = tomlString(tomlAt(source, 'type')) === 'legacy' ? tomlString(tomlAt(source, 'url')) : undefined;
-    const url = ['git', 'directory', 'file', 'url'].includes(tomlString(tomlAt(source, 'type')) ?? '') ? (tomlString(tomlAt(source, 'url')) ?? 'a local source') : undefined;
-    add(out, pkg, name, files.map((f) => tomlString(tomlAt(f, 'hash'))), index, url);
+    const url = ['git', 'directory', 'file', 'url'].includes(tomlString(tomlAt(source, 'type')) ?? '')
+      ? (tomlString(tomlAt(source, 'url')) ?? 'a local source')
+      : undefined;
+    add(
+      out,
+      pkg,
+      name,
+      files.map((f) => tomlString(tomlAt(f, 'hash'))),
+      index,
+      url,
+    );
   }
   return out;
 }
@@ -36,9 +45,21 @@ export function parseUvLock(text: string): PythonFile {
     const registry = tomlString(tomlAt(source, 'registry'));
     // The project itself and its workspace members: not packages from an index.
     if (!registry && (tomlAt(source, 'editable') || tomlAt(source, 'virtual'))) continue;
-    const url = registry ? undefined : (tomlString(tomlAt(source, 'git')) ?? tomlString(tomlAt(source, 'url')) ?? tomlString(tomlAt(source, 'path')) ?? tomlString(tomlAt(source, 'directory')));
+    const url = registry
+      ? undefined
+      : (tomlString(tomlAt(source, 'git')) ??
+        tomlString(tomlAt(source, 'url')) ??
+        tomlString(tomlAt(source, 'path')) ??
+        tomlString(tomlAt(source, 'directory')));
     const files = [tomlAt(pkg, 'sdist'), ...(tomlAt(pkg, 'wheels')?.items ?? [])].filter((f): f is TomlNode => !!f);
-    add(out, pkg, name, files.map((f) => tomlString(tomlAt(f, 'hash'))), registry, url);
+    add(
+      out,
+      pkg,
+      name,
+      files.map((f) => tomlString(tomlAt(f, 'hash'))),
+      registry,
+      url,
+    );
   }
   return out;
 }
@@ -48,7 +69,18 @@ function add(out: PythonFile, pkg: TomlNode, name: string, hashes: Array<string 
   const versionNode = tomlAt(pkg, 'version');
   const version = tomlString(versionNode);
   const pinned = hashes.filter((h): h is string => !!h && /^[a-z0-9]+:[0-9a-f]+$/i.test(h)).map((h) => h.toLowerCase());
-  const dependency: Dependency = { ecosystem: 'pypi', name: normalizeName(name), spec: version ?? '', version, group: 'lockfile', nameRange: nameNode.range, specRange: versionNode?.range ?? nameNode.range, hashes: pinned.length > 0 ? pinned : undefined, index, url };
+  const dependency: Dependency = {
+    ecosystem: 'pypi',
+    name: normalizeName(name),
+    spec: version ?? '',
+    version,
+    group: 'lockfile',
+    nameRange: nameNode.range,
+    specRange: versionNode?.range ?? nameNode.range,
+    hashes: pinned.length > 0 ? pinned : undefined,
+    index,
+    url,
+  };
   if (!version) out.problems.push({ message: `The locked package ${name} has no version.`, range: nameNode.range });
   out.dependencies.push(dependency);
 }
@@ -70,7 +102,10 @@ export function parsePipfileLock(text: string): PythonFile {
       const versionNode = child(value, 'version');
       const written = stringValue(versionNode);
       const exact = written ? /^===?(.+)$/.exec(written)?.[1] : undefined;
-      const hashes = arrayItems(child(value, 'hashes')).map(stringValue).filter((h): h is string => !!h).map((h) => h.toLowerCase());
+      const hashes = arrayItems(child(value, 'hashes'))
+        .map(stringValue)
+        .filter((h): h is string => !!h)
+        .map((h) => h.toLowerCase());
       const indexName = stringValue(child(value, 'index'));
       const url = stringValue(child(value, 'git')) ?? stringValue(child(value, 'path')) ?? stringValue(child(value, 'file'));
       out.dependencies.push({

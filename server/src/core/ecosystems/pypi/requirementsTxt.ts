@@ -19,7 +19,26 @@ export interface PythonFile {
 }
 
 /** Options that take a value, as pip spells them (short and long). */
-const VALUE_OPTIONS = new Set(['-r', '--requirement', '-c', '--constraint', '-i', '--index-url', '--extra-index-url', '-f', '--find-links', '--trusted-host', '-e', '--editable', '--only-binary', '--no-binary', '--use-feature', '--config-settings', '--global-option', '--install-option']);
+const VALUE_OPTIONS = new Set([
+  '-r',
+  '--requirement',
+  '-c',
+  '--constraint',
+  '-i',
+  '--index-url',
+  '--extra-index-url',
+  '-f',
+  '--find-links',
+  '--trusted-host',
+  '-e',
+  '--editable',
+  '--only-binary',
+  '--no-binary',
+  '--use-feature',
+  '--config-settings',
+  '--global-option',
+  '--install-option',
+]);
 const FLAG_OPTIONS = new Set(['--no-index', '--pre', '--prefer-binary', '--require-hashes']);
 
 export function parseRequirementsTxt(text: string, constraintsFile = false): PythonFile {
@@ -28,7 +47,8 @@ export function parseRequirementsTxt(text: string, constraintsFile = false): Pyt
   const extra: string[] = [];
   let primary: string | undefined;
   for (const logical of logicalLines(text)) {
-    const range = (start: number, end: number) => lines.rangeAt(logical.offsets[start] ?? logical.end, (logical.offsets[end - 1] ?? logical.end) + 1 - (logical.offsets[start] ?? logical.end));
+    const range = (start: number, end: number) =>
+      lines.rangeAt(logical.offsets[start] ?? logical.end, (logical.offsets[end - 1] ?? logical.end) + 1 - (logical.offsets[start] ?? logical.end));
     const content = logical.text.replace(/(^|\s)#.*$/, '');
     if (content.trim() === '') continue;
     const first = /^\s*(-{1,2}[A-Za-z-]+)(?:[=\s]\s*(\S+))?/.exec(content);
@@ -37,12 +57,14 @@ export function parseRequirementsTxt(text: string, constraintsFile = false): Pyt
       const valueAt = value ? content.indexOf(value, content.indexOf(option) + option.length) : -1;
       const valueRange = value ? range(valueAt, valueAt + value.length) : range(content.indexOf(option), content.indexOf(option) + option.length);
       if (VALUE_OPTIONS.has(option) && !value) out.problems.push({ message: `${option} needs a value.`, range: valueRange });
-      else if (option === '-r' || option === '--requirement' || option === '-c' || option === '--constraint') out.includes!.push({ file: value!, constraint: option.startsWith('-c') || option === '--constraint', range: valueRange });
+      else if (option === '-r' || option === '--requirement' || option === '-c' || option === '--constraint')
+        out.includes!.push({ file: value!, constraint: option.startsWith('-c') || option === '--constraint', range: valueRange });
       else if (option === '-i' || option === '--index-url') primary = value;
       else if (option === '--extra-index-url') extra.push(value!);
       else if (option === '--no-index') out.noIndex = true;
       else if (option === '-e' || option === '--editable') out.dependencies.push(urlDependency(value!, valueRange, 'an editable install'));
-      else if (!VALUE_OPTIONS.has(option) && !FLAG_OPTIONS.has(option)) out.problems.push({ message: `pip does not know the option ${option}.`, range: valueRange });
+      else if (!VALUE_OPTIONS.has(option) && !FLAG_OPTIONS.has(option))
+        out.problems.push({ message: `pip does not know the option ${option}.`, range: valueRange });
       continue;
     }
     // A requirement, then its own options (--hash=…, --config-settings …).

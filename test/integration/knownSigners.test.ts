@@ -50,7 +50,15 @@ describe('known signers', function () {
     if (policy) fs.writeFileSync(path.join(dir, 'provenance-policy.json'), JSON.stringify(policy));
     fs.writeFileSync(path.join(dir, file), text);
     const home = tempDir();
-    const checker = new Checker({ trust: () => trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home, ...env }), homeDir: home, timeoutMs: 3000 });
+    const checker = new Checker({
+      trust: () => trust,
+      offline: false,
+      requireProvenance: false,
+      allowProcessExecution: false,
+      env: cleanEnv({ HOME: home, ...env }),
+      homeDir: home,
+      timeoutMs: 3000,
+    });
     checkers.push(checker);
     const [r] = await checker.verify(path.join(dir, file), parseFile(path.join(dir, file), text)!);
     return r.result;
@@ -87,10 +95,13 @@ describe('known signers', function () {
     it('names each @sigstore package under one entry only, so the repository that publishes it decides', () => {
       const npmNames = BUNDLED_KNOWN_SIGNERS.publishers.filter((e) => e.ecosystem === 'npm').flatMap((e) => e.match);
       assert.equal(new Set(npmNames).size, npmNames.length);
-      assert.ok(npmNames.every((name) => !name.includes('*')), 'package entries name packages, not a whole scope');
+      assert.ok(
+        npmNames.every((name) => !name.includes('*')),
+        'package entries name packages, not a whole scope',
+      );
     });
 
-    it('is accepted by the policy schema as a policy\'s own entries, as are mirrors; the policy reads registries and mirrors', () => {
+    it("is accepted by the policy schema as a policy's own entries, as are mirrors; the policy reads registries and mirrors", () => {
       const policySchema = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'schemas', 'provenance-policy.schema.json'), 'utf8'));
       const mirrors = [{ mirror: '127.0.0.1:5000/k8s', of: KUBERNETES.registries![0] }];
       assert.ok(ajv.validate(policySchema, { knownSigners: BUNDLED_KNOWN_SIGNERS.publishers, mirrors }), JSON.stringify(ajv.errors));
@@ -99,7 +110,9 @@ describe('known signers', function () {
       assert.deepEqual(problems, []);
       assert.deepEqual(policy.mirrors, mirrors);
       assert.deepEqual(policy.knownSigners && policy.knownSigners.map((e) => e.registries), [KUBERNETES.registries, undefined]);
-      const bad = parsePolicy(JSON.stringify({ knownSigners: [{ ...SIGSTORE_JS, registries: ['127.0.0.1:5000'] }], mirrors: [{ mirror: '127.0.0.1:5000' }] })).problems;
+      const bad = parsePolicy(
+        JSON.stringify({ knownSigners: [{ ...SIGSTORE_JS, registries: ['127.0.0.1:5000'] }], mirrors: [{ mirror: '127.0.0.1:5000' }] }),
+      ).problems;
       assert.deepEqual(
         bad.map((p) => p.message.split(':')[0]),
         ['"registries" is for images', 'A mirror needs "mirror" (the registry, host or host/path, that serves the copies) and "of" (the registry it mirrors).'],
@@ -113,12 +126,27 @@ describe('known signers', function () {
     // The registry's signature is made here with a test key wherever a recorded one is missing;
     // the key is served beside the recorded npm keys.
     const registryKey = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    const TEST_KEY = { keyid: 'SHA256:provenance-lens-test', keytype: 'ecdsa-sha2-nistp256', scheme: 'ecdsa-sha2-nistp256', key: registryKey.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'), expires: null };
+    const TEST_KEY = {
+      keyid: 'SHA256:provenance-lens-test',
+      keytype: 'ecdsa-sha2-nistp256',
+      scheme: 'ecdsa-sha2-nistp256',
+      key: registryKey.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+      expires: null,
+    };
     before(() => Promise.all([registry.start(), sigstore.start()]));
     after(() => Promise.all([registry.stop(), sigstore.stop()]));
 
     const signedByRegistry = (name: string, version: string, integrity: string, extra: Partial<ServedVersion>): ServedVersion => ({
-      manifest: { name, version, dist: { integrity, signatures: [{ keyid: TEST_KEY.keyid, sig: crypto.sign('sha256', Buffer.from(`${name}@${version}:${integrity}`), registryKey.privateKey).toString('base64') }] } },
+      manifest: {
+        name,
+        version,
+        dist: {
+          integrity,
+          signatures: [
+            { keyid: TEST_KEY.keyid, sig: crypto.sign('sha256', Buffer.from(`${name}@${version}:${integrity}`), registryKey.privateKey).toString('base64') },
+          ],
+        },
+      },
       publishedAt: '2026-12-01T00:00:00.000Z',
       ...extra,
     });
@@ -134,33 +162,49 @@ describe('known signers', function () {
     /** `name@version` with provenance a local Sigstore signed as `subject` (GitHub Actions' issuer), and a registry signature. */
     async function locallyProvenanced(name: string, version: string, subject: string): Promise<Scenario> {
       const tarball = crypto.createHash('sha512').update(`${name}@${version}`).digest();
-      const statement = { _type: 'https://in-toto.io/Statement/v1', subject: [{ name: npmPurl(name, version), digest: { sha512: tarball.toString('hex') } }], predicateType: 'https://slsa.dev/provenance/v1', predicate: {} };
+      const statement = {
+        _type: 'https://in-toto.io/Statement/v1',
+        subject: [{ name: npmPurl(name, version), digest: { sha512: tarball.toString('hex') } }],
+        predicateType: 'https://slsa.dev/provenance/v1',
+        predicate: {},
+      };
       const bundle = await sigstore.signStatement(Buffer.from(JSON.stringify(statement)), subject, SIGSTORE_JS_RELEASE.issuer);
-      const served = signedByRegistry(name, version, `sha512-${tarball.toString('base64')}`, { attestations: { attestations: [{ predicateType: statement.predicateType, bundle }] } });
+      const served = signedByRegistry(name, version, `sha512-${tarball.toString('base64')}`, {
+        attestations: { attestations: [{ predicateType: statement.predicateType, bundle }] },
+      });
       return { keys: { keys: [TEST_KEY] }, packages: { [name]: { [version]: served } } };
     }
 
-    it('attributes recorded provenance by sigstore-js\'s earlier publish workflow (sigstore@1.0.0, 0.4.0) to Sigstore', async () => {
+    it("attributes recorded provenance by sigstore-js's earlier publish workflow (sigstore@1.0.0, 0.4.0) to Sigstore", async () => {
       const r = await checkSigstore();
       assert.deepEqual([r.verdict, r.publisher], ['verified', 'Sigstore'], r.reason);
       assert.match(r.reason, /^Signed by Sigstore \(https:\/\/github\.com\/sigstore\/sigstore-js\/\.github\/workflows\/publish\.yml@refs\/tags\/v1\.0\.0\)/);
       // pacote's recording of 0.4.0's provenance, with a registry signature made here (none was recorded).
       const attestations = readFixture('npm/attestations/pacote/valid-attestations.json');
-      const scenario: Scenario = { keys: { keys: [...KEYS.keys, TEST_KEY] }, packages: { sigstore: { '0.4.0': signedByRegistry('sigstore', '0.4.0', SIGSTORE_040_INTEGRITY, { attestations }) } } };
+      const scenario: Scenario = {
+        keys: { keys: [...KEYS.keys, TEST_KEY] },
+        packages: { sigstore: { '0.4.0': signedByRegistry('sigstore', '0.4.0', SIGSTORE_040_INTEGRITY, { attestations }) } },
+      };
       const earlier = await checkPackage(scenario, 'sigstore', '0.4.0', embeddedTrust());
       assert.deepEqual([earlier.verdict, earlier.publisher], ['verified', 'Sigstore'], earlier.reason);
-      assert.match(earlier.reason, /^Signed by Sigstore \(https:\/\/github\.com\/sigstore\/sigstore-js\/\.github\/workflows\/publish\.yml@refs\/tags\/v0\.4\.0\)/);
+      assert.match(
+        earlier.reason,
+        /^Signed by Sigstore \(https:\/\/github\.com\/sigstore\/sigstore-js\/\.github\/workflows\/publish\.yml@refs\/tags\/v0\.4\.0\)/,
+      );
     });
 
-    it('attributes recorded provenance by sigstore-js\'s release workflow (sigstore@1.3.0) to Sigstore', async () => {
+    it("attributes recorded provenance by sigstore-js's release workflow (sigstore@1.3.0) to Sigstore", async () => {
       // The recorded provenance with a registry signature made here (none was recorded for this version).
-      const scenario: Scenario = { keys: { keys: [...KEYS.keys, TEST_KEY] }, packages: { sigstore: { '1.3.0': signedByRegistry('sigstore', '1.3.0', SIGSTORE_130_INTEGRITY, { attestations: SIGSTORE_130 }) } } };
+      const scenario: Scenario = {
+        keys: { keys: [...KEYS.keys, TEST_KEY] },
+        packages: { sigstore: { '1.3.0': signedByRegistry('sigstore', '1.3.0', SIGSTORE_130_INTEGRITY, { attestations: SIGSTORE_130 }) } },
+      };
       const r = await checkPackage(scenario, 'sigstore', '1.3.0', embeddedTrust());
       assert.deepEqual([r.verdict, r.publisher], ['verified', 'Sigstore'], r.reason);
       assert.ok(r.reason.startsWith(`Signed by Sigstore (${SIGSTORE_JS_RELEASE.subject})`), r.reason);
     });
 
-    it('attributes @sigstore/protobuf-specs published by sigstore/protobuf-specs\'s own workflow to Sigstore, not a violation', async () => {
+    it("attributes @sigstore/protobuf-specs published by sigstore/protobuf-specs's own workflow to Sigstore, not a violation", async () => {
       const subject = 'https://github.com/sigstore/protobuf-specs/.github/workflows/typescript-publish.yml@refs/tags/release/typescript/v0.5.2';
       const r = await checkPackage(await locallyProvenanced('@sigstore/protobuf-specs', '0.5.2', subject), '@sigstore/protobuf-specs', '0.5.2', sigstore.trust);
       assert.deepEqual([r.verdict, r.publisher, r.code], ['verified', 'Sigstore', 'verified'], r.reason);
@@ -172,23 +216,52 @@ describe('known signers', function () {
       assert.deepEqual([r.verdict, r.publisher], ['verified', 'Sigstore'], r.reason);
     });
 
-    it('finds each @sigstore package signed by the other repository\'s workflow a policy violation naming both', async () => {
-      const fromSigstoreJs = await checkPackage(await locallyProvenanced('@sigstore/protobuf-specs', '0.5.2', SIGSTORE_JS_RELEASE.subject), '@sigstore/protobuf-specs', '0.5.2', sigstore.trust);
+    it("finds each @sigstore package signed by the other repository's workflow a policy violation naming both", async () => {
+      const fromSigstoreJs = await checkPackage(
+        await locallyProvenanced('@sigstore/protobuf-specs', '0.5.2', SIGSTORE_JS_RELEASE.subject),
+        '@sigstore/protobuf-specs',
+        '0.5.2',
+        sigstore.trust,
+      );
       assert.deepEqual([fromSigstoreJs.verdict, fromSigstoreJs.code], ['policy-violation', 'signer-not-allowed']);
-      assert.ok(fromSigstoreJs.reason.includes(`but Sigstore signs @sigstore/protobuf-specs as /${PROTOBUF_SPECS.signers[0].subjectPattern}/`), fromSigstoreJs.reason);
+      assert.ok(
+        fromSigstoreJs.reason.includes(`but Sigstore signs @sigstore/protobuf-specs as /${PROTOBUF_SPECS.signers[0].subjectPattern}/`),
+        fromSigstoreJs.reason,
+      );
       const subject = 'https://github.com/sigstore/protobuf-specs/.github/workflows/typescript-publish.yml@refs/tags/release/typescript/v0.5.2';
       const fromProtobufSpecs = await checkPackage(await locallyProvenanced('@sigstore/tuf', '5.0.1', subject), '@sigstore/tuf', '5.0.1', sigstore.trust);
       assert.deepEqual([fromProtobufSpecs.verdict, fromProtobufSpecs.code], ['policy-violation', 'signer-not-allowed']);
     });
 
     it('finds provenance by another identity than the documented one a policy violation that names both', async () => {
-      const r = await checkSigstore({ knownSigners: [{ publisher: 'Impostor check', ecosystem: 'npm', match: 'sigstore', signers: [{ issuer: 'https://token.actions.githubusercontent.com', subject: 'https://github.com/sigstore/sigstore-js/.github/workflows/other.yml@refs/heads/main' }] }] });
+      const r = await checkSigstore({
+        knownSigners: [
+          {
+            publisher: 'Impostor check',
+            ecosystem: 'npm',
+            match: 'sigstore',
+            signers: [
+              {
+                issuer: 'https://token.actions.githubusercontent.com',
+                subject: 'https://github.com/sigstore/sigstore-js/.github/workflows/other.yml@refs/heads/main',
+              },
+            ],
+          },
+        ],
+      });
       assert.deepEqual([r.verdict, r.code], ['policy-violation', 'signer-not-allowed']);
-      assert.match(r.reason, /Signed by https:\/\/github\.com\/sigstore\/sigstore-js\/\.github\/workflows\/publish\.yml@refs\/tags\/v1\.0\.0 \(https:\/\/token\.actions\.githubusercontent\.com\), but Impostor check signs sigstore as https:\/\/github\.com\/sigstore\/sigstore-js\/\.github\/workflows\/other\.yml/);
+      assert.match(
+        r.reason,
+        /Signed by https:\/\/github\.com\/sigstore\/sigstore-js\/\.github\/workflows\/publish\.yml@refs\/tags\/v1\.0\.0 \(https:\/\/token\.actions\.githubusercontent\.com\), but Impostor check signs sigstore as https:\/\/github\.com\/sigstore\/sigstore-js\/\.github\/workflows\/other\.yml/,
+      );
     });
 
     it('leaves it to a policy rule that names signers, and to a policy that sets the catalog aside', async () => {
-      const byRule = await checkSigstore({ packages: [{ match: 'sigstore', signers: [{ issuer: 'https://token.actions.githubusercontent.com', subjectPattern: 'https://github\\.com/sigstore/.+' }] }] });
+      const byRule = await checkSigstore({
+        packages: [
+          { match: 'sigstore', signers: [{ issuer: 'https://token.actions.githubusercontent.com', subjectPattern: 'https://github\\.com/sigstore/.+' }] },
+        ],
+      });
       assert.deepEqual([byRule.verdict, byRule.publisher], ['verified', undefined]);
       const off = await checkSigstore({ knownSigners: false });
       assert.deepEqual([off.verdict, off.publisher], ['verified', undefined]);
@@ -220,14 +293,19 @@ describe('known signers', function () {
     });
     after(() => Promise.all([registry.stop(), sigstore.stop()]));
 
-    const mirrors = () => ({ mirrors: [{ mirror: `${registry.host}/k8s`, of: KUBERNETES.registries![0] }, { mirror: `${registry.host}/gcr`, of: DISTROLESS.registries![0] }] });
+    const mirrors = () => ({
+      mirrors: [
+        { mirror: `${registry.host}/k8s`, of: KUBERNETES.registries![0] },
+        { mirror: `${registry.host}/gcr`, of: DISTROLESS.registries![0] },
+      ],
+    });
 
-    it('does not attribute coredns/coredns on another registry to Kubernetes, even signed by Kubernetes\' identity', async () => {
+    it("does not attribute coredns/coredns on another registry to Kubernetes, even signed by Kubernetes' identity", async () => {
       const r = await checkOne(tempDir(), 'Dockerfile', dockerfile('coredns/coredns', 'v1.12.0'), sigstore.trust);
       assert.deepEqual([r.verdict, r.publisher, r.code], ['verified', undefined, 'verified'], r.reason);
     });
 
-    it('leaves an image at a publisher\'s path on another registry, signed by someone else, verified: it is another publisher\'s image', async () => {
+    it("leaves an image at a publisher's path on another registry, signed by someone else, verified: it is another publisher's image", async () => {
       const r = await checkOne(tempDir(), 'Dockerfile', dockerfile('distroless/static', 'nonroot'), sigstore.trust);
       assert.deepEqual([r.verdict, r.publisher, r.code], ['verified', undefined, 'verified'], r.reason);
     });
@@ -238,14 +316,29 @@ describe('known signers', function () {
       assert.ok(attributed.reason.includes(`a mirror of ${KUBERNETES.registries![0]}`), attributed.reason);
       const lookalike = await checkOne(tempDir(), 'Dockerfile', dockerfile('k8s/pause', '3.10'), sigstore.trust, mirrors());
       assert.deepEqual([lookalike.verdict, lookalike.code], ['policy-violation', 'signer-not-allowed'], lookalike.reason);
-      assert.ok(lookalike.reason.startsWith(`Signed by mallory@evil.example (https://issuer.local), but Kubernetes signs ${registry.host}/k8s/pause (served by ${registry.host}/k8s, a mirror of ${KUBERNETES.registries![0]}) as ${kubernetesSigner.subject} (${kubernetesSigner.issuer})`), lookalike.reason);
+      assert.ok(
+        lookalike.reason.startsWith(
+          `Signed by mallory@evil.example (https://issuer.local), but Kubernetes signs ${registry.host}/k8s/pause (served by ${registry.host}/k8s, a mirror of ${KUBERNETES.registries![0]}) as ${kubernetesSigner.subject} (${kubernetesSigner.issuer})`,
+        ),
+        lookalike.reason,
+      );
       assert.ok(lookalike.reason.endsWith(`(documented at ${KUBERNETES.source}).`), lookalike.reason);
     });
 
-    it('applies a policy\'s own entry for the default domain on a docker daemon mirror, and not without it', async () => {
+    it("applies a policy's own entry for the default domain on a docker daemon mirror, and not without it", async () => {
       const daemonJson = path.join(tempDir(), 'daemon.json');
       fs.writeFileSync(daemonJson, JSON.stringify({ 'registry-mirrors': [`http://${registry.host}`] }));
-      const policy = { knownSigners: [{ publisher: 'Acme Corp', ecosystem: 'oci', registries: [DEFAULT_DOMAIN], match: ['acme/*'], signers: [{ issuer: 'https://issuer.local', subject: 'release@acme.example' }] }] };
+      const policy = {
+        knownSigners: [
+          {
+            publisher: 'Acme Corp',
+            ecosystem: 'oci',
+            registries: [DEFAULT_DOMAIN],
+            match: ['acme/*'],
+            signers: [{ issuer: 'https://issuer.local', subject: 'release@acme.example' }],
+          },
+        ],
+      };
       const mirrored = await checkOne(tempDir(), 'Dockerfile', dockerfile('acme/api', '2.0'), sigstore.trust, policy, { DOCKER_DAEMON_CONFIG: daemonJson });
       assert.deepEqual([mirrored.verdict, mirrored.publisher], ['verified', 'Acme Corp'], mirrored.reason);
       const notMirrored = await checkOne(tempDir(), 'Dockerfile', dockerfile('acme/api', '2.0'), sigstore.trust, policy);
@@ -253,13 +346,27 @@ describe('known signers', function () {
     });
 
     it('attributes an image to a publisher a policy adds (on any registry when its entry names none), and lets a policy override the catalog', async () => {
-      const acme = { publisher: 'Acme Corp', ecosystem: 'oci', match: ['acme/*'], signers: [{ issuer: 'https://issuer.local', subject: 'release@acme.example' }] };
+      const acme = {
+        publisher: 'Acme Corp',
+        ecosystem: 'oci',
+        match: ['acme/*'],
+        signers: [{ issuer: 'https://issuer.local', subject: 'release@acme.example' }],
+      };
       const r = await checkOne(tempDir(), 'Dockerfile', dockerfile('acme/api', '2.0'), sigstore.trust, { knownSigners: [acme] });
       assert.deepEqual([r.verdict, r.publisher], ['verified', 'Acme Corp'], r.reason);
       const catalog = await checkOne(tempDir(), 'Dockerfile', dockerfile('gcr/distroless/static', 'nonroot'), sigstore.trust, mirrors());
       assert.deepEqual([catalog.verdict, catalog.code], ['policy-violation', 'signer-not-allowed'], catalog.reason);
-      const rebuild = { ...acme, publisher: 'Our rebuild', registries: DISTROLESS.registries, match: ['distroless/*'], signers: [{ issuer: 'https://issuer.local', subject: 'mallory@evil.example' }] };
-      const overridden = await checkOne(tempDir(), 'Dockerfile', dockerfile('gcr/distroless/static', 'nonroot'), sigstore.trust, { ...mirrors(), knownSigners: [rebuild] });
+      const rebuild = {
+        ...acme,
+        publisher: 'Our rebuild',
+        registries: DISTROLESS.registries,
+        match: ['distroless/*'],
+        signers: [{ issuer: 'https://issuer.local', subject: 'mallory@evil.example' }],
+      };
+      const overridden = await checkOne(tempDir(), 'Dockerfile', dockerfile('gcr/distroless/static', 'nonroot'), sigstore.trust, {
+        ...mirrors(),
+        knownSigners: [rebuild],
+      });
       assert.deepEqual([overridden.verdict, overridden.publisher], ['verified', 'Our rebuild'], overridden.reason);
     });
   });

@@ -61,7 +61,11 @@ describe('signer continuity', function () {
       const first = await checkVersion('0.4.0');
       assert.deepEqual([first.signer, first.previousSigner, first.findings.map((f) => f.code)], [PUBLISH, undefined, []]);
       const same = await checkVersion('1.0.0');
-      assert.deepEqual([same.signer, same.previousSigner, same.findings.map((f) => f.code)], [PUBLISH, undefined, []], 'another tag of the same workflow is the same signer');
+      assert.deepEqual(
+        [same.signer, same.previousSigner, same.findings.map((f) => f.code)],
+        [PUBLISH, undefined, []],
+        'another tag of the same workflow is the same signer',
+      );
       const changed = await checkVersion('1.3.0');
       assert.deepEqual([changed.signer, changed.previousSigner], [RELEASE, PUBLISH]);
       const finding = changed.findings.find((f) => f.code === 'signer-changed');
@@ -71,7 +75,23 @@ describe('signer continuity', function () {
     });
 
     it('stops flagging once a policy rule accepts the new signer', async () => {
-      fs.writeFileSync(path.join(dir, 'provenance-policy.json'), JSON.stringify({ knownSigners: false, packages: [{ match: 'sigstore', signers: [{ issuer: 'https://token.actions.githubusercontent.com', subjectPattern: 'https://github\\.com/sigstore/sigstore-js/\\.github/workflows/(publish|release)\\.yml@.+' }] }] }));
+      fs.writeFileSync(
+        path.join(dir, 'provenance-policy.json'),
+        JSON.stringify({
+          knownSigners: false,
+          packages: [
+            {
+              match: 'sigstore',
+              signers: [
+                {
+                  issuer: 'https://token.actions.githubusercontent.com',
+                  subjectPattern: 'https://github\\.com/sigstore/sigstore-js/\\.github/workflows/(publish|release)\\.yml@.+',
+                },
+              ],
+            },
+          ],
+        }),
+      );
       const accepted = await checkVersion('1.3.0');
       assert.deepEqual([accepted.previousSigner, accepted.findings.map((f) => f.code)], [undefined, []]);
     });
@@ -99,7 +119,16 @@ describe('signer continuity', function () {
       fs.writeFileSync(file, text);
       const check = async () => {
         const home = tempDir('pl-home-');
-        const checker = new Checker({ trust: () => sigstore.trust, offline: false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home }), homeDir: home, timeoutMs: 3000, signerMemoryFile: memory });
+        const checker = new Checker({
+          trust: () => sigstore.trust,
+          offline: false,
+          requireProvenance: false,
+          allowProcessExecution: false,
+          env: cleanEnv({ HOME: home }),
+          homeDir: home,
+          timeoutMs: 3000,
+          signerMemoryFile: memory,
+        });
         checkers.push(checker);
         const [r] = await checker.verify(file, parseFile(file, text)!);
         await checker.flush();

@@ -65,12 +65,14 @@ function makeTempFiles(tmp: string): void {
 async function pooled<T>(tasks: Array<() => Promise<T>>, width: number): Promise<T[]> {
   const results: T[] = new Array(tasks.length);
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < tasks.length) {
-      const i = next++;
-      results[i] = await tasks[i]();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        results[i] = await tasks[i]();
+      }
+    }),
+  );
   return results;
 }
 
@@ -89,7 +91,7 @@ function judge(c: ParityCase, run: CliRun): Outcome {
   return { run, verdict, code, reason: reason ?? run.stderr.trim(), agrees: ours === (c.ghExpects === 'pass') };
 }
 
-describe('gh parity: attestation verify on gh\'s own test data and flags', function () {
+describe("gh parity: attestation verify on gh's own test data and flags", function () {
   this.timeout(180_000);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-gh-parity-'));
   const cases = parityCases(tmp);
@@ -121,7 +123,21 @@ describe('gh parity: attestation verify on gh\'s own test data and flags', funct
     fs.rmSync(tmp, { recursive: true, force: true });
     const rows = cases.map((c) => {
       const o = outcomes.get(c);
-      return { gh: c.gh, point: c.point, ghExpects: c.ghExpects, compare: c.compare ?? 'outcome', args: c.args, env: c.env, api: c.api, exit: o?.run.status, expectedExit: c.exit, verdict: o?.verdict, reason: o?.reason, agrees: o?.agrees ?? false, note: c.note };
+      return {
+        gh: c.gh,
+        point: c.point,
+        ghExpects: c.ghExpects,
+        compare: c.compare ?? 'outcome',
+        args: c.args,
+        env: c.env,
+        api: c.api,
+        exit: o?.run.status,
+        expectedExit: c.exit,
+        verdict: o?.verdict,
+        reason: o?.reason,
+        agrees: o?.agrees ?? false,
+        note: c.note,
+      };
     });
     const agreeing = rows.filter((r) => r.agrees).length;
     console.log(`      gh parity: ${agreeing}/${rows.length} cases agree (${NOT_APPLICABLE.length} of gh's cases not applicable)`);
@@ -138,12 +154,13 @@ describe('gh parity: attestation verify on gh\'s own test data and flags', funct
       assert.equal(o.run.status, c.exit, detail);
       if (c.verdict) assert.equal(o.verdict, c.verdict, detail);
       // The verdict is the one its reason code stands for (core/reasons.ts).
-      if (o.verdict !== undefined) assert.equal((REASONS[o.code as ReasonCode] as { verdict?: string } | undefined)?.verdict, o.verdict, `code ${o.code}: ${detail}`);
+      if (o.verdict !== undefined)
+        assert.equal((REASONS[o.code as ReasonCode] as { verdict?: string } | undefined)?.verdict, o.verdict, `code ${o.code}: ${detail}`);
       if (c.reason) assert.match(o.reason ?? '', c.reason, detail);
     });
   }
 
-  it('asks the API for the file\'s digest under --digest-alg, and pages by --limit (at most 100 a page)', () => {
+  it("asks the API for the file's digest under --digest-alg, and pages by --limit (at most 100 a page)", () => {
     const tgz = fs.readFileSync(path.join(DATA, 'sigstore-js-2.1.0.tgz'));
     const sha512 = crypto.createHash('sha512').update(tgz).digest('hex');
     const sha256 = crypto.createHash('sha256').update(tgz).digest('hex');

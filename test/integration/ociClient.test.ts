@@ -11,13 +11,17 @@ import { HttpClient } from '../../server/src/core/http/http';
 import { DigestMismatchError, OciClient, parseChallenge } from '../../server/src/core/ecosystems/oci/ociClient';
 import { OciRegistry, type ProxyMode, RegistryProxy, skipWithoutRegistry } from '../support/ociRegistry';
 
-const http = () => new HttpClient({ timeoutMs: 3000, maxBodyBytes: 4 * 1024 * 1024, retries: 0, backoffMs: 1, offline: false, userAgent: 'test', authFor: () => undefined });
+const http = () =>
+  new HttpClient({ timeoutMs: 3000, maxBodyBytes: 4 * 1024 * 1024, retries: 0, backoffMs: 1, offline: false, userAgent: 'test', authFor: () => undefined });
 
 /** A temp HOME whose ~/.docker/config.json holds `auths` for `host`. */
 function dockerHome(host: string, user: string, password: string): string {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-docker-'));
   fs.mkdirSync(path.join(home, '.docker'));
-  fs.writeFileSync(path.join(home, '.docker', 'config.json'), JSON.stringify({ auths: { [`http://${host}`]: { auth: Buffer.from(`${user}:${password}`).toString('base64') } } }));
+  fs.writeFileSync(
+    path.join(home, '.docker', 'config.json'),
+    JSON.stringify({ auths: { [`http://${host}`]: { auth: Buffer.from(`${user}:${password}`).toString('base64') } } }),
+  );
   return home;
 }
 
@@ -85,7 +89,10 @@ describe('OCI client against a real registry', function () {
       // The token is reused for the next request of the same scope.
       const before = proxy.seen.length;
       await withCredentials.getManifest(proxy.host, 'acme/app', pushed.digest);
-      assert.deepEqual(proxy.seen.slice(before).map((s) => s.path), [`/v2/acme/app/manifests/${pushed.digest}`]);
+      assert.deepEqual(
+        proxy.seen.slice(before).map((s) => s.path),
+        [`/v2/acme/app/manifests/${pushed.digest}`],
+      );
       await assert.rejects(client().getManifest(proxy.host, 'acme/app', '1.0'), /requires credentials/);
       await assert.rejects(client(dockerHome(proxy.host, 'alice', 'wrong')).getManifest(proxy.host, 'acme/app', '1.0'), /requires credentials/);
     });
@@ -115,7 +122,10 @@ describe('OCI client against a real registry', function () {
       const home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-docker-'));
       fs.mkdirSync(path.join(home, '.docker'));
       const auth = (user: string, password: string) => ({ auth: Buffer.from(`${user}:${password}`).toString('base64') });
-      fs.writeFileSync(path.join(home, '.docker', 'config.json'), JSON.stringify({ auths: { [a.host]: auth('alice', 'a-secret'), [hostB]: auth('bob', 'b-secret') } }));
+      fs.writeFileSync(
+        path.join(home, '.docker', 'config.json'),
+        JSON.stringify({ auths: { [a.host]: auth('alice', 'a-secret'), [hostB]: auth('bob', 'b-secret') } }),
+      );
       const c = client(home);
       assert.equal((await c.getManifest(a.host, 'acme/app', '1.0'))?.digest, pushed.digest);
       assert.equal((await c.getManifest(hostB, 'acme/app', '1.0'))?.digest, pushed.digest);
@@ -172,7 +182,11 @@ describe('OCI endpoints and docker config', () => {
     const bin = path.join(home, 'bin');
     fs.mkdirSync(bin);
     fs.mkdirSync(path.join(home, '.docker'));
-    fs.writeFileSync(path.join(bin, 'docker-credential-test'), '#!/bin/sh\nread server\necho "{\\"Username\\":\\"helper\\",\\"Secret\\":\\"from-$server\\"}"\n', { mode: 0o755 });
+    fs.writeFileSync(
+      path.join(bin, 'docker-credential-test'),
+      '#!/bin/sh\nread server\necho "{\\"Username\\":\\"helper\\",\\"Secret\\":\\"from-$server\\"}"\n',
+      { mode: 0o755 },
+    );
     fs.writeFileSync(path.join(home, '.docker', 'config.json'), JSON.stringify({ credHelpers: { 'ghcr.io': 'test' } }));
     const env = { PATH: `${bin}${path.delimiter}${process.env.PATH}` };
     const config = loadDockerConfig({}, home);
@@ -181,9 +195,14 @@ describe('OCI endpoints and docker config', () => {
   });
 
   it('reads docker daemon mirrors and insecure registries', () => {
-    const daemon = loadDaemonConfig({ DOCKER_DAEMON_CONFIG: '/x/daemon.json' }, (f) => (f === '/x/daemon.json' ? '{"registry-mirrors": ["https://mirror.internal"], "insecure-registries": ["lab:5000"]}' : undefined));
+    const daemon = loadDaemonConfig({ DOCKER_DAEMON_CONFIG: '/x/daemon.json' }, (f) =>
+      f === '/x/daemon.json' ? '{"registry-mirrors": ["https://mirror.internal"], "insecure-registries": ["lab:5000"]}' : undefined,
+    );
     assert.deepEqual(daemon, { mirrors: ['https://mirror.internal'], insecureRegistries: ['lab:5000'] });
-    assert.deepEqual(loadDaemonConfig({ DOCKER_DAEMON_CONFIG: '/none' }, () => '{not json'), { mirrors: [], insecureRegistries: [] });
+    assert.deepEqual(
+      loadDaemonConfig({ DOCKER_DAEMON_CONFIG: '/none' }, () => '{not json'),
+      { mirrors: [], insecureRegistries: [] },
+    );
   });
 
   it('parses authentication challenges', () => {

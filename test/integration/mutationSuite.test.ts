@@ -90,7 +90,11 @@ function cosignSignatures(): Subject[] {
     return okWord(verifyCosignSignature({ payload: Buffer.from(layer.payload), annotations: layer.annotations }, digest, trust, keys));
   };
   return [
-    { name: 'cosign keyless signature (2021, Rekor SET)', evidence: { payload: read('cosign/simplesigning-payload.json').toString(), annotations: classic.annotations }, verdict: verdict(classic.image.split('@')[1], []) },
+    {
+      name: 'cosign keyless signature (2021, Rekor SET)',
+      evidence: { payload: read('cosign/simplesigning-payload.json').toString(), annotations: classic.annotations },
+      verdict: verdict(classic.image.split('@')[1], []),
+    },
     {
       name: 'cosign key signature',
       evidence: { payload: keyedPayload, annotations: { 'dev.cosignproject.cosign/signature': keyed.signature } },
@@ -107,9 +111,28 @@ function imageEvidence(): Subject[] {
   const certificatePem = Buffer.from(body.spec.content.envelope.signatures[0].publicKey, 'base64').toString('utf8');
   const statement = JSON.parse(Buffer.from(recorded.dsseEnvelope.payload, 'base64').toString('utf8'));
   // The envelope exactly as uploaded to the log (see cosignAttestation.test.ts) is the `.att` layer.
-  const blob = JSON.stringify({ payload: recorded.dsseEnvelope.payload, payloadType: recorded.dsseEnvelope.payloadType, signatures: [{ publicKey: certificatePem, sig: recorded.dsseEnvelope.signatures[0].sig }] });
-  const rekorBundle = { SignedEntryTimestamp: entry.inclusionPromise.signedEntryTimestamp, Payload: { body: entry.canonicalizedBody, integratedTime: Number(entry.integratedTime), logIndex: Number(entry.logIndex), logID: Buffer.from(entry.logId.keyId, 'base64').toString('hex') } };
-  const attestation = { blob, annotations: { 'dev.cosignproject.cosign/signature': '', 'dev.sigstore.cosign/certificate': certificatePem, 'dev.sigstore.cosign/bundle': JSON.stringify(rekorBundle) } };
+  const blob = JSON.stringify({
+    payload: recorded.dsseEnvelope.payload,
+    payloadType: recorded.dsseEnvelope.payloadType,
+    signatures: [{ publicKey: certificatePem, sig: recorded.dsseEnvelope.signatures[0].sig }],
+  });
+  const rekorBundle = {
+    SignedEntryTimestamp: entry.inclusionPromise.signedEntryTimestamp,
+    Payload: {
+      body: entry.canonicalizedBody,
+      integratedTime: Number(entry.integratedTime),
+      logIndex: Number(entry.logIndex),
+      logID: Buffer.from(entry.logId.keyId, 'base64').toString('hex'),
+    },
+  };
+  const attestation = {
+    blob,
+    annotations: {
+      'dev.cosignproject.cosign/signature': '',
+      'dev.sigstore.cosign/certificate': certificatePem,
+      'dev.sigstore.cosign/bundle': JSON.stringify(rekorBundle),
+    },
+  };
   return [
     {
       name: 'image bundle (cosign attestation, v0.3)',
@@ -130,7 +153,8 @@ function imageEvidence(): Subject[] {
 /** The sigstore-conformance positive cases: signed files, message signatures and DSSE, Rekor v1 and v2, keys and custom roots. */
 function signedFiles(): Subject[] {
   const cases = path.join(FIXTURES, 'conformance', 'bundle-verify');
-  const identity = 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
+  const identity =
+    'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
   const issuer = 'https://token.actions.githubusercontent.com';
   return fs
     .readdirSync(cases)
@@ -166,7 +190,16 @@ function sbomAttestations(): Subject[] {
   const sbom = JSON.parse(read('sbom/k8s-bom-example11.spdx3.json').toString());
   const layer = keySignedAttestationLayer(digest, 'https://spdx.dev/Document', privateKey, sbom);
   return [
-    { name: 'SBOM attestation bundle (CycloneDX, key-signed)', evidence: keySignedImageBundle(digest, 'https://cyclonedx.org/bom', privateKey, { bomFormat: 'CycloneDX', specVersion: '1.6', components: [{ name: 'left-pad', version: '1.3.0', purl: 'pkg:npm/left-pad@1.3.0' }] }) as Json, verdict: (e) => okWord(verifyImageBundle(e, digest, trust, keys)), skip: [KEY_HINT] },
+    {
+      name: 'SBOM attestation bundle (CycloneDX, key-signed)',
+      evidence: keySignedImageBundle(digest, 'https://cyclonedx.org/bom', privateKey, {
+        bomFormat: 'CycloneDX',
+        specVersion: '1.6',
+        components: [{ name: 'left-pad', version: '1.3.0', purl: 'pkg:npm/left-pad@1.3.0' }],
+      }) as Json,
+      verdict: (e) => okWord(verifyImageBundle(e, digest, trust, keys)),
+      skip: [KEY_HINT],
+    },
     {
       name: 'SBOM attestation .att layer (SPDX 3, key-signed)',
       evidence: { blob: layer.blob.toString(), annotations: layer.annotations },
@@ -180,10 +213,31 @@ function sbomAttestations(): Subject[] {
 
 function githubAttestations(): Subject[] {
   const cases: Array<[string, string, string, AttestationPolicy, SubjectDigestAlgorithm?]> = [
-    ['public-good, sha512 subject (npm provenance, --digest-alg sha512)', 'github/sigstore-js-2.1.0.tgz', 'github/sigstore-js-2.1.0-bundle.json', { owner: 'sigstore' }, 'sha512'],
-    ['public-good, reusable workflow', 'github/reusable-workflow-artifact', 'github/reusable-workflow-attestation.sigstore.json', { owner: 'malancas', signerRepo: 'github/artifact-attestations-workflows' }],
-    ["GitHub's instance (timestamps)", 'github/github_provenance_demo-0.0.12-py3-none-any.whl', 'github/github_provenance_demo-0.0.12-py3-none-any-bundle.jsonl', { owner: 'actions', repo: 'actions/attest-demo' }],
-    ['tenant issuer', 'github/custom-issuer-artifact', 'github/custom-issuer.sigstore.json', { owner: 'too-legit', issuer: 'https://token.actions.githubusercontent.com/hammer-time' }],
+    [
+      'public-good, sha512 subject (npm provenance, --digest-alg sha512)',
+      'github/sigstore-js-2.1.0.tgz',
+      'github/sigstore-js-2.1.0-bundle.json',
+      { owner: 'sigstore' },
+      'sha512',
+    ],
+    [
+      'public-good, reusable workflow',
+      'github/reusable-workflow-artifact',
+      'github/reusable-workflow-attestation.sigstore.json',
+      { owner: 'malancas', signerRepo: 'github/artifact-attestations-workflows' },
+    ],
+    [
+      "GitHub's instance (timestamps)",
+      'github/github_provenance_demo-0.0.12-py3-none-any.whl',
+      'github/github_provenance_demo-0.0.12-py3-none-any-bundle.jsonl',
+      { owner: 'actions', repo: 'actions/attest-demo' },
+    ],
+    [
+      'tenant issuer',
+      'github/custom-issuer-artifact',
+      'github/custom-issuer.sigstore.json',
+      { owner: 'too-legit', issuer: 'https://token.actions.githubusercontent.com/hammer-time' },
+    ],
   ];
   return cases.map(([label, file, bundles, policy, algorithm]) => {
     const digest = digestFile(read(file), algorithm);
@@ -221,19 +275,39 @@ function helmProvenance(): Subject[] {
 
 function pypiAttestations(): Subject[] {
   const cases: Array<[string, object]> = [
-    ['gitlab_oidc_project-0.0.3.tar.gz', { kind: 'GitLab', repository: 'facutuesca/gitlab-oidc-project', workflow_filepath: '.gitlab-ci.yml', environment: null }],
-    ['pypi_attestation_models-0.0.4a2.tar.gz', { kind: 'GitHub', repository: 'trailofbits/pypi-attestation-models', workflow: 'release.yml', environment: null }],
+    [
+      'gitlab_oidc_project-0.0.3.tar.gz',
+      { kind: 'GitLab', repository: 'facutuesca/gitlab-oidc-project', workflow_filepath: '.gitlab-ci.yml', environment: null },
+    ],
+    [
+      'pypi_attestation_models-0.0.4a2.tar.gz',
+      { kind: 'GitHub', repository: 'trailofbits/pypi-attestation-models', workflow: 'release.yml', environment: null },
+    ],
   ];
   return cases.map(([file, publisher]) => {
     const attestationFile = fs.existsSync(path.join(FIXTURES, 'pypi', `${file}.publish.attestation`)) ? `${file}.publish.attestation` : `${file}.attestation`;
     const digest = sha256(read(`pypi/${file}`));
-    return { name: `PyPI PEP 740 ${file}`, evidence: JSON.parse(read(`pypi/${attestationFile}`).toString()), verdict: (e: Json) => okWord(checkAttestation(e as never, publisher, file, digest, trust)) };
+    return {
+      name: `PyPI PEP 740 ${file}`,
+      evidence: JSON.parse(read(`pypi/${attestationFile}`).toString()),
+      verdict: (e: Json) => okWord(checkAttestation(e as never, publisher, file, digest, trust)),
+    };
   });
 }
 
 describe('mutation suite: no mutant of a positive fixture is verified', function () {
   this.timeout(600_000);
-  const subjects = [...npmSignatures(), ...npmProvenance(), ...cosignSignatures(), ...imageEvidence(), ...signedFiles(), ...sbomAttestations(), ...githubAttestations(), ...pypiAttestations(), ...helmProvenance()];
+  const subjects = [
+    ...npmSignatures(),
+    ...npmProvenance(),
+    ...cosignSignatures(),
+    ...imageEvidence(),
+    ...signedFiles(),
+    ...sbomAttestations(),
+    ...githubAttestations(),
+    ...pypiAttestations(),
+    ...helmProvenance(),
+  ];
   const report: Array<{ subject: string; mutants: number; ms: number; verdicts: Record<string, number>; survivors: string[] }> = [];
 
   after(() => {

@@ -19,7 +19,8 @@ import { REASONS, type ReasonCode } from '../../server/src/core/reasons';
 
 const CLI = path.join(REPO_ROOT, 'dist', 'cli.js');
 const CASES = path.join(FIXTURES, 'conformance', 'bundle-verify');
-const DEFAULT_IDENTITY = 'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
+const DEFAULT_IDENTITY =
+  'https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main';
 const DEFAULT_ISSUER = 'https://token.actions.githubusercontent.com';
 const ANY_SIGNER = ['--certificate-identity-regexp', '.+', '--certificate-oidc-issuer-regexp', '.+'];
 
@@ -43,7 +44,13 @@ function caseArgs(dir: string, mode: Mode): string[] {
   const input = mode === 'file' ? artifact : `sha256:${crypto.createHash('sha256').update(fs.readFileSync(artifact)).digest('hex')}`;
   const args = [input, '--bundle', path.join(dir, 'bundle.sigstore.json')];
   if (has('key.pub')) args.push('--key', path.join(dir, 'key.pub'));
-  else args.push('--certificate-identity', has('identity') ? read('identity') : DEFAULT_IDENTITY, '--certificate-oidc-issuer', has('issuer') ? read('issuer') : DEFAULT_ISSUER);
+  else
+    args.push(
+      '--certificate-identity',
+      has('identity') ? read('identity') : DEFAULT_IDENTITY,
+      '--certificate-oidc-issuer',
+      has('issuer') ? read('issuer') : DEFAULT_ISSUER,
+    );
   if (has('trusted_root.json')) args.push('--trusted-root', path.join(dir, 'trusted_root.json'));
   return args;
 }
@@ -72,7 +79,10 @@ function agrees(expected: Outcome['expected'], status: number | null, stdout: st
 
 describe('sigstore-conformance bundle-verify cases through the CLI', function () {
   this.timeout(240000);
-  const cases = fs.readdirSync(CASES).filter((name) => fs.statSync(path.join(CASES, name)).isDirectory()).sort();
+  const cases = fs
+    .readdirSync(CASES)
+    .filter((name) => fs.statSync(path.join(CASES, name)).isDirectory())
+    .sort();
 
   it(`agrees with the expected outcome on all ${cases.length} cases, by file and by digest`, async () => {
     const outcomes: Outcome[] = [];
@@ -84,7 +94,16 @@ describe('sigstore-conformance bundle-verify cases through the CLI', function ()
           const { status, stdout, stderr } = await verify(caseArgs(path.join(CASES, name), mode));
           const expected = name.endsWith('_fail') ? 'fail' : 'pass';
           const json = /^\{/.test(stdout) ? (JSON.parse(stdout) as { verdict?: string; code?: string; reason?: string }) : {};
-          outcomes.push({ case: name, mode, expected, exit: status, agrees: agrees(expected, status, stdout, stderr), verdict: json.verdict, code: json.code, reason: json.reason ?? (stderr.trim() || undefined) });
+          outcomes.push({
+            case: name,
+            mode,
+            expected,
+            exit: status,
+            agrees: agrees(expected, status, stdout, stderr),
+            verdict: json.verdict,
+            code: json.code,
+            reason: json.reason ?? (stderr.trim() || undefined),
+          });
         }),
       );
     }
@@ -106,7 +125,9 @@ describe('sigstore-conformance bundle-verify cases through the CLI', function ()
     // Every verdict is the one its reason code stands for (core/reasons.ts).
     const verdictOfCode = (code: string | undefined) => (REASONS[code as ReasonCode] as { verdict?: string } | undefined)?.verdict;
     assert.deepEqual(
-      outcomes.filter((o) => o.verdict !== undefined && verdictOfCode(o.code) !== o.verdict).map((o) => `${o.case} (${o.mode}): ${o.verdict} with code ${o.code}`),
+      outcomes
+        .filter((o) => o.verdict !== undefined && verdictOfCode(o.code) !== o.verdict)
+        .map((o) => `${o.case} (${o.mode}): ${o.verdict} with code ${o.code}`),
       [],
     );
   });
@@ -136,7 +157,15 @@ describe('sigstore-conformance bundle-verify cases through the CLI', function ()
     for (const name of bundles) {
       it(`${name}: verifies against the file the payload is, by path and by digest, naming the signer and the payload type`, async () => {
         for (const input of [hello, digest]) {
-          const r = await verify([input, '--bundle', path.join(dir, name), '--certificate-identity', 'brian@dehamer.com', '--certificate-oidc-issuer', 'https://github.com/login/oauth']);
+          const r = await verify([
+            input,
+            '--bundle',
+            path.join(dir, name),
+            '--certificate-identity',
+            'brian@dehamer.com',
+            '--certificate-oidc-issuer',
+            'https://github.com/login/oauth',
+          ]);
           assert.equal(r.status, 0, r.stdout);
           const json = JSON.parse(r.stdout);
           assert.equal(json.verdict, 'verified');
@@ -155,13 +184,22 @@ describe('sigstore-conformance bundle-verify cases through the CLI', function ()
           // The payload says "hello, world?" and so does the file: the signature no longer covers it.
           const altered = Buffer.from('hello, world?');
           fs.writeFileSync(path.join(tmp, 'altered.txt'), altered);
-          fs.writeFileSync(path.join(tmp, 'payload.json'), JSON.stringify({ ...bundle, dsseEnvelope: { ...bundle.dsseEnvelope, payload: altered.toString('base64') } }));
+          fs.writeFileSync(
+            path.join(tmp, 'payload.json'),
+            JSON.stringify({ ...bundle, dsseEnvelope: { ...bundle.dsseEnvelope, payload: altered.toString('base64') } }),
+          );
           const payload = await verify([path.join(tmp, 'altered.txt'), '--bundle', path.join(tmp, 'payload.json'), ...ANY_SIGNER]);
           assert.equal(payload.status, 1);
           assert.match(payload.stdout, /"verdict": "invalid"/);
           const sig = Buffer.from(bundle.dsseEnvelope.signatures[0].sig, 'base64');
           sig[sig.length - 2] ^= 1;
-          fs.writeFileSync(path.join(tmp, 'sig.json'), JSON.stringify({ ...bundle, dsseEnvelope: { ...bundle.dsseEnvelope, signatures: [{ ...bundle.dsseEnvelope.signatures[0], sig: sig.toString('base64') }] } }));
+          fs.writeFileSync(
+            path.join(tmp, 'sig.json'),
+            JSON.stringify({
+              ...bundle,
+              dsseEnvelope: { ...bundle.dsseEnvelope, signatures: [{ ...bundle.dsseEnvelope.signatures[0], sig: sig.toString('base64') }] },
+            }),
+          );
           const signature = await verify([hello, '--bundle', path.join(tmp, 'sig.json'), ...ANY_SIGNER]);
           assert.equal(signature.status, 1);
           assert.match(signature.stdout, /"verdict": "invalid"/);
@@ -172,14 +210,29 @@ describe('sigstore-conformance bundle-verify cases through the CLI', function ()
     }
 
     it('another signer than the one expected is a policy violation', async () => {
-      const r = await verify([hello, '--bundle', path.join(dir, bundles[0]), '--certificate-identity', 'someone@example.com', '--certificate-oidc-issuer', 'https://github.com/login/oauth']);
+      const r = await verify([
+        hello,
+        '--bundle',
+        path.join(dir, bundles[0]),
+        '--certificate-identity',
+        'someone@example.com',
+        '--certificate-oidc-issuer',
+        'https://github.com/login/oauth',
+      ]);
       assert.equal(r.status, 1);
       assert.match(r.stdout, /"verdict": "policy-violation"/);
     });
   });
 
   describe('what a verified bundle shows about its log entry and time', () => {
-    const beacon = (name: string) => ['--bundle', path.join(CASES, name, 'bundle.sigstore.json'), '--certificate-identity', DEFAULT_IDENTITY, '--certificate-oidc-issuer', DEFAULT_ISSUER];
+    const beacon = (name: string) => [
+      '--bundle',
+      path.join(CASES, name, 'bundle.sigstore.json'),
+      '--certificate-identity',
+      DEFAULT_IDENTITY,
+      '--certificate-oidc-issuer',
+      DEFAULT_ISSUER,
+    ];
 
     it('a Rekor v2 entry: the time the signed timestamp proves and its authority, no integration time, no entry link; and no warning on this runtime', async () => {
       const name = 'rekor2-happy-path';
@@ -189,7 +242,9 @@ describe('sigstore-conformance bundle-verify cases through the CLI', function ()
       assert.doesNotMatch(text.stdout, /1970|log\/entries|integrated/);
       assert.match(text.stdout, /transparency log entry \d+\n/);
       assert.match(text.stdout, /signed timestamp 20\d\d-\d\d-\d\dT[\d:.]+Z by sigstore-tsa-selfsigned, https:\/\/\S+/);
-      const json = JSON.parse((await verify([path.join(CASES, 'a.txt'), ...beacon(name), '--trusted-root', path.join(CASES, name, 'trusted_root.json')])).stdout);
+      const json = JSON.parse(
+        (await verify([path.join(CASES, 'a.txt'), ...beacon(name), '--trusted-root', path.join(CASES, name, 'trusted_root.json')])).stdout,
+      );
       assert.equal(json.integratedTime, undefined);
       assert.equal(json.logEntryUrl, undefined);
       assert.match(json.timestamp, /^20\d\d-/);

@@ -27,17 +27,35 @@ const sample = (...parts: string[]) => fs.readFileSync(path.join(FIXTURES, ...pa
 /** A file name of each kind, and real text to mutate. */
 const KINDS: Array<[string, string]> = [
   ['/w/package.json', '{ "name": "a", "dependencies": { "sigstore": "^1.0.0", "@scope/x": "1.2.3" }, "devDependencies": { "y": "latest" } }'],
-  ['/w/package-lock.json', '{ "lockfileVersion": 3, "packages": { "": { "dependencies": { "a": "1.0.0" } }, "node_modules/a": { "version": "1.0.0", "integrity": "sha512-AAAA" } } }'],
+  [
+    '/w/package-lock.json',
+    '{ "lockfileVersion": 3, "packages": { "": { "dependencies": { "a": "1.0.0" } }, "node_modules/a": { "version": "1.0.0", "integrity": "sha512-AAAA" } } }',
+  ],
   ['/w/provenance-policy.json', '{ "packages": [{ "match": "*", "signers": [{ "issuer": "https://i", "subject": "s" }] }] }'],
   ['/w/provenance-policy.yaml', 'packages:\n  - match: "@scope/*"\n    requireProvenance: true\n'],
-  ['/w/Dockerfile', 'ARG V=1.0\nFROM --platform=linux/amd64 registry.example/app:${V} AS build\nCOPY --from=build /a /b\nFROM alpine@sha256:' + '0'.repeat(64) + '\n'],
+  [
+    '/w/Dockerfile',
+    'ARG V=1.0\nFROM --platform=linux/amd64 registry.example/app:${V} AS build\nCOPY --from=build /a /b\nFROM alpine@sha256:' + '0'.repeat(64) + '\n',
+  ],
   ['/w/compose.yaml', 'services:\n  web:\n    image: registry.example/web:1.0\n  db:\n    image: "postgres:16"\n'],
-  ['/w/k8s.yaml', 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: registry.example/a:1\n---\napiVersion: apps/v1\nkind: Deployment\n'],
+  [
+    '/w/k8s.yaml',
+    'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: a\n      image: registry.example/a:1\n---\napiVersion: apps/v1\nkind: Deployment\n',
+  ],
   ['/w/.github/workflows/ci.yml', sample('github', 'sigstore-python-ci.yml')],
   ['/w/values.yaml', 'image:\n  registry: registry.example\n  repository: app\n  tag: "1.0"\n'],
-  ['/w/Chart.yaml', 'apiVersion: v2\nname: x\ndependencies:\n  - name: y\n    version: 1.2.3\n    repository: oci://registry.example/charts\n  - name: z\n    version: ~1.0\n    repository: "@corp"\n'],
-  ['/w/Chart.lock', 'dependencies:\n- name: z\n  repository: https://charts.example/corp\n  version: 1.0.4\ndigest: sha256:00\ngenerated: "2024-01-01T00:00:00Z"\n'],
-  ['/w/helmfile.yaml', 'repositories:\n  - name: corp\n    url: https://charts.example/corp\n  - name: regy\n    url: registry.example/charts\n    oci: true\nreleases:\n  - name: a\n    chart: corp/api\n    version: 1.4.0\n  - name: b\n    chart: regy/cache\n    version: 3.1.0\n'],
+  [
+    '/w/Chart.yaml',
+    'apiVersion: v2\nname: x\ndependencies:\n  - name: y\n    version: 1.2.3\n    repository: oci://registry.example/charts\n  - name: z\n    version: ~1.0\n    repository: "@corp"\n',
+  ],
+  [
+    '/w/Chart.lock',
+    'dependencies:\n- name: z\n  repository: https://charts.example/corp\n  version: 1.0.4\ndigest: sha256:00\ngenerated: "2024-01-01T00:00:00Z"\n',
+  ],
+  [
+    '/w/helmfile.yaml',
+    'repositories:\n  - name: corp\n    url: https://charts.example/corp\n  - name: regy\n    url: registry.example/charts\n    oci: true\nreleases:\n  - name: a\n    chart: corp/api\n    version: 1.4.0\n  - name: b\n    chart: regy/cache\n    version: 3.1.0\n',
+  ],
   ['/w/bom.json', sample('sbom', 'dev-dependencies.bom.1.6.json')],
   ['/w/bom.xml', sample('sbom', 'dev-dependencies.bom.1.6.xml')],
   ['/w/sbom.spdx.json', sample('sbom', 'syft-relationship-order.spdx.json')],
@@ -49,9 +67,15 @@ const KINDS: Array<[string, string]> = [
   ['/w/uv.lock', sample('python', 'sigstore-python.uv.lock')],
   ['/w/Pipfile.lock', sample('python', 'pipenv.Pipfile.lock')],
   ['/w/Gemfile.lock', sample('rubygems', 'vendor_gems.rb.lock')],
-  ['/w/go.sum', 'github.com/google/uuid v1.1.1 h1:Gkbcsh/GbpXz7lPftLA3P6TYMwjCLYm83jiFQZF/3gY=\ngithub.com/google/uuid v1.1.1/go.mod h1:TIyPZe4MgqvfeYDBFedMoGGpEw/LqOeaOT+nhxU+yHo=\n'],
+  [
+    '/w/go.sum',
+    'github.com/google/uuid v1.1.1 h1:Gkbcsh/GbpXz7lPftLA3P6TYMwjCLYm83jiFQZF/3gY=\ngithub.com/google/uuid v1.1.1/go.mod h1:TIyPZe4MgqvfeYDBFedMoGGpEw/LqOeaOT+nhxU+yHo=\n',
+  ],
   ['/w/go.mod', 'module x\n\ngo 1.22\n\nrequire (\n\tgithub.com/google/uuid v1.1.1\n\tgolang.org/x/text v0.14.0 // indirect\n)\n'],
-  ['/w/pom.xml', '<project><properties><v>1.0</v></properties><dependencies><dependency><groupId>g</groupId><artifactId>a</artifactId><version>${v}</version></dependency></dependencies></project>'],
+  [
+    '/w/pom.xml',
+    '<project><properties><v>1.0</v></properties><dependencies><dependency><groupId>g</groupId><artifactId>a</artifactId><version>${v}</version></dependency></dependencies></project>',
+  ],
   ['/w/gradle/libs.versions.toml', '[versions]\na = "1.0"\n[libraries]\nx = { module = "g:a", version.ref = "a" }\ny = "g:b:2.0"\n'],
   ['/w/Cargo.lock', sample('cargo', 'rust_ruby_example.Cargo.lock')],
   ['/w/Cargo.toml', '[dependencies]\nserde = { version = "1", features = ["derive"] }\nmemchr = "2"\n[dev-dependencies]\nx = { path = "../x" }\n'],

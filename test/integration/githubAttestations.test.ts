@@ -10,7 +10,13 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { bundleFileFormat, bundlesFromText, fetchAttestations, githubApiClient, readBundleFile } from '../../server/src/core/attestations/githubAttestationsApi';
+import {
+  bundleFileFormat,
+  bundlesFromText,
+  fetchAttestations,
+  githubApiClient,
+  readBundleFile,
+} from '../../server/src/core/attestations/githubAttestationsApi';
 import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
 import { type AttestationPolicy, digestFile, verifyGithubAttestations } from '../../server/src/core/attestations/githubAttestations';
 import { cleanEnv } from '../support/env';
@@ -24,25 +30,36 @@ import { pathToFileURL } from 'node:url';
 const read = (name: string) => fs.readFileSync(path.join(FIXTURES, 'github', name));
 const sha = (data: Buffer) => crypto.createHash('sha256').update(data).digest('hex');
 const REUSABLE = { file: read('reusable-workflow-artifact'), bundles: bundlesFromText(read('reusable-workflow-attestation.sigstore.json').toString()) };
-const DEMO = { file: read('github_provenance_demo-0.0.12-py3-none-any.whl'), bundles: bundlesFromText(read('github_provenance_demo-0.0.12-py3-none-any-bundle.jsonl').toString()) };
+const DEMO = {
+  file: read('github_provenance_demo-0.0.12-py3-none-any.whl'),
+  bundles: bundlesFromText(read('github_provenance_demo-0.0.12-py3-none-any-bundle.jsonl').toString()),
+};
 
 describe('GitHub artifact attestations', function () {
   this.timeout(30000);
   const trust = embeddedTrust();
-  const verify = (subject: { file: Buffer; bundles: readonly unknown[] }, policy: AttestationPolicy) => verifyGithubAttestations(digestFile(subject.file), [...subject.bundles], policy, trust);
+  const verify = (subject: { file: Buffer; bundles: readonly unknown[] }, policy: AttestationPolicy) =>
+    verifyGithubAttestations(digestFile(subject.file), [...subject.bundles], policy, trust);
 
   it('verifies a public-good attestation signed by a reusable workflow, when that signer is named', () => {
     const r = verify(REUSABLE, { owner: 'malancas', signerRepo: 'github/artifact-attestations-workflows' });
     assert.deepEqual([r.verdict, r.identity?.sourceRepository], ['verified', 'https://github.com/malancas/attest-demo'], r.reason);
-    assert.equal(verify(REUSABLE, { owner: 'malancas', repo: 'malancas/attest-demo', signerWorkflow: 'github/artifact-attestations-workflows/.github/workflows/attest.yml' }).verdict, 'verified');
+    assert.equal(
+      verify(REUSABLE, {
+        owner: 'malancas',
+        repo: 'malancas/attest-demo',
+        signerWorkflow: 'github/artifact-attestations-workflows/.github/workflows/attest.yml',
+      }).verdict,
+      'verified',
+    );
   });
 
-  it('verifies an attestation of GitHub\'s own Sigstore instance (timestamps, no log) with GitHub\'s trusted root', () => {
+  it("verifies an attestation of GitHub's own Sigstore instance (timestamps, no log) with GitHub's trusted root", () => {
     const r = verify(DEMO, { owner: 'actions', repo: 'actions/attest-demo' });
     assert.equal(r.verdict, 'verified', r.reason);
   });
 
-  it('accepts an enterprise\'s own issuer only when it is named, and then exactly that one (as gh)', () => {
+  it("accepts an enterprise's own issuer only when it is named, and then exactly that one (as gh)", () => {
     const tenant = { file: read('custom-issuer-artifact'), bundles: bundlesFromText(read('custom-issuer.sigstore.json').toString()) };
     const byDefault = verify(tenant, { owner: 'too-legit' });
     assert.equal(byDefault.verdict, 'policy-violation');
@@ -52,14 +69,50 @@ describe('GitHub artifact attestations', function () {
   });
 
   for (const [label, subject, policy, verdict, pattern] of [
-    ['a signer of another owner (the default expects the owner\'s own workflows)', REUSABLE, { owner: 'malancas' }, 'policy-violation', /not by a workflow of github\.com\/malancas/],
-    ['another owner', REUSABLE, { owner: 'someone-else', signerRepo: 'github/artifact-attestations-workflows' }, 'policy-violation', /not https:\/\/github.com\/someone-else/],
+    [
+      "a signer of another owner (the default expects the owner's own workflows)",
+      REUSABLE,
+      { owner: 'malancas' },
+      'policy-violation',
+      /not by a workflow of github\.com\/malancas/,
+    ],
+    [
+      'another owner',
+      REUSABLE,
+      { owner: 'someone-else', signerRepo: 'github/artifact-attestations-workflows' },
+      'policy-violation',
+      /not https:\/\/github.com\/someone-else/,
+    ],
     ['another repository', DEMO, { owner: 'actions', repo: 'actions/other' }, 'policy-violation', /not by a workflow of github\.com\/actions\/other/],
-    ['another predicate type', DEMO, { owner: 'actions', predicateType: 'https://spdx.dev/Document/v2.3' }, 'policy-violation', /found: https:\/\/slsa\.dev\/provenance\/v1/],
+    [
+      'another predicate type',
+      DEMO,
+      { owner: 'actions', predicateType: 'https://spdx.dev/Document/v2.3' },
+      'policy-violation',
+      /found: https:\/\/slsa\.dev\/provenance\/v1/,
+    ],
     ['other content', { file: Buffer.concat([DEMO.file, Buffer.from('x')]), bundles: DEMO.bundles }, { owner: 'actions' }, 'invalid', /about other content/],
-    ['a bundle without its certificate', { file: DEMO.file, bundles: bundlesFromText(read('github_provenance_demo-0.0.12-py3-none-any-bundle-missing-cert.jsonl').toString()) }, { owner: 'actions' }, 'invalid', /./],
-    ['a bundle without verification material', { file: DEMO.file, bundles: bundlesFromText(read('github_provenance_demo-0.0.12-py3-none-any-bundle-missing-verification-material.jsonl').toString()) }, { owner: 'actions' }, 'invalid', /./],
-    ['a statement altered after signing', { file: DEMO.file, bundles: DEMO.bundles.map((b) => alterPayload(b)) }, { owner: 'actions' }, 'invalid', /does not verify/],
+    [
+      'a bundle without its certificate',
+      { file: DEMO.file, bundles: bundlesFromText(read('github_provenance_demo-0.0.12-py3-none-any-bundle-missing-cert.jsonl').toString()) },
+      { owner: 'actions' },
+      'invalid',
+      /./,
+    ],
+    [
+      'a bundle without verification material',
+      { file: DEMO.file, bundles: bundlesFromText(read('github_provenance_demo-0.0.12-py3-none-any-bundle-missing-verification-material.jsonl').toString()) },
+      { owner: 'actions' },
+      'invalid',
+      /./,
+    ],
+    [
+      'a statement altered after signing',
+      { file: DEMO.file, bundles: DEMO.bundles.map((b) => alterPayload(b)) },
+      { owner: 'actions' },
+      'invalid',
+      /does not verify/,
+    ],
     ['no attestation', { file: DEMO.file, bundles: [] }, { owner: 'actions' }, 'unsigned', /No attestation/],
   ] as const) {
     it(`refuses ${label}`, () => {
@@ -85,7 +138,11 @@ describe('GitHub artifact attestations', function () {
     try {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-gh-'));
       fs.writeFileSync(path.join(dir, 'demo.whl'), DEMO.file);
-      const run = (args: string[]) => cli(['attestation', 'verify', 'demo.whl', ...args, '--no-tuf-refresh', '--format', 'json'], dir, { GITHUB_API_URL: `http://127.0.0.1:${port}`, GITHUB_TOKEN: 'ghs_secret' });
+      const run = (args: string[]) =>
+        cli(['attestation', 'verify', 'demo.whl', ...args, '--no-tuf-refresh', '--format', 'json'], dir, {
+          GITHUB_API_URL: `http://127.0.0.1:${port}`,
+          GITHUB_TOKEN: 'ghs_secret',
+        });
       const ok = await run(['--repo', 'actions/attest-demo']);
       assert.equal(ok.status, 0, ok.stderr + ok.stdout);
       assert.equal(JSON.parse(ok.stdout).verdict, 'verified');
@@ -104,12 +161,15 @@ describe('GitHub artifact attestations', function () {
 describe('GitHub attestations API', function () {
   this.timeout(30000);
 
-  it('follows next pages up to the limit, on the API\'s own origin only', async () => {
+  it("follows next pages up to the limit, on the API's own origin only", async () => {
     const seen: string[] = [];
     const api = http.createServer((req, res) => {
       seen.push(req.url ?? '');
       const page = Number(/[?&]page=(\d+)/.exec(req.url ?? '')?.[1] ?? '1');
-      const next = page === 1 ? `<http://${req.headers.host}/orgs/o/attestations/sha256:ab?per_page=2&page=2>; rel="next"` : '<http://elsewhere.invalid/orgs/o/attestations/sha256:ab?page=3>; rel="next"';
+      const next =
+        page === 1
+          ? `<http://${req.headers.host}/orgs/o/attestations/sha256:ab?per_page=2&page=2>; rel="next"`
+          : '<http://elsewhere.invalid/orgs/o/attestations/sha256:ab?page=3>; rel="next"';
       res.writeHead(200, { 'content-type': 'application/json', link: next });
       res.end(JSON.stringify({ attestations: [{ bundle: { page, n: 1 } }, { bundle: { page, n: 2 } }] }));
     });
@@ -117,7 +177,11 @@ describe('GitHub attestations API', function () {
     const client = githubApiClient({}, `http://127.0.0.1:${port}`, { timeoutMs: 5000, offline: false });
     try {
       const three = await fetchAttestations(client, `http://127.0.0.1:${port}`, { owner: 'o' }, 'sha256:ab', undefined, 3);
-      assert.deepEqual(three, [{ page: 1, n: 1 }, { page: 1, n: 2 }, { page: 2, n: 1 }]);
+      assert.deepEqual(three, [
+        { page: 1, n: 1 },
+        { page: 1, n: 2 },
+        { page: 2, n: 1 },
+      ]);
       assert.deepEqual(seen, ['/orgs/o/attestations/sha256:ab?per_page=3', '/orgs/o/attestations/sha256:ab?per_page=2&page=2']);
       seen.length = 0;
       const all = await fetchAttestations(client, `http://127.0.0.1:${port}`, { owner: 'o' }, 'sha256:ab', undefined, 10);

@@ -44,24 +44,51 @@ describe('a mixed-language workspace through the CLI', function () {
     // Python: the requirements file names its index.
     const pyFile = fs.readFileSync(path.join(FIXTURES, 'pypi', 'gitlab_oidc_project-0.0.3.tar.gz'));
     const attestation = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'pypi', 'gitlab_oidc_project-0.0.3.tar.gz.publish.attestation'), 'utf8'));
-    pypi.projects.set('gitlab-oidc-project', [{ filename: 'gitlab_oidc_project-0.0.3.tar.gz', sha256: sha256(pyFile), provenance: provenanceObject(attestation, { kind: 'GitLab', repository: 'facutuesca/gitlab-oidc-project', workflow_filepath: '.gitlab-ci.yml' }) }]);
+    pypi.projects.set('gitlab-oidc-project', [
+      {
+        filename: 'gitlab_oidc_project-0.0.3.tar.gz',
+        sha256: sha256(pyFile),
+        provenance: provenanceObject(attestation, { kind: 'GitLab', repository: 'facutuesca/gitlab-oidc-project', workflow_filepath: '.gitlab-ci.yml' }),
+      },
+    ]);
     fs.writeFileSync(path.join(dir, 'requirements.txt'), `-i ${pypi.url}\ngitlab-oidc-project==0.0.3 --hash=sha256:${sha256(pyFile)}\n`);
     // Ruby: the lock's remote is the gem server.
     const gem = fs.readFileSync(path.join(FIXTURES, 'rubygems', 'sigstore-1.0.0.gem'));
-    gems.gems.push({ fullName: 'sigstore-1.0.0', gem, checksum: sha256(gem), attestations: [JSON.parse(fs.readFileSync(path.join(FIXTURES, 'rubygems', 'sigstore-1.0.0.gem.sigstore.json'), 'utf8'))] });
-    fs.writeFileSync(path.join(dir, 'Gemfile.lock'), `GEM\n  remote: ${gems.url}\n  specs:\n    sigstore (1.0.0)\n\nPLATFORMS\n  ruby\n\nDEPENDENCIES\n  sigstore\n\nCHECKSUMS\n  sigstore (1.0.0) sha256=${sha256(gem)}\n`);
+    gems.gems.push({
+      fullName: 'sigstore-1.0.0',
+      gem,
+      checksum: sha256(gem),
+      attestations: [JSON.parse(fs.readFileSync(path.join(FIXTURES, 'rubygems', 'sigstore-1.0.0.gem.sigstore.json'), 'utf8'))],
+    });
+    fs.writeFileSync(
+      path.join(dir, 'Gemfile.lock'),
+      `GEM\n  remote: ${gems.url}\n  specs:\n    sigstore (1.0.0)\n\nPLATFORMS\n  ruby\n\nDEPENDENCIES\n  sigstore\n\nCHECKSUMS\n  sigstore (1.0.0) sha256=${sha256(gem)}\n`,
+    );
     // Go: the environment names the checksum database (through its proxy).
-    const record = { module: 'example.test/lib', version: 'v1.2.3', zip: `h1:${Buffer.alloc(32, 1).toString('base64')}`, mod: `h1:${Buffer.alloc(32, 2).toString('base64')}` };
+    const record = {
+      module: 'example.test/lib',
+      version: 'v1.2.3',
+      zip: `h1:${Buffer.alloc(32, 1).toString('base64')}`,
+      mod: `h1:${Buffer.alloc(32, 2).toString('base64')}`,
+    };
     sumdb.setRecords([record, { ...record, module: 'example.test/other' }]);
     fs.writeFileSync(path.join(dir, 'go.sum'), `${record.module} ${record.version} ${record.zip}\n${record.module} ${record.version}/go.mod ${record.mod}\n`);
     // Maven: the pom names its repository.
     const maven = http.createServer((req, res) => {
-      const body = req.url === '/m2/com/example/signed/1.0/signed-1.0.jar' ? fs.readFileSync(path.join(FIXTURES, 'maven', 'artifact.txt')) : req.url === '/m2/com/example/signed/1.0/signed-1.0.jar.sigstore.json' ? fs.readFileSync(path.join(FIXTURES, 'maven', 'bundle.v3_1.sigstore')) : undefined;
+      const body =
+        req.url === '/m2/com/example/signed/1.0/signed-1.0.jar'
+          ? fs.readFileSync(path.join(FIXTURES, 'maven', 'artifact.txt'))
+          : req.url === '/m2/com/example/signed/1.0/signed-1.0.jar.sigstore.json'
+            ? fs.readFileSync(path.join(FIXTURES, 'maven', 'bundle.v3_1.sigstore'))
+            : undefined;
       res.writeHead(body ? 200 : 404);
       res.end(body ?? '');
     });
     const mavenUrl = `http://127.0.0.1:${await listenOnLoopback(maven)}/m2`;
-    fs.writeFileSync(path.join(dir, 'pom.xml'), `<project><modelVersion>4.0.0</modelVersion><groupId>x</groupId><artifactId>app</artifactId><version>1</version><repositories><repository><id>corp</id><url>${mavenUrl}</url></repository></repositories><dependencies><dependency><groupId>com.example</groupId><artifactId>signed</artifactId><version>1.0</version></dependency></dependencies></project>\n`);
+    fs.writeFileSync(
+      path.join(dir, 'pom.xml'),
+      `<project><modelVersion>4.0.0</modelVersion><groupId>x</groupId><artifactId>app</artifactId><version>1</version><repositories><repository><id>corp</id><url>${mavenUrl}</url></repository></repositories><dependencies><dependency><groupId>com.example</groupId><artifactId>signed</artifactId><version>1.0</version></dependency></dependencies></project>\n`,
+    );
     // An image, signed with a key the command line accepts.
     const args = ['check', '--format', 'json', '--no-cache', '--no-tuf-refresh'];
     if (withImages) {
@@ -85,7 +112,15 @@ describe('a mixed-language workspace through the CLI', function () {
       ['pom.xml', 'maven', 'com.example:signed', 'verified'],
       ['requirements.txt', 'pypi', 'gitlab-oidc-project', 'verified'],
     ];
-    assert.deepEqual(rows.sort(), expected.sort(), JSON.stringify(results.filter((x) => x.verdict !== 'verified'), null, 1));
+    assert.deepEqual(
+      rows.sort(),
+      expected.sort(),
+      JSON.stringify(
+        results.filter((x) => x.verdict !== 'verified'),
+        null,
+        1,
+      ),
+    );
     assert.equal(r.status, 0, r.stderr);
   });
 });

@@ -82,34 +82,91 @@ describe('faulty registries end unverifiable, in time, without harming other pac
 
     const gitlab = fixture('pypi/gitlab_oidc_project-0.0.3.tar.gz');
     const github = fixture('pypi/pypi_attestation_models-0.0.4a2.tar.gz');
-    pypi.projects.set('gitlab-oidc-project', [{ filename: 'gitlab_oidc_project-0.0.3.tar.gz', sha256: sha256(gitlab), provenance: provenanceObject(JSON.parse(fixture('pypi/gitlab_oidc_project-0.0.3.tar.gz.publish.attestation').toString()), { kind: 'GitLab', repository: 'facutuesca/gitlab-oidc-project', workflow_filepath: '.gitlab-ci.yml' }) }]);
-    pypi.projects.set('pypi-attestation-models', [{ filename: 'pypi_attestation_models-0.0.4a2.tar.gz', sha256: sha256(github), provenance: provenanceObject(JSON.parse(fixture('pypi/pypi_attestation_models-0.0.4a2.tar.gz.attestation').toString()), { kind: 'GitHub', repository: 'trailofbits/pypi-attestation-models', workflow: 'release.yml' }) }]);
-    fs.writeFileSync(path.join(dir, 'requirements.txt'), `-i ${proxies.pypi.through(pypi.url)}\ngitlab-oidc-project==0.0.3 --hash=sha256:${sha256(gitlab)}\npypi-attestation-models==0.0.4a2 --hash=sha256:${sha256(github)}\n`);
+    pypi.projects.set('gitlab-oidc-project', [
+      {
+        filename: 'gitlab_oidc_project-0.0.3.tar.gz',
+        sha256: sha256(gitlab),
+        provenance: provenanceObject(JSON.parse(fixture('pypi/gitlab_oidc_project-0.0.3.tar.gz.publish.attestation').toString()), {
+          kind: 'GitLab',
+          repository: 'facutuesca/gitlab-oidc-project',
+          workflow_filepath: '.gitlab-ci.yml',
+        }),
+      },
+    ]);
+    pypi.projects.set('pypi-attestation-models', [
+      {
+        filename: 'pypi_attestation_models-0.0.4a2.tar.gz',
+        sha256: sha256(github),
+        provenance: provenanceObject(JSON.parse(fixture('pypi/pypi_attestation_models-0.0.4a2.tar.gz.attestation').toString()), {
+          kind: 'GitHub',
+          repository: 'trailofbits/pypi-attestation-models',
+          workflow: 'release.yml',
+        }),
+      },
+    ]);
+    fs.writeFileSync(
+      path.join(dir, 'requirements.txt'),
+      `-i ${proxies.pypi.through(pypi.url)}\ngitlab-oidc-project==0.0.3 --hash=sha256:${sha256(gitlab)}\npypi-attestation-models==0.0.4a2 --hash=sha256:${sha256(github)}\n`,
+    );
 
     const gem = fixture('rubygems/sigstore-1.0.0.gem');
-    gems.gems.push({ fullName: 'sigstore-1.0.0', gem, checksum: sha256(gem), attestations: [JSON.parse(fixture('rubygems/sigstore-1.0.0.gem.sigstore.json').toString())] });
-    fs.writeFileSync(path.join(dir, 'Gemfile.lock'), `GEM\n  remote: ${proxies.gem.through(gems.url)}\n  specs:\n    sigstore (1.0.0)\n\nPLATFORMS\n  ruby\n\nDEPENDENCIES\n  sigstore\n\nCHECKSUMS\n  sigstore (1.0.0) sha256=${sha256(gem)}\n`);
+    gems.gems.push({
+      fullName: 'sigstore-1.0.0',
+      gem,
+      checksum: sha256(gem),
+      attestations: [JSON.parse(fixture('rubygems/sigstore-1.0.0.gem.sigstore.json').toString())],
+    });
+    fs.writeFileSync(
+      path.join(dir, 'Gemfile.lock'),
+      `GEM\n  remote: ${proxies.gem.through(gems.url)}\n  specs:\n    sigstore (1.0.0)\n\nPLATFORMS\n  ruby\n\nDEPENDENCIES\n  sigstore\n\nCHECKSUMS\n  sigstore (1.0.0) sha256=${sha256(gem)}\n`,
+    );
 
-    const record = { module: 'example.test/lib', version: 'v1.2.3', zip: `h1:${Buffer.alloc(32, 1).toString('base64')}`, mod: `h1:${Buffer.alloc(32, 2).toString('base64')}` };
+    const record = {
+      module: 'example.test/lib',
+      version: 'v1.2.3',
+      zip: `h1:${Buffer.alloc(32, 1).toString('base64')}`,
+      mod: `h1:${Buffer.alloc(32, 2).toString('base64')}`,
+    };
     const other = { ...record, module: 'example.test/other' };
     sumdb.setRecords([record, other]);
     fs.writeFileSync(path.join(dir, 'go.sum'), [record, other].map((r) => `${r.module} ${r.version} ${r.zip}\n`).join(''));
 
     const dependency = (id: string) => `<dependency><groupId>com.example</groupId><artifactId>${id}</artifactId><version>1.0</version></dependency>`;
-    fs.writeFileSync(path.join(dir, 'pom.xml'), `<project><modelVersion>4.0.0</modelVersion><groupId>x</groupId><artifactId>app</artifactId><version>1</version><repositories><repository><id>corp</id><url>${proxies.maven.through(mavenUrl)}</url></repository></repositories><dependencies>${dependency('signed')}${dependency('victim')}</dependencies></project>\n`);
+    fs.writeFileSync(
+      path.join(dir, 'pom.xml'),
+      `<project><modelVersion>4.0.0</modelVersion><groupId>x</groupId><artifactId>app</artifactId><version>1</version><repositories><repository><id>corp</id><url>${proxies.maven.through(mavenUrl)}</url></repository></repositories><dependencies>${dependency('signed')}${dependency('victim')}</dependencies></project>\n`,
+    );
 
     // Cargo: a sparse index (crates have no signatures: a matching checksum is `unsigned`).
     const crate = (name: string) => ({ name, checksum: sha256(Buffer.from(name)) });
     const crates = [crate('goodcrate'), crate('victimcrate')];
-    for (const c of crates) files.set(`/index/${c.name.slice(0, 2)}/${c.name.slice(2, 4)}/${c.name}`, Buffer.from(JSON.stringify({ name: c.name, vers: '1.0.0', cksum: c.checksum }) + '\n'));
+    for (const c of crates)
+      files.set(
+        `/index/${c.name.slice(0, 2)}/${c.name.slice(2, 4)}/${c.name}`,
+        Buffer.from(JSON.stringify({ name: c.name, vers: '1.0.0', cksum: c.checksum }) + '\n'),
+      );
     const cargoSource = `sparse+${proxies.cargo.through(staticUrl)}/index/`;
-    fs.writeFileSync(path.join(dir, 'Cargo.lock'), `version = 3\n\n${crates.map((c) => `[[package]]\nname = "${c.name}"\nversion = "1.0.0"\nsource = "${cargoSource}"\nchecksum = "${c.checksum}"\n`).join('\n')}`);
+    fs.writeFileSync(
+      path.join(dir, 'Cargo.lock'),
+      `version = 3\n\n${crates.map((c) => `[[package]]\nname = "${c.name}"\nversion = "1.0.0"\nsource = "${cargoSource}"\nchecksum = "${c.checksum}"\n`).join('\n')}`,
+    );
 
     // Helm: a classic repository's index and archives (published without provenance: `unsigned`).
     const charts = ['goodchart', 'victimchart'];
-    files.set('/charts/index.yaml', Buffer.from(JSON.stringify({ apiVersion: 'v1', entries: Object.fromEntries(charts.map((c) => [c, [{ name: c, version: '1.0.0', urls: [`${c}-1.0.0.tgz`], digest: sha256(Buffer.from(c)) }]])) })));
+    files.set(
+      '/charts/index.yaml',
+      Buffer.from(
+        JSON.stringify({
+          apiVersion: 'v1',
+          entries: Object.fromEntries(charts.map((c) => [c, [{ name: c, version: '1.0.0', urls: [`${c}-1.0.0.tgz`], digest: sha256(Buffer.from(c)) }]])),
+        }),
+      ),
+    );
     for (const c of charts) files.set(`/charts/${c}-1.0.0.tgz`, Buffer.from(c));
-    fs.writeFileSync(path.join(dir, 'Chart.yaml'), `apiVersion: v2\nname: faulty\nversion: 0.1.0\ndependencies:\n${charts.map((c) => `  - name: ${c}\n    version: 1.0.0\n    repository: ${proxies.helm.through(staticUrl)}/charts\n`).join('')}`);
+    fs.writeFileSync(
+      path.join(dir, 'Chart.yaml'),
+      `apiVersion: v2\nname: faulty\nversion: 0.1.0\ndependencies:\n${charts.map((c) => `  - name: ${c}\n    version: 1.0.0\n    repository: ${proxies.helm.through(staticUrl)}/charts\n`).join('')}`,
+    );
     env = { GOSUMDB: sumdb.vkey, GOPROXY: proxies.golang.through(sumdb.proxy) };
   });
 
@@ -118,7 +175,10 @@ describe('faulty registries end unverifiable, in time, without harming other pac
     await Promise.all([npm.stop(), pypi.stop(), gems.stop(), sumdb.stop(), closeServer(maven), closeServer(statics)]);
   });
 
-  const victim = (row: Row) => ['kms-demo', 'pypi-attestation-models', 'sigstore@gem', 'example.test/other', 'com.example:victim', 'victimcrate', 'victimchart'].includes(row.file === 'Gemfile.lock' ? `${row.name}@gem` : row.name);
+  const victim = (row: Row) =>
+    ['kms-demo', 'pypi-attestation-models', 'sigstore@gem', 'example.test/other', 'com.example:victim', 'victimcrate', 'victimchart'].includes(
+      row.file === 'Gemfile.lock' ? `${row.name}@gem` : row.name,
+    );
   /** Each package's verdict when nothing is wrong: what its neighbours must still get under a fault. */
   let healthy: Map<string, string>;
   const rowKey = (r: Row) => `${r.file} ${r.name}`;
@@ -149,12 +209,24 @@ describe('faulty registries end unverifiable, in time, without harming other pac
       const summary = rows.map((r) => `${r.file} ${r.name}: ${r.verdict}`);
       assert.deepEqual(
         rows.filter(victim).map((r) => `${r.file} ${r.name}: ${r.verdict}`),
-        ['Cargo.lock victimcrate: unverifiable', 'Chart.yaml victimchart: unverifiable', 'Gemfile.lock sigstore: unverifiable', 'go.sum example.test/other: unverifiable', 'package.json kms-demo: unverifiable', 'pom.xml com.example:victim: unverifiable', 'requirements.txt pypi-attestation-models: unverifiable'],
+        [
+          'Cargo.lock victimcrate: unverifiable',
+          'Chart.yaml victimchart: unverifiable',
+          'Gemfile.lock sigstore: unverifiable',
+          'go.sum example.test/other: unverifiable',
+          'package.json kms-demo: unverifiable',
+          'pom.xml com.example:victim: unverifiable',
+          'requirements.txt pypi-attestation-models: unverifiable',
+        ],
         summary.join('\n'),
       );
       const neighbours = rows.filter((r) => !victim(r));
       assert.equal(neighbours.length, 6);
-      assert.deepEqual(neighbours.map((r) => `${rowKey(r)}: ${r.verdict}`), neighbours.map((r) => `${rowKey(r)}: ${healthy.get(rowKey(r))}`), 'the neighbours keep their verdicts');
+      assert.deepEqual(
+        neighbours.map((r) => `${rowKey(r)}: ${r.verdict}`),
+        neighbours.map((r) => `${rowKey(r)}: ${healthy.get(rowKey(r))}`),
+        'the neighbours keep their verdicts',
+      );
       for (const [ecosystem, proxy] of Object.entries(proxies)) {
         assert.ok(proxy.victimHits.size > 0, `${ecosystem}: the fault was reached`);
         assert.ok(proxy.mostRequestsForOnePath <= TRIES, `${ecosystem}: ${proxy.mostRequestsForOnePath} tries of one URL`);

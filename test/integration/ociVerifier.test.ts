@@ -29,17 +29,26 @@ describe('image verification against a real registry', function () {
   const checkers: Checker[] = [];
 
   /** Checks `text` as a file named `name` in a fresh directory (`dir`: an existing one, e.g. with a policy). */
-  async function check(name: string, text: string, options: { keys?: typeof KEY[]; offline?: boolean; dir?: string } = {}) {
+  async function check(name: string, text: string, options: { keys?: (typeof KEY)[]; offline?: boolean; dir?: string } = {}) {
     const dir = options.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'pl-img-'));
     const file = path.join(dir, name);
     fs.writeFileSync(file, text);
     const trust = embeddedTrust();
-    const checker = new Checker({ trust: () => trust, offline: options.offline ?? false, requireProvenance: false, allowProcessExecution: false, env: cleanEnv({ HOME: home }), homeDir: home, imageKeys: options.keys ?? [KEY], timeoutMs: 3000 });
+    const checker = new Checker({
+      trust: () => trust,
+      offline: options.offline ?? false,
+      requireProvenance: false,
+      allowProcessExecution: false,
+      env: cleanEnv({ HOME: home }),
+      homeDir: home,
+      imageKeys: options.keys ?? [KEY],
+      timeoutMs: 3000,
+    });
     checkers.push(checker);
     return checker.verify(file, parseFile(file, text)!);
   }
 
-  async function verdicts(dockerfile: string, options: { keys?: typeof KEY[]; offline?: boolean } = {}) {
+  async function verdicts(dockerfile: string, options: { keys?: (typeof KEY)[]; offline?: boolean } = {}) {
     return (await check('Dockerfile', dockerfile, options)).map((r) => [r.dependency.image!.repository, r.result.verdict, r.result.code]);
   }
 
@@ -60,11 +69,19 @@ describe('image verification against a real registry', function () {
     // cosign v3 style: a signature and a SLSA provenance attestation as Sigstore bundles, found as referrers.
     const bundled = await registry.pushImage('acme/bundled', '1.0');
     await registry.attachBundle('acme/bundled', bundled.digest, keySignedImageBundle(bundled.digest, COSIGN_SIGN_PREDICATE, signer.privateKey));
-    await registry.attachBundle('acme/bundled', bundled.digest, keySignedImageBundle(bundled.digest, 'https://slsa.dev/provenance/v1', signer.privateKey, { buildDefinition: {} }));
+    await registry.attachBundle(
+      'acme/bundled',
+      bundled.digest,
+      keySignedImageBundle(bundled.digest, 'https://slsa.dev/provenance/v1', signer.privateKey, { buildDefinition: {} }),
+    );
     // An attestation whose subject is another image: evidence that is wrong.
     const misattested = await registry.pushImage('acme/misattested', '1.0');
     await registry.signWithKey('acme/misattested', misattested.digest, signer.privateKey);
-    await registry.attachBundle('acme/misattested', misattested.digest, keySignedImageBundle(bundled.digest, 'https://slsa.dev/provenance/v1', signer.privateKey));
+    await registry.attachBundle(
+      'acme/misattested',
+      misattested.digest,
+      keySignedImageBundle(bundled.digest, 'https://slsa.dev/provenance/v1', signer.privateKey),
+    );
     // cosign before v3: the signature on the `.sig` tag, attestations as layers of the `.att` tag.
     const classic = await registry.pushImage('acme/classic', '1.0');
     await registry.signWithKey('acme/classic', classic.digest, signer.privateKey);
@@ -74,10 +91,14 @@ describe('image verification against a real registry', function () {
     ]);
     const classicWrong = await registry.pushImage('acme/classic-misattested', '1.0');
     await registry.signWithKey('acme/classic-misattested', classicWrong.digest, signer.privateKey);
-    await registry.attachAttestations('acme/classic-misattested', classicWrong.digest, [keySignedAttestationLayer(classic.digest, SLSA_V02, signer.privateKey)]);
+    await registry.attachAttestations('acme/classic-misattested', classicWrong.digest, [
+      keySignedAttestationLayer(classic.digest, SLSA_V02, signer.privateKey),
+    ]);
     const classicStranger = await registry.pushImage('acme/classic-stranger', '1.0');
     await registry.signWithKey('acme/classic-stranger', classicStranger.digest, signer.privateKey);
-    await registry.attachAttestations('acme/classic-stranger', classicStranger.digest, [keySignedAttestationLayer(classicStranger.digest, SLSA_V02, stranger.privateKey)]);
+    await registry.attachAttestations('acme/classic-stranger', classicStranger.digest, [
+      keySignedAttestationLayer(classicStranger.digest, SLSA_V02, stranger.privateKey),
+    ]);
   });
   after(async () => {
     await Promise.all(checkers.map((c) => c.dispose()));
@@ -87,7 +108,13 @@ describe('image verification against a real registry', function () {
   it('gives each image its verdict', async () => {
     const h = registry.host;
     const results = await verdicts(
-      [`FROM ${h}/acme/signed:1.0 AS base`, `FROM ${h}/acme/unsigned:1.0`, `FROM ${h}/acme/misdirected:1.0`, `FROM ${h}/acme/stranger:1.0`, `COPY --from=${h}/acme/nothere:1.0 /a /a`].join('\n'),
+      [
+        `FROM ${h}/acme/signed:1.0 AS base`,
+        `FROM ${h}/acme/unsigned:1.0`,
+        `FROM ${h}/acme/misdirected:1.0`,
+        `FROM ${h}/acme/stranger:1.0`,
+        `COPY --from=${h}/acme/nothere:1.0 /a /a`,
+      ].join('\n'),
     );
     assert.deepEqual(results, [
       ['acme/signed', 'verified', 'verified'],
@@ -104,16 +131,22 @@ describe('image verification against a real registry', function () {
     const [bundled, misattested] = (await check('compose.yaml', text)).map((r) => r.result);
     assert.deepEqual([bundled.signature, bundled.provenance, bundled.verdict], ['verified', 'verified', 'verified'], bundled.reason);
     assert.deepEqual(bundled.provenanceDetails?.predicateTypes, ['https://slsa.dev/provenance/v1']);
-    assert.deepEqual([misattested.signature, misattested.provenance, misattested.verdict, misattested.code], ['verified', 'invalid', 'invalid', 'provenance-invalid']);
+    assert.deepEqual(
+      [misattested.signature, misattested.provenance, misattested.verdict, misattested.code],
+      ['verified', 'invalid', 'invalid', 'provenance-invalid'],
+    );
   });
 
-  it('reads cosign\'s classic .att attestations: provenance verified, every predicate listed, a wrong subject invalid', async () => {
+  it("reads cosign's classic .att attestations: provenance verified, every predicate listed, a wrong subject invalid", async () => {
     const h = registry.host;
     const text = [`FROM ${h}/acme/classic:1.0`, `FROM ${h}/acme/classic-misattested:1.0`, `FROM ${h}/acme/classic-stranger:1.0`].join('\n');
     const [classic, misattested, stranger] = (await check('Dockerfile', text)).map((r) => r.result);
     assert.deepEqual([classic.signature, classic.provenance, classic.verdict], ['verified', 'verified', 'verified'], classic.reason);
     assert.deepEqual(classic.provenanceDetails?.predicateTypes, [SLSA_V02, CYCLONEDX]);
-    assert.deepEqual([misattested.signature, misattested.provenance, misattested.verdict, misattested.code], ['verified', 'invalid', 'invalid', 'provenance-invalid']);
+    assert.deepEqual(
+      [misattested.signature, misattested.provenance, misattested.verdict, misattested.code],
+      ['verified', 'invalid', 'invalid', 'provenance-invalid'],
+    );
     // Provenance signed by a key nobody accepted proves nothing either way.
     assert.deepEqual([stranger.signature, stranger.provenance, stranger.verdict], ['verified', 'unverifiable', 'unverifiable']);
   });
@@ -129,7 +162,12 @@ describe('image verification against a real registry', function () {
     fs.writeFileSync(path.join(dir, 'stranger.pub'), stranger.publicKey.export({ format: 'pem', type: 'spki' }));
     fs.writeFileSync(
       path.join(dir, 'provenance-policy.json'),
-      JSON.stringify({ packages: [{ match: `${registry.host}/acme/stranger`, keys: [{ path: 'stranger.pub', ignoreTlog: true }] }, { match: `${registry.host}/acme/signed`, keys: [{ path: 'stranger.pub' }] }] }),
+      JSON.stringify({
+        packages: [
+          { match: `${registry.host}/acme/stranger`, keys: [{ path: 'stranger.pub', ignoreTlog: true }] },
+          { match: `${registry.host}/acme/signed`, keys: [{ path: 'stranger.pub' }] },
+        ],
+      }),
     );
     const text = `FROM ${registry.host}/acme/stranger:1.0\nFROM ${registry.host}/acme/signed:1.0\n`;
     const results = (await check('Dockerfile', text, { dir })).map((r) => [r.result.verdict, r.result.signers?.map((s) => s.key).join()]);
@@ -144,7 +182,12 @@ describe('image verification against a real registry', function () {
     const proxy = new RegistryProxy(registry.host, 'fail-listings');
     await proxy.start();
     try {
-      const text = [`FROM ${proxy.host}/acme/misdirected:1.0`, `FROM ${proxy.host}/acme/signed:1.0`, `FROM ${proxy.host}/acme/unsigned:1.0`, `FROM ${proxy.host}/acme/classic:1.0`].join('\n');
+      const text = [
+        `FROM ${proxy.host}/acme/misdirected:1.0`,
+        `FROM ${proxy.host}/acme/signed:1.0`,
+        `FROM ${proxy.host}/acme/unsigned:1.0`,
+        `FROM ${proxy.host}/acme/classic:1.0`,
+      ].join('\n');
       const results = (await check('Dockerfile', text)).map((r) => [r.result.signature, r.result.provenance, r.result.verdict]);
       assert.deepEqual(results, [
         ['invalid', 'unverifiable', 'invalid'], // the .sig signature over another digest stays invalid
@@ -159,18 +202,24 @@ describe('image verification against a real registry', function () {
 
   it('verifies by digest too, and says when no key is configured', async () => {
     const manifest = await fetch(`http://${registry.host}/v2/acme/signed/manifests/1.0`, { headers: { accept: 'application/vnd.oci.image.manifest.v1+json' } });
-    const digest = `sha256:${crypto.createHash('sha256').update(Buffer.from(await manifest.arrayBuffer())).digest('hex')}`;
+    const digest = `sha256:${crypto
+      .createHash('sha256')
+      .update(Buffer.from(await manifest.arrayBuffer()))
+      .digest('hex')}`;
     assert.deepEqual(await verdicts(`FROM ${registry.host}/acme/signed@${digest}`), [['acme/signed', 'verified', 'verified']]);
     assert.deepEqual(await verdicts(`FROM ${registry.host}/acme/signed:1.0`, { keys: [] }), [['acme/signed', 'unverifiable', 'trust-material-missing']]);
   });
 
-  it('reports images in the CLI\'s JSON contract, with --key and --insecure-ignore-tlog', async () => {
+  it("reports images in the CLI's JSON contract, with --key and --insecure-ignore-tlog", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-img-cli-'));
     fs.writeFileSync(path.join(dir, 'Dockerfile'), `FROM ${registry.host}/acme/signed:1.0\n`);
     fs.writeFileSync(path.join(dir, 'cosign.pub'), KEY.pem);
     const run = (args: string[]) =>
       new Promise<{ status: number | null; stdout: string }>((resolve) => {
-        const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/cli.js'), 'check', '--format', 'json', '--no-cache', '--no-tuf-refresh', ...args], { cwd: dir, env: cleanEnv({ HOME: home }) });
+        const child = spawn(process.execPath, [path.join(REPO_ROOT, 'dist/cli.js'), 'check', '--format', 'json', '--no-cache', '--no-tuf-refresh', ...args], {
+          cwd: dir,
+          env: cleanEnv({ HOME: home }),
+        });
         let stdout = '';
         child.stdout.on('data', (d) => (stdout += d));
         child.on('close', (status) => resolve({ status, stdout }));
@@ -179,7 +228,15 @@ describe('image verification against a real registry', function () {
     assert.equal(accepted.status, 0, accepted.stdout);
     const [entry] = JSON.parse(accepted.stdout).results;
     assert.deepEqual(
-      { file: entry.file, line: entry.line, ecosystem: entry.ecosystem, name: entry.name, version: entry.version, signature: entry.signature, verdict: entry.verdict },
+      {
+        file: entry.file,
+        line: entry.line,
+        ecosystem: entry.ecosystem,
+        name: entry.name,
+        version: entry.version,
+        signature: entry.signature,
+        verdict: entry.verdict,
+      },
       { file: 'Dockerfile', line: 1, ecosystem: 'oci', name: `${registry.host}/acme/signed`, version: '1.0', signature: 'verified', verdict: 'verified' },
     );
     assert.match(entry.purl, /^pkg:oci\/signed@sha256%3A[0-9a-f]{64}\?repository_url=/);

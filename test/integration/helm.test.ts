@@ -40,7 +40,8 @@ class ChartRepository {
   async start(): Promise<void> {
     this.server = http.createServer((req, res) => {
       this.seen.push({ path: req.url ?? '', authorization: req.headers.authorization });
-      if (req.headers.authorization !== `Basic ${Buffer.from('reader:chart-s3cret').toString('base64')}`) return void res.writeHead(401, { 'www-authenticate': 'Basic realm="charts"' }).end();
+      if (req.headers.authorization !== `Basic ${Buffer.from('reader:chart-s3cret').toString('base64')}`)
+        return void res.writeHead(401, { 'www-authenticate': 'Basic realm="charts"' }).end();
       const body = this.files.get(req.url ?? '');
       res.writeHead(body ? 200 : 404, { 'content-type': req.url?.endsWith('.yaml') ? 'text/yaml' : 'application/octet-stream' }).end(body ?? '');
     });
@@ -74,7 +75,25 @@ describe('Helm charts', function () {
 
   describe('reading Chart.yaml, Chart.lock and helmfile', () => {
     it('finds classic-repository charts with ranges, OCI charts as images, and skips local ones', () => {
-      const chart = ['apiVersion: v2', 'name: shop', 'version: 1.0.0', 'dependencies:', '  - name: web', '    version: "~1.2.0"', '    repository: https://charts.example.test/stable', '  - name: db', '    version: 2.0.1', '    repository: "@corp"', '  - name: cache', '    version: 3.1.0', '    repository: oci://registry.example.test/charts', '  - name: local', '    version: 0.1.0', '    repository: file://../local', ''].join('\n');
+      const chart = [
+        'apiVersion: v2',
+        'name: shop',
+        'version: 1.0.0',
+        'dependencies:',
+        '  - name: web',
+        '    version: "~1.2.0"',
+        '    repository: https://charts.example.test/stable',
+        '  - name: db',
+        '    version: 2.0.1',
+        '    repository: "@corp"',
+        '  - name: cache',
+        '    version: 3.1.0',
+        '    repository: oci://registry.example.test/charts',
+        '  - name: local',
+        '    version: 0.1.0',
+        '    repository: file://../local',
+        '',
+      ].join('\n');
       const parsed = parseChartYaml(chart);
       assert.deepEqual(parsed.problems, []);
       const rows = parsed.dependencies.map((d) => [d.ecosystem, d.name, d.spec, d.version, d.index]);
@@ -85,12 +104,40 @@ describe('Helm charts', function () {
       ]);
       const db = parsed.dependencies[1];
       assert.deepEqual(db.specRange, { start: { line: 8, character: 13 }, end: { line: 8, character: 18 } });
-      const lock = parseChartLock('dependencies:\n- name: web\n  repository: https://charts.example.test/stable\n  version: 1.2.3\ndigest: sha256:abc\ngenerated: "2024-01-01T00:00:00Z"\n');
-      assert.deepEqual(lock.dependencies.map((d) => [d.name, d.version]), [['web', '1.2.3']]);
+      const lock = parseChartLock(
+        'dependencies:\n- name: web\n  repository: https://charts.example.test/stable\n  version: 1.2.3\ndigest: sha256:abc\ngenerated: "2024-01-01T00:00:00Z"\n',
+      );
+      assert.deepEqual(
+        lock.dependencies.map((d) => [d.name, d.version]),
+        [['web', '1.2.3']],
+      );
     });
 
     it('resolves helmfile releases through its repositories, and says what it cannot check', () => {
-      const helmfile = ['repositories:', '  - name: corp', '    url: https://charts.example.test/corp', '  - name: regy', '    url: registry.example.test/charts', '    oci: true', 'releases:', '  - name: api', '    chart: corp/api', '    version: 1.4.0', '  - name: cache', '    chart: regy/cache', '    version: 3.1.0', '  - name: own', '    chart: ./charts/own', '  - name: other', '    chart: stable/nginx', '    version: 9.0.0', '  - name: floating', '    chart: regy/float', '    version: ">=1"', ''].join('\n');
+      const helmfile = [
+        'repositories:',
+        '  - name: corp',
+        '    url: https://charts.example.test/corp',
+        '  - name: regy',
+        '    url: registry.example.test/charts',
+        '    oci: true',
+        'releases:',
+        '  - name: api',
+        '    chart: corp/api',
+        '    version: 1.4.0',
+        '  - name: cache',
+        '    chart: regy/cache',
+        '    version: 3.1.0',
+        '  - name: own',
+        '    chart: ./charts/own',
+        '  - name: other',
+        '    chart: stable/nginx',
+        '    version: 9.0.0',
+        '  - name: floating',
+        '    chart: regy/float',
+        '    version: ">=1"',
+        '',
+      ].join('\n');
       const parsed = parseHelmfile(helmfile);
       assert.deepEqual(
         parsed.dependencies.map((d) => [d.ecosystem, d.name, d.spec, d.index]),
@@ -100,8 +147,15 @@ describe('Helm charts', function () {
           ['helm', 'nginx', '9.0.0', '@stable'],
         ],
       );
-      assert.deepEqual(parsed.dependencies[0].nameRange, { start: { line: 8, character: 16 }, end: { line: 8, character: 19 } }, 'the chart name, after its repository');
-      assert.deepEqual(parsed.problems.map((p) => p.code), ['image-unresolved']);
+      assert.deepEqual(
+        parsed.dependencies[0].nameRange,
+        { start: { line: 8, character: 16 }, end: { line: 8, character: 19 } },
+        'the chart name, after its repository',
+      );
+      assert.deepEqual(
+        parsed.problems.map((p) => p.code),
+        ['image-unresolved'],
+      );
     });
 
     it('says where a file is not YAML', () => {
@@ -127,7 +181,10 @@ describe('Helm charts', function () {
       home = tempDir('pl-helm-home-');
       // helm's own repository configuration, with the repository's credentials.
       fs.mkdirSync(path.join(home, '.config', 'helm'), { recursive: true });
-      fs.writeFileSync(path.join(home, '.config', 'helm', 'repositories.yaml'), `apiVersion: ""\nrepositories:\n- name: corp\n  url: ${repo.url}\n  username: reader\n  password: chart-s3cret\n`);
+      fs.writeFileSync(
+        path.join(home, '.config', 'helm', 'repositories.yaml'),
+        `apiVersion: ""\nrepositories:\n- name: corp\n  url: ${repo.url}\n  username: reader\n  password: chart-s3cret\n`,
+      );
       keyring = path.join(home, 'author.gpg');
       fs.writeFileSync(keyring, author.publicKeyring());
 
@@ -137,8 +194,10 @@ describe('Helm charts', function () {
         const prov = helmProvenance(how === 'stranger' ? stranger : author, chartYaml, archiveName, sha256(archive));
         const other = Buffer.concat([archive, Buffer.from('\0')]);
         if (how === 'unsigned') repo.publish(name, version, archive, null);
-        else if (how === 'tampered-archive') repo.publish(name, version, other, prov, sha256(archive)); // the index still names the signed archive
-        else if (how === 'swapped-archive') repo.publish(name, version, other, prov); // the repository's index agrees with the swapped archive; the signature does not
+        else if (how === 'tampered-archive')
+          repo.publish(name, version, other, prov, sha256(archive)); // the index still names the signed archive
+        else if (how === 'swapped-archive')
+          repo.publish(name, version, other, prov); // the repository's index agrees with the swapped archive; the signature does not
         else if (how === 'altered-prov') repo.publish(name, version, archive, prov.replace('A chart made for the test', 'A chart changed after signing'));
         else repo.publish(name, version, archive, prov);
       };
@@ -157,9 +216,12 @@ describe('Helm charts', function () {
       for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
       const args = ['check', '--format', 'json', '--no-cache', '--no-tuf-refresh', ...extra.map((a) => (a === 'KEYRING' ? keyring : a))];
       const r = await runCli(args, dir, { HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') });
-      return (JSON.parse(r.stdout).results as Array<{ file: string; name: string; version: string; verdict: string; code: string; reason: string }>).sort((a, b) => `${a.file}${a.name}`.localeCompare(`${b.file}${b.name}`));
+      return (JSON.parse(r.stdout).results as Array<{ file: string; name: string; version: string; verdict: string; code: string; reason: string }>).sort(
+        (a, b) => `${a.file}${a.name}`.localeCompare(`${b.file}${b.name}`),
+      );
     };
-    const chartYaml = (deps: Array<[string, string]>) => `apiVersion: v2\nname: shop\nversion: 0.1.0\ndependencies:\n${deps.map(([name, version]) => `  - name: ${name}\n    version: "${version}"\n    repository: "@corp"\n`).join('')}`;
+    const chartYaml = (deps: Array<[string, string]>) =>
+      `apiVersion: v2\nname: shop\nversion: 0.1.0\ndependencies:\n${deps.map(([name, version]) => `  - name: ${name}\n    version: "${version}"\n    repository: "@corp"\n`).join('')}`;
 
     it('verifies a chart signed by a key of the keyring, the way helm verify does', async () => {
       const [r] = await check({ 'Chart.yaml': chartYaml([['signed', '1.0.0']]) });
@@ -170,17 +232,20 @@ describe('Helm charts', function () {
       assert.ok(repo.seen.some((s) => s.authorization?.startsWith('Basic ')));
     });
 
-    it('checks a range at the version Chart.lock pins, and helmfile releases through helm\'s repositories', async () => {
+    it("checks a range at the version Chart.lock pins, and helmfile releases through helm's repositories", async () => {
       const rows = await check({
         'Chart.yaml': chartYaml([['signed', '^1.0.0']]),
         'Chart.lock': `dependencies:\n- name: signed\n  repository: "@corp"\n  version: 1.1.0\ndigest: sha256:00\n`,
         'helmfile.yaml': 'releases:\n  - name: web\n    chart: corp/signed\n    version: 1.0.0\n',
       });
-      assert.deepEqual(rows.map((r) => [r.file, r.name, r.version, r.verdict]), [
-        ['Chart.lock', 'signed', '1.1.0', 'verified'],
-        ['Chart.yaml', 'signed', '1.1.0', 'verified'],
-        ['helmfile.yaml', 'signed', '1.0.0', 'verified'],
-      ]);
+      assert.deepEqual(
+        rows.map((r) => [r.file, r.name, r.version, r.verdict]),
+        [
+          ['Chart.lock', 'signed', '1.1.0', 'verified'],
+          ['Chart.yaml', 'signed', '1.1.0', 'verified'],
+          ['helmfile.yaml', 'signed', '1.0.0', 'verified'],
+        ],
+      );
     });
 
     for (const [name, verdict, code, pattern] of [
@@ -202,7 +267,9 @@ describe('Helm charts', function () {
       assert.deepEqual([noKeyring.verdict, noKeyring.code], ['unverifiable', 'trust-material-missing'], noKeyring.reason);
       const [missing] = await check({ 'Chart.yaml': chartYaml([['signed', '9.9.9']]) });
       assert.deepEqual([missing.verdict, missing.code], ['unverifiable', 'version-not-found']);
-      const [unknownRepo] = await check({ 'Chart.yaml': 'apiVersion: v2\nname: x\nversion: 1.0.0\ndependencies:\n  - name: a\n    version: 1.0.0\n    repository: "@nowhere"\n' });
+      const [unknownRepo] = await check({
+        'Chart.yaml': 'apiVersion: v2\nname: x\nversion: 1.0.0\ndependencies:\n  - name: a\n    version: 1.0.0\n    repository: "@nowhere"\n',
+      });
       assert.match(unknownRepo.reason, /no chart repository named "nowhere"/);
     });
   });

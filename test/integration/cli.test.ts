@@ -51,7 +51,8 @@ describe('provenance-lens CLI', function () {
     } catch {
       return; // not JSON output
     }
-    for (const r of results ?? []) assert.equal((REASONS[r.code as ReasonCode] as { verdict?: string } | undefined)?.verdict, r.verdict, `${r.name}: ${r.verdict} with code ${r.code}`);
+    for (const r of results ?? [])
+      assert.equal((REASONS[r.code as ReasonCode] as { verdict?: string } | undefined)?.verdict, r.verdict, `${r.name}: ${r.verdict} with code ${r.code}`);
   };
 
   function project(name: string, scenario = recordedScenario(), deps: Record<string, string> = { 'kms-demo': '1.0.0', sigstore: '1.0.0' }): string {
@@ -75,8 +76,26 @@ describe('provenance-lens CLI', function () {
     assert.equal(out.results.length, 2);
     const sigstore = out.results.find((x: { name: string }) => x.name === 'sigstore');
     assert.deepEqual(
-      { file: sigstore.file, line: sigstore.line, ecosystem: sigstore.ecosystem, version: sigstore.version, purl: sigstore.purl, signature: sigstore.signature, provenance: sigstore.provenance, verdict: sigstore.verdict },
-      { file: 'package.json', line: 5, ecosystem: 'npm', version: '1.0.0', purl: 'pkg:npm/sigstore@1.0.0', signature: 'verified', provenance: 'verified', verdict: 'verified' },
+      {
+        file: sigstore.file,
+        line: sigstore.line,
+        ecosystem: sigstore.ecosystem,
+        version: sigstore.version,
+        purl: sigstore.purl,
+        signature: sigstore.signature,
+        provenance: sigstore.provenance,
+        verdict: sigstore.verdict,
+      },
+      {
+        file: 'package.json',
+        line: 5,
+        ecosystem: 'npm',
+        version: '1.0.0',
+        purl: 'pkg:npm/sigstore@1.0.0',
+        signature: 'verified',
+        provenance: 'verified',
+        verdict: 'verified',
+      },
     );
     assert.equal(typeof sigstore.reason, 'string');
   });
@@ -111,7 +130,10 @@ describe('provenance-lens CLI', function () {
     const r = await cli(['check', '--format', 'sarif', '--no-cache'], dir);
     const sarif = JSON.parse(r.stdout);
     assert.equal(sarif.version, '2.1.0');
-    assert.deepEqual(sarif.runs[0].results.map((x: { ruleId: string }) => x.ruleId), ['version-not-found']);
+    assert.deepEqual(
+      sarif.runs[0].results.map((x: { ruleId: string }) => x.ruleId),
+      ['version-not-found'],
+    );
   });
 
   it('uses a custom trusted root, and refuses a broken one with exit 2', async () => {
@@ -142,7 +164,7 @@ describe('provenance-lens CLI', function () {
     assert.equal(provenance(fallback), 'verified');
   });
 
-  it('applies the project\'s provenance-policy.json and reports its problems', async () => {
+  it("applies the project's provenance-policy.json and reports its problems", async () => {
     const dir = project('policy');
     fs.writeFileSync(
       path.join(dir, 'provenance-policy.json'),
@@ -171,7 +193,10 @@ describe('provenance-lens CLI', function () {
   it('works offline from the cache of an earlier run', async () => {
     const dir = project('offline');
     const cacheDir = path.join(dir, '.cache');
-    fs.writeFileSync(path.join(dir, 'package-lock.json'), JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/kms-demo': { version: '1.0.0', integrity: SIGNED[0].integrity } } }));
+    fs.writeFileSync(
+      path.join(dir, 'package-lock.json'),
+      JSON.stringify({ lockfileVersion: 3, packages: { 'node_modules/kms-demo': { version: '1.0.0', integrity: SIGNED[0].integrity } } }),
+    );
     assert.equal((await cli(['check', 'package-lock.json', '--cache-dir', cacheDir], dir)).status, 0);
     const before = registry.requests.length;
     const r = await cli(['check', 'package-lock.json', '--offline', '--cache-dir', cacheDir, '--format', 'json'], dir);
@@ -216,36 +241,77 @@ describe('provenance-lens CLI', function () {
     );
   });
 
-  it('checks Python requirements with the same JSON contract (PEP 740 provenance from the file\'s index)', async () => {
+  it("checks Python requirements with the same JSON contract (PEP 740 provenance from the file's index)", async () => {
     const index = new TestPypiIndex();
     await index.start();
     try {
       const attestation = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'pypi', 'gitlab_oidc_project-0.0.3.tar.gz.publish.attestation'), 'utf8'));
-      const sha = crypto.createHash('sha256').update(fs.readFileSync(path.join(FIXTURES, 'pypi', 'gitlab_oidc_project-0.0.3.tar.gz'))).digest('hex');
-      index.projects.set('gitlab-oidc-project', [{ filename: 'gitlab_oidc_project-0.0.3.tar.gz', sha256: sha, provenance: provenanceObject(attestation, { kind: 'GitLab', repository: 'facutuesca/gitlab-oidc-project', workflow_filepath: '.gitlab-ci.yml' }) }]);
+      const sha = crypto
+        .createHash('sha256')
+        .update(fs.readFileSync(path.join(FIXTURES, 'pypi', 'gitlab_oidc_project-0.0.3.tar.gz')))
+        .digest('hex');
+      index.projects.set('gitlab-oidc-project', [
+        {
+          filename: 'gitlab_oidc_project-0.0.3.tar.gz',
+          sha256: sha,
+          provenance: provenanceObject(attestation, { kind: 'GitLab', repository: 'facutuesca/gitlab-oidc-project', workflow_filepath: '.gitlab-ci.yml' }),
+        },
+      ]);
       index.projects.set('plain', [{ filename: 'plain-1.0.tar.gz', sha256: 'a'.repeat(64), provenance: null }]);
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-cli-python-'));
       fs.writeFileSync(path.join(dir, 'requirements.txt'), `--index-url ${index.url}\ngitlab-oidc-project==0.0.3 --hash=sha256:${sha}\nplain==1.0\n`);
       const r = await cli(['check', '--format', 'json', '--no-cache'], dir);
       assert.equal(r.status, 1, r.stderr + r.stdout);
-      const results = JSON.parse(r.stdout).results as Array<{ file: string; line: number; ecosystem: string; name: string; purl: string; verdict: string; code: string }>;
-      assert.deepEqual(results.map((x) => [x.file, x.line, x.ecosystem, x.name, x.purl, x.verdict, x.code]), [
-        ['requirements.txt', 2, 'pypi', 'gitlab-oidc-project', 'pkg:pypi/gitlab-oidc-project@0.0.3', 'verified', 'verified'],
-        ['requirements.txt', 3, 'pypi', 'plain', 'pkg:pypi/plain@1.0', 'unsigned', 'signature-missing'],
-      ]);
+      const results = JSON.parse(r.stdout).results as Array<{
+        file: string;
+        line: number;
+        ecosystem: string;
+        name: string;
+        purl: string;
+        verdict: string;
+        code: string;
+      }>;
+      assert.deepEqual(
+        results.map((x) => [x.file, x.line, x.ecosystem, x.name, x.purl, x.verdict, x.code]),
+        [
+          ['requirements.txt', 2, 'pypi', 'gitlab-oidc-project', 'pkg:pypi/gitlab-oidc-project@0.0.3', 'verified', 'verified'],
+          ['requirements.txt', 3, 'pypi', 'plain', 'pkg:pypi/plain@1.0', 'unsigned', 'signature-missing'],
+        ],
+      );
     } finally {
       await index.stop();
     }
   });
 
   it('diffs two SBOMs: a component that lost provenance and one whose content changed fail the diff', async () => {
-    const dir = project('sbom-diff', tampered((s) => addSigstoreWithoutProvenance(s)));
+    const dir = project(
+      'sbom-diff',
+      tampered((s) => addSigstoreWithoutProvenance(s)),
+    );
     const kms = SIGNED.find((s) => s.name === 'kms-demo')!;
-    fs.writeFileSync(path.join(dir, 'before.cdx.json'), cycloneDxJson([{ name: 'sigstore', version: '1.0.0' }, { name: 'kms-demo', version: kms.version, sha512Hex: integrityToHex(kms.integrity) }]));
-    fs.writeFileSync(path.join(dir, 'after.cdx.json'), cycloneDxJson([{ name: 'sigstore', version: '0.9.0' }, { name: 'kms-demo', version: kms.version, sha512Hex: 'ee'.repeat(64) }]));
+    fs.writeFileSync(
+      path.join(dir, 'before.cdx.json'),
+      cycloneDxJson([
+        { name: 'sigstore', version: '1.0.0' },
+        { name: 'kms-demo', version: kms.version, sha512Hex: integrityToHex(kms.integrity) },
+      ]),
+    );
+    fs.writeFileSync(
+      path.join(dir, 'after.cdx.json'),
+      cycloneDxJson([
+        { name: 'sigstore', version: '0.9.0' },
+        { name: 'kms-demo', version: kms.version, sha512Hex: 'ee'.repeat(64) },
+      ]),
+    );
     const r = await cli(['sbom', 'diff', 'before.cdx.json', 'after.cdx.json', '--format', 'json', '--no-tuf-refresh'], dir);
     assert.equal(r.status, 1, r.stderr + r.stdout);
-    const changed = JSON.parse(r.stdout).changed as Array<{ name: string; from: string; to: string; hashChanged: boolean; provenance?: { from: string; to: string; lost: boolean } }>;
+    const changed = JSON.parse(r.stdout).changed as Array<{
+      name: string;
+      from: string;
+      to: string;
+      hashChanged: boolean;
+      provenance?: { from: string; to: string; lost: boolean };
+    }>;
     const sig = changed.find((c) => c.name === 'sigstore')!;
     assert.deepEqual([sig.from, sig.to, sig.provenance], ['1.0.0', '0.9.0', { from: 'verified', to: 'absent', lost: true }]);
     assert.equal(changed.find((c) => c.name === 'kms-demo')!.hashChanged, true);
@@ -285,6 +351,9 @@ describe('provenance-lens CLI', function () {
     assert.equal(sig.hashes[0].alg, 'SHA-512');
     assert.equal(bom.dependencies.find((d: { ref: string }) => d.ref.endsWith('#root'))?.dependsOn.length, 2, 'the root depends on both');
     const again = await cli(['check', 'sbom.cdx.json', '--format', 'json', '--no-cache'], dir);
-    assert.deepEqual(JSON.parse(again.stdout).results.map((x: { verdict: string }) => x.verdict), ['verified', 'verified']);
+    assert.deepEqual(
+      JSON.parse(again.stdout).results.map((x: { verdict: string }) => x.verdict),
+      ['verified', 'verified'],
+    );
   });
 });

@@ -37,13 +37,26 @@ describe('provenance-lens sign / verify / generate-key-pair', function () {
       child.on('close', (status) => resolve({ status, stdout, stderr }));
     });
   const services = () => ['--fulcio-url', sigstore.fulcioUrl, '--rekor-url', sigstore.rekorUrl, '--tsa-url', sigstore.tsaUrl];
-  const expecting = (identity: string) => ['--certificate-identity', identity, '--certificate-oidc-issuer', issuer.url, '--trusted-root', trustedRoot, '--no-tuf-refresh'];
+  const expecting = (identity: string) => [
+    '--certificate-identity',
+    identity,
+    '--certificate-oidc-issuer',
+    issuer.url,
+    '--trusted-root',
+    trustedRoot,
+    '--no-tuf-refresh',
+  ];
 
   before(async () => {
     await Promise.all([sigstore.start(), issuer.start()]);
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-sign-cli-'));
     trustedRoot = sigstore.writeTrustedRoot(path.join(dir, 'trusted_root.json'));
-    token = await interactiveIdentityToken({ issuer: issuer.url, clientId: 'sigstore', http: identityHttpClient(cleanEnv({})), openBrowser: OidcIssuer.followInBrowser });
+    token = await interactiveIdentityToken({
+      issuer: issuer.url,
+      clientId: 'sigstore',
+      http: identityHttpClient(cleanEnv({})),
+      openBrowser: OidcIssuer.followInBrowser,
+    });
     fs.writeFileSync(path.join(dir, 'app.tgz'), 'an artifact');
   });
   after(async () => Promise.all([sigstore.stop(), issuer.stop()]));
@@ -51,12 +64,17 @@ describe('provenance-lens sign / verify / generate-key-pair', function () {
   it('signs keyless with a given token and says as whom, never printing the token', async () => {
     const signed = await cli(['sign', 'app.tgz', '--identity-token', token, ...services()]);
     assert.equal(signed.status, 0, signed.stderr);
-    assert.match(signed.stdout, new RegExp(`app\\.tgz: signed as release@example\\.test \\(issuer ${issuer.url.replace(/[.]/g, '\\.')}\\) → app\\.tgz\\.sigstore\\.json; transparency log entry \\d+`));
+    assert.match(
+      signed.stdout,
+      new RegExp(
+        `app\\.tgz: signed as release@example\\.test \\(issuer ${issuer.url.replace(/[.]/g, '\\.')}\\) → app\\.tgz\\.sigstore\\.json; transparency log entry \\d+`,
+      ),
+    );
     assert.ok(!`${signed.stdout}${signed.stderr}`.includes(token.split('.')[1]), 'the token is not printed');
     assert.ok(fs.existsSync(path.join(dir, 'app.tgz.sigstore.json')));
   });
 
-  it('signs with the token the environment provides: SIGSTORE_ID_TOKEN, or GitHub Actions\' OIDC endpoint', async () => {
+  it("signs with the token the environment provides: SIGSTORE_ID_TOKEN, or GitHub Actions' OIDC endpoint", async () => {
     fs.writeFileSync(path.join(dir, 'ci.txt'), 'built in CI');
     const fromEnv = await cli(['sign', 'ci.txt', ...services()], { SIGSTORE_ID_TOKEN: token });
     assert.equal(fromEnv.status, 0, fromEnv.stderr);
@@ -97,15 +115,22 @@ describe('provenance-lens sign / verify / generate-key-pair', function () {
     assert.equal((await cli(['verify', 'unsigned.txt', ...expecting('release@example.test')])).status, 1);
   });
 
-  it('takes the expected signer from the policy\'s artifacts rule when no flag names one', async () => {
-    const policy = (subject: string) => fs.writeFileSync(path.join(dir, 'provenance-policy.json'), JSON.stringify({ artifacts: [{ match: '*.tgz', signers: [{ issuer: issuer.url, subject }] }] }));
+  it("takes the expected signer from the policy's artifacts rule when no flag names one", async () => {
+    const policy = (subject: string) =>
+      fs.writeFileSync(
+        path.join(dir, 'provenance-policy.json'),
+        JSON.stringify({ artifacts: [{ match: '*.tgz', signers: [{ issuer: issuer.url, subject }] }] }),
+      );
     const run = () => cli(['verify', 'app.tgz', '--trusted-root', trustedRoot, '--no-tuf-refresh']);
     try {
       policy('release@example.test');
       assert.equal((await run()).status, 0);
       policy('someone@example.test');
       assert.equal((await run()).status, 1);
-      fs.writeFileSync(path.join(dir, 'provenance-policy.json'), JSON.stringify({ artifacts: [{ match: 'other/*', signers: [{ issuer: issuer.url, subject: 'x' }] }] }));
+      fs.writeFileSync(
+        path.join(dir, 'provenance-policy.json'),
+        JSON.stringify({ artifacts: [{ match: 'other/*', signers: [{ issuer: issuer.url, subject: 'x' }] }] }),
+      );
       assert.equal((await run()).status, 2, 'no rule for this file: say whom you expect');
     } finally {
       fs.rmSync(path.join(dir, 'provenance-policy.json'));
