@@ -3,6 +3,7 @@
 // referrers, and attestations also as cosign's classic `.att` layers; verdicts follow the trusted
 // root and the policy.
 
+import { testChecker } from '../support/testChecker';
 import { attestedSbom } from '../../server/src/core/ecosystems/oci';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -11,7 +12,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { TextEdit } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Checker } from '../../server/src/core/checker';
+import { type Checker } from '../../server/src/core/checker';
 import { parseFile } from '../../server/src/core/fileKinds';
 import { parsePolicy } from '../../server/src/core/trust/policy';
 import { type TrustContext, embeddedTrust } from '../../server/src/core/trust/trustedRoot';
@@ -41,15 +42,7 @@ describe('keyless image signatures from a local Sigstore', function () {
     const file = path.join(dir, 'Dockerfile');
     const text = `FROM ${registry.host}/${image}\n`;
     fs.writeFileSync(file, text);
-    const checker = new Checker({
-      trust: () => trust,
-      offline: false,
-      requireProvenance: false,
-      allowProcessExecution: false,
-      env: cleanEnv({ HOME: home }),
-      homeDir: home,
-      timeoutMs: 3000,
-    });
+    const checker = testChecker(home, { trust: () => trust, timeoutMs: 3000 });
     checkers.push(checker);
     const [r] = await checker.verify(file, parseFile(file, text)!);
     return { dir, file, text, checked: r };

@@ -5,11 +5,12 @@
 // policy rule accepts it. Images: a moved tag signed by another identity (local Sigstore, real
 // registry), through the checker.
 
+import { testChecker } from '../support/testChecker';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Checker } from '../../server/src/core/checker';
+import { type Checker } from '../../server/src/core/checker';
 import { parseFile } from '../../server/src/core/fileKinds';
 import { COSIGN_SIGN_PREDICATE } from '../../server/src/core/ecosystems/oci/imageBundle';
 import { runCli } from '../support/cli';
@@ -119,16 +120,7 @@ describe('signer continuity', function () {
       fs.writeFileSync(file, text);
       const check = async () => {
         const home = tempDir('pl-home-');
-        const checker = new Checker({
-          trust: () => sigstore.trust,
-          offline: false,
-          requireProvenance: false,
-          allowProcessExecution: false,
-          env: cleanEnv({ HOME: home }),
-          homeDir: home,
-          timeoutMs: 3000,
-          signerMemoryFile: memory,
-        });
+        const checker = testChecker(home, { trust: () => sigstore.trust, timeoutMs: 3000, signerMemoryFile: memory });
         checkers.push(checker);
         const [r] = await checker.verify(file, parseFile(file, text)!);
         await checker.flush();

@@ -5,6 +5,7 @@
 // images (signed / unsigned / a stranger's key / a signature for another digest), and
 // the CLI names what each artifact is.
 
+import { testChecker } from '../support/testChecker';
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -124,13 +125,8 @@ describe('OCI charts and WebAssembly modules', function () {
       const file = path.join(dir, 'helmfile.yaml');
       const text = fs.readFileSync(file, 'utf8').replace('chart: local/web', `chart: oci://${registry.host}/charts/web`);
       const home = fs.mkdtempSync(path.join(os.tmpdir(), 'pl-home-'));
-      const checker = new Checker({
+      const checker = testChecker(home, {
         trust: () => embeddedTrust(),
-        offline: false,
-        requireProvenance: false,
-        allowProcessExecution: false,
-        env: cleanEnv({ HOME: home }),
-        homeDir: home,
         timeoutMs: 3000,
         imageKeys: [{ name: 'cosign.pub', pem: signer.publicKey.export({ format: 'pem', type: 'spki' }).toString(), ignoreTlog: true }],
       });

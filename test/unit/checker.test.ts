@@ -1,11 +1,12 @@
 // The shared entry point (CLI and server): files → dependencies → verdicts, with the lockfile
 // pinning what a manifest's ranges resolve to, and the disk cache surviving restarts.
 
+import { testChecker } from '../support/testChecker';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Checker, type CheckerOptions } from '../../server/src/core/checker';
+import { type Checker, type CheckerOptions } from '../../server/src/core/checker';
 import { parseFile } from '../../server/src/core/fileKinds';
 import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
 import { SIGNED, recordedScenario } from '../support/fixtureRegistry';
@@ -22,15 +23,7 @@ describe('checker', () => {
 
   const checker = (options: Partial<CheckerOptions> = {}) => {
     const trust = embeddedTrust();
-    const c = new Checker({
-      trust: () => trust,
-      offline: false,
-      requireProvenance: false,
-      allowProcessExecution: false,
-      env: cleanEnv({ HOME: home }),
-      homeDir: home,
-      ...options,
-    });
+    const c = testChecker(home, { trust: () => trust, ...options });
     checkers.push(c);
     return c;
   };

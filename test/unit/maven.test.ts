@@ -3,12 +3,13 @@
 // the repository settings.xml mirrors to (a test repository on 127.0.0.1, with credentials for
 // that host only), on real recorded Sigstore data (a stand-in for a Maven Central bundle).
 
+import { testChecker } from '../support/testChecker';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { Checker } from '../../server/src/core/checker';
+import { type Checker } from '../../server/src/core/checker';
 import { fileKind, parseFile } from '../../server/src/core/fileKinds';
 import type { PackageResult } from '../../server/src/core/result';
 import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
@@ -105,15 +106,7 @@ describe('Maven', function () {
     const file = path.join(dir, name);
     fs.writeFileSync(file, text);
     const trust = embeddedTrust();
-    const checker = new Checker({
-      trust: () => trust,
-      offline: false,
-      requireProvenance: false,
-      allowProcessExecution: false,
-      env: cleanEnv({ HOME: home }),
-      homeDir: home,
-      timeoutMs: 3000,
-    });
+    const checker = testChecker(home, { trust: () => trust, timeoutMs: 3000 });
     checkers.push(checker);
     return (await checker.verify(file, parseFile(file, text)!)).map((c) => c.result);
   };
@@ -166,15 +159,7 @@ describe('Maven', function () {
     const file = path.join(dir, 'app', 'pom.xml');
     fs.writeFileSync(file, POM);
     const trust = embeddedTrust();
-    const checker = new Checker({
-      trust: () => trust,
-      offline: false,
-      requireProvenance: false,
-      allowProcessExecution: false,
-      env: cleanEnv({ HOME: home }),
-      homeDir: home,
-      timeoutMs: 3000,
-    });
+    const checker = testChecker(home, { trust: () => trust, timeoutMs: 3000 });
     checkers.push(checker);
     const fromLocalParent = (await checker.verify(file, parseFile(file, POM)!)).map((c) => c.result)[3];
     assert.deepEqual(

@@ -1,5 +1,6 @@
 // A private registry behind HTTPS with its own CA: npm's `cafile` and `strict-ssl` are honoured.
 
+import { testChecker } from '../support/testChecker';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -32,15 +33,7 @@ describe('registry over HTTPS with a private CA', function () {
     const file = path.join(project, 'package.json');
     fs.writeFileSync(file, '{"dependencies": {"kms-demo": "1.0.0"}}');
     const trust = embeddedTrust();
-    const checker = new Checker({
-      trust: () => trust,
-      offline: false,
-      requireProvenance: false,
-      allowProcessExecution: false,
-      env: cleanEnv({ HOME: work }),
-      homeDir: work,
-      timeoutMs: 3000,
-    });
+    const checker = testChecker(work, { trust: () => trust, timeoutMs: 3000 });
     try {
       const [r] = await checker.verify(file, parseFile(file, fs.readFileSync(file, 'utf8'))!);
       return r.result.verdict;
