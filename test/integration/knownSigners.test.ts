@@ -8,6 +8,7 @@
 // not apply, on a mirror (the policy's, the docker daemon's) it does. A policy extends, overrides
 // or sets the catalog aside. Real recorded image signatures: knownSignersRecorded.test.ts.
 
+import { testChecker } from '../support/testChecker';
 import * as assert from 'node:assert/strict';
 import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
@@ -15,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
-import { Checker } from '../../server/src/core/checker';
+import { type Checker } from '../../server/src/core/checker';
 import { parseFile } from '../../server/src/core/fileKinds';
 import { DEFAULT_DOMAIN } from '../../server/src/core/formats/imageReference';
 import { BUNDLED_KNOWN_SIGNERS, type KnownPublisher, repositoryPath } from '../../server/src/core/trust/knownSigners';
@@ -50,15 +51,7 @@ describe('known signers', function () {
     if (policy) fs.writeFileSync(path.join(dir, 'provenance-policy.json'), JSON.stringify(policy));
     fs.writeFileSync(path.join(dir, file), text);
     const home = tempDir();
-    const checker = new Checker({
-      trust: () => trust,
-      offline: false,
-      requireProvenance: false,
-      allowProcessExecution: false,
-      env: cleanEnv({ HOME: home, ...env }),
-      homeDir: home,
-      timeoutMs: 3000,
-    });
+    const checker = testChecker(home, { trust: () => trust, env: cleanEnv({ HOME: home, ...env }), timeoutMs: 3000 });
     checkers.push(checker);
     const [r] = await checker.verify(path.join(dir, file), parseFile(path.join(dir, file), text)!);
     return r.result;

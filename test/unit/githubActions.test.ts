@@ -3,13 +3,14 @@
 // through the GitHub API the environment names (a test API on 127.0.0.1, with the token sent to
 // that host only), and "Pin to commit" keeping the tag as a comment.
 
+import { testChecker } from '../support/testChecker';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Checker } from '../../server/src/core/checker';
+import { type Checker } from '../../server/src/core/checker';
 import { parseFile } from '../../server/src/core/fileKinds';
 import { parsePolicy } from '../../server/src/core/trust/policy';
 import { embeddedTrust } from '../../server/src/core/trust/trustedRoot';
@@ -66,15 +67,7 @@ describe('GitHub Actions', function () {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, text);
     const trust = embeddedTrust();
-    const checker = new Checker({
-      trust: () => trust,
-      offline: false,
-      requireProvenance: false,
-      allowProcessExecution: false,
-      env: cleanEnv({ HOME: home, ...env }),
-      homeDir: home,
-      timeoutMs: 3000,
-    });
+    const checker = testChecker(home, { trust: () => trust, env: cleanEnv({ HOME: home, ...env }), timeoutMs: 3000 });
     checkers.push(checker);
     return { file, checked: await checker.verify(file, parseFile(file, text)!) };
   };

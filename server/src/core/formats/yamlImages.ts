@@ -6,7 +6,7 @@ import { type Document, type Node, type Pair, type Scalar, isMap, isPair, isScal
 import { LineIndex } from './jsonDocument';
 import type { Dependency, ImageFile, ParseProblem, Range } from '../dependency';
 import { entries, get, scalarRange, stringScalar, textScalar } from './yamlNodes';
-import { isImageReference, parseImageReference } from './imageReference';
+import { type ImageReference, isImageReference, parseImageReference } from './imageReference';
 
 export type YamlImageKind = 'compose' | 'kubernetes' | 'workflow' | 'helm-values' | 'helm-chart';
 
@@ -82,16 +82,7 @@ export function parseYamlImages(text: string, kind: YamlImageKind): ImageFile {
       });
       continue;
     }
-    images.push({
-      ecosystem: 'oci',
-      group: 'image',
-      name: ref.name,
-      spec: ref.digest ?? ref.tag ?? 'latest',
-      nameRange: f.nameRange ?? f.range,
-      specRange: f.range,
-      image: ref,
-      source: f.source,
-    });
+    images.push(imageDependency(ref, f.range, f.nameRange, f.source));
   }
   return { images, problems };
 }
@@ -219,4 +210,18 @@ function findChartDependencies(doc: Node, add: Add, range: RangeOf): void {
         version && !exact ? `Version range "${version.value}" is resolved by helm (see Chart.lock); only exact versions can be checked here.` : undefined,
     });
   }
+}
+
+/** An image reference as a dependency: its version is the digest, else the tag (`latest` when none is written). */
+export function imageDependency(ref: ImageReference, range: Range, nameRange: Range | undefined, source: string): Dependency {
+  return {
+    ecosystem: 'oci',
+    group: 'image',
+    name: ref.name,
+    spec: ref.digest ?? ref.tag ?? 'latest',
+    nameRange: nameRange ?? range,
+    specRange: range,
+    image: ref,
+    source,
+  };
 }

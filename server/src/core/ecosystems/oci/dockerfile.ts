@@ -5,6 +5,7 @@
 import { DockerfileParser } from 'dockerfile-ast';
 import type { Dependency, ImageFile, ParseProblem, Range } from '../../dependency';
 import { isImageReference, parseImageReference } from '../../formats/imageReference';
+import { imageDependency } from '../../formats/yamlImages';
 
 export function parseDockerfile(text: string): ImageFile {
   const dockerfile = DockerfileParser.parse(text);
@@ -34,17 +35,7 @@ export function parseDockerfile(text: string): ImageFile {
       problems.push({ code: 'image-invalid', range, message: `"${substituted.value}" is not an image reference: ${ref.error}.` });
       return;
     }
-    images.push({
-      ecosystem: 'oci',
-      group: 'image',
-      name: ref.name,
-      spec: ref.digest ?? ref.tag ?? 'latest',
-      nameRange: nameRange ?? range,
-      specRange: range,
-      image: ref,
-      source,
-      platform,
-    });
+    images.push({ ...imageDependency(ref, range, nameRange ?? undefined, source), platform });
   };
 
   for (const from of dockerfile.getFROMs()) {
